@@ -1,0 +1,114 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "railyard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "railyard", targets: ["railyard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+    ],
+    targets: [
+        // Domain types and rules; no I/O.
+        .target(
+            name: "RailyardCore",
+            dependencies: [],
+            swiftSettings: strict
+        ),
+        // Durable state: one Store over SQLite (GRDB) or PostgreSQL (PostgresNIO).
+        .target(
+            name: "RailyardStore",
+            dependencies: [
+                "RailyardCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The control plane's HTTP API: auth, roles, REST routes, OpenAPI document.
+        .target(
+            name: "RailyardAPI",
+            dependencies: [
+                "RailyardCore",
+                "RailyardStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Typed client of the REST API, used by the CLI and tests.
+        .target(
+            name: "RailyardClient",
+            dependencies: [
+                "RailyardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // Command-line verbs (server and client) of the railyard binary.
+        .target(
+            name: "RailyardCLI",
+            dependencies: [
+                "RailyardCore",
+                "RailyardStore",
+                "RailyardAPI",
+                "RailyardClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "railyard",
+            dependencies: ["RailyardCLI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardCoreTests",
+            dependencies: ["RailyardCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardStoreTests",
+            dependencies: ["RailyardStore", "RailyardCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardAPITests",
+            dependencies: [
+                "RailyardAPI", "RailyardStore", "RailyardCore", "RailyardClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardCLITests",
+            dependencies: ["RailyardCLI", "RailyardClient", "RailyardCore"],
+            swiftSettings: strict
+        ),
+    ]
+)

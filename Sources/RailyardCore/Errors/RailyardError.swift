@@ -1,0 +1,52 @@
+/// An error whose message is safe to show to the caller. The API maps `kind` to an HTTP status
+/// and the CLI prints `message` as its one line; anything that is not a `RailyardError` is
+/// reported as an internal error without detail.
+public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Equatable {
+        case badRequest = "bad_request"
+        case unauthorized
+        case forbidden
+        case notFound = "not_found"
+        case conflict
+        case payloadTooLarge = "payload_too_large"
+        case invalid = "invalid"
+        case rateLimited = "rate_limited"
+        case unavailable
+        case `internal`
+    }
+
+    public let kind: Kind
+    public let message: String
+    public let field: String?
+    /// Seconds to wait before trying again, for `rateLimited`.
+    public let retryAfter: Int?
+
+    public init(kind: Kind, message: String, field: String? = nil, retryAfter: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String { message }
+
+    public static func badRequest(_ message: String, field: String? = nil) -> Self {
+        Self(kind: .badRequest, message: message, field: field)
+    }
+    public static func unauthorized(_ message: String = "authentication required") -> Self {
+        Self(kind: .unauthorized, message: message)
+    }
+    public static func forbidden(_ message: String) -> Self { Self(kind: .forbidden, message: message) }
+    public static func notFound(_ what: String) -> Self { Self(kind: .notFound, message: "\(what) not found") }
+    public static func conflict(_ message: String, field: String? = nil) -> Self {
+        Self(kind: .conflict, message: message, field: field)
+    }
+    public static func invalid(_ message: String, field: String? = nil) -> Self {
+        Self(kind: .invalid, message: message, field: field)
+    }
+    public static func rateLimited(_ message: String, retryAfter: Int) -> Self {
+        Self(kind: .rateLimited, message: message, retryAfter: retryAfter)
+    }
+    public static func unavailable(_ message: String) -> Self { Self(kind: .unavailable, message: message) }
+    public static func `internal`(_ message: String) -> Self { Self(kind: .internal, message: message) }
+}

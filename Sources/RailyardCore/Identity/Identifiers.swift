@@ -1,0 +1,66 @@
+import Foundation
+
+/// A typed identifier: the phantom `Kind` keeps a `ProjectID` from being passed where a
+/// `ServiceID` is expected. Raw values are time-ordered, so sorting by id sorts by creation,
+/// which is what cursor pagination relies on.
+public struct Identifier<Kind>: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// A new identifier: 12 hex digits of milliseconds since 1970, then 16 random hex digits.
+    public static func generate(now: Date = Date()) -> Self {
+        Self(rawValue: IdentifierGenerator.next(now: now))
+    }
+
+    /// Whether `text` has the shape of a generated identifier. Used to reject junk early.
+    public static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count == 28 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+}
+
+enum IdentifierGenerator {
+    static func next(now: Date) -> String {
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        let time = String(millis, radix: 16)
+        let paddedTime = String(repeating: "0", count: max(0, 12 - time.count)) + time
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let paddedRandom = String(repeating: "0", count: 16 - random.count) + random
+        return paddedTime + paddedRandom
+    }
+}
+
+public enum WorkspaceKind {}
+public enum UserKind {}
+public enum ProjectKind {}
+public enum EnvironmentKind {}
+public enum ServiceKind {}
+public enum DeploymentKind {}
+public enum APITokenKind {}
+public enum InviteKind {}
+public enum AuditEventKind {}
+public enum RefreshTokenKind {}
+
+public typealias WorkspaceID = Identifier<WorkspaceKind>
+public typealias UserID = Identifier<UserKind>
+public typealias ProjectID = Identifier<ProjectKind>
+public typealias EnvironmentID = Identifier<EnvironmentKind>
+public typealias ServiceID = Identifier<ServiceKind>
+public typealias DeploymentID = Identifier<DeploymentKind>
+public typealias APITokenID = Identifier<APITokenKind>
+public typealias InviteID = Identifier<InviteKind>
+public typealias AuditEventID = Identifier<AuditEventKind>
+public typealias RefreshTokenID = Identifier<RefreshTokenKind>

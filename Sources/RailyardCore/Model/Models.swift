@@ -1,0 +1,277 @@
+import Foundation
+
+/// A workspace: the unit of sharing. Every project belongs to one, and every person's access is
+/// a membership in one.
+public struct Workspace: Codable, Sendable, Equatable {
+    public var id: WorkspaceID
+    public var name: String
+    public var createdAt: Date
+
+    public init(id: WorkspaceID, name: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+    }
+}
+
+public struct User: Codable, Sendable, Equatable {
+    public var id: UserID
+    public var email: String
+    public var createdAt: Date
+
+    public init(id: UserID, email: String, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.createdAt = createdAt
+    }
+}
+
+public struct Membership: Codable, Sendable, Equatable {
+    public var workspaceID: WorkspaceID
+    public var userID: UserID
+    public var email: String
+    public var role: Role
+    public var createdAt: Date
+
+    public init(workspaceID: WorkspaceID, userID: UserID, email: String, role: Role, createdAt: Date) {
+        self.workspaceID = workspaceID
+        self.userID = userID
+        self.email = email
+        self.role = role
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case workspaceID = "workspaceId", userID = "userId", email, role, createdAt
+    }
+}
+
+public struct Project: Codable, Sendable, Equatable {
+    public var id: ProjectID
+    public var workspaceID: WorkspaceID
+    public var name: String
+    public var createdAt: Date
+
+    public init(id: ProjectID, workspaceID: WorkspaceID, name: String, createdAt: Date) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.name = name
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey { case id, workspaceID = "workspaceId", name, createdAt }
+}
+
+public struct Environment: Codable, Sendable, Equatable {
+    public static let defaultName = "production"
+
+    public var id: EnvironmentID
+    public var projectID: ProjectID
+    public var name: String
+    public var createdAt: Date
+
+    public init(id: EnvironmentID, projectID: ProjectID, name: String, createdAt: Date) {
+        self.id = id
+        self.projectID = projectID
+        self.name = name
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey { case id, projectID = "projectId", name, createdAt }
+}
+
+public struct Service: Codable, Sendable, Equatable {
+    public var id: ServiceID
+    public var projectID: ProjectID
+    public var name: String
+    public var createdAt: Date
+
+    public init(id: ServiceID, projectID: ProjectID, name: String, createdAt: Date) {
+        self.id = id
+        self.projectID = projectID
+        self.name = name
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey { case id, projectID = "projectId", name, createdAt }
+}
+
+public struct Deployment: Codable, Sendable, Equatable {
+    public var id: DeploymentID
+    public var serviceID: ServiceID
+    public var environmentID: EnvironmentID
+    public var status: DeploymentStatus
+    public var message: String?
+    public var statusReason: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: DeploymentID, serviceID: ServiceID, environmentID: EnvironmentID, status: DeploymentStatus,
+        message: String?, statusReason: String?, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.serviceID = serviceID
+        self.environmentID = environmentID
+        self.status = status
+        self.message = message
+        self.statusReason = statusReason
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, serviceID = "serviceId", environmentID = "environmentId", status, message, statusReason,
+             createdAt, updatedAt
+    }
+}
+
+/// A service variable in one environment. `value` is nil when the caller may not read values.
+public struct Variable: Codable, Sendable, Equatable {
+    public var name: String
+    public var value: String?
+    public var updatedAt: Date
+
+    public init(name: String, value: String?, updatedAt: Date) {
+        self.name = name
+        self.value = value
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Where an API token may act: a whole workspace, or one environment of one project.
+public enum TokenScope: Sendable, Equatable {
+    case workspace(WorkspaceID)
+    case environment(WorkspaceID, ProjectID, EnvironmentID)
+
+    public var workspaceID: WorkspaceID {
+        switch self {
+        case .workspace(let id), .environment(let id, _, _): id
+        }
+    }
+}
+
+public struct APIToken: Codable, Sendable, Equatable {
+    public var id: APITokenID
+    public var workspaceID: WorkspaceID
+    public var projectID: ProjectID?
+    public var environmentID: EnvironmentID?
+    public var name: String
+    public var role: Role
+    public var createdBy: UserID?
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+    public var lastUsedAt: Date?
+
+    public init(
+        id: APITokenID, workspaceID: WorkspaceID, projectID: ProjectID?, environmentID: EnvironmentID?,
+        name: String, role: Role, createdBy: UserID?, createdAt: Date, expiresAt: Date?, revokedAt: Date?,
+        lastUsedAt: Date?
+    ) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.projectID = projectID
+        self.environmentID = environmentID
+        self.name = name
+        self.role = role
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.lastUsedAt = lastUsedAt
+    }
+
+    public var scope: TokenScope {
+        if let projectID, let environmentID { return .environment(workspaceID, projectID, environmentID) }
+        return .workspace(workspaceID)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, workspaceID = "workspaceId", projectID = "projectId", environmentID = "environmentId", name,
+             role, createdBy, createdAt, expiresAt, revokedAt, lastUsedAt
+    }
+}
+
+public struct Invite: Codable, Sendable, Equatable {
+    public var id: InviteID
+    public var workspaceID: WorkspaceID
+    public var email: String
+    public var role: Role
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var acceptedAt: Date?
+
+    public init(
+        id: InviteID, workspaceID: WorkspaceID, email: String, role: Role, createdAt: Date, expiresAt: Date,
+        acceptedAt: Date?
+    ) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.email = email
+        self.role = role
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.acceptedAt = acceptedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, workspaceID = "workspaceId", email, role, createdAt, expiresAt, acceptedAt
+    }
+}
+
+public struct AuditEvent: Codable, Sendable, Equatable {
+    public var id: AuditEventID
+    public var workspaceID: WorkspaceID
+    /// Who acted: `user:ID`, `token:ID` or `system`.
+    public var actor: String
+    public var action: String
+    public var targetType: String
+    public var targetID: String
+    public var clientAddress: String?
+    public var createdAt: Date
+
+    public init(
+        id: AuditEventID, workspaceID: WorkspaceID, actor: String, action: String, targetType: String,
+        targetID: String, clientAddress: String?, createdAt: Date
+    ) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.actor = actor
+        self.action = action
+        self.targetType = targetType
+        self.targetID = targetID
+        self.clientAddress = clientAddress
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, workspaceID = "workspaceId", actor, action, targetType, targetID = "targetId", clientAddress,
+             createdAt
+    }
+}
+
+/// One page of a list, with the cursor of the next page when there is one.
+public struct Page<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+
+    public init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// How many items a list returns and where it starts.
+public struct PageRequest: Sendable, Equatable {
+    public static let defaultLimit = 50
+    public static let maximumLimit = 200
+
+    public var limit: Int
+    public var after: String?
+
+    public init(limit: Int = PageRequest.defaultLimit, after: String? = nil) {
+        self.limit = limit
+        self.after = after
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+
+/// SQLite through GRDB, in WAL mode: readers run concurrently with the single writer.
+///
+/// GRDB's write closures are synchronous, while the store's transactions are async functions
+/// shared with PostgreSQL. So a transaction here holds `writerLock`, opens `BEGIN IMMEDIATE` on
+/// the pool's one writer connection, sends each statement to it, and commits at the end. GRDB is
+/// told to allow a transaction that spans several writer accesses (`allowsUnsafeTransactions`);
+/// the lock guarantees nobody else uses the writer meanwhile.
+final class SQLiteDriver: SQLDriver {
+    let backendName = "sqlite"
+    private let pool: DatabasePool
+    private let writerLock = AsyncLock()
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.maximumReaderCount = 4
+        pool = try DatabasePool(path: path, configuration: configuration)
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await body(SQLiteReader(pool: pool))
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        await writerLock.lock()
+        let writer = SQLiteWriter(pool: pool)
+        do {
+            try await writer.execute("BEGIN IMMEDIATE")
+        } catch {
+            await writerLock.unlock()
+            throw error
+        }
+        do {
+            let result = try await body(writer)
+            try await writer.execute("COMMIT")
+            await writerLock.unlock()
+            return result
+        } catch {
+            try? await writer.execute("ROLLBACK")
+            await writerLock.unlock()
+            throw error
+        }
+    }
+
+    func run() async throws {}
+
+    func close() async throws {
+        await writerLock.lock()
+        defer { Task { await writerLock.unlock() } }
+        try pool.close()
+    }
+
+    static func fetch(_ db: Database, _ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
+        let arguments = StatementArguments(binds.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .null: nil
+            case .integer(let number): number
+            case .text(let text): text
+            }
+        })
+        do {
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            return rows.map { row in
+                var values: [String: SQLValue] = [:]
+                for (column, dbValue) in row {
+                    switch dbValue.storage {
+                    case .null: values[column] = .null
+                    case .int64(let number): values[column] = .integer(number)
+                    case .double(let number): values[column] = .integer(Int64(number))
+                    case .string(let text): values[column] = .text(text)
+                    case .blob(let data): values[column] = .text(String(decoding: data, as: UTF8.self))
+                    }
+                }
+                return SQLRow(values: values)
+            }
+        } catch let error as DatabaseError {
+            switch error.extendedResultCode {
+            case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+                throw StoreFailure.uniqueViolation(error.message ?? "")
+            case .SQLITE_CONSTRAINT_FOREIGNKEY:
+                throw StoreFailure.foreignKeyViolation(error.message ?? "")
+            default:
+                throw error
+            }
+        }
+    }
+}
+
+private struct SQLiteReader: SQLExecutor {
+    let pool: DatabasePool
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await pool.read { db in try SQLiteDriver.fetch(db, sql, binds) }
+    }
+}
+
+private struct SQLiteWriter: SQLExecutor {
+    let pool: DatabasePool
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await pool.writeWithoutTransaction { db in try SQLiteDriver.fetch(db, sql, binds) }
+    }
+}
+
+/// A first-come, first-served lock for async code.
+actor AsyncLock {
+    private var isLocked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !isLocked {
+            isLocked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty {
+            isLocked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}

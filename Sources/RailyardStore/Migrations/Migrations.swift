@@ -1,0 +1,147 @@
+/// A named schema change. The list below is append-only: a released migration is never edited,
+/// a change to the schema is a new migration at the end.
+struct Migration: Sendable {
+    let name: String
+    let statements: [String]
+}
+
+/// The one ordered list of migrations, applied at start on SQLite and PostgreSQL alike. The SQL
+/// keeps to what both understand: TEXT and BIGINT columns, times as milliseconds since 1970.
+let migrations: [Migration] = [
+    Migration(name: "0001_accounts", statements: [
+        """
+        CREATE TABLE workspaces (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE memberships (
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (workspace_id, user_id)
+        )
+        """,
+        "CREATE INDEX memberships_by_user ON memberships(user_id)",
+        """
+        CREATE TABLE invites (
+            id TEXT PRIMARY KEY,
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            email TEXT NOT NULL,
+            role TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by TEXT,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            accepted_at BIGINT
+        )
+        """,
+        """
+        CREATE TABLE refresh_tokens (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            family_id TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            rotated_at BIGINT,
+            revoked_at BIGINT
+        )
+        """,
+        "CREATE INDEX refresh_tokens_by_family ON refresh_tokens(family_id)",
+    ]),
+    Migration(name: "0002_projects", statements: [
+        """
+        CREATE TABLE projects (
+            id TEXT PRIMARY KEY,
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            UNIQUE (workspace_id, name)
+        )
+        """,
+        """
+        CREATE TABLE environments (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            UNIQUE (project_id, name)
+        )
+        """,
+        """
+        CREATE TABLE services (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            UNIQUE (project_id, name)
+        )
+        """,
+        """
+        CREATE TABLE variables (
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            sealed_value TEXT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (service_id, environment_id, name)
+        )
+        """,
+        """
+        CREATE TABLE deployments (
+            id TEXT PRIMARY KEY,
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            message TEXT,
+            status_reason TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX deployments_by_service ON deployments(service_id, id)",
+    ]),
+    Migration(name: "0003_tokens_and_audit", statements: [
+        """
+        CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+            environment_id TEXT REFERENCES environments(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by TEXT,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT,
+            revoked_at BIGINT,
+            last_used_at BIGINT
+        )
+        """,
+        """
+        CREATE TABLE audit_events (
+            id TEXT PRIMARY KEY,
+            workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target_type TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            client_address TEXT,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX audit_events_by_workspace ON audit_events(workspace_id, id)",
+    ]),
+]

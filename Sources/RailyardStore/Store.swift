@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import RailyardCore
+import ServiceLifecycle
+
+/// The control plane's durable state. One type over two backends: an SQLite file (the embedded
+/// default) or a PostgreSQL server. Every operation is written once, in SQL both understand, and
+/// every mutation records its audit event in the same transaction.
+public final class Store: Sendable, ServiceLifecycle.Service {
+    /// Where the state lives.
+    public enum Location: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    let driver: any SQLDriver
+    let secrets: SecretBox
+    let logger: Logger
+
+    public var backendName: String { driver.backendName }
+
+    public init(location: Location, secrets: SecretBox, logger: Logger) throws {
+        switch location {
+        case .sqlite(let path): driver = try SQLiteDriver(path: path)
+        case .postgres(let url): driver = try PostgresDriver(url: url, logger: logger)
+        }
+        self.secrets = secrets
+        self.logger = logger
+    }
+
+    /// Serves the backend's connections until graceful shutdown, then closes the store. Put it
+    /// first in the service group, so that it stops last, after in-flight requests.
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            try await self.driver.run()
+            // SQLite has no connections to serve: stay until shutdown.
+            try await gracefulShutdown()
+        }
+        try await driver.close()
+    }
+
+    /// Runs `body` while the backend serves, for tests and one-shot commands outside a service group.
+    public func withRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.driver.run() }
+            do {
+                let result = try await body()
+                group.cancelAll()
+                try await driver.close()
+                return result
+            } catch {
+                group.cancelAll()
+                try? await driver.close()
+                throw error
+            }
+        }
+    }
+
+    /// Applies the migrations that have not run yet, in order.
+    public func migrate() async throws {
+        try await driver.transaction { db in
+            try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        }
+        let applied = Set(try await driver.read { db in
+            try await db.query("SELECT name FROM schema_migrations").map { try $0.text("name") }
+        })
+        for migration in migrations where !applied.contains(migration.name) {
+            try await driver.transaction { db in
+                for statement in migration.statements { try await db.execute(statement) }
+                try await db.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    [.text(migration.name), SQLValue(Date())])
+            }
+            logger.info("applied migration", metadata: ["railyard.migration": "\(migration.name)"])
+        }
+    }
+
+    /// Whether the backend answers a trivial query.
+    public func ping() async -> Bool {
+        do {
+            return try await driver.read { db in try await db.first("SELECT 1 AS one") != nil }
+        } catch {
+            logger.warning("store ping failed", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Runs a transaction and turns constraint failures into errors a caller can show.
+    func write<T: Sendable>(
+        conflict: String, _ body: @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await driver.transaction(body)
+        } catch StoreFailure.uniqueViolation {
+            throw RailyardError.conflict(conflict)
+        } catch StoreFailure.foreignKeyViolation {
+            throw RailyardError.notFound("referenced resource")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await driver.read(body)
+    }
+}
+
+/// Who made a change and from where, written into the audit event of every mutation.
+public struct AuditContext: Sendable {
+    public var actor: String
+    public var clientAddress: String?
+
+    public init(actor: String, clientAddress: String?) {
+        self.actor = actor
+        self.clientAddress = clientAddress
+    }
+
+    public static let system = AuditContext(actor: "system", clientAddress: nil)
+}
+
+extension Store {
+    func recordAudit(
+        _ db: any SQLExecutor, _ context: AuditContext, workspace: WorkspaceID, action: String,
+        targetType: String, targetID: String
+    ) async throws {
+        try await db.execute(
+            """
+            INSERT INTO audit_events (id, workspace_id, actor, action, target_type, target_id, client_address, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [SQLValue(AuditEventID.generate()), SQLValue(workspace), .text(context.actor), .text(action),
+             .text(targetType), .text(targetID), SQLValue(context.clientAddress), SQLValue(Date())])
+    }
+
+    /// Clamps a page request and returns (limit + 1) so the caller can tell whether more exist.
+    static func fetchLimit(_ page: PageRequest) -> Int64 {
+        Int64(min(max(page.limit, 1), PageRequest.maximumLimit) + 1)
+    }
+
+    static func makePage<Item>(_ items: [Item], page: PageRequest, id: (Item) -> String) -> Page<Item> {
+        let limit = min(max(page.limit, 1), PageRequest.maximumLimit)
+        if items.count > limit {
+            let kept = Array(items.prefix(limit))
+            return Page(items: kept, nextCursor: kept.last.map(id))
+        }
+        return Page(items: items, nextCursor: nil)
+    }
+}
