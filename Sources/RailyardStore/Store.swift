@@ -135,7 +135,7 @@ extension Store {
         Int64(min(max(page.limit, 1), PageRequest.maximumLimit) + 1)
     }
 
-    static func makePage<Item>(_ items: [Item], page: PageRequest, id: (Item) -> String) -> Page<Item> {
+    public static func makePage<Item>(_ items: [Item], page: PageRequest, id: (Item) -> String) -> Page<Item> {
         let limit = min(max(page.limit, 1), PageRequest.maximumLimit)
         if items.count > limit {
             let kept = Array(items.prefix(limit))

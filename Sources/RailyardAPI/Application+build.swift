@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import RailyardCore
+import RailyardStore
+import ServiceLifecycle
+
+/// Everything the routes need, built once at start.
+public struct APIDependencies: Sendable {
+    public let store: Store
+    public let tokens: TokenService
+    public let passwords: PasswordHasher
+    public let loginLimiter: LoginRateLimiter
+    public let setupGate: SetupGate
+    /// Called once the first admin exists (the server removes the setup-token file).
+    public let onSetupComplete: @Sendable () -> Void
+
+    public init(
+        store: Store, tokens: TokenService, passwords: PasswordHasher = PasswordHasher(),
+        loginLimiter: LoginRateLimiter = LoginRateLimiter(), setupGate: SetupGate,
+        onSetupComplete: @escaping @Sendable () -> Void = {}
+    ) {
+        self.store = store
+        self.tokens = tokens
+        self.passwords = passwords
+        self.loginLimiter = loginLimiter
+        self.setupGate = setupGate
+        self.onSetupComplete = onSetupComplete
+    }
+}
+
+/// The API's routes and middleware: health probes, the OpenAPI document, and `/api/v1`.
+public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.addMiddleware {
+        RequestLogMiddleware()
+        ErrorMiddleware()
+    }
+    router.get("healthz") { _, _ in try JSONIO.response(["status": "ok"]) }
+    router.get("readyz") { _, _ in
+        guard await dependencies.store.ping() else {
+            throw RailyardError.unavailable("the store is not reachable")
+        }
+        return try JSONIO.response(["status": "ready", "store": dependencies.store.backendName])
+    }
+    let api = router.group("api/v1")
+    api.get("openapi.json") { _, _ in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+    }
+    let authenticated = api.add(middleware: AuthMiddleware(
+        store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder()))
+    AuthController(dependencies: dependencies).addRoutes(to: authenticated)
+    WorkspaceController(dependencies: dependencies).addRoutes(to: authenticated)
+    let projects = ProjectController(dependencies: dependencies)
+    projects.addRoutes(to: authenticated)
+    ServiceStateController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
+    return router
+}
+
+/// The API application on `address`, with `services` (the store first) run beside the HTTP server
+/// in one service group, so that shutdown drains requests before the store closes.
+public func buildApplication(
+    dependencies: APIDependencies, address: BindAddress, services: [any ServiceLifecycle.Service], logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    var application = Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: address, serverName: "railyard"),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+        logger: logger)
+    application.beforeServerStarts {
+        try await dependencies.store.migrate()
+    }
+    return application
+}

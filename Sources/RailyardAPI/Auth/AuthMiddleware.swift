@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import RailyardCore
+import RailyardStore
+import Synchronization
+
+/// Identifies the caller from `Authorization: Bearer …`: an API token (`ryt_…`) or an access
+/// token (JWT). A present but bad credential answers 401 at once; no credential leaves the
+/// caller empty and the route decides (most answer 401).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    let store: Store
+    let tokens: TokenService
+    let tokenUse: TokenUseRecorder
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        guard header.lowercased().hasPrefix("bearer ") else {
+            throw RailyardError.unauthorized("Authorization must be 'Bearer TOKEN'")
+        }
+        let credential = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        var context = context
+        context.caller = try await caller(for: credential)
+        context.logger[metadataKey: "railyard.actor"] = .string(context.caller?.actorName ?? "-")
+        return try await next(request, context)
+    }
+
+    func caller(for credential: String) async throws -> Caller {
+        if credential.hasPrefix(TokenService.Kind.apiToken.rawValue) {
+            guard let token = try await store.apiToken(hash: TokenService.hash(credential)) else {
+                throw RailyardError.unauthorized("API token is not valid")
+            }
+            if token.revokedAt != nil { throw RailyardError.unauthorized("API token was revoked") }
+            if let expiresAt = token.expiresAt, expiresAt <= Date() {
+                throw RailyardError.unauthorized("API token expired")
+            }
+            await tokenUse.record(token.id, store: store)
+            return Caller(identity: .token(token), roles: [token.workspaceID: token.role])
+        }
+        guard let userID = await tokens.verifyAccessToken(credential) else {
+            throw RailyardError.unauthorized("access token is invalid or expired; log in again")
+        }
+        guard let user = try await store.user(id: userID) else {
+            throw RailyardError.unauthorized("the account behind this token no longer exists")
+        }
+        let memberships = try await store.workspaces(of: userID)
+        return Caller(identity: .user(user), roles: Dictionary(memberships.map { ($0.0.id, $0.1) }, uniquingKeysWith: max))
+    }
+}
+
+/// Writes a token's last use at most once a minute, so authenticated reads stay reads.
+final class TokenUseRecorder: Sendable {
+    private let lastWritten = Mutex<[APITokenID: Date]>([:])
+
+    func record(_ id: APITokenID, store: Store, now: Date = Date()) async {
+        let due = lastWritten.withLock { table in
+            if let last = table[id], now.timeIntervalSince(last) < 60 { return false }
+            table[id] = now
+            return true
+        }
+        if due { try? await store.markAPITokenUsed(id, at: now) }
+    }
+}

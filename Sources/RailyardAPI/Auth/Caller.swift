@@ -1,0 +1,59 @@
+import RailyardCore
+
+/// Who is calling, and what they may reach: a signed-in person with their role in each of their
+/// workspaces, or an API token with its one workspace and, for environment tokens, one
+/// environment.
+public struct Caller: Sendable {
+    public enum Identity: Sendable {
+        case user(User)
+        case token(APIToken)
+    }
+
+    public let identity: Identity
+    public let roles: [WorkspaceID: Role]
+
+    public var actorName: String {
+        switch identity {
+        case .user(let user): "user:\(user.id)"
+        case .token(let token): "token:\(token.id)"
+        }
+    }
+
+    public var userID: UserID? {
+        if case .user(let user) = identity { return user.id }
+        return nil
+    }
+
+    var tokenScope: TokenScope? {
+        if case .token(let token) = identity { return token.scope }
+        return nil
+    }
+
+    /// Checks that the caller may do `action` in `workspace` (and, when given, in that project
+    /// and environment). A resource outside the caller's reach answers 404, exactly as a missing
+    /// one does, so that nobody learns what other workspaces hold; a resource within reach
+    /// but above the caller's role answers 403.
+    func authorize(
+        _ action: Action, workspace: WorkspaceID, project: ProjectID? = nil, environment: EnvironmentID? = nil,
+        notFound what: String
+    ) throws(RailyardError) -> Role {
+        guard let role = roles[workspace] else { throw .notFound(what) }
+        if case .environment(_, let tokenProject, let tokenEnvironment) = tokenScope {
+            if let project, project != tokenProject { throw .notFound(what) }
+            if let environment, environment != tokenEnvironment { throw .notFound(what) }
+            if project == nil, action != .read {
+                throw .forbidden("an environment token cannot act on the whole workspace")
+            }
+        }
+        guard role.allows(action) else {
+            throw .forbidden("your role (\(role.rawValue)) does not allow this; it needs \(action.minimumRole.rawValue)")
+        }
+        return role
+    }
+
+    /// Whether an environment token restricts listings to its project.
+    var onlyProject: ProjectID? {
+        if case .environment(_, let project, _) = tokenScope { return project }
+        return nil
+    }
+}

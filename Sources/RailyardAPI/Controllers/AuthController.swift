@@ -1,0 +1,182 @@
+import Foundation
+import Hummingbird
+import RailyardCore
+import RailyardStore
+
+/// Accounts and sessions: first-admin setup, login, refresh, logout, invite acceptance, `me`.
+struct AuthController {
+    let dependencies: APIDependencies
+
+    struct SetupRequest: Decodable {
+        var token: String
+        var email: String
+        var password: String
+        var workspaceName: String?
+    }
+
+    struct LoginRequest: Decodable {
+        var email: String
+        var password: String
+    }
+
+    struct RefreshRequest: Decodable {
+        var refreshToken: String
+    }
+
+    struct AcceptInviteRequest: Decodable {
+        var token: String
+        var password: String?
+    }
+
+    struct TokenPair: Encodable {
+        var accessToken: String
+        var refreshToken: String
+        var tokenType = "Bearer"
+        var expiresIn = Int(TokenService.accessTokenLifetime)
+        var user: User
+    }
+
+    struct SetupStatus: Encodable {
+        var required: Bool
+    }
+
+    struct SetupResult: Encodable {
+        var user: User
+        var workspace: Workspace
+    }
+
+    struct AcceptResult: Encodable {
+        var user: User
+        var membership: Membership
+    }
+
+    struct WorkspaceRole: Codable {
+        var workspace: Workspace
+        var role: Role
+    }
+
+    struct Me: Encodable {
+        var user: User?
+        var token: APIToken?
+        var workspaces: [WorkspaceRole]
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("setup", use: setupStatus)
+        group.post("setup", use: setup)
+        group.post("auth/login", use: login)
+        group.post("auth/refresh", use: refresh)
+        group.post("auth/logout", use: logout)
+        group.post("invites/accept", use: acceptInvite)
+        group.get("me", use: me)
+    }
+
+    @Sendable func setupStatus(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try JSONIO.response(SetupStatus(required: try await dependencies.store.userCount() == 0))
+    }
+
+    @Sendable func setup(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(SetupRequest.self, from: request, context: context)
+        guard dependencies.setupGate.accepts(body.token) else {
+            throw RailyardError.unauthorized("setup token is not valid (or setup is already done)")
+        }
+        if let problem = NameRules.emailProblem(body.email) { throw RailyardError.invalid(problem, field: "email") }
+        if let problem = NameRules.passwordProblem(body.password) { throw RailyardError.invalid(problem, field: "password") }
+        let workspaceName = body.workspaceName ?? "default"
+        if let problem = NameRules.displayNameProblem(workspaceName, what: "workspace name") {
+            throw RailyardError.invalid(problem, field: "workspaceName")
+        }
+        let hash = try await dependencies.passwords.hash(body.password)
+        let (user, workspace) = try await dependencies.store.bootstrapAdmin(
+            email: body.email, passwordHash: hash, workspaceName: workspaceName,
+            audit: AuditContext(actor: "setup", clientAddress: context.clientAddress))
+        dependencies.setupGate.close()
+        dependencies.onSetupComplete()
+        return try JSONIO.response(SetupResult(user: user, workspace: workspace), status: .created)
+    }
+
+    @Sendable func login(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(LoginRequest.self, from: request, context: context)
+        let account = body.email.lowercased()
+        let limiter = dependencies.loginLimiter
+        if let wait = limiter.retryAfter(account: account, address: context.clientAddress) {
+            throw RailyardError.rateLimited("too many failed logins; try again in \(wait) seconds", retryAfter: wait)
+        }
+        guard body.password.utf8.count <= 72, account.utf8.count <= 254 else {
+            limiter.recordFailure(account: account, address: context.clientAddress)
+            throw RailyardError.unauthorized("email or password is wrong")
+        }
+        let credentials = try await dependencies.store.credentials(email: account)
+        let matches = try await dependencies.passwords.verify(
+            body.password, hash: credentials?.passwordHash ?? PasswordHasher.decoyHash)
+        guard let credentials, matches else {
+            limiter.recordFailure(account: account, address: context.clientAddress)
+            throw RailyardError.unauthorized("email or password is wrong")
+        }
+        limiter.recordSuccess(account: account)
+        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
+    }
+
+    @Sendable func refresh(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(RefreshRequest.self, from: request, context: context)
+        let successor = TokenService.newSecret(.refresh)
+        guard body.refreshToken.hasPrefix(TokenService.Kind.refresh.rawValue),
+              let record = try await dependencies.store.rotateRefreshToken(
+                tokenHash: TokenService.hash(body.refreshToken), successorID: .generate(),
+                successorHash: TokenService.hash(successor),
+                successorExpiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime)),
+              let user = try await dependencies.store.user(id: record.userID)
+        else { throw RailyardError.unauthorized("refresh token is invalid, expired or revoked; log in again") }
+        let access = try await dependencies.tokens.accessToken(for: user.id)
+        return try JSONIO.response(TokenPair(accessToken: access, refreshToken: successor, user: user))
+    }
+
+    @Sendable func logout(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(RefreshRequest.self, from: request, context: context)
+        try await dependencies.store.revokeRefreshFamily(tokenHash: TokenService.hash(body.refreshToken))
+        return JSONIO.noContent()
+    }
+
+    @Sendable func acceptInvite(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(AcceptInviteRequest.self, from: request, context: context)
+        var passwordHash: String?
+        if let password = body.password {
+            if let problem = NameRules.passwordProblem(password) { throw RailyardError.invalid(problem, field: "password") }
+            passwordHash = try await dependencies.passwords.hash(password)
+        }
+        let (user, membership) = try await dependencies.store.acceptInvite(
+            tokenHash: TokenService.hash(body.token),
+            passwordHash: { [passwordHash] in
+                guard let passwordHash else {
+                    throw RailyardError.invalid("a password is needed to create the account", field: "password")
+                }
+                return passwordHash
+            },
+            clientAddress: context.clientAddress)
+        return try JSONIO.response(AcceptResult(user: user, membership: membership), status: .created)
+    }
+
+    @Sendable func me(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        switch caller.identity {
+        case .user(let user):
+            let workspaces = try await dependencies.store.workspaces(of: user.id)
+            return try JSONIO.response(Me(
+                user: user, token: nil, workspaces: workspaces.map { WorkspaceRole(workspace: $0.0, role: $0.1) }))
+        case .token(let token):
+            let workspace = try await dependencies.store.workspace(id: token.workspaceID)
+            return try JSONIO.response(Me(
+                user: nil, token: token,
+                workspaces: workspace.map { [WorkspaceRole(workspace: $0, role: token.role)] } ?? []))
+        }
+    }
+
+    func issueSession(for user: User, familyID: String?) async throws -> TokenPair {
+        let refresh = TokenService.newSecret(.refresh)
+        try await dependencies.store.insertRefreshToken(
+            id: .generate(), user: user.id, familyID: familyID ?? UUID().uuidString.lowercased(),
+            tokenHash: TokenService.hash(refresh), expiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime))
+        let access = try await dependencies.tokens.accessToken(for: user.id)
+        return TokenPair(accessToken: access, refreshToken: refresh, user: user)
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Hummingbird
+import RailyardCore
+import RailyardStore
+
+/// Projects and their environments and services.
+struct ProjectController {
+    let dependencies: APIDependencies
+    var store: Store { dependencies.store }
+
+    struct CreateProjectRequest: Decodable {
+        var name: String
+        var workspaceId: WorkspaceID?
+    }
+
+    struct NameRequest: Decodable {
+        var name: String
+    }
+
+    struct ProjectCreated: Encodable {
+        var project: Project
+        var environments: [Environment]
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("projects", use: listProjects)
+        group.post("projects", use: createProject)
+        group.get("projects/{projectId}", use: getProject)
+        group.patch("projects/{projectId}", use: renameProject)
+        group.delete("projects/{projectId}", use: deleteProject)
+        group.get("projects/{projectId}/environments", use: listEnvironments)
+        group.post("projects/{projectId}/environments", use: createEnvironment)
+        group.get("environments/{environmentId}", use: getEnvironment)
+        group.delete("environments/{environmentId}", use: deleteEnvironment)
+        group.get("projects/{projectId}/services", use: listServices)
+        group.post("projects/{projectId}/services", use: createService)
+        group.get("services/{serviceId}", use: getService)
+        group.patch("services/{serviceId}", use: renameService)
+        group.delete("services/{serviceId}", use: deleteService)
+    }
+
+    // MARK: Projects
+
+    @Sendable func listProjects(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let page = try request.pageRequest()
+        var workspaces = Array(caller.roles.keys)
+        if let only: WorkspaceID = try request.queryID("workspaceId", required: false) {
+            workspaces = workspaces.filter { $0 == only }
+        }
+        if let project = caller.onlyProject {
+            // An environment token sees its own project only.
+            let visible = try await store.project(id: project).map { [$0] } ?? []
+            return try JSONIO.response(Store.makePage(
+                visible.filter { workspaces.contains($0.workspaceID) && $0.id.rawValue > (page.after ?? "") },
+                page: page) { $0.id.rawValue })
+        }
+        return try JSONIO.response(try await store.projects(in: workspaces, page: page))
+    }
+
+    @Sendable func createProject(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let body = try await JSONIO.decode(CreateProjectRequest.self, from: request, context: context)
+        let workspace: WorkspaceID
+        if let given = body.workspaceId {
+            workspace = given
+        } else if caller.roles.count == 1, let only = caller.roles.keys.first {
+            workspace = only
+        } else {
+            throw RailyardError.invalid("you belong to several workspaces: give workspaceId", field: "workspaceId")
+        }
+        _ = try caller.authorize(.changeProject, workspace: workspace, notFound: "workspace")
+        if caller.onlyProject != nil { throw RailyardError.forbidden("an environment token cannot create projects") }
+        if let problem = NameRules.displayNameProblem(body.name, what: "project name") {
+            throw RailyardError.invalid(problem, field: "name")
+        }
+        let (project, environment) = try await store.createProject(name: body.name, in: workspace, audit: context.audit(caller))
+        return try JSONIO.response(ProjectCreated(project: project, environments: [environment]), status: .created)
+    }
+
+    @Sendable func getProject(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, _) = try await accessProject(context, .read)
+        return try JSONIO.response(project)
+    }
+
+    @Sendable func renameProject(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, caller) = try await accessProject(context, .changeProject)
+        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
+        if let problem = NameRules.displayNameProblem(body.name, what: "project name") {
+            throw RailyardError.invalid(problem, field: "name")
+        }
+        return try JSONIO.response(try await store.renameProject(project.id, to: body.name, audit: context.audit(caller)))
+    }
+
+    @Sendable func deleteProject(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, caller) = try await accessProject(context, .deleteProject)
+        try await store.deleteProject(project.id, audit: context.audit(caller))
+        return JSONIO.noContent()
+    }
+
+    /// The project named in the path, if the caller may do `action` on it.
+    func accessProject(_ context: APIRequestContext, _ action: Action) async throws -> (Project, Caller) {
+        let caller = try context.requireCaller()
+        let id: ProjectID = try context.pathID("projectId", "project")
+        guard let project = try await store.project(id: id) else { throw RailyardError.notFound("project") }
+        _ = try caller.authorize(action, workspace: project.workspaceID, project: project.id, notFound: "project")
+        return (project, caller)
+    }
+
+    // MARK: Environments
+
+    @Sendable func listEnvironments(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, _) = try await accessProject(context, .read)
+        return try JSONIO.response(try await store.environments(in: project.id, page: try request.pageRequest()))
+    }
+
+    @Sendable func createEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, caller) = try await accessProject(context, .changeEnvironment)
+        if caller.tokenScope.map({ if case .environment = $0 { true } else { false } }) == true {
+            throw RailyardError.forbidden("an environment token cannot create environments")
+        }
+        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
+        if let problem = NameRules.environmentNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
+        let environment = try await store.createEnvironment(name: body.name, in: project.id, audit: context.audit(caller))
+        return try JSONIO.response(environment, status: .created)
+    }
+
+    @Sendable func getEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (environment, _, _) = try await accessEnvironment(context, .read)
+        return try JSONIO.response(environment)
+    }
+
+    @Sendable func deleteEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (environment, _, caller) = try await accessEnvironment(context, .changeEnvironment)
+        try await store.deleteEnvironment(environment.id, audit: context.audit(caller))
+        return JSONIO.noContent()
+    }
+
+    func accessEnvironment(_ context: APIRequestContext, _ action: Action) async throws -> (Environment, Project, Caller) {
+        let caller = try context.requireCaller()
+        let id: EnvironmentID = try context.pathID("environmentId", "environment")
+        guard let environment = try await store.environment(id: id),
+              let project = try await store.project(id: environment.projectID)
+        else { throw RailyardError.notFound("environment") }
+        _ = try caller.authorize(
+            action, workspace: project.workspaceID, project: project.id, environment: environment.id,
+            notFound: "environment")
+        return (environment, project, caller)
+    }
+
+    // MARK: Services
+
+    @Sendable func listServices(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, _) = try await accessProject(context, .read)
+        return try JSONIO.response(try await store.services(in: project.id, page: try request.pageRequest()))
+    }
+
+    @Sendable func createService(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, caller) = try await accessProject(context, .changeService)
+        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
+        if let problem = NameRules.serviceNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
+        let service = try await store.createService(name: body.name, in: project.id, audit: context.audit(caller))
+        return try JSONIO.response(service, status: .created)
+    }
+
+    @Sendable func getService(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (service, _, _) = try await accessService(context, .read, environment: nil)
+        return try JSONIO.response(service)
+    }
+
+    @Sendable func renameService(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (service, _, caller) = try await accessService(context, .changeService, environment: nil)
+        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
+        if let problem = NameRules.serviceNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
+        return try JSONIO.response(try await store.renameService(service.id, to: body.name, audit: context.audit(caller)))
+    }
+
+    @Sendable func deleteService(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (service, _, caller) = try await accessService(context, .changeService, environment: nil)
+        try await store.deleteService(service.id, audit: context.audit(caller))
+        return JSONIO.noContent()
+    }
+
+    /// The service named in the path, if the caller may do `action` on it (in `environment`,
+    /// when the action is about one environment).
+    func accessService(
+        _ context: APIRequestContext, _ action: Action, environment: EnvironmentID?
+    ) async throws -> (Service, Project, Caller) {
+        let caller = try context.requireCaller()
+        let id: ServiceID = try context.pathID("serviceId", "service")
+        guard let service = try await store.service(id: id), let project = try await store.project(id: service.projectID)
+        else { throw RailyardError.notFound("service") }
+        _ = try caller.authorize(
+            action, workspace: project.workspaceID, project: project.id, environment: environment, notFound: "service")
+        return (service, project, caller)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+import RailyardCore
+import RailyardStore
+
+/// What a service holds per environment: its variables and its deployments.
+struct ServiceStateController {
+    let dependencies: APIDependencies
+    let projects: ProjectController
+    var store: Store { dependencies.store }
+
+    static let maximumVariableValueBytes = 64 * 1024
+    static let maximumVariablesPerChange = 500
+
+    struct VariablesChange: Decodable {
+        var set: [String: String]?
+        var unset: [String]?
+    }
+
+    struct VariableList: Encodable {
+        var items: [Variable]
+        var nextCursor: String?
+    }
+
+    struct CreateDeploymentRequest: Decodable {
+        var environmentId: EnvironmentID
+        var message: String?
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.get("services/{serviceId}/variables", use: listVariables)
+        group.patch("services/{serviceId}/variables", use: changeVariables)
+        group.get("services/{serviceId}/deployments", use: listDeployments)
+        group.post("services/{serviceId}/deployments", use: createDeployment)
+        group.get("deployments/{deploymentId}", use: getDeployment)
+    }
+
+    /// Viewers get the names only: values need `readVariableValues`.
+    @Sendable func listVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (service, environment, caller, role) = try await accessInEnvironment(request, context, .read)
+        let variables = try await store.variables(
+            of: service.id, in: environment.id, withValues: role.allows(.readVariableValues))
+        _ = caller
+        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
+    }
+
+    @Sendable func changeVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (service, environment, caller, _) = try await accessInEnvironment(request, context, .changeVariables)
+        let body = try await JSONIO.decode(VariablesChange.self, from: request, context: context)
+        let set = body.set ?? [:]
+        let unset = body.unset ?? []
+        if set.isEmpty && unset.isEmpty { throw RailyardError.invalid("give variables to set or unset", field: "set") }
+        if set.count + unset.count > Self.maximumVariablesPerChange {
+            throw RailyardError.invalid("at most \(Self.maximumVariablesPerChange) variables per change", field: "set")
+        }
+        for (name, value) in set {
+            if let problem = NameRules.variableNameProblem(name) { throw RailyardError.invalid(problem, field: "set") }
+            if value.utf8.count > Self.maximumVariableValueBytes {
+                throw RailyardError.invalid("value of \(name) is larger than 64 KiB", field: "set")
+            }
+            if value.utf8.contains(0) { throw RailyardError.invalid("value of \(name) contains a NUL byte", field: "set") }
+        }
+        for name in unset {
+            if let problem = NameRules.variableNameProblem(name) { throw RailyardError.invalid(problem, field: "unset") }
+            if set[name] != nil { throw RailyardError.invalid("\(name) is both set and unset", field: "unset") }
+        }
+        try await store.updateVariables(
+            of: service.id, in: environment.id, set: set, unset: unset, audit: context.audit(caller))
+        let variables = try await store.variables(of: service.id, in: environment.id, withValues: true)
+        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
+    }
+
+    @Sendable func listDeployments(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let environment: EnvironmentID? = try request.queryID("environmentId", required: false)
+        let (service, _, caller) = try await projects.accessService(context, .read, environment: environment)
+        let scoped = environment ?? caller.tokenEnvironment
+        return try JSONIO.response(try await store.deployments(of: service.id, in: scoped, page: try request.pageRequest()))
+    }
+
+    @Sendable func createDeployment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await JSONIO.decode(CreateDeploymentRequest.self, from: request, context: context)
+        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: body.environmentId)
+        guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
+        else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
+        if let message = body.message, message.utf8.count > 1000 {
+            throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")
+        }
+        let deployment = try await store.createDeployment(
+            service: service.id, environment: environment.id, message: body.message, audit: context.audit(caller))
+        return try JSONIO.response(deployment, status: .created)
+    }
+
+    @Sendable func getDeployment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id: DeploymentID = try context.pathID("deploymentId", "deployment")
+        guard let deployment = try await store.deployment(id: id),
+              let service = try await store.service(id: deployment.serviceID),
+              let project = try await store.project(id: service.projectID)
+        else { throw RailyardError.notFound("deployment") }
+        _ = try caller.authorize(
+            .read, workspace: project.workspaceID, project: project.id, environment: deployment.environmentID,
+            notFound: "deployment")
+        return try JSONIO.response(deployment)
+    }
+
+    /// The service in the path and the environment in `?environmentId=`, which must belong to
+    /// the service's project.
+    func accessInEnvironment(
+        _ request: Request, _ context: APIRequestContext, _ action: Action
+    ) async throws -> (Service, Environment, Caller, Role) {
+        guard let environmentID: EnvironmentID = try request.queryID("environmentId", required: true) else {
+            throw RailyardError.badRequest("query parameter 'environmentId' is required", field: "environmentId")
+        }
+        let (service, project, caller) = try await projects.accessService(context, action, environment: environmentID)
+        guard let environment = try await store.environment(id: environmentID), environment.projectID == project.id
+        else { throw RailyardError.notFound("environment") }
+        let role = try caller.authorize(action, workspace: project.workspaceID, project: project.id,
+                                        environment: environmentID, notFound: "service")
+        return (service, environment, caller, role)
+    }
+}
+
+extension Caller {
+    var tokenEnvironment: EnvironmentID? {
+        if case .environment(_, _, let environment) = tokenScope { return environment }
+        return nil
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RailyardCore
+
+/// Turns every error into the API's one error shape:
+/// `{"error":{"code":"…","message":"…","field":"…"}}`. Errors that are not ours are logged
+/// with detail and answered with a bare 500 that shows none.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            let code: String
+            let message: String
+            let field: String?
+        }
+        let error: Detail
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as RailyardError {
+            return Self.response(for: error)
+        } catch let error as any HTTPResponseError {
+            return Self.response(for: Self.translate(error))
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return Self.response(for: .internal("internal error"))
+        }
+    }
+
+    static func translate(_ error: any HTTPResponseError) -> RailyardError {
+        let message = (error as? HTTPError)?.body
+        switch error.status.code {
+        case 400: return .badRequest(message ?? "bad request")
+        case 401: return .unauthorized(message ?? "authentication required")
+        case 403: return .forbidden(message ?? "forbidden")
+        case 404: return .notFound(message ?? "route")
+        case 405: return RailyardError(kind: .notFound, message: "method not allowed on this route")
+        case 413: return RailyardError(
+            kind: .payloadTooLarge,
+            message: "request body is larger than the limit of \(APIRequestContext.maximumBodySize) bytes")
+        default: return RailyardError(kind: .badRequest, message: message ?? "request refused (\(error.status.code))")
+        }
+    }
+
+    static func status(for kind: RailyardError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .payloadTooLarge: .contentTooLarge
+        case .invalid: .unprocessableContent
+        case .rateLimited: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
+        }
+    }
+
+    static func response(for error: RailyardError) -> Response {
+        let body = Body(error: .init(code: error.kind.rawValue, message: error.message, field: error.field))
+        var response = (try? JSONIO.response(body, status: status(for: error.kind)))
+            ?? Response(status: status(for: error.kind))
+        if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if error.kind == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+}
+
+/// Gives every request an id (kept from `X-Request-Id` when the client sent a sane one),
+/// returns it in the response, and logs one line per request with it.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let requestID: String
+        if let given = request.headers[Self.header], (1...128).contains(given.utf8.count),
+           given.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) {
+            requestID = given
+        } else {
+            requestID = context.id
+        }
+        context.logger[metadataKey: "railyard.request.id"] = .string(requestID)
+        let started = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[Self.header] = requestID
+        let elapsed = ContinuousClock.now - started
+        context.logger.info("request", metadata: [
+            "http.method": "\(request.method.rawValue)",
+            "http.path": "\(request.uri.path)",
+            "http.status": "\(response.status.code)",
+            "http.duration_us": "\(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)",
+            "client.address": "\(context.clientAddress ?? "-")",
+        ])
+        return response
+    }
+}
