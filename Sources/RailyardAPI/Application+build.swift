@@ -64,6 +64,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
 /// in one service group, so that shutdown drains requests before the store closes.
 public func buildApplication(
     dependencies: APIDependencies, address: BindAddress, services: [any ServiceLifecycle.Service], logger: Logger,
+    beforeServing: @escaping @Sendable () async throws -> Void = {},
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var application = Application(
@@ -74,6 +75,7 @@ public func buildApplication(
         logger: logger)
     application.beforeServerStarts {
         try await dependencies.store.migrate()
+        try await beforeServing()
     }
     return application
 }

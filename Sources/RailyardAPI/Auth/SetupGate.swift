@@ -24,5 +24,7 @@ public final class SetupGate: Sendable {
         }
     }
 
+    public func open(token: String) { tokenHash.withLock { $0 = TokenService.hash(token) } }
+
     public func close() { tokenHash.withLock { $0 = nil } }
 }

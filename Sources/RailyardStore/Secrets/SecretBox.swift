@@ -32,6 +32,11 @@ public struct SecretBox: Sendable {
         return SecretBox(key: key)
     }
 
+    /// A key for another use, derived with HKDF so that it reveals nothing of this one.
+    public func deriveKey(info: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data(info.utf8), outputByteCount: 32)
+    }
+
     public func seal(_ value: String, context: String) throws -> String {
         let box = try AES.GCM.seal(Data(value.utf8), using: key, authenticating: Data(context.utf8))
         guard let combined = box.combined else { throw ConfigurationProblem("AES-GCM produced no output") }

@@ -1,0 +1,128 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import RailyardCore
+import RailyardStore
+import ServiceLifecycle
+
+/// How `railyard server` was asked to run.
+public struct ServerOptions: Sendable {
+    public var apiHost: String
+    public var apiPort: Int
+    public var dataDirectory: String
+    public var databaseURL: String?
+    public var secretKey: String?
+    public var adminEmail: String?
+    public var adminPassword: String?
+    public var loginPolicy: LoginRateLimiter.Policy
+
+    public init(
+        apiHost: String = "127.0.0.1", apiPort: Int = 7070, dataDirectory: String, databaseURL: String? = nil,
+        secretKey: String? = nil, adminEmail: String? = nil, adminPassword: String? = nil,
+        loginPolicy: LoginRateLimiter.Policy = .init()
+    ) {
+        self.apiHost = apiHost
+        self.apiPort = apiPort
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.secretKey = secretKey
+        self.adminEmail = adminEmail
+        self.adminPassword = adminPassword
+        self.loginPolicy = loginPolicy
+    }
+
+    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
+    public static func parseListenAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host.isEmpty { host = "0.0.0.0" }
+        return (host, port)
+    }
+}
+
+/// The control plane: prepares the data folder, opens the store, bootstraps the first admin
+/// and serves the API until SIGINT or SIGTERM.
+public enum ControlPlaneServer {
+    public static let setupTokenFileName = "setup-token"
+
+    public static func run(
+        options: ServerOptions, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let data = options.dataDirectory
+        try FileManager.default.createDirectory(
+            atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let secrets = try options.secretKey.map(SecretBox.init(base64Key:))
+            ?? SecretBox.loadOrCreate(keyFile: (data as NSString).appendingPathComponent("secret.key"))
+        let location: Store.Location = options.databaseURL.map { .postgres(url: $0) }
+            ?? .sqlite(path: (data as NSString).appendingPathComponent("railyard.sqlite"))
+        let store = try Store(location: location, secrets: secrets, logger: logger)
+        let setupGate = SetupGate(token: nil)
+        let setupTokenPath = (data as NSString).appendingPathComponent(setupTokenFileName)
+        let dependencies = APIDependencies(
+            store: store, tokens: await TokenService(signingKey: secrets.derivedKey(purpose: "access-token-signing")),
+            loginLimiter: LoginRateLimiter(policy: options.loginPolicy), setupGate: setupGate,
+            onSetupComplete: { try? FileManager.default.removeItem(atPath: setupTokenPath) })
+        let application = buildApplication(
+            dependencies: dependencies, address: .hostname(options.apiHost, port: options.apiPort),
+            services: [store], logger: logger,
+            beforeServing: {
+                try await bootstrapFirstAdmin(
+                    options: options, dependencies: dependencies, setupTokenPath: setupTokenPath, logger: logger)
+            },
+            onServerRunning: onServerRunning)
+        logger.info("starting control plane", metadata: [
+            "railyard.data": "\(data)", "railyard.store": "\(store.backendName)",
+            "railyard.api": "\(options.apiHost):\(options.apiPort)",
+        ])
+        try await application.runService()
+        logger.info("control plane stopped")
+    }
+
+    /// With no user yet: creates the admin from the environment, or opens the setup gate with a
+    /// one-time token printed to stderr and written (mode 0600) to the data folder.
+    static func bootstrapFirstAdmin(
+        options: ServerOptions, dependencies: APIDependencies, setupTokenPath: String, logger: Logger
+    ) async throws {
+        guard try await dependencies.store.userCount() == 0 else {
+            try? FileManager.default.removeItem(atPath: setupTokenPath)
+            return
+        }
+        if let email = options.adminEmail, let password = options.adminPassword {
+            if let problem = NameRules.emailProblem(email) ?? NameRules.passwordProblem(password) {
+                throw ConfigurationError("RAILYARD_ADMIN_EMAIL/RAILYARD_ADMIN_PASSWORD: \(problem)")
+            }
+            let hash = try await dependencies.passwords.hash(password)
+            _ = try await dependencies.store.bootstrapAdmin(
+                email: email, passwordHash: hash, workspaceName: "default", audit: .system)
+            logger.notice("created the first admin from RAILYARD_ADMIN_EMAIL", metadata: ["railyard.user": "\(email)"])
+            return
+        }
+        let token = TokenService.newSecret(.setup)
+        guard FileManager.default.createFile(
+            atPath: setupTokenPath, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ConfigurationError("cannot write \(setupTokenPath)") }
+        dependencies.setupGate.open(token: token)
+        FileHandle.standardError.write(Data("""
+            No admin exists yet. Create one with:
+              railyard setup --token \(token) --email YOU@EXAMPLE.COM --password …
+            (the token is also in \(setupTokenPath))
+
+            """.utf8))
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension SecretBox {
+    /// A key for another purpose, derived from the secret key, so that one secret configures
+    /// every replica of the control plane.
+    func derivedKey(purpose: String) -> SymmetricKey {
+        deriveKey(info: "railyard/\(purpose)")
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// `railyard whoami`: the caller and their workspaces.
+struct Whoami: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show who you are logged in as.")
+
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        var session = try Session(client)
+        let me = try await session.call { try await $0.me() }
+        if client.json { return try Output.json(me) }
+        if let user = me.user {
+            Output.line("\(user.email) (\(user.id))")
+        } else if let token = me.token {
+            Output.line("API token \(token.name) (\(token.id)), role \(token.role.rawValue)")
+        }
+        for entry in me.workspaces {
+            Output.line("  workspace \(entry.workspace.name) (\(entry.workspace.id)): \(entry.role.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `railyard` binary: the control-plane server and its command-line client in one.
+public struct RailyardCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "railyard",
+        abstract: "A self-hosted application platform: build, run and serve your code.",
+        subcommands: [
+            ServerCommand.self, Setup.self,
+            Login.self, Logout.self, Whoami.self,
+            Init.self, Link.self, Status.self,
+            ProjectCommand.self, ServiceCommand.self, EnvironmentCommand.self,
+            Variables.self, TokensCommand.self, MembersCommand.self, Audit.self,
+        ])
+
+    public init() {}
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RailyardAPI
+
+/// `railyard server`: runs the control plane until SIGINT or SIGTERM.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server", abstract: "Run the Railyard control plane (HTTP API).")
+
+    @Option(name: .long, help: "Address of the HTTP API.")
+    var apiListen = "127.0.0.1:7070"
+
+    @Option(name: .long, help: "Data folder (default: RAILYARD_DATA, else $XDG_DATA_HOME/railyard).")
+    var data: String?
+
+    @Option(name: .long, help: "PostgreSQL URL (postgres://…); default DATABASE_URL, else SQLite in the data folder.")
+    var databaseURL: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard ServerOptions.parseListenAddress(apiListen) != nil else {
+            throw ValidationError("--api-listen must be HOST:PORT, e.g. 127.0.0.1:7070")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "railyard")
+        guard let (host, port) = ServerOptions.parseListenAddress(apiListen) else { throw ExitCode.validationFailure }
+        let dataDirectory = data ?? value("RAILYARD_DATA") ?? Self.defaultDataDirectory(environment)
+        let options = ServerOptions(
+            apiHost: host, apiPort: port, dataDirectory: dataDirectory,
+            databaseURL: databaseURL ?? value("DATABASE_URL"), secretKey: value("RAILYARD_SECRET_KEY"),
+            adminEmail: value("RAILYARD_ADMIN_EMAIL"), adminPassword: value("RAILYARD_ADMIN_PASSWORD"))
+        do {
+            try await ControlPlaneServer.run(options: options, logger: logger)
+        } catch let error as ConfigurationError {
+            throw CLIError(error.description)
+        }
+    }
+
+    static func defaultDataDirectory(_ environment: [String: String]) -> String {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+        return (base as NSString).appendingPathComponent("railyard")
+    }
+}

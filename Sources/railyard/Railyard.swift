@@ -1,0 +1,4 @@
+import RailyardCLI
+
+@main
+extension RailyardCommand {}
