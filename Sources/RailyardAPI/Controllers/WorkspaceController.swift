@@ -39,6 +39,7 @@ struct WorkspaceController {
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("workspaces", use: listWorkspaces)
+        group.post("workspaces", use: createWorkspace)
         group.get("workspaces/{workspaceId}/members", use: listMembers)
         group.patch("workspaces/{workspaceId}/members/{userId}", use: changeRole)
         group.delete("workspaces/{workspaceId}/members/{userId}", use: removeMember)
@@ -57,6 +58,24 @@ struct WorkspaceController {
             if let workspace = try await store.workspace(id: id) { items.append(.init(workspace: workspace, role: role)) }
         }
         return try JSONIO.response(Store.makePage(items, page: page) { $0.workspace.id.rawValue })
+    }
+
+    struct CreateWorkspaceRequest: Decodable {
+        var name: String
+    }
+
+    /// Any signed-in person may start a workspace of their own, as its admin.
+    @Sendable func createWorkspace(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard let user = caller.userID else {
+            throw RailyardError.forbidden("API tokens cannot create workspaces; log in as a person")
+        }
+        let body = try await JSONIO.decode(CreateWorkspaceRequest.self, from: request, context: context)
+        if let problem = NameRules.displayNameProblem(body.name, what: "workspace name") {
+            throw RailyardError.invalid(problem, field: "name")
+        }
+        let workspace = try await store.createWorkspace(name: body.name, owner: user, audit: context.audit(caller))
+        return try JSONIO.response(AuthController.WorkspaceRole(workspace: workspace, role: .admin), status: .created)
     }
 
     @Sendable func listMembers(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -82,6 +82,22 @@ extension Store {
         }
     }
 
+    /// Creates a workspace with `owner` as its admin.
+    public func createWorkspace(name: String, owner: UserID, audit: AuditContext) async throws -> Workspace {
+        try await write(conflict: "workspace id collision") { db in
+            let workspace = Workspace(id: .generate(), name: name, createdAt: Date())
+            try await db.execute(
+                "INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)",
+                [SQLValue(workspace.id), .text(name), SQLValue(workspace.createdAt)])
+            try await db.execute(
+                "INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+                [SQLValue(workspace.id), SQLValue(owner), .text(Role.admin.rawValue), SQLValue(workspace.createdAt)])
+            try await self.recordAudit(db, audit, workspace: workspace.id, action: "workspace.create",
+                                       targetType: "workspace", targetID: workspace.id.rawValue)
+            return workspace
+        }
+    }
+
     public func workspace(id: WorkspaceID) async throws -> Workspace? {
         try await read { db in
             try await db.first("SELECT * FROM workspaces WHERE id = ?", [SQLValue(id)]).map { row in

@@ -1,0 +1,179 @@
+import Foundation
+import HTTPTypes
+import Testing
+@testable import RailyardAPI
+@testable import RailyardCore
+@testable import RailyardStore
+
+/// Junk, oversized, duplicate, unknown and forged input: each gets its own clear 4xx in the
+/// error shape, and the server keeps serving.
+struct BadInputTests {
+    @Test func malformedAndOversizedBodies() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            for raw in ["{", "not json", "[]", "{\"name\": 5}", "{\"nam\": \"x\"}", "null", "\"string\""] {
+                let reply = try await api.call(.post, "/api/v1/projects/\(f.project)/services", token: f.admin, raw: raw)
+                #expect(reply.status == 400, "\(raw): \(String(buffer: reply.body))")
+                #expect(reply.errorCode == "bad_request")
+            }
+            let missing = try await api.call(.post, "/api/v1/projects/\(f.project)/services", token: f.admin, raw: "{}")
+            #expect((missing.json["error"] as? [String: Any])?["field"] as? String == "name")
+            let empty = try await api.call(.post, "/api/v1/auth/login", raw: "")
+            #expect(empty.status == 400)
+
+            let huge = "{\"name\":\"" + String(repeating: "x", count: 2 << 20) + "\"}"
+            let tooLarge = try await api.call(.post, "/api/v1/projects/\(f.project)/services", token: f.admin, raw: huge)
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.errorCode == "payload_too_large")
+            try await api.expect(200, .get, "/healthz")
+        }
+    }
+
+    @Test func invalidDuplicateAndUnknownNames() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            for name in ["", "Web", "web_1", "-web", String(repeating: "a", count: 33), "wéb"] {
+                let reply = try await api.call(.post, "/api/v1/projects/\(f.project)/services", token: f.admin, json: ["name": name])
+                #expect(reply.status == 422, "\(name)")
+                #expect((reply.json["error"] as? [String: Any])?["field"] as? String == "name")
+            }
+            let duplicate = try await api.call(.post, "/api/v1/projects/\(f.project)/services", token: f.admin, json: ["name": "web"])
+            #expect(duplicate.status == 409)
+            #expect(duplicate.errorCode == "conflict")
+            try await api.expect(422, .post, "/api/v1/projects/\(f.project)/environments", token: f.admin, json: ["name": "Prod"])
+            try await api.expect(409, .post, "/api/v1/projects/\(f.project)/environments", token: f.admin, json: ["name": "production"])
+            try await api.expect(422, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: f.admin,
+                                 json: ["set": ["1BAD": "x"]])
+            try await api.expect(400, .patch, "/api/v1/services/\(f.service)/variables", token: f.admin, json: ["set": ["A": "x"]])
+            try await api.expect(400, .get, "/api/v1/projects?limit=0", token: f.admin)
+            try await api.expect(400, .get, "/api/v1/projects?limit=abc", token: f.admin)
+            try await api.expect(400, .get, "/api/v1/projects?cursor=../../etc", token: f.admin)
+            try await api.expect(400, .post, "/api/v1/workspaces/\(f.workspace)/invites", token: f.admin,
+                                 json: ["email": "x@example.com", "role": "owner"])
+
+            let unknown = ProjectID.generate().rawValue
+            for path in ["/api/v1/projects/\(unknown)", "/api/v1/projects/not-an-id", "/api/v1/services/\(unknown)",
+                         "/api/v1/environments/\(unknown)", "/api/v1/deployments/\(unknown)", "/api/v1/nothing-here"] {
+                let reply = try await api.call(.get, path, token: f.admin)
+                #expect(reply.status == 404, "\(path)")
+                #expect(reply.errorCode == "not_found")
+            }
+            try await api.expect(404, .delete, "/api/v1/tokens/\(unknown)", token: f.admin)
+            try await api.expect(409, .delete, "/api/v1/environments/\(f.environment)", token: f.admin)
+        }
+    }
+
+    @Test func expiredRevokedAndForgedCredentials() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let userID = UserID(rawValue: try await Fixture.userID(api, token: f.admin))
+
+            let expired = try await harness.dependencies.tokens.accessToken(for: userID, now: Date().addingTimeInterval(-3600))
+            let reply = try await api.call(.get, "/api/v1/me", token: expired)
+            #expect(reply.status == 401)
+            #expect(reply.headers[.wwwAuthenticate] == "Bearer")
+
+            let forgedSigner = await TokenService(signingKey: .init(size: .bits256))
+            let forged = try await forgedSigner.accessToken(for: userID)
+            try await api.expect(401, .get, "/api/v1/me", token: forged)
+            try await api.expect(401, .get, "/api/v1/me", token: "garbage")
+            try await api.expect(401, .get, "/api/v1/me", token: "ryt_doesnotexist")
+            let basic = try await api.client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Basic eDp5"]) { $0.status.code }
+            #expect(basic == 401)
+
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin, json: ["name": "ci"])
+            let secret = try #require(created.json["secret"] as? String)
+            let tokenID = try #require((created.json["token"] as? [String: Any])?["id"] as? String)
+            try await api.expect(200, .get, "/api/v1/projects", token: secret)
+            try await api.expect(200, .delete, "/api/v1/tokens/\(tokenID)", token: f.admin)
+            try await api.expect(401, .get, "/api/v1/projects", token: secret)
+
+            let lapsed = "ryt_lapsed-\(UUID().uuidString)"
+            _ = try await harness.store.createAPIToken(
+                name: "old", role: .member, scope: .workspace(WorkspaceID(rawValue: f.workspace)), tokenHash: TokenService.hash(lapsed),
+                createdBy: nil, expiresAt: Date().addingTimeInterval(-1), audit: .system)
+            try await api.expect(401, .get, "/api/v1/projects", token: lapsed)
+            // A member cannot mint an admin token.
+            try await api.expect(403, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.member, json: ["name": "x"])
+            try await api.expect(200, .get, "/healthz")
+        }
+    }
+
+    @Test func refreshTokensRotateAndReuseRevokesTheFamily() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            _ = try await Fixture.make(api)
+            let login = try await api.expect(200, .post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": Fixture.password])
+            let first = try #require(login.json["refreshToken"] as? String)
+            let rotated = try await api.expect(200, .post, "/api/v1/auth/refresh", json: ["refreshToken": first])
+            let second = try #require(rotated.json["refreshToken"] as? String)
+            let access = try #require(rotated.json["accessToken"] as? String)
+            try await api.expect(200, .get, "/api/v1/me", token: access)
+            // Replaying the first token revokes the whole family, the second token included.
+            try await api.expect(401, .post, "/api/v1/auth/refresh", json: ["refreshToken": first])
+            try await api.expect(401, .post, "/api/v1/auth/refresh", json: ["refreshToken": second])
+            // Logout revokes a fresh family.
+            let again = try await api.expect(200, .post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": Fixture.password])
+            let third = try #require(again.json["refreshToken"] as? String)
+            try await api.expect(204, .post, "/api/v1/auth/logout", json: ["refreshToken": third])
+            try await api.expect(401, .post, "/api/v1/auth/refresh", json: ["refreshToken": third])
+        }
+    }
+
+    @Test func wrongPasswordsPastTheLimitAreRateLimited() async throws {
+        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccount: 3, failuresPerAddress: 50))
+        try await harness.test { api in
+            _ = try await Fixture.make(api)
+            for _ in 0..<3 {
+                try await api.expect(401, .post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": "wrong-password"])
+            }
+            let limited = try await api.call(.post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": Fixture.password])
+            #expect(limited.status == 429)
+            #expect(limited.errorCode == "rate_limited")
+            let retryAfter = try #require(limited.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...60).contains(retryAfter))
+            // Other accounts are not locked out, and the server keeps serving.
+            _ = try await api.login("member@example.com", Fixture.password)
+            try await api.expect(200, .get, "/healthz")
+            // Unknown accounts count too, and answer exactly like wrong passwords.
+            let unknown = try await api.call(.post, "/api/v1/auth/login", json: ["email": "ghost@example.com", "password": "whatever1"])
+            #expect(unknown.status == 401)
+        }
+    }
+
+    @Test func setupIsOneTimeAndValidates() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let status = try await api.expect(200, .get, "/api/v1/setup")
+            #expect(status.json["required"] as? Bool == true)
+            try await api.expect(401, .post, "/api/v1/setup", json: ["token": "rys_wrong", "email": "a@example.com", "password": "password1"])
+            try await api.expect(422, .post, "/api/v1/setup", json: ["token": APIHarness.setupToken, "email": "nope", "password": "password1"])
+            try await api.expect(422, .post, "/api/v1/setup", json: ["token": APIHarness.setupToken, "email": "a@example.com", "password": "short"])
+            try await api.expect(201, .post, "/api/v1/setup", json: ["token": APIHarness.setupToken, "email": "a@example.com", "password": "password1"])
+            try await api.expect(401, .post, "/api/v1/setup", json: ["token": APIHarness.setupToken, "email": "b@example.com", "password": "password1"])
+            let after = try await api.expect(200, .get, "/api/v1/setup")
+            #expect(after.json["required"] as? Bool == false)
+        }
+    }
+
+    @Test func everyMutationIsAudited() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: f.member,
+                                 json: ["set": ["A": "1"]])
+            let audit = try await api.expect(200, .get, "/api/v1/workspaces/\(f.workspace)/audit?limit=200", token: f.admin)
+            let actions = (audit.json["items"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+            for action in ["setup", "invite.create", "invite.accept", "member.remove", "project.create", "service.create", "variables.update"] {
+                #expect(actions.contains(action), "\(action) missing from \(actions)")
+            }
+            let memberID = try await Fixture.userID(api, token: f.member)
+            let latest = try #require((audit.json["items"] as? [[String: Any]])?.first)
+            #expect(latest["actor"] as? String == "user:\(memberID)")
+            #expect(latest["action"] as? String == "variables.update")
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import HTTPTypes
+import Testing
+@testable import RailyardAPI
+
+/// Calls every route as a viewer, a member, an admin, a member of another workspace and nobody,
+/// and checks the exact status of each. Routes that change or destroy their target get a fresh
+/// target for every caller, so the order of calls does not matter.
+struct PermissionMatrixTests {
+    enum Caller: CaseIterable { case viewer, member, admin, outsider, anonymous }
+
+    struct Route: Sendable {
+        let name: String
+        /// viewer, member, admin, outsider, anonymous
+        let expected: [Int]
+        let make: @Sendable (API, Fixture) async throws -> (HTTPRequest.Method, String, Any?)
+    }
+
+    static func unique(_ prefix: String) -> String { "\(prefix)\(UInt32.random(in: 0...UInt32.max))" }
+
+    static func freshProject(_ api: API, _ f: Fixture) async throws -> String {
+        let reply = try await api.expect(201, .post, "/api/v1/projects", token: f.admin, json: ["name": unique("p"), "workspaceId": f.workspace])
+        return try #require((reply.json["project"] as? [String: Any])?["id"] as? String)
+    }
+
+    static func freshService(_ api: API, _ f: Fixture) async throws -> String {
+        let reply = try await api.expect(201, .post, "/api/v1/projects/\(f.project)/services", token: f.admin, json: ["name": unique("s")])
+        return try #require(reply.json["id"] as? String)
+    }
+
+    static func freshEnvironment(_ api: API, _ f: Fixture) async throws -> String {
+        let reply = try await api.expect(201, .post, "/api/v1/projects/\(f.project)/environments", token: f.admin, json: ["name": unique("e")])
+        return try #require(reply.json["id"] as? String)
+    }
+
+    static func freshMember(_ api: API, _ f: Fixture) async throws -> String {
+        let token = try await Fixture.join(api, admin: f.admin, workspace: f.workspace, email: "\(unique("u"))@example.com", role: "member")
+        return try await Fixture.userID(api, token: token)
+    }
+
+    static func freshToken(_ api: API, _ f: Fixture) async throws -> String {
+        let reply = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin, json: ["name": unique("t")])
+        return try #require((reply.json["token"] as? [String: Any])?["id"] as? String)
+    }
+
+    static func deployment(_ api: API, _ f: Fixture) async throws -> String {
+        let reply = try await api.expect(201, .post, "/api/v1/services/\(f.service)/deployments", token: f.admin, json: ["environmentId": f.environment])
+        return try #require(reply.json["id"] as? String)
+    }
+
+    static let routes: [Route] = [
+        Route(name: "GET me", expected: [200, 200, 200, 200, 401]) { _, _ in (.get, "/api/v1/me", nil) },
+        Route(name: "GET workspaces", expected: [200, 200, 200, 200, 401]) { _, _ in (.get, "/api/v1/workspaces", nil) },
+        Route(name: "POST workspaces", expected: [201, 201, 201, 201, 401]) { _, _ in (.post, "/api/v1/workspaces", ["name": unique("w")]) },
+        Route(name: "GET projects", expected: [200, 200, 200, 200, 401]) { _, _ in (.get, "/api/v1/projects", nil) },
+        Route(name: "POST projects", expected: [403, 201, 201, 404, 401]) { _, f in
+            (.post, "/api/v1/projects", ["name": unique("p"), "workspaceId": f.workspace])
+        },
+        Route(name: "GET project", expected: [200, 200, 200, 404, 401]) { _, f in (.get, "/api/v1/projects/\(f.project)", nil) },
+        Route(name: "PATCH project", expected: [403, 200, 200, 404, 401]) { api, f in
+            (.patch, "/api/v1/projects/\(try await freshProject(api, f))", ["name": unique("r")])
+        },
+        Route(name: "DELETE project", expected: [403, 403, 204, 404, 401]) { api, f in
+            (.delete, "/api/v1/projects/\(try await freshProject(api, f))", nil)
+        },
+        Route(name: "GET environments", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/projects/\(f.project)/environments", nil)
+        },
+        Route(name: "POST environments", expected: [403, 201, 201, 404, 401]) { _, f in
+            (.post, "/api/v1/projects/\(f.project)/environments", ["name": unique("e")])
+        },
+        Route(name: "GET environment", expected: [200, 200, 200, 404, 401]) { _, f in (.get, "/api/v1/environments/\(f.environment)", nil) },
+        Route(name: "DELETE environment", expected: [403, 204, 204, 404, 401]) { api, f in
+            (.delete, "/api/v1/environments/\(try await freshEnvironment(api, f))", nil)
+        },
+        Route(name: "GET services", expected: [200, 200, 200, 404, 401]) { _, f in (.get, "/api/v1/projects/\(f.project)/services", nil) },
+        Route(name: "POST services", expected: [403, 201, 201, 404, 401]) { _, f in
+            (.post, "/api/v1/projects/\(f.project)/services", ["name": unique("s")])
+        },
+        Route(name: "GET service", expected: [200, 200, 200, 404, 401]) { _, f in (.get, "/api/v1/services/\(f.service)", nil) },
+        Route(name: "PATCH service", expected: [403, 200, 200, 404, 401]) { api, f in
+            (.patch, "/api/v1/services/\(try await freshService(api, f))", ["name": unique("n")])
+        },
+        Route(name: "DELETE service", expected: [403, 204, 204, 404, 401]) { api, f in
+            (.delete, "/api/v1/services/\(try await freshService(api, f))", nil)
+        },
+        Route(name: "GET variables", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", nil)
+        },
+        Route(name: "PATCH variables", expected: [403, 200, 200, 404, 401]) { _, f in
+            (.patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", ["set": ["KEY": "v"]])
+        },
+        Route(name: "GET deployments", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/deployments", nil)
+        },
+        Route(name: "POST deployments", expected: [403, 201, 201, 404, 401]) { _, f in
+            (.post, "/api/v1/services/\(f.service)/deployments", ["environmentId": f.environment])
+        },
+        Route(name: "GET deployment", expected: [200, 200, 200, 404, 401]) { api, f in
+            (.get, "/api/v1/deployments/\(try await deployment(api, f))", nil)
+        },
+        Route(name: "GET members", expected: [200, 200, 200, 404, 401]) { _, f in (.get, "/api/v1/workspaces/\(f.workspace)/members", nil) },
+        Route(name: "PATCH member", expected: [403, 403, 200, 404, 401]) { api, f in
+            (.patch, "/api/v1/workspaces/\(f.workspace)/members/\(try await freshMember(api, f))", ["role": "viewer"])
+        },
+        Route(name: "DELETE member", expected: [403, 403, 204, 404, 401]) { api, f in
+            (.delete, "/api/v1/workspaces/\(f.workspace)/members/\(try await freshMember(api, f))", nil)
+        },
+        Route(name: "POST invites", expected: [403, 403, 201, 404, 401]) { _, f in
+            (.post, "/api/v1/workspaces/\(f.workspace)/invites", ["email": "\(unique("i"))@example.com", "role": "viewer"])
+        },
+        Route(name: "GET tokens", expected: [403, 403, 200, 404, 401]) { _, f in (.get, "/api/v1/workspaces/\(f.workspace)/tokens", nil) },
+        Route(name: "POST tokens", expected: [403, 403, 201, 404, 401]) { _, f in
+            (.post, "/api/v1/workspaces/\(f.workspace)/tokens", ["name": unique("t"), "role": "viewer"])
+        },
+        Route(name: "DELETE token", expected: [403, 403, 200, 404, 401]) { api, f in
+            (.delete, "/api/v1/tokens/\(try await freshToken(api, f))", nil)
+        },
+        Route(name: "GET audit", expected: [403, 403, 200, 404, 401]) { _, f in (.get, "/api/v1/workspaces/\(f.workspace)/audit", nil) },
+    ]
+
+    @Test func everyRouteAnswersEachCallerExactly() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let fixture = try await Fixture.make(api)
+            var mismatches: [String] = []
+            for route in Self.routes {
+                for (index, caller) in Caller.allCases.enumerated() {
+                    let token: String? = switch caller {
+                    case .viewer: fixture.viewer
+                    case .member: fixture.member
+                    case .admin: fixture.admin
+                    case .outsider: fixture.outsider
+                    case .anonymous: nil
+                    }
+                    let (method, path, body) = try await route.make(api, fixture)
+                    let reply = try await api.call(method, path, token: token, json: body)
+                    if reply.status != route.expected[index] {
+                        mismatches.append("\(route.name) as \(caller): \(reply.status), expected \(route.expected[index]): \(String(buffer: reply.body))")
+                    }
+                    if reply.status >= 400 {
+                        #expect(reply.errorCode != nil, "\(route.name) as \(caller) did not answer the error shape")
+                    }
+                }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func viewersSeeVariableNamesButNeverValues() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let path = "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)"
+            try await api.expect(200, .patch, path, token: f.member, json: ["set": ["SECRET": "s3cr3t-value"]])
+            let asViewer = try await api.expect(200, .get, path, token: f.viewer)
+            #expect(!String(buffer: asViewer.body).contains("s3cr3t-value"))
+            #expect(String(buffer: asViewer.body).contains("SECRET"))
+            let asMember = try await api.expect(200, .get, path, token: f.member)
+            #expect(String(buffer: asMember.body).contains("s3cr3t-value"))
+        }
+    }
+
+    @Test func environmentTokensStayInTheirEnvironment() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let staging = try await api.expect(201, .post, "/api/v1/projects/\(f.project)/environments", token: f.admin, json: ["name": "staging"])
+            let stagingID = try #require(staging.json["id"] as? String)
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin,
+                                               json: ["name": "ci", "projectId": f.project, "environmentId": f.environment])
+            let token = try #require(created.json["secret"] as? String)
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: token, json: ["set": ["A": "1"]])
+            try await api.expect(404, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(stagingID)", token: token, json: ["set": ["A": "1"]])
+            try await api.expect(201, .post, "/api/v1/services/\(f.service)/deployments", token: token, json: ["environmentId": f.environment])
+            try await api.expect(404, .post, "/api/v1/services/\(f.service)/deployments", token: token, json: ["environmentId": stagingID])
+            try await api.expect(403, .post, "/api/v1/projects", token: token, json: ["name": "nope", "workspaceId": f.workspace])
+            try await api.expect(403, .get, "/api/v1/workspaces/\(f.workspace)/tokens", token: token)
+            let other = try await api.expect(201, .post, "/api/v1/projects", token: f.admin, json: ["name": "other", "workspaceId": f.workspace])
+            let otherID = try #require((other.json["project"] as? [String: Any])?["id"] as? String)
+            try await api.expect(404, .get, "/api/v1/projects/\(otherID)", token: token)
+            let listed = try await api.expect(200, .get, "/api/v1/projects", token: token)
+            #expect((listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [f.project])
+        }
+    }
+}
