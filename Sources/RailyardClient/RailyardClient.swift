@@ -22,6 +22,15 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// One HTTP client for the process. A refused connection fails at once rather than being retried
+/// until the request's deadline, so that "is the server running?" is answered in milliseconds.
+let sharedHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool.retryConnectionEstablishment = false
+    configuration.timeout.connect = .seconds(10)
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
+
 /// A typed client of the REST API, used by the CLI and the tests.
 public struct RailyardClient: Sendable {
     public let server: String
@@ -79,7 +88,7 @@ public struct RailyardClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            response = try await sharedHTTPClient.execute(request, timeout: .seconds(60))
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
             throw ClientError.unreachable(server, error)

@@ -416,6 +416,59 @@ enum OpenAPIDocument {
                 "$ref": "#/components/responses/Unauthorized"
               }
             }
+          },
+          "post": {
+            "operationId": "createWorkspace",
+            "summary": "Start a workspace, as its admin",
+            "tags": [
+              "Workspaces"
+            ],
+            "description": "Any signed-in person may do this; API tokens get 403.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreateWorkspaceRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The new workspace, with the caller's role in it (`admin`).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/WorkspaceRole"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "422": {
+                "$ref": "#/components/responses/Invalid"
+              }
+            }
           }
         },
         "/api/v1/workspaces/{workspaceId}/members": {
@@ -2489,7 +2542,7 @@ enum OpenAPIDocument {
           "Email": {
             "type": "string",
             "maxLength": 254,
-            "pattern": "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s]*[^@\\s.]$",
+            "pattern": "^[^@\\t\\n\\u000b\\f\\r\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0085]+@[^@.\\t\\n\\u000b\\f\\r\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0085][^@\\t\\n\\u000b\\f\\r\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0085]*\\.[^@\\t\\n\\u000b\\f\\r\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0085]*[^@.\\t\\n\\u000b\\f\\r\\u0020\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u0085]$",
             "description": "One `@`, something on each side, a dot inside the domain, no spaces."
           },
           "Password": {
@@ -2707,6 +2760,17 @@ enum OpenAPIDocument {
                   "null"
                 ],
                 "description": "Needed when the caller belongs to more than one workspace."
+              }
+            },
+            "required": [
+              "name"
+            ]
+          },
+          "CreateWorkspaceRequest": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "$ref": "#/components/schemas/DisplayName"
               }
             },
             "required": [

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+/// Runs the real `railyard` binary, as a user would.
+enum RailyardBinary {
+    /// The binary SwiftPM built beside the test bundle (scripts/test builds it first).
+    static func path() throws -> String {
+        if let given = ProcessInfo.processInfo.environment["RAILYARD_BINARY"] { return given }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("railyard").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw ProcessProblem("railyard binary not found next to the tests; run `swift build` (scripts/test does)")
+    }
+}
+
+struct ProcessProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+struct CommandResult: Sendable {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// The CLI with its own config folder and working folder, like one person's shell.
+struct CLI: Sendable {
+    let configHome: String
+    let directory: String
+    var environment: [String: String] = [:]
+
+    static func make() throws -> CLI {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-cli-\(UUID().uuidString)")
+        let config = base.appendingPathComponent("config").path
+        let work = base.appendingPathComponent("work").path
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        return CLI(configHome: config, directory: work)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RailyardBinary.path())
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = configHome
+        env["RAILYARD_TOKEN"] = nil
+        env["RAILYARD_SERVER"] = nil
+        for (key, value) in environment.merging(extraEnvironment, uniquingKeysWith: { $1 }) { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs and requires exit 0, returning stdout.
+    @discardableResult
+    func ok(_ arguments: [String], extraEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments, extraEnvironment: extraEnvironment)
+        #expect(result.status == 0, "railyard \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    func json(_ arguments: [String], extraEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
+        let output = try ok(arguments + ["--json"], extraEnvironment: extraEnvironment, sourceLocation: sourceLocation)
+        return try JSONSerialization.jsonObject(with: Data(output.utf8))
+    }
+
+    /// Runs and requires a failure with exactly one line on stderr.
+    func fails(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments)
+        #expect(result.status != 0, "railyard \(arguments.joined(separator: " ")) should have failed", sourceLocation: sourceLocation)
+        let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage:") && !$0.contains("--help' for more") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(lines.count == 1, "stderr should be one line: \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stderr
+    }
+}
+
+/// A `railyard server` process on a free port, with its own data folder.
+final class ServerProcess: @unchecked Sendable {
+    let dataDirectory: String
+    let databaseURL: String?
+    let extraEnvironment: [String: String]
+    private(set) var process: Process?
+    private(set) var port = 0
+    let logPath: String
+
+    init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:]) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.extraEnvironment = environment
+        self.logPath = dataDirectory + ".log"
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func start() throws {
+        if !FileManager.default.fileExists(atPath: logPath) {
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RailyardBinary.path())
+        // A restart keeps the port, so clients keep their server URL.
+        var arguments = ["server", "--api-listen", "127.0.0.1:\(port)", "--data", dataDirectory]
+        if let databaseURL { arguments += ["--database-url", databaseURL] }
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in extraEnvironment { env[key] = value }
+        process.environment = env
+        process.standardOutput = handle
+        process.standardError = handle
+        let logStart = log.utf8.count
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let text = String(log.dropFirst(logStart))
+            if let range = text.range(of: "listening on 127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits) {
+                    self.port = port
+                    return
+                }
+            }
+            if !process.isRunning { throw ProcessProblem("server exited at start: \(log)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw ProcessProblem("server did not start listening within 60 s: \(log)")
+    }
+
+    /// Sends `signal` and waits for the exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
+        guard let process, process.isRunning else { return process?.terminationStatus ?? -1 }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+}
+
+/// A new, empty database on the PostgreSQL server scripts/test started.
+enum TestPostgres {
+    static func freshDatabaseURL() throws -> String {
+        let server = try #require(
+            ProcessInfo.processInfo.environment["RAILYARD_TEST_POSTGRES_URL"],
+            "RAILYARD_TEST_POSTGRES_URL is not set: run the tests through scripts/test, which starts PostgreSQL")
+        let name = "railyard_cli_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased())"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", server, "-q", "-c", "CREATE DATABASE \(name)"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ProcessProblem("psql could not create \(name)") }
+        var components = try #require(URLComponents(string: server))
+        components.path = "/\(name)"
+        return try #require(components.string)
+    }
+}
