@@ -37,10 +37,9 @@ struct ServiceStateController {
 
     /// Viewers get the names only: values need `readVariableValues`.
     @Sendable func listVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (service, environment, caller, role) = try await accessInEnvironment(request, context, .read)
+        let (service, environment, _, role) = try await accessInEnvironment(request, context, .read)
         let variables = try await store.variables(
             of: service.id, in: environment.id, withValues: role.allows(.readVariableValues))
-        _ = caller
         return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
     }
 
@@ -71,6 +70,7 @@ struct ServiceStateController {
     }
 
     @Sendable func listDeployments(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
         let environment: EnvironmentID? = try request.queryID("environmentId", required: false)
         let (service, _, caller) = try await projects.accessService(context, .read, environment: environment)
         let scoped = environment ?? caller.tokenEnvironment
@@ -78,6 +78,7 @@ struct ServiceStateController {
     }
 
     @Sendable func createDeployment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
         let body = try await JSONIO.decode(CreateDeploymentRequest.self, from: request, context: context)
         let (service, project, caller) = try await projects.accessService(context, .deploy, environment: body.environmentId)
         guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
@@ -108,6 +109,7 @@ struct ServiceStateController {
     func accessInEnvironment(
         _ request: Request, _ context: APIRequestContext, _ action: Action
     ) async throws -> (Service, Environment, Caller, Role) {
+        _ = try context.requireCaller()
         guard let environmentID: EnvironmentID = try request.queryID("environmentId", required: true) else {
             throw RailyardError.badRequest("query parameter 'environmentId' is required", field: "environmentId")
         }

@@ -14,6 +14,10 @@ enum JSONIO {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         if buffer.readableBytes == 0 { throw RailyardError.badRequest("request body must be a JSON object") }
+        // JSON may carry NUL as an escape; no field of ours accepts it, and PostgreSQL text cannot hold it.
+        if buffer.readableBytesView.firstRange(of: Array(#"\u0000"#.utf8)) != nil {
+            throw RailyardError.badRequest("strings must not contain NUL characters")
+        }
         do {
             return try decoder.decode(T.self, from: buffer)
         } catch let error as DecodingError {

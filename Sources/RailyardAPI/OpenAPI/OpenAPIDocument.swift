@@ -337,6 +337,9 @@ enum OpenAPIDocument {
               "401": {
                 "$ref": "#/components/responses/Unauthorized"
               },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
               "409": {
                 "$ref": "#/components/responses/Conflict"
               },
@@ -458,6 +461,9 @@ enum OpenAPIDocument {
               },
               "403": {
                 "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
               },
               "409": {
                 "$ref": "#/components/responses/Conflict"

@@ -8,8 +8,15 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, CustomStringConvert
 
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Decoding checks the shape, so a malformed id in a request body is refused at the
+    /// boundary instead of travelling to the database.
     public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard Self.isWellFormed(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a Railyard id")
+        }
+        rawValue = text
     }
 
     public func encode(to encoder: any Encoder) throws {
