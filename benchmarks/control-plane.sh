@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Control-plane benchmark (not a test): idle RSS of `railyard server`, and the latency of an
+# authenticated project list with 1,000 projects in the store, over loopback with wrk.
+# Usage: benchmarks/control-plane.sh [--duration 20s] [--connections 16]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=20s
+connections=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+scratch=.build-release
+swift build -c release --scratch-path "$scratch" --product railyard >/dev/null
+binary=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/railyard
+work=$(mktemp -d /tmp/railyard-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+RAILYARD_ADMIN_EMAIL=bench@example.com RAILYARD_ADMIN_PASSWORD=bench-password \
+  "$binary" server --api-listen "127.0.0.1:$port" --data "$work/data" --log-level warning >"$work/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status"; }
+
+sleep 3
+idle_rss=$(rss)
+
+token=$(curl -fsS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
+python3 - "$base" "$token" <<'PY'
+import json, sys, urllib.request
+base, token = sys.argv[1], sys.argv[2]
+for i in range(1000):
+    request = urllib.request.Request(base + "/api/v1/projects", method="POST",
+        data=json.dumps({"name": f"project-{i:04d}"}).encode(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
+PY
+api_token=$(curl -fsS "$base/api/v1/me" -H "Authorization: Bearer $token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["workspaces"][0]["workspace"]["id"])' \
+  | xargs -I{} curl -fsS -X POST "$base/api/v1/workspaces/{}/tokens" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d '{"name":"bench","role":"viewer"}' \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+seeded_rss=$(rss)
+
+run() {  # $1 label, $2 bearer
+  local out
+  out=$(wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $2" "$base/api/v1/projects?limit=50")
+  local rps p50 p99
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  local errors
+  errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
+echo "railyard $(git rev-parse --short HEAD), $(nproc) cores, wrk -t2 -c$connections -d$duration, GET /api/v1/projects?limit=50 with 1,000 projects (SQLite)"
+echo
+echo "| metric | value |"
+echo "|---|---|"
+echo "| idle RSS after start | ${idle_rss} MB |"
+echo "| RSS after seeding 1,000 projects | ${seeded_rss} MB |"
+echo
+echo "| auth | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|"
+run "access token (JWT)" "$token"
+run "API token (ryt_)" "$api_token"
+echo
+echo "| RSS after load | $(rss) MB |"
