@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RailyardCore
 
@@ -46,5 +47,33 @@ struct NameRulesTests {
         #expect(ProjectID.isWellFormed(earlier.rawValue))
         #expect(!ProjectID.isWellFormed("not-an-id"))
         #expect(!ProjectID.isWellFormed(earlier.rawValue.uppercased()))
+    }
+}
+
+struct TimestampTests {
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00.000Z"), (951_782_400.5, "2000-02-29T00:00:00.500Z"),
+        (1_795_833_421.906, "2026-11-28T02:37:01.906Z"), (-1.0, "1969-12-31T23:59:59.000Z"),
+        (4_102_444_799.999, "2099-12-31T23:59:59.999Z"),
+    ])
+    func formatsUTCWithMilliseconds(seconds: Double, expected: String) {
+        #expect(JSONCoding.formatTimestamp(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+
+    @Test func formatAndParseAgreeWithFoundation() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        for _ in 0..<500 {
+            let millis = Int64.random(in: 0...4_000_000_000_000)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let text = JSONCoding.formatTimestamp(date)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(millis / 1000)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+                parts.minute ?? 0, parts.second ?? 0, Int(millis % 1000))
+            #expect(text == expected)
+            let parsed = try #require(JSONCoding.parseTimestamp(text))
+            #expect(abs(parsed.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.001)
+        }
     }
 }

@@ -43,11 +43,10 @@ struct AuthMiddleware: RouterMiddleware {
         guard let userID = await tokens.verifyAccessToken(credential) else {
             throw RailyardError.unauthorized("access token is invalid or expired; log in again")
         }
-        guard let user = try await store.user(id: userID) else {
+        guard let (user, roles) = try await store.userWithRoles(id: userID) else {
             throw RailyardError.unauthorized("the account behind this token no longer exists")
         }
-        let memberships = try await store.workspaces(of: userID)
-        return Caller(identity: .user(user), roles: Dictionary(memberships.map { ($0.0.id, $0.1) }, uniquingKeysWith: max))
+        return Caller(identity: .user(user), roles: roles)
     }
 }
 

@@ -59,6 +59,26 @@ extension Store {
         }
     }
 
+    /// A user and their role in each workspace, in one query: what authentication needs on
+    /// every request.
+    public func userWithRoles(id: UserID) async throws -> (User, [WorkspaceID: Role])? {
+        let rows = try await read { db in
+            try await db.query(
+                """
+                SELECT u.id, u.email, u.password_hash, u.created_at, m.workspace_id, m.role
+                FROM users u LEFT JOIN memberships m ON m.user_id = u.id WHERE u.id = ?
+                """, [SQLValue(id)])
+        }
+        guard let first = rows.first else { return nil }
+        let user = try Self.decodeCredentials(first).user
+        var roles: [WorkspaceID: Role] = [:]
+        for row in rows {
+            guard let workspace: WorkspaceID = try row.optionalID("workspace_id") else { continue }
+            roles[workspace] = try Self.decodeRole(row)
+        }
+        return (user, roles)
+    }
+
     static func decodeCredentials(_ row: SQLRow) throws -> UserCredentials {
         UserCredentials(
             user: User(id: try row.id("id"), email: try row.text("email"), createdAt: try row.date("created_at")),
