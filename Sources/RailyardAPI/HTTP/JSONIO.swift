@@ -64,9 +64,14 @@ enum JSONIO {
     }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try encoder.encode(value)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        if let writable = value as? any JSONWritable {
+            var output = JSONOutput()
+            writable.writeJSON(to: &output)
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output.bytes)))
+        }
+        let data = try encoder.encode(value)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
