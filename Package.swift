@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "RailyardAPI", "RailyardStore", "RailyardCore", "RailyardClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             swiftSettings: strict
         ),

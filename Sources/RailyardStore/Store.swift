@@ -95,11 +95,17 @@ public final class Store: Sendable, ServiceLifecycle.Service {
             throw RailyardError.conflict(conflict)
         } catch StoreFailure.foreignKeyViolation {
             throw RailyardError.notFound("referenced resource")
+        } catch StoreFailure.invalidData {
+            throw RailyardError.invalid("a value is too large or malformed for the store")
         }
     }
 
     func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await driver.read(body)
+        do {
+            return try await driver.read(body)
+        } catch StoreFailure.invalidData {
+            throw RailyardError.invalid("a value is too large or malformed for the store")
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdBcrypt
 import Testing
 @testable import RailyardAPI
 @testable import RailyardCore
@@ -142,6 +143,52 @@ struct BadInputTests {
             let unknown = try await api.call(.post, "/api/v1/auth/login", json: ["email": "ghost@example.com", "password": "whatever1"])
             #expect(unknown.status == 401)
         }
+    }
+
+    @Test func parallelGuessesCannotOutrunTheLimit() async throws {
+        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccount: 3, failuresPerAddress: 50))
+        try await harness.test { api in
+            _ = try await Fixture.make(api)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await api.call(.post, "/api/v1/auth/login", json: ["email": "admin@example.com", "password": "guess-guess"]).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 401 }.count <= 3)
+            #expect(statuses.filter { $0 == 429 }.count >= 9)
+        }
+    }
+
+    @Test func tokensNeverOutrankTheirCreator() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin,
+                                               json: ["name": "admin-token", "role": "admin"])
+            let secret = try #require(created.json["secret"] as? String)
+            try await api.expect(200, .get, "/api/v1/workspaces/\(f.workspace)/tokens", token: secret)
+            // Tokens cannot mint tokens.
+            try await api.expect(403, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: secret, json: ["name": "child"])
+            // The creator is demoted: the token drops to their new role.
+            let memberID = try await Fixture.userID(api, token: f.member)
+            let adminID = try await Fixture.userID(api, token: f.admin)
+            try await api.expect(200, .patch, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", token: f.admin, json: ["role": "admin"])
+            try await api.expect(200, .patch, "/api/v1/workspaces/\(f.workspace)/members/\(adminID)", token: f.member, json: ["role": "member"])
+            try await api.expect(403, .get, "/api/v1/workspaces/\(f.workspace)/tokens", token: secret)
+            try await api.expect(200, .get, "/api/v1/projects", token: secret)
+            // Removed: the token stops working.
+            try await api.expect(204, .delete, "/api/v1/workspaces/\(f.workspace)/members/\(adminID)", token: f.member)
+            try await api.expect(401, .get, "/api/v1/projects", token: secret)
+        }
+    }
+
+    @Test func decoyHashIsARealCost12Hash() {
+        #expect(PasswordHasher.decoyHash.hasPrefix("$2b$12$"))
+        #expect(Bcrypt.verify("railyard-decoy-password", hash: PasswordHasher.decoyHash))
+        #expect(!Bcrypt.verify("anything else", hash: PasswordHasher.decoyHash))
     }
 
     @Test func setupIsOneTimeAndValidates() async throws {

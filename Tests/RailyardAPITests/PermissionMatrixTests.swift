@@ -179,6 +179,15 @@ struct PermissionMatrixTests {
             let other = try await api.expect(201, .post, "/api/v1/projects", token: f.admin, json: ["name": "other", "workspaceId": f.workspace])
             let otherID = try #require((other.json["project"] as? [String: Any])?["id"] as? String)
             try await api.expect(404, .get, "/api/v1/projects/\(otherID)", token: token)
+            // Nothing outside its environment: not the project's services, not the project, not the workspace.
+            try await api.expect(403, .delete, "/api/v1/services/\(f.service)", token: token)
+            try await api.expect(403, .post, "/api/v1/projects/\(f.project)/services", token: token, json: ["name": "sneaky"])
+            try await api.expect(403, .patch, "/api/v1/projects/\(f.project)", token: token, json: ["name": "renamed"])
+            try await api.expect(404, .delete, "/api/v1/environments/\(stagingID)", token: token)
+            try await api.expect(403, .get, "/api/v1/workspaces/\(f.workspace)/members", token: token)
+            try await api.expect(403, .get, "/api/v1/workspaces/\(f.workspace)/audit", token: token)
+            try await api.expect(200, .get, "/api/v1/services/\(f.service)", token: token)
+            try await api.expect(200, .get, "/api/v1/projects/\(f.project)/environments", token: token)
             let listed = try await api.expect(200, .get, "/api/v1/projects", token: token)
             #expect((listed.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [f.project])
         }

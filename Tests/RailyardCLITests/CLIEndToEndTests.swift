@@ -37,6 +37,10 @@ struct CLIEndToEndTests {
         let me = try #require(try admin.json(["whoami"]) as? [String: Any])
         #expect((me["user"] as? [String: Any])?["email"] as? String == "admin@example.com")
 
+        // Saved credentials are for their own server only.
+        let elsewhere = try admin.fails(["whoami", "--server", "http://127.0.0.1:1"])
+        #expect(elsewhere.contains("not logged in"))
+
         try admin.ok(["init", "--name", "shop"])
         try admin.ok(["service", "create", "web"])
         _ = try admin.fails(["service", "create", "web"])

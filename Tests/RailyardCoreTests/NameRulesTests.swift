@@ -47,6 +47,9 @@ struct NameRulesTests {
         #expect(ProjectID.isWellFormed(earlier.rawValue))
         #expect(!ProjectID.isWellFormed("not-an-id"))
         #expect(!ProjectID.isWellFormed(earlier.rawValue.uppercased()))
+        let burst = (0..<1000).map { _ in ProjectID.generate(now: .init(timeIntervalSince1970: 3_000)) }
+        #expect(burst == burst.sorted(), "ids made in one millisecond still sort in creation order")
+        #expect(Set(burst).count == burst.count)
     }
 }
 

@@ -130,6 +130,20 @@ struct StoreTests {
         }
     }
 
+    @Test func anExistingKeyFileIsNeverReplaced() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("secret.key").path
+        let first = try SecretBox.loadOrCreate(keyFile: path)
+        let sealed = try first.seal("value", context: "c")
+        #expect(try SecretBox.loadOrCreate(keyFile: path).open(sealed, context: "c") == "value")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        try Data("damaged".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try SecretBox.loadOrCreate(keyFile: path) }
+        #expect(FileManager.default.contents(atPath: path) == Data("damaged".utf8))
+    }
+
     @Test func sealedValuesDoNotOpenUnderAnotherKeyOrRow() throws {
         let box = SecretBox(key: SymmetricKey(size: .bits256))
         let sealed = try box.seal("secret", context: "row-1")
@@ -235,6 +249,48 @@ struct StoreTests {
             try await store.deleteProject(project.id, audit: Self.audit)
             #expect(try await store.project(id: project.id) == nil)
             #expect(try await store.apiToken(hash: "t1") == nil, "environment tokens go with their project")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func cancelledTransactionRollsBackAndLeavesTheStoreWritable(backend: Backend) async throws {
+        try await StoreHarness.withStore(backend) { store, _ in
+            let (_, workspace) = try await Self.bootstrap(store)
+            let started = AsyncStream<Void>.makeStream()
+            let task = Task {
+                try await store.driver.transaction { db in
+                    try await db.execute(
+                        "INSERT INTO projects (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)",
+                        [SQLValue(ProjectID.generate()), SQLValue(workspace.id), .text("half-done"), .integer(0)])
+                    started.continuation.yield()
+                    try await Task.sleep(for: .seconds(30))
+                }
+            }
+            for await _ in started.stream { break }
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            let (project, _) = try await store.createProject(name: "after", in: workspace.id, audit: Self.audit)
+            let names = try await store.projects(in: [workspace.id], page: PageRequest()).items.map(\.name)
+            #expect(names == [project.name], "the cancelled insert was rolled back and later writes work")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func concurrentRotationsOfOneRefreshTokenLetAtMostOneWin(backend: Backend) async throws {
+        try await StoreHarness.withStore(backend) { store, _ in
+            let (user, _) = try await Self.bootstrap(store)
+            let later = Date().addingTimeInterval(3600)
+            try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "race", tokenHash: "r0", expiresAt: later)
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await store.rotateRefreshToken(
+                            tokenHash: "r0", successorID: .generate(), successorHash: "r\(index + 1)", successorExpiresAt: later) != nil
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(winners == 1)
         }
     }
 }

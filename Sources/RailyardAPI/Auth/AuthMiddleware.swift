@@ -37,8 +37,17 @@ struct AuthMiddleware: RouterMiddleware {
             if let expiresAt = token.expiresAt, expiresAt <= Date() {
                 throw RailyardError.unauthorized("API token expired")
             }
+            var role = token.role
+            if let creator = token.createdBy {
+                // A token never outranks the person who made it, as they are now: demoting or
+                // removing them reins in their tokens too.
+                guard let creatorRole = try await store.role(of: creator, in: token.workspaceID) else {
+                    throw RailyardError.unauthorized("API token's creator is no longer a member of its workspace")
+                }
+                role = min(role, creatorRole)
+            }
             await tokenUse.record(token.id, store: store)
-            return Caller(identity: .token(token), roles: [token.workspaceID: token.role])
+            return Caller(identity: .token(token), roles: [token.workspaceID: role])
         }
         guard let userID = await tokens.verifyAccessToken(credential) else {
             throw RailyardError.unauthorized("access token is invalid or expired; log in again")

@@ -39,10 +39,14 @@ public struct Caller: Sendable {
     ) throws(RailyardError) -> Role {
         guard let role = roles[workspace] else { throw .notFound(what) }
         if case .environment(_, let tokenProject, let tokenEnvironment) = tokenScope {
-            if let project, project != tokenProject { throw .notFound(what) }
+            // An environment token lives inside one project: other projects do not exist for
+            // it, the workspace's own business is closed to it, and it changes nothing but its
+            // environment (its variables and deployments).
+            guard let project else { throw .forbidden("an environment token cannot act on the workspace") }
+            if project != tokenProject { throw .notFound(what) }
             if let environment, environment != tokenEnvironment { throw .notFound(what) }
-            if project == nil, action != .read {
-                throw .forbidden("an environment token cannot act on the whole workspace")
+            if action != .read && environment == nil {
+                throw .forbidden("an environment token can only change its own environment")
             }
         }
         guard role.allows(action) else {

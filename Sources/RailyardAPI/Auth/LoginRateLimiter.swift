@@ -27,8 +27,10 @@ public final class LoginRateLimiter: Sendable {
 
     public init(policy: Policy = Policy()) { self.policy = policy }
 
-    /// Seconds to wait before trying again, or nil when the attempt may go ahead.
-    public func retryAfter(account: String, address: String?, now: Date = Date()) -> Int? {
+    /// Reserves a login attempt. Returns the seconds to wait when the account or the address is
+    /// past its limit; otherwise counts the attempt as a failure at once (so parallel guesses
+    /// cannot all slip in while bcrypt runs) and returns nil. `recordSuccess` takes it back.
+    public func beginAttempt(account: String, address: String?, now: Date = Date()) -> Int? {
         state.withLock { state in
             let cutoff = now.addingTimeInterval(-policy.window)
             var waits: [TimeInterval] = []
@@ -40,22 +42,33 @@ public final class LoginRateLimiter: Sendable {
                failures.count >= policy.failuresPerAddress, let oldest = failures.first {
                 waits.append(oldest.timeIntervalSince(cutoff))
             }
-            return waits.max().map { max(1, Int($0.rounded(.up))) }
-        }
-    }
-
-    public func recordFailure(account: String, address: String?, now: Date = Date()) {
-        state.withLock { state in
+            if let wait = waits.max() { return max(1, Int(wait.rounded(.up))) }
             state.byAccount[account, default: []].append(now)
             if let address { state.byAddress[address, default: []].append(now) }
-            // Keep memory bounded under a flood of distinct names.
-            if state.byAccount.count > 100_000 { state.byAccount.removeAll() }
-            if state.byAddress.count > 100_000 { state.byAddress.removeAll() }
+            if state.byAccount.count + state.byAddress.count > Self.maximumKeys { evictExpired(&state, cutoff) }
+            return nil
         }
     }
 
-    public func recordSuccess(account: String) {
-        _ = state.withLock { $0.byAccount.removeValue(forKey: account) }
+    /// A successful login clears the account's failures and takes back this attempt from the
+    /// address's count.
+    public func recordSuccess(account: String, address: String?) {
+        state.withLock { state in
+            state.byAccount.removeValue(forKey: account)
+            if let address, var failures = state.byAddress[address], !failures.isEmpty {
+                failures.removeLast()
+                state.byAddress[address] = failures.isEmpty ? nil : failures
+            }
+        }
+    }
+
+    /// Memory stays bounded under a flood of distinct names and addresses by dropping entries
+    /// whose failures have all left the window; live counters are never reset.
+    static let maximumKeys = 200_000
+
+    private func evictExpired(_ state: inout State, _ cutoff: Date) {
+        state.byAccount = state.byAccount.filter { ($0.value.last ?? .distantPast) > cutoff }
+        state.byAddress = state.byAddress.filter { ($0.value.last ?? .distantPast) > cutoff }
     }
 
     private func prune(_ table: inout [String: [Date]], _ key: String, _ cutoff: Date) -> [Date]? {

@@ -99,21 +99,19 @@ struct AuthController {
         let body = try await JSONIO.decode(LoginRequest.self, from: request, context: context)
         let account = body.email.lowercased()
         let limiter = dependencies.loginLimiter
-        if let wait = limiter.retryAfter(account: account, address: context.clientAddress) {
+        if let wait = limiter.beginAttempt(account: account, address: context.clientAddress) {
             throw RailyardError.rateLimited("too many failed logins; try again in \(wait) seconds", retryAfter: wait)
         }
         guard body.password.utf8.count <= 72, account.utf8.count <= 254 else {
-            limiter.recordFailure(account: account, address: context.clientAddress)
             throw RailyardError.unauthorized("email or password is wrong")
         }
         let credentials = try await dependencies.store.credentials(email: account)
         let matches = try await dependencies.passwords.verify(
             body.password, hash: credentials?.passwordHash ?? PasswordHasher.decoyHash)
         guard let credentials, matches else {
-            limiter.recordFailure(account: account, address: context.clientAddress)
             throw RailyardError.unauthorized("email or password is wrong")
         }
-        limiter.recordSuccess(account: account)
+        limiter.recordSuccess(account: account, address: context.clientAddress)
         return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
     }
 
@@ -139,6 +137,10 @@ struct AuthController {
 
     @Sendable func acceptInvite(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(AcceptInviteRequest.self, from: request, context: context)
+        // Check the invite before spending a bcrypt on its password: junk tokens cost nothing.
+        guard body.token.hasPrefix(TokenService.Kind.invite.rawValue),
+              try await dependencies.store.inviteIsOpen(tokenHash: TokenService.hash(body.token))
+        else { throw RailyardError.unauthorized("invite token is invalid, used or expired") }
         var passwordHash: String?
         if let password = body.password {
             if let problem = NameRules.passwordProblem(password) { throw RailyardError.invalid(problem, field: "password") }

@@ -60,6 +60,8 @@ struct WorkspaceController {
         return try JSONIO.response(Store.makePage(items, page: page) { $0.workspace.id.rawValue })
     }
 
+    static let maximumWorkspacesPerPerson = 100
+
     struct CreateWorkspaceRequest: Decodable {
         var name: String
     }
@@ -73,6 +75,9 @@ struct WorkspaceController {
         let body = try await JSONIO.decode(CreateWorkspaceRequest.self, from: request, context: context)
         if let problem = NameRules.displayNameProblem(body.name, what: "workspace name") {
             throw RailyardError.invalid(problem, field: "name")
+        }
+        if caller.roles.count >= Self.maximumWorkspacesPerPerson {
+            throw RailyardError.conflict("you belong to \(caller.roles.count) workspaces, the most one person may")
         }
         let workspace = try await store.createWorkspace(name: body.name, owner: user, audit: context.audit(caller))
         return try JSONIO.response(AuthController.WorkspaceRole(workspace: workspace, role: .admin), status: .created)
@@ -126,6 +131,9 @@ struct WorkspaceController {
         let workspace: WorkspaceID = try context.pathID("workspaceId", "workspace")
         let caller = try context.requireCaller()
         let callerRole = try caller.authorize(.manageTokens, workspace: workspace, notFound: "workspace")
+        guard caller.userID != nil else {
+            throw RailyardError.forbidden("API tokens cannot create tokens; log in as a person")
+        }
         let body = try await JSONIO.decode(TokenRequest.self, from: request, context: context)
         if let problem = NameRules.displayNameProblem(body.name, what: "token name") {
             throw RailyardError.invalid(problem, field: "name")

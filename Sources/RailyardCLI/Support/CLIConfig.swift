@@ -55,6 +55,29 @@ struct CLIConfig: Codable {
         }
     }
 
+    /// An exclusive lock on the config file, for read-modify-write sequences that other
+    /// `railyard` processes may run at the same time.
+    final class Lock {
+        private let descriptor: Int32
+
+        init() throws {
+            let directory = (CLIConfig.path as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            descriptor = open(CLIConfig.path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw CLIError("cannot open \(CLIConfig.path).lock") }
+            guard flock(descriptor, LOCK_EX) == 0 else {
+                close(descriptor)
+                throw CLIError("cannot lock \(CLIConfig.path).lock")
+            }
+        }
+
+        func release() {
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+
     /// The link of the current folder or its nearest linked parent.
     func link(for directory: String = FileManager.default.currentDirectoryPath) -> Link? {
         var current = (directory as NSString).standardizingPath

@@ -36,18 +36,27 @@ struct Session {
         let environment = ProcessInfo.processInfo.environment
         let server = options.server ?? environment["RAILYARD_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? config.server ?? Self.defaultServer
-        let bearer = environment["RAILYARD_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? config.apiToken ?? config.accessToken
+        // Saved credentials belong to the server they were issued by: pointing the CLI at
+        // another server must not hand them over.
+        let saved = Self.normalized(server) == config.server.map(Self.normalized) ? (config.apiToken ?? config.accessToken) : nil
+        let bearer = environment["RAILYARD_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? saved
         if requireAuth && bearer == nil {
             throw CLIError("not logged in: run `railyard login`, or set RAILYARD_TOKEN")
         }
         client = RailyardClient(server: server, bearer: bearer)
     }
 
-    /// Whether the session is a person's login, which can be refreshed.
+    static func normalized(_ server: String) -> String {
+        var server = server
+        while server.hasSuffix("/") { server.removeLast() }
+        return server
+    }
+
+    /// Whether the session is a person's login to this server, which can be refreshed.
     var usesLogin: Bool {
         ProcessInfo.processInfo.environment["RAILYARD_TOKEN"].map { $0.isEmpty } ?? true
             && config.apiToken == nil && config.refreshToken != nil
+            && config.server.map(Self.normalized) == Self.normalized(client.server)
     }
 
     /// Runs `call`; when a person's access token has expired, refreshes it once, saves the new
@@ -56,19 +65,37 @@ struct Session {
         do {
             return try await call(client)
         } catch let error as ClientError where error.status == 401 && usesLogin {
-            guard let refreshToken = config.refreshToken else { throw error }
-            let pair: TokenPair
-            do {
-                pair = try await RailyardClient(server: client.server, bearer: nil).refresh(refreshToken)
-            } catch {
-                throw CLIError("your session expired: run `railyard login` again")
-            }
-            config.accessToken = pair.accessToken
-            config.refreshToken = pair.refreshToken
-            try config.save()
-            client.bearer = pair.accessToken
+            try await refreshSession(staleAccessToken: client.bearer)
             return try await call(client)
         }
+    }
+
+    /// Refreshes the login while holding a lock on the config file. Another `railyard` that
+    /// refreshed first has already rotated the refresh token: then its new pair is used, and
+    /// the old refresh token is never replayed (which would revoke the whole session).
+    mutating func refreshSession(staleAccessToken: String?) async throws {
+        let lock = try CLIConfig.Lock()
+        defer { lock.release() }
+        let current = try CLIConfig.load()
+        if let fresh = current.accessToken, fresh != staleAccessToken {
+            config = current
+            client.bearer = fresh
+            return
+        }
+        guard let refreshToken = current.refreshToken else {
+            throw CLIError("your session expired: run `railyard login` again")
+        }
+        let pair: TokenPair
+        do {
+            pair = try await RailyardClient(server: client.server, bearer: nil).refresh(refreshToken)
+        } catch {
+            throw CLIError("your session expired: run `railyard login` again")
+        }
+        config = current
+        config.accessToken = pair.accessToken
+        config.refreshToken = pair.refreshToken
+        try config.save()
+        client.bearer = pair.accessToken
     }
 
     /// The workspace to act in: the only one the caller has, or the linked one.

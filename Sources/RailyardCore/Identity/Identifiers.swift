@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A typed identifier: the phantom `Kind` keeps a `ProjectID` from being passed where a
 /// `ServiceID` is expected. Raw values are time-ordered, so sorting by id sorts by creation,
@@ -39,13 +40,33 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, CustomStringConvert
     }
 }
 
+/// Makes identifiers that sort in the order this process made them, even within one
+/// millisecond (as ULIDs do): the random part of a later id in the same millisecond is the
+/// previous one plus one.
 enum IdentifierGenerator {
+    private struct State {
+        var millis: UInt64 = 0
+        var random: UInt64 = 0
+    }
+
+    private static let state = Mutex(State())
+
     static func next(now: Date) -> String {
-        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        let wallMillis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        let (millis, random) = state.withLock { state -> (UInt64, UInt64) in
+            if wallMillis > state.millis {
+                state.millis = wallMillis
+                // Leave headroom so increments within one millisecond never overflow.
+                state.random = UInt64.random(in: 0...(UInt64.max >> 1))
+            } else {
+                state.random &+= 1
+            }
+            return (state.millis, state.random)
+        }
         let time = String(millis, radix: 16)
         let paddedTime = String(repeating: "0", count: max(0, 12 - time.count)) + time
-        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let paddedRandom = String(repeating: "0", count: 16 - random.count) + random
+        let randomText = String(random, radix: 16)
+        let paddedRandom = String(repeating: "0", count: 16 - randomText.count) + randomText
         return paddedTime + paddedRandom
     }
 }

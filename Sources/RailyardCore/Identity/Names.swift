@@ -16,7 +16,7 @@ public enum NameRules {
     /// trailing space, no control characters.
     public static func displayNameProblem(_ name: String, what: String) -> String? {
         if name.isEmpty { return "\(what) must not be empty" }
-        if name.count > 64 { return "\(what) must be at most 64 characters" }
+        if name.count > 64 || name.utf8.count > 256 { return "\(what) must be at most 64 characters" }
         if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
             return "\(what) must not start or end with a space"
         }
@@ -42,7 +42,7 @@ public enum NameRules {
     /// A deliberately plain check: one @, something on each side, a dot in the domain, no spaces.
     public static func emailProblem(_ email: String) -> String? {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+        guard email.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !email.contains(where: { $0.isWhitespace || $0.isNewline })
         else { return "'\(email.prefix(80))' is not a valid email address" }

@@ -96,6 +96,9 @@ private struct PostgresExecutor: SQLExecutor {
             switch error.serverInfo?[.sqlState] {
             case "23505": throw StoreFailure.uniqueViolation(error.serverInfo?[.message] ?? "")
             case "23503": throw StoreFailure.foreignKeyViolation(error.serverInfo?[.message] ?? "")
+            case let state? where state.hasPrefix("22") || state == "54000":
+                // Data exceptions (bad encoding, value too long for an index): the input's fault.
+                throw StoreFailure.invalidData(error.serverInfo?[.message] ?? "")
             default: throw error
             }
         }

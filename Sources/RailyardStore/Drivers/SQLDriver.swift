@@ -63,12 +63,14 @@ enum StoreFailure: Error, CustomStringConvertible {
     case uniqueViolation(String)
     case foreignKeyViolation(String)
     case decoding(String)
+    case invalidData(String)
 
     var description: String {
         switch self {
         case .uniqueViolation(let detail): "unique constraint violated: \(detail)"
         case .foreignKeyViolation(let detail): "foreign key violated: \(detail)"
         case .decoding(let column): "column \(column) holds an unexpected value"
+        case .invalidData(let detail): "the database refused a value: \(detail)"
         }
     }
 }

@@ -30,18 +30,18 @@ final class SQLiteDriver: SQLDriver {
         await writerLock.lock()
         let writer = SQLiteWriter(pool: pool)
         do {
-            try await writer.execute("BEGIN IMMEDIATE")
+            try writer.begin()
         } catch {
             await writerLock.unlock()
             throw error
         }
         do {
             let result = try await body(writer)
-            try await writer.execute("COMMIT")
+            try writer.commit()
             await writerLock.unlock()
             return result
         } catch {
-            try? await writer.execute("ROLLBACK")
+            writer.rollback()
             await writerLock.unlock()
             throw error
         }
@@ -107,11 +107,37 @@ private struct SQLiteReader: SQLExecutor {
     }
 }
 
+/// The pool's one writer connection, used while `writerLock` is held. Statements run on the
+/// calling thread through GRDB's synchronous API, which has no cancellation check: a cancelled
+/// task still reaches COMMIT or ROLLBACK, so no transaction is ever left open on the connection.
 private struct SQLiteWriter: SQLExecutor {
     let pool: DatabasePool
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await pool.writeWithoutTransaction { db in try SQLiteDriver.fetch(db, sql, binds) }
+        try run { db in try SQLiteDriver.fetch(db, sql, binds) }
+    }
+
+    func begin() throws {
+        try run { db in
+            // A transaction left by a crash of this process cannot exist, but one left by a
+            // bug must not wedge every later write.
+            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+            try db.execute(sql: "BEGIN IMMEDIATE")
+        }
+    }
+
+    func commit() throws {
+        try run { db in try db.execute(sql: "COMMIT") }
+    }
+
+    func rollback() {
+        try? run { db in
+            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+        }
+    }
+
+    private func run<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(work)
     }
 }
 

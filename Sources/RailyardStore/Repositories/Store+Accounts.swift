@@ -201,7 +201,10 @@ extension Store {
         }
     }
 
+    /// Counts the other admins under a lock on the workspace row, so that two admins demoting
+    /// each other at once cannot both succeed (PostgreSQL runs at READ COMMITTED).
     private func requireAnotherAdmin(_ db: any SQLExecutor, workspace: WorkspaceID) async throws {
+        try await db.execute("UPDATE workspaces SET name = name WHERE id = ?", [SQLValue(workspace)])
         let admins = try await db.first(
             "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND role = ?",
             [SQLValue(workspace), .text(Role.admin.rawValue)])?.integer("n") ?? 0
@@ -237,6 +240,15 @@ extension Store {
             try await self.recordAudit(db, audit, workspace: workspace, action: "invite.create",
                                        targetType: "invite", targetID: invite.id.rawValue)
             return invite
+        }
+    }
+
+    /// Whether an invite with this token hash exists, unused and unexpired.
+    public func inviteIsOpen(tokenHash: String) async throws -> Bool {
+        try await read { db in
+            try await db.first(
+                "SELECT id FROM invites WHERE token_hash = ? AND accepted_at IS NULL AND expires_at > ?",
+                [.text(tokenHash), SQLValue(Date())]) != nil
         }
     }
 
@@ -315,7 +327,19 @@ extension Store {
                 return nil
             }
             guard record.expiresAt > now else { return nil }
-            try await db.execute("UPDATE refresh_tokens SET rotated_at = ? WHERE id = ?", [SQLValue(now), SQLValue(record.id)])
+            // Compare-and-set: of two concurrent rotations of one token, only one wins; the
+            // other is a replay and revokes the family.
+            guard try await db.first(
+                """
+                UPDATE refresh_tokens SET rotated_at = ? WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL
+                RETURNING id
+                """, [SQLValue(now), SQLValue(record.id)]) != nil
+            else {
+                try await db.execute(
+                    "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+                    [SQLValue(now), .text(record.familyID)])
+                return nil
+            }
             try await db.execute(
                 """
                 INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at)

@@ -115,6 +115,8 @@ extension Store {
             guard let row = try await db.first("SELECT * FROM environments WHERE id = ?", [SQLValue(id)])
             else { throw RailyardError.notFound("environment") }
             let environment = try Self.decodeEnvironment(row)
+            // Lock the project row so two deletions cannot each see the other's environment left.
+            try await db.execute("UPDATE projects SET name = name WHERE id = ?", [SQLValue(environment.projectID)])
             let count = try await db.first(
                 "SELECT COUNT(*) AS n FROM environments WHERE project_id = ?", [SQLValue(environment.projectID)]
             )?.integer("n") ?? 0

@@ -51,10 +51,20 @@ extension Store {
                     "DELETE FROM variables WHERE service_id = ? AND environment_id = ? AND name = ?",
                     [SQLValue(service), SQLValue(environment), .text(name)])
             }
+            let count = try await db.first(
+                "SELECT COUNT(*) AS n FROM variables WHERE service_id = ? AND environment_id = ?",
+                [SQLValue(service), SQLValue(environment)])?.integer("n") ?? 0
+            if count > Self.maximumVariables {
+                throw RailyardError.invalid(
+                    "a service may have at most \(Self.maximumVariables) variables per environment", field: "set")
+            }
             try await self.recordAudit(db, audit, workspace: workspace, action: "variables.update",
                                        targetType: "service", targetID: service.rawValue)
         }
     }
+
+    /// Variables are listed whole (one page), so their number is bounded.
+    public static let maximumVariables = 1000
 
     static func sealContext(_ service: ServiceID, _ environment: EnvironmentID, _ name: String) -> String {
         "variable/\(service.rawValue)/\(environment.rawValue)/\(name)"

@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Seals variable values with AES-256-GCM before they reach the store. Each value is bound to
 /// its row (service, environment, name) as authenticated data, so a sealed value copied into
@@ -19,17 +22,28 @@ public struct SecretBox: Sendable {
         self.key = SymmetricKey(data: data)
     }
 
-    /// Reads the key file in the data folder, creating it (mode 0600) on first start.
+    /// Reads the key file in the data folder, creating it (mode 0600) on first start. An
+    /// existing file is never replaced: losing the key loses every sealed variable, so any
+    /// doubt is an error, not a new key.
     public static func loadOrCreate(keyFile path: String) throws -> SecretBox {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            return try SecretBox(base64Key: text)
-        }
         let key = SymmetricKey(size: .bits256)
         let text = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ConfigurationProblem("cannot write the secret key file \(path)") }
-        return SecretBox(key: key)
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            defer { Glibc.close(descriptor) }
+            let bytes = Array(text.utf8)
+            guard Glibc.write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
+                throw ConfigurationProblem("cannot write the secret key file \(path)")
+            }
+            return SecretBox(key: key)
+        }
+        guard errno == EEXIST else {
+            throw ConfigurationProblem("cannot create the secret key file \(path): \(String(cString: strerror(errno)))")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationProblem("cannot read the secret key file \(path)")
+        }
+        return try SecretBox(base64Key: String(decoding: data, as: UTF8.self))
     }
 
     /// A key for another use, derived with HKDF so that it reveals nothing of this one.
