@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Control-plane benchmark (not a test): idle RSS of `railyard server`, and the latency of an
 # authenticated project list with 1,000 projects in the store, over loopback with wrk.
-# Usage: benchmarks/control-plane.sh [--duration 20s] [--connections 16]
+# Usage: benchmarks/control-plane.sh [--duration 20s] [--connections "4 16 64"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=20s
-connections=16
+connections="4 16 64"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -48,28 +48,30 @@ api_token=$(curl -fsS "$base/api/v1/me" -H "Authorization: Bearer $token" | pyth
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 seeded_rss=$(rss)
 
-run() {  # $1 label, $2 bearer
+run() {  # $1 label, $2 bearer, $3 connections
   local out
-  out=$(wrk -t2 -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $2" "$base/api/v1/projects?limit=50")
+  out=$(wrk -t2 -c"$3" -d"$duration" --latency -H "Authorization: Bearer $2" "$base/api/v1/projects?limit=50")
   local rps p50 p99
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   local errors
   errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-  printf '| %s | %s | %s | %s | %s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$3" "$rps" "$p50" "$p99" "${errors:-0}"
 }
 
-echo "railyard $(git rev-parse --short HEAD), $(nproc) cores, wrk -t2 -c$connections -d$duration, GET /api/v1/projects?limit=50 with 1,000 projects (SQLite)"
+echo "railyard $(git rev-parse --short HEAD), $(nproc) cores shared with wrk, wrk -t2 -d$duration, GET /api/v1/projects?limit=50 with 1,000 projects (SQLite, release build)"
 echo
 echo "| metric | value |"
 echo "|---|---|"
 echo "| idle RSS after start | ${idle_rss} MB |"
 echo "| RSS after seeding 1,000 projects | ${seeded_rss} MB |"
 echo
-echo "| auth | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|"
-run "access token (JWT)" "$token"
-run "API token (ryt_)" "$api_token"
+echo "| auth | connections | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|---|"
+for c in $connections; do
+  run "access token (JWT)" "$token" "$c"
+  run "API token (ryt_)" "$api_token" "$c"
+done
 echo
 echo "| RSS after load | $(rss) MB |"
