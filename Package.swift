@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // Domain types and rules; no I/O.
@@ -40,6 +41,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // Sources, detection and build plans (and, next, sandboxed builds and artifacts).
+        .target(
+            name: "RailyardBuild",
+            dependencies: [
+                "RailyardCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
         ),
@@ -78,6 +88,7 @@ let package = Package(
                 "RailyardStore",
                 "RailyardAPI",
                 "RailyardClient",
+                "RailyardBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,6 +103,11 @@ let package = Package(
         .testTarget(
             name: "RailyardCoreTests",
             dependencies: ["RailyardCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardBuildTests",
+            dependencies: ["RailyardBuild", "RailyardCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,71 @@
+import RailyardCore
+
+/// Decides how to build and run a source folder: the config file first (Railway's or ours),
+/// then the first provider whose files are there, then a Procfile alone. Pure: reads a few
+/// files through `SourceTree`, runs nothing.
+public enum BuildPlanner {
+    public static func plan(_ source: any SourceTree, environment: String = Environment.defaultName) throws(PlanError) -> BuildPlan {
+        let configFile: ConfigFileReader.Result?
+        do {
+            configFile = try ConfigFileReader.read(from: source)
+        } catch {
+            throw PlanError("invalid config file: \(error.description)")
+        }
+        let config = configFile?.config.resolved(for: environment) ?? ServiceConfig()
+        var notes = configFile?.notes ?? []
+
+        let dockerfile = config.build.dockerfilePath ?? "Dockerfile"
+        switch config.build.builder {
+        case .dockerfile:
+            guard source.exists(dockerfile) else {
+                throw PlanError("build.builder is DOCKERFILE but \(dockerfile) does not exist")
+            }
+            throw PlanError(Self.dockerfileMessage(dockerfile))
+        case nil where source.exists(dockerfile):
+            throw PlanError(Self.dockerfileMessage(dockerfile))
+        case .railpack?, .nixpacks?:
+            if source.exists(dockerfile) { notes.append("\(dockerfile) ignored: build.builder asks for the detected provider") }
+        case nil:
+            break
+        }
+
+        let procfile = Procfile(source.read("Procfile"))
+        let startOverride = config.deploy.startCommand ?? procfile?.web
+        var plan: BuildPlan
+        if let provider = providers.first(where: { $0.detect(source) }) {
+            plan = try provider.plan(source, startOverride: startOverride)
+        } else if let startOverride {
+            plan = BuildPlan(provider: config.deploy.startCommand != nil ? "command" : "procfile", start: startOverride)
+        } else {
+            let wanted = providers.map(\.lookedFor) + [
+                "a Procfile with a web: process", "deploy.startCommand in \(ConfigFileReader.candidates.joined(separator: ", "))",
+            ]
+            throw PlanError("nothing to build here: looked for " + wanted.joined(separator: "; "))
+        }
+
+        if config.deploy.startCommand != nil {
+            notes.append("start command from \(configFile?.file ?? "config")")
+        } else if procfile?.web != nil {
+            notes.append("start command from Procfile")
+        }
+        if let release = procfile?.release { plan.preDeploy = [release] }
+        if let commands = config.deploy.preDeployCommand { plan.preDeploy = commands }
+        if let command = config.build.buildCommand { plan.build = [command] }
+        plan.configFile = configFile?.file
+        plan.healthcheckPath = config.deploy.healthcheckPath
+        plan.healthcheckTimeout = config.deploy.healthcheckTimeout ?? plan.healthcheckTimeout
+        plan.restartPolicy = config.deploy.restartPolicyType ?? plan.restartPolicy
+        plan.restartPolicyMaxRetries = config.deploy.restartPolicyMaxRetries ?? plan.restartPolicyMaxRetries
+        plan.numReplicas = config.deploy.numReplicas ?? plan.numReplicas
+        plan.overlapSeconds = config.deploy.overlapSeconds ?? plan.overlapSeconds
+        plan.drainingSeconds = config.deploy.drainingSeconds ?? plan.drainingSeconds
+        plan.watchPatterns = config.build.watchPatterns ?? []
+        plan.notes = notes + plan.notes
+        return plan
+    }
+
+    static func dockerfileMessage(_ path: String) -> String {
+        "\(path) found: building it needs a container runtime (Docker or Podman), which this Railyard does not use yet; "
+            + "remove it, or set build.builder = \"RAILPACK\" in railyard.toml to build with the detected provider"
+    }
+}
