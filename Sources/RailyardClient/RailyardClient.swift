@@ -43,15 +43,6 @@ public struct RailyardClient: Sendable {
         self.bearer = bearer
     }
 
-    struct ErrorBody: Decodable {
-        struct Detail: Decodable {
-            var code: String
-            var message: String
-            var field: String?
-        }
-        var error: Detail
-    }
-
     public struct Empty: Codable, Sendable { public init() {} }
 
     /// Sends a request and decodes the answer as `Response`; any non-2xx answer throws
@@ -95,7 +86,7 @@ public struct RailyardClient: Sendable {
         }
         let data = Data(buffer: bytes)
         guard (200..<300).contains(Int(response.status.code)) else {
-            if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: data) {
+            if let decoded = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
                 throw ClientError(status: Int(response.status.code), code: decoded.error.code,
                                   message: decoded.error.message, field: decoded.error.field)
             }

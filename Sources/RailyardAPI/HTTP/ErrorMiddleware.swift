@@ -10,15 +10,6 @@ import RailyardCore
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
-    struct Body: Encodable {
-        struct Detail: Encodable {
-            let code: String
-            let message: String
-            let field: String?
-        }
-        let error: Detail
-    }
-
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -65,8 +56,7 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func response(for error: RailyardError) -> Response {
-        let body = Body(error: .init(code: error.kind.rawValue, message: error.message, field: error.field))
-        var response = (try? JSONIO.response(body, status: status(for: error.kind)))
+        var response = (try? JSONIO.response(APIErrorBody(error), status: status(for: error.kind)))
             ?? Response(status: status(for: error.kind))
         if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         if error.kind == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }

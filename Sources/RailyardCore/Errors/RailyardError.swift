@@ -50,3 +50,25 @@ public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible
     public static func unavailable(_ message: String) -> Self { Self(kind: .unavailable, message: message) }
     public static func `internal`(_ message: String) -> Self { Self(kind: .internal, message: message) }
 }
+
+/// The API's one error shape, `{"error":{"code":"…","message":"…","field":"…"}}`, written by
+/// the server and read by the client.
+public struct APIErrorBody: Codable, Sendable {
+    public struct Detail: Codable, Sendable {
+        public var code: String
+        public var message: String
+        public var field: String?
+
+        public init(code: String, message: String, field: String?) {
+            self.code = code
+            self.message = message
+            self.field = field
+        }
+    }
+
+    public var error: Detail
+
+    public init(_ error: RailyardError) {
+        self.error = Detail(code: error.kind.rawValue, message: error.message, field: error.field)
+    }
+}

@@ -65,25 +65,27 @@ extension Project: JSONWritable {
     }
 }
 
+extension JSONOutput {
+    /// Environments and services have the same fields: a name in a project.
+    mutating func namedInProject(id: String, name: String, projectID: String, createdAt: Date) {
+        raw("{")
+        key("createdAt", first: true); date(createdAt)
+        key("id"); string(id)
+        key("name"); string(name)
+        key("projectId"); string(projectID)
+        raw("}")
+    }
+}
+
 extension Environment: JSONWritable {
     public func writeJSON(to output: inout JSONOutput) {
-        output.raw("{")
-        output.key("createdAt", first: true); output.date(createdAt)
-        output.key("id"); output.string(id.rawValue)
-        output.key("name"); output.string(name)
-        output.key("projectId"); output.string(projectID.rawValue)
-        output.raw("}")
+        output.namedInProject(id: id.rawValue, name: name, projectID: projectID.rawValue, createdAt: createdAt)
     }
 }
 
 extension Service: JSONWritable {
     public func writeJSON(to output: inout JSONOutput) {
-        output.raw("{")
-        output.key("createdAt", first: true); output.date(createdAt)
-        output.key("id"); output.string(id.rawValue)
-        output.key("name"); output.string(name)
-        output.key("projectId"); output.string(projectID.rawValue)
-        output.raw("}")
+        output.namedInProject(id: id.rawValue, name: name, projectID: projectID.rawValue, createdAt: createdAt)
     }
 }
 
