@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Domain types and rules; no I/O.
@@ -50,6 +51,8 @@ let package = Package(
             dependencies: [
                 "RailyardCore",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -107,7 +110,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RailyardBuildTests",
-            dependencies: ["RailyardBuild", "RailyardCore"],
+            dependencies: [
+                "RailyardBuild", "RailyardCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

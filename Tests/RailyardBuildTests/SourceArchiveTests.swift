@@ -1,0 +1,124 @@
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import Testing
+@testable import RailyardBuild
+
+struct SourceArchiveTests {
+    static func folder(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test func roundTripKeepsFilesModesLinksAndLongNames() throws {
+        let source = try Self.folder("pack")
+        let longName = String(repeating: "deep/", count: 30) + "file-with-a-long-name.txt"
+        for (path, text) in ["app.py": "print('hi')", "bin/start.sh": "#!/bin/sh\necho", longName: "far down", ".gitignore": "*.log\n", "debug.log": "x"] {
+            let url = source.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: source.appendingPathComponent("bin/start.sh").path)
+        try FileManager.default.createSymbolicLink(atPath: source.appendingPathComponent("current").path, withDestinationPath: "bin")
+
+        let archive = try SourceArchive.pack(SourceSelection(root: source))
+        let again = try SourceArchive.pack(SourceSelection(root: source))
+        #expect(archive == again, "packing is reproducible")
+
+        let destination = try Self.folder("unpack")
+        try SourceArchive.unpack(archive, into: destination)
+        #expect(try String(contentsOf: destination.appendingPathComponent(longName), encoding: .utf8) == "far down")
+        #expect(try String(contentsOf: destination.appendingPathComponent("app.py"), encoding: .utf8) == "print('hi')")
+        #expect(!FileManager.default.fileExists(atPath: destination.appendingPathComponent("debug.log").path), "ignored files are not sent")
+        #expect(FileManager.default.isExecutableFile(atPath: destination.appendingPathComponent("bin/start.sh").path))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: destination.appendingPathComponent("current").path) == "bin")
+
+        // The system's tar reads what we write.
+        let file = destination.deletingLastPathComponent().appendingPathComponent("\(UUID().uuidString).tar.gz")
+        try Data(buffer: archive).write(to: file)
+        let (status, listing) = try Self.run(["tar", "-tzf", file.path])
+        #expect(status == 0)
+        #expect(listing.contains(longName))
+        #expect(listing.contains("bin/start.sh"))
+    }
+
+    @Test func readsWhatTheSystemTarWrites() throws {
+        let source = try Self.folder("systar")
+        try FileManager.default.createDirectory(at: source.appendingPathComponent("src"), withIntermediateDirectories: true)
+        try Data("hello".utf8).write(to: source.appendingPathComponent("src/main.py"))
+        let file = source.deletingLastPathComponent().appendingPathComponent("\(UUID().uuidString).tgz")
+        let (status, output) = try Self.run(["tar", "-czf", file.path, "-C", source.path, "."])
+        #expect(status == 0, "\(output)")
+        let destination = try Self.folder("fromsys")
+        try SourceArchive.unpack(ByteBuffer(data: try Data(contentsOf: file)), into: destination)
+        #expect(try String(contentsOf: destination.appendingPathComponent("src/main.py"), encoding: .utf8) == "hello")
+    }
+
+    /// Archives no honest client makes, built with Python's tarfile module.
+    static let hostile: [(String, String)] = [
+        ("absolute path", "t.addfile(info('/tmp/railyard-pwned', b'x'), io.BytesIO(b'x'))"),
+        ("parent path", "t.addfile(info('../escape.txt', b'x'), io.BytesIO(b'x'))"),
+        ("escaping link", "i = tarfile.TarInfo('link'); i.type = tarfile.SYMTYPE; i.linkname = '../../etc'; t.addfile(i)"),
+        ("absolute link", "i = tarfile.TarInfo('link'); i.type = tarfile.SYMTYPE; i.linkname = '/etc'; t.addfile(i)"),
+        ("hard link", "i = tarfile.TarInfo('hard'); i.type = tarfile.LNKTYPE; i.linkname = 'etc/passwd'; t.addfile(i)"),
+        ("device", "i = tarfile.TarInfo('dev'); i.type = tarfile.CHRTYPE; t.addfile(i)"),
+    ]
+
+    @Test(arguments: hostile.map(\.0))
+    func hostileArchivesAreRefused(name: String) throws {
+        let statement = try #require(Self.hostile.first { $0.0 == name }?.1)
+        let work = try Self.folder("hostile")
+        let file = work.appendingPathComponent("evil.tgz")
+        let script = """
+            import io, tarfile
+            def info(name, data):
+                i = tarfile.TarInfo(name); i.size = len(data); return i
+            with tarfile.open('\(file.path)', 'w:gz') as t:
+                \(statement)
+            """
+        let (status, output) = try Self.run(["python3", "-c", script])
+        #expect(status == 0, "\(output)")
+        let destination = try Self.folder("victim")
+        #expect(throws: ArchiveError.self) {
+            try SourceArchive.unpack(ByteBuffer(data: try Data(contentsOf: file)), into: destination)
+        }
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/railyard-pwned"))
+        #expect(!FileManager.default.fileExists(atPath: destination.deletingLastPathComponent().appendingPathComponent("escape.txt").path))
+    }
+
+    @Test func bombsAndJunkAreRefused() throws {
+        let source = try Self.folder("bomb")
+        try Data(count: 4 << 20).write(to: source.appendingPathComponent("zeros.bin"))
+        let archive = try SourceArchive.pack(SourceSelection(root: source))
+        #expect(archive.readableBytes < 64 << 10, "zeros compress well")
+        #expect {
+            try SourceArchive.unpack(archive, into: try Self.folder("bombed"), limits: .init(maximumUnpackedBytes: 1 << 20))
+        } throws: { error in
+            (error as? ArchiveError)?.description.contains("more than 1048576 bytes") == true
+        }
+        #expect(throws: ArchiveError.self) {
+            try SourceArchive.unpack(ByteBuffer(string: "definitely not gzip"), into: try Self.folder("junk"))
+        }
+    }
+
+    @Test func paxRecordsCountThemselves() {
+        #expect(SourceArchive.paxRecord("path", "a") == "9 path=a\n")
+        let long = SourceArchive.paxRecord("path", String(repeating: "x", count: 95))
+        #expect(long.utf8.count == Int(long.prefix { $0 != " " }))
+    }
+}
