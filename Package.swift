@@ -56,6 +56,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Sandboxes for builds and app instances: bubblewrap command lines and a runner.
+        .target(
+            name: "RailyardSandbox",
+            dependencies: [],
+            swiftSettings: strict
+        ),
         // The control plane's HTTP API: auth, roles, REST routes, OpenAPI document.
         .target(
             name: "RailyardAPI",
@@ -115,6 +121,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardSandboxTests",
+            dependencies: ["RailyardSandbox"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+@testable import RailyardSandbox
+
+struct SandboxCommandTests {
+    static let spec = SandboxSpec(
+        workDirectory: "/data/artifacts/abc", writableWork: false, hiddenPaths: ["/data", "/data/sub"],
+        environment: ["PORT": "8080"])
+
+    @Test func rootDropsPrivilegesBeforeBubblewrap() {
+        let arguments = SandboxCommand.arguments(Self.spec, command: ["python3", "main.py"], dropPrivileges: true)
+        #expect(Array(arguments.prefix(5)) == ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"])
+        #expect(arguments.firstIndex(of: "setpriv")! < arguments.firstIndex(of: "bwrap")!)
+        #expect(Array(arguments.suffix(3)) == ["--", "python3", "main.py"])
+        let unprivileged = SandboxCommand.arguments(Self.spec, command: ["true"], dropPrivileges: false)
+        #expect(unprivileged.first == "bwrap")
+    }
+
+    @Test func appFoldersAreReadOnlyAndHiddenPathsAreCovered() {
+        let arguments = SandboxCommand.arguments(Self.spec, command: ["true"], dropPrivileges: false)
+        let joined = arguments.joined(separator: " ")
+        #expect(joined.contains("--ro-bind /data/artifacts/abc /srv/app"))
+        #expect(joined.contains("--tmpfs /data --tmpfs /data/sub"))
+        #expect(joined.contains("--clearenv"))
+        #expect(joined.contains("--setenv PORT 8080"))
+        for flag in ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"] {
+            #expect(arguments.contains(flag))
+        }
+        var build = Self.spec
+        build.writableWork = true
+        #expect(SandboxCommand.arguments(build, command: ["true"], dropPrivileges: false).joined(separator: " ")
+            .contains("--bind /data/artifacts/abc /srv/app"))
+    }
+}
+
+/// The real sandbox, through bubblewrap (scripts/test installs it): what an app inside can and
+/// cannot do.
+struct SandboxIsolationTests {
+    struct Layout {
+        let data: URL
+        let app: URL
+        let otherArtifact: URL
+    }
+
+    static func makeLayout() throws -> Layout {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-sbx-\(UUID().uuidString)")
+        let data = base.appendingPathComponent("data")
+        let app = base.appendingPathComponent("app")
+        let other = data.appendingPathComponent("artifacts/other-service")
+        for folder in [data, app, other] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        }
+        // World-readable on purpose: only the sandbox's hiding protects these.
+        try Data("sealed".utf8).write(to: data.appendingPathComponent("railyard.sqlite"))
+        try Data("other".utf8).write(to: other.appendingPathComponent("main.py"))
+        try Data("print('hello from the sandbox')".utf8).write(to: app.appendingPathComponent("main.py"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: base.path)
+        return Layout(data: data, app: app, otherArtifact: other)
+    }
+
+    static func sandbox(_ layout: Layout, writable: Bool = false) -> SandboxSpec {
+        SandboxSpec(workDirectory: layout.app.path, writableWork: writable, hiddenPaths: [layout.data.path],
+                    environment: ["GIVEN": "yes"])
+    }
+
+    static func shell(_ script: String, _ spec: SandboxSpec) throws -> SandboxRunner.Result {
+        try SandboxRunner().run(spec, command: ["/bin/sh", "-c", script])
+    }
+
+    @Test func bubblewrapIsAvailable() {
+        #expect(SandboxRunner().unavailableReason() == nil)
+    }
+
+    @Test func appsRunAsNobodyAndCannotReadRootOnlyFiles() throws {
+        let layout = try Self.makeLayout()
+        let spec = Self.sandbox(layout)
+        let python = try Self.shell("python3 main.py", spec)
+        #expect(python.status == 0, "\(python.output)")
+        #expect(python.output.contains("hello from the sandbox"))
+        let shadow = try Self.shell("cat /etc/shadow", spec)
+        #expect(shadow.status != 0, "a root-only file was readable: \(shadow.output.prefix(80))")
+        let whoami = try Self.shell("id -u", spec)
+        #expect(whoami.output.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
+    }
+
+    @Test func theDataFolderAndOtherServicesAreInvisible() throws {
+        let layout = try Self.makeLayout()
+        let spec = Self.sandbox(layout)
+        let listing = try Self.shell("ls -A \(layout.data.path)", spec)
+        #expect(listing.status == 0)
+        #expect(listing.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "data folder visible: \(listing.output)")
+        #expect(try Self.shell("cat \(layout.data.path)/railyard.sqlite", spec).status != 0)
+        #expect(try Self.shell("cat \(layout.otherArtifact.path)/main.py", spec).status != 0)
+    }
+
+    @Test func writesStayInTmpAndTheAppIsReadOnly() throws {
+        let layout = try Self.makeLayout()
+        let spec = Self.sandbox(layout)
+        #expect(try Self.shell("touch /tmp/scratch && echo ok", spec).output.contains("ok"))
+        #expect(try Self.shell("touch /srv/app/changed", spec).status != 0)
+        #expect(try Self.shell("touch /etc/railyard-was-here", spec).status != 0)
+        #expect(try Self.shell("touch /usr/railyard-was-here", spec).status != 0)
+        #expect(!FileManager.default.fileExists(atPath: "/etc/railyard-was-here"))
+        // A build's folder is writable by the unprivileged user once the caller hands it over,
+        // and not before: the sandboxed process is not root.
+        #expect(try Self.shell("echo built > /srv/app/output.txt", Self.sandbox(layout, writable: true)).status != 0)
+        try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: layout.app.path)
+        let build = try Self.shell("echo built > /srv/app/output.txt", Self.sandbox(layout, writable: true))
+        #expect(build.status == 0, "\(build.output)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: layout.app.appendingPathComponent("output.txt").path)
+        #expect((attributes[.ownerAccountID] as? NSNumber)?.intValue == 65534)
+    }
+
+    /// Why `setpriv` comes first: run by root without it, the namespace's "uid 1000" is root
+    /// outside and reads root-only files. This test shows the hole the sandbox closes.
+    @Test func withoutDroppingPrivilegesRootLeaksThrough() throws {
+        guard geteuid() == 0 else { return }
+        let layout = try Self.makeLayout()
+        let leaky = try SandboxRunner(dropPrivileges: false).run(Self.sandbox(layout), command: ["/bin/sh", "-c", "cat /etc/shadow"])
+        #expect(leaky.status == 0, "expected the documented pitfall; if bubblewrap changed, revisit setpriv")
+    }
+
+    @Test func processesAndEnvironmentArePrivate() throws {
+        let layout = try Self.makeLayout()
+        let spec = Self.sandbox(layout)
+        let processes = try Self.shell("ls /proc | grep -c '^[0-9]'", spec)
+        #expect((Int(processes.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 5,
+                "host processes visible: \(processes.output)")
+        let host = getpid()
+        #expect(try Self.shell("test -e /proc/\(host)/environ && cat /proc/\(host)/environ", spec).status != 0 || host < 10)
+        let environment = try Self.shell("env", spec)
+        #expect(environment.output.contains("GIVEN=yes"))
+        #expect(!environment.output.contains("RAILYARD_TEST_POSTGRES_URL"))
+        #expect(!environment.output.contains("XDG_CONFIG_HOME"))
+        #expect(try Self.shell("hostname", spec).output.trimmingCharacters(in: .whitespacesAndNewlines) == "railyard")
+    }
+}
