@@ -50,6 +50,7 @@ let package = Package(
             name: "RailyardBuild",
             dependencies: [
                 "RailyardCore",
+                "RailyardSandbox",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -117,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "RailyardBuildTests",
             dependencies: [
-                "RailyardBuild", "RailyardCore",
+                "RailyardBuild", "RailyardCore", "RailyardSandbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
