@@ -63,6 +63,12 @@ let package = Package(
             dependencies: [],
             swiftSettings: strict
         ),
+        // Runs app instances: the Runtime protocol and its sandboxed-process driver.
+        .target(
+            name: "RailyardRuntime",
+            dependencies: ["RailyardSandbox"],
+            swiftSettings: strict
+        ),
         // The control plane's HTTP API: auth, roles, REST routes, OpenAPI document.
         .target(
             name: "RailyardAPI",
@@ -127,6 +133,11 @@ let package = Package(
         .testTarget(
             name: "RailyardSandboxTests",
             dependencies: ["RailyardSandbox"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardRuntimeTests",
+            dependencies: ["RailyardRuntime", "RailyardSandbox"],
             swiftSettings: strict
         ),
         .testTarget(

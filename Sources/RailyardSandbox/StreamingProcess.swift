@@ -50,7 +50,7 @@ public enum StreamingProcess {
                 exited.continuation.yield(finished.terminationStatus)
                 exited.continuation.finish()
             }
-            try process.run()
+            try await ProcessLauncher.launch(process)
             let pid = process.processIdentifier
             group.addTask {
                 try await Task.sleep(for: timeLimit)
@@ -71,19 +71,19 @@ public enum StreamingProcess {
 
 /// Cuts a byte stream into lines; a final line without a newline is delivered at the end.
 /// Lines longer than 64 KiB are cut, so one endless line cannot take all memory.
-final class LineSplitter: Sendable {
+public final class LineSplitter: Sendable {
     static let maximumLine = 64 * 1024
 
     private let stream: OutputChannel
     private let onLine: @Sendable (OutputChannel, String) -> Void
     private let buffer = Mutex<[UInt8]>([])
 
-    init(_ stream: OutputChannel, _ onLine: @escaping @Sendable (OutputChannel, String) -> Void) {
+    public init(_ stream: OutputChannel, _ onLine: @escaping @Sendable (OutputChannel, String) -> Void) {
         self.stream = stream
         self.onLine = onLine
     }
 
-    func append(_ data: Data) {
+    public func append(_ data: Data) {
         let lines: [String] = buffer.withLock { buffer in
             var lines: [String] = []
             for byte in data {
@@ -103,7 +103,7 @@ final class LineSplitter: Sendable {
         for line in lines { onLine(stream, line) }
     }
 
-    func finish() {
+    public func finish() {
         let rest: [UInt8] = buffer.withLock { buffer in
             defer { buffer.removeAll() }
             return buffer

@@ -1,0 +1,37 @@
+import RailyardSandbox
+
+/// What to run for one replica of a deployment.
+public struct InstanceSpec: Sendable, Equatable {
+    /// Unique per instance: `DEPLOYMENT-REPLICA-ATTEMPT`.
+    public var id: String
+    /// The read-only artifact folder, mounted at `/srv/app`.
+    public var artifact: String
+    public var command: String
+    public var environment: [String: String]
+    /// Folders the app must not see (the data folder).
+    public var hiddenPaths: [String]
+
+    public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
+        self.id = id
+        self.artifact = artifact
+        self.command = command
+        self.environment = environment
+        self.hiddenPaths = hiddenPaths
+    }
+}
+
+/// Runs app instances. The rest of the system talks to this protocol only, so that sandboxed
+/// processes today and containers or Kubernetes later are interchangeable (Dokku's scheduler
+/// switch).
+public protocol Runtime: Sendable {
+    /// Starts an instance; `onOutput` gets each line it prints and `onExit` its exit status
+    /// (once, from any thread).
+    func start(
+        _ spec: InstanceSpec, onOutput: @escaping @Sendable (OutputChannel, String) -> Void,
+        onExit: @escaping @Sendable (Int32) -> Void
+    ) async throws
+    /// SIGTERM to the app, then SIGKILL after `grace`. Returns once the instance is gone.
+    func stop(_ id: String, grace: Duration) async
+    /// The ids of the instances still running.
+    func running() async -> [String]
+}
