@@ -57,12 +57,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Sandboxes for builds and app instances: bubblewrap command lines and a runner.
+        // Sandboxes for builds and app instances: bubblewrap command lines, process spawning
+        // and supervision.
         .target(
             name: "RailyardSandbox",
-            dependencies: [],
+            dependencies: ["CRailyardSystem"],
             swiftSettings: strict
         ),
+        // The few Linux calls Swift's Glibc module leaves out (they need _GNU_SOURCE).
+        .target(name: "CRailyardSystem"),
         // Runs app instances: the Runtime protocol and its sandboxed-process driver.
         .target(
             name: "RailyardRuntime",
@@ -137,7 +140,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RailyardRuntimeTests",
-            dependencies: ["RailyardRuntime", "RailyardSandbox"],
+            dependencies: [
+                "RailyardRuntime", "RailyardSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

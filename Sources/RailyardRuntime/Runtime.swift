@@ -24,11 +24,11 @@ public struct InstanceSpec: Sendable, Equatable {
 /// processes today and containers or Kubernetes later are interchangeable (Dokku's scheduler
 /// switch).
 public protocol Runtime: Sendable {
-    /// Starts an instance; `onOutput` gets each line it prints and `onExit` its exit status
-    /// (once, from any thread).
+    /// Starts an instance; `onOutput` gets each line it prints and `onExit` how it ended
+    /// (once, from any thread, after its last line).
     func start(
         _ spec: InstanceSpec, onOutput: @escaping @Sendable (OutputChannel, String) -> Void,
-        onExit: @escaping @Sendable (Int32) -> Void
+        onExit: @escaping @Sendable (ProcessExit) -> Void
     ) async throws
     /// SIGTERM to the app, then SIGKILL after `grace`. Returns once the instance is gone.
     func stop(_ id: String, grace: Duration) async

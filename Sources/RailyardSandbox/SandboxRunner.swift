@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs commands in the sandbox `SandboxCommand` describes, or says why it cannot.
 public struct SandboxRunner: Sendable {
@@ -13,10 +14,10 @@ public struct SandboxRunner: Sendable {
 
     /// Whether bubblewrap is installed and can make namespaces here; nil when it works, else the
     /// reason, for the warning on a deployment that has to run without it.
-    public func unavailableReason() -> String? {
+    public func unavailableReason() async -> String? {
         let probe = SandboxSpec(workDirectory: "/", writableWork: false, hiddenPaths: [], environment: [:])
         do {
-            let result = try run(probe, command: ["/bin/true"])
+            let result = try await run(probe, command: ["/bin/true"], timeLimit: .seconds(30))
             return result.status == 0 ? nil : "bubblewrap cannot create a sandbox here: \(result.output.prefix(200))"
         } catch {
             return "bubblewrap is not installed (apt-get install bubblewrap)"
@@ -24,21 +25,18 @@ public struct SandboxRunner: Sendable {
     }
 
     /// Runs `command` to completion and returns its exit status and combined output. For
-    /// short commands (probes, build steps in tests); long-running instances are supervised
-    /// by the runtime.
-    public func run(_ spec: SandboxSpec, command: [String]) throws -> Result {
+    /// short commands (probes, checks); builds stream through `StreamingProcess` and
+    /// long-running instances are supervised by the runtime.
+    public func run(_ spec: SandboxSpec, command: [String], timeLimit: Duration = .seconds(300)) async throws -> Result {
         let arguments = SandboxCommand.arguments(spec, command: command, dropPrivileges: dropPrivileges)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try ProcessLauncher.launchNow(process)
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self))
+        let collected = CollectedOutput()
+        let outcome = try await StreamingProcess.run(arguments, timeLimit: timeLimit) { _, line in collected.add(line) }
+        return Result(status: outcome.status, output: collected.text)
     }
+}
+
+private final class CollectedOutput: Sendable {
+    private let lines = Mutex<[String]>([])
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
 }

@@ -56,7 +56,7 @@ public enum SandboxCommand {
             "--unshare-user", "--uid", "1000", "--gid", "1000",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", spec.hostname,
-            "--die-with-parent", "--new-session",
+            "--new-session",
             "--ro-bind", "/", "/",
             "--proc", "/proc",
             "--dev", "/dev",

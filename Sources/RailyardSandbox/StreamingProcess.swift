@@ -8,64 +8,48 @@ public enum OutputChannel: String, Sendable, Codable {
 }
 
 /// Runs a command line to completion, delivering its output line by line as it comes, and
-/// killing it when it outlives its time limit.
+/// killing it (and everything it started) when it outlives its time limit or the calling task
+/// is cancelled.
 public enum StreamingProcess {
+    public static let defaultPath = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
+
     public struct Outcome: Sendable, Equatable {
-        public let status: Int32
+        public let exit: ProcessExit
         public let timedOut: Bool
+
+        /// The exit code, or 128 plus the signal that ended the process.
+        public var status: Int32 { exit.code }
     }
 
+    /// Runs `arguments` through `/usr/bin/env`, which finds the program on `environment`'s PATH.
     public static func run(
-        _ arguments: [String], environment: [String: String] = ["PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"],
+        _ arguments: [String], environment: [String: String] = ["PATH": defaultPath],
         timeLimit: Duration, onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let splitters = [LineSplitter(.stdout, onLine), LineSplitter(.stderr, onLine)]
-        let drained = DispatchGroup()
-        for (pipe, splitter) in zip([stdout, stderr], splitters) {
-            drained.enter()
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    splitter.finish()
-                    drained.leave()
-                } else {
-                    splitter.append(data)
-                }
-            }
-        }
+        let child = try ChildProcess.spawn(["/usr/bin/env"] + arguments, environment: environment, onLine: onLine)
         let timedOut = Flag()
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            let exited = AsyncStream<Int32>.makeStream()
-            process.terminationHandler = { finished in
-                exited.continuation.yield(finished.terminationStatus)
-                exited.continuation.finish()
+        let exit = await withTaskCancellationHandler {
+            await withTaskGroup(of: ProcessExit?.self) { group in
+                group.addTask { await child.exitStatus() }
+                group.addTask {
+                    guard (try? await Task.sleep(for: timeLimit)) != nil else { return nil }
+                    timedOut.set()
+                    child.killTree()
+                    return nil
+                }
+                var exit: ProcessExit = .signaled(SIGKILL)
+                while let next = await group.next() {
+                    if let next {
+                        exit = next
+                        group.cancelAll()
+                    }
+                }
+                return exit
             }
-            try await ProcessLauncher.launch(process)
-            let pid = process.processIdentifier
-            group.addTask {
-                try await Task.sleep(for: timeLimit)
-                timedOut.set()
-                kill(pid, SIGKILL)
-            }
-            var status: Int32 = -1
-            for await code in exited.stream { status = code }
-            group.cancelAll()
-            // Output still in the pipes arrives before the outcome is reported.
-            await withCheckedContinuation { continuation in
-                drained.notify(queue: .global()) { continuation.resume() }
-            }
-            return Outcome(status: status, timedOut: timedOut.isSet)
+        } onCancel: {
+            child.killTree()
         }
+        return Outcome(exit: exit, timedOut: timedOut.isSet)
     }
 }
 
@@ -76,7 +60,7 @@ public final class LineSplitter: Sendable {
 
     private let stream: OutputChannel
     private let onLine: @Sendable (OutputChannel, String) -> Void
-    private let buffer = Mutex<[UInt8]>([])
+    private let pending = Mutex<[UInt8]>([])
 
     public init(_ stream: OutputChannel, _ onLine: @escaping @Sendable (OutputChannel, String) -> Void) {
         self.stream = stream
@@ -84,29 +68,49 @@ public final class LineSplitter: Sendable {
     }
 
     public func append(_ data: Data) {
-        let lines: [String] = buffer.withLock { buffer in
+        data.withUnsafeBytes { append($0) }
+    }
+
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        let lines: [String] = pending.withLock { pending in
             var lines: [String] = []
-            for byte in data {
-                if byte == 10 {
-                    lines.append(String(decoding: buffer, as: UTF8.self))
-                    buffer.removeAll(keepingCapacity: true)
-                } else {
-                    buffer.append(byte)
-                    if buffer.count >= Self.maximumLine {
-                        lines.append(String(decoding: buffer, as: UTF8.self))
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
+            var rest = bytes[...]
+            while let newline = rest.firstIndex(of: 10) {
+                pending.append(contentsOf: rest[..<newline])
+                lines.append(contentsOf: Self.cut(&pending, keepingTail: false))
+                rest = rest[(newline + 1)...]
             }
+            pending.append(contentsOf: rest)
+            lines.append(contentsOf: Self.cut(&pending, keepingTail: true))
             return lines
         }
         for line in lines { onLine(stream, line) }
     }
 
+    /// Splits `pending` into lines of at most `maximumLine` bytes; with `keepingTail` the
+    /// last, shorter piece stays pending because more of its line may follow.
+    private static func cut(_ pending: inout [UInt8], keepingTail: Bool) -> [String] {
+        var lines: [String] = []
+        var start = 0
+        while pending.count - start >= maximumLine {
+            lines.append(String(decoding: pending[start..<(start + maximumLine)], as: UTF8.self))
+            start += maximumLine
+        }
+        if !keepingTail {
+            if start < pending.count || lines.isEmpty {
+                lines.append(String(decoding: pending[start...], as: UTF8.self))
+            }
+            pending.removeAll(keepingCapacity: true)
+        } else if start > 0 {
+            pending.removeFirst(start)
+        }
+        return lines
+    }
+
     public func finish() {
-        let rest: [UInt8] = buffer.withLock { buffer in
-            defer { buffer.removeAll() }
-            return buffer
+        let rest: [UInt8] = pending.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
         }
         if !rest.isEmpty { onLine(stream, String(decoding: rest, as: UTF8.self)) }
     }

@@ -23,7 +23,7 @@ struct SandboxCommandTests {
         #expect(joined.contains("--tmpfs /data --tmpfs /data/sub"))
         #expect(joined.contains("--clearenv"))
         #expect(joined.contains("--setenv PORT 8080"))
-        for flag in ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session"] {
+        for flag in ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--new-session"] {
             #expect(arguments.contains(flag))
         }
         var build = Self.spec
@@ -63,49 +63,49 @@ struct SandboxIsolationTests {
                     environment: ["GIVEN": "yes"])
     }
 
-    static func shell(_ script: String, _ spec: SandboxSpec) throws -> SandboxRunner.Result {
-        try SandboxRunner().run(spec, command: ["/bin/sh", "-c", script])
+    static func shell(_ script: String, _ spec: SandboxSpec) async throws -> SandboxRunner.Result {
+        try await SandboxRunner().run(spec, command: ["/bin/sh", "-c", script])
     }
 
-    @Test func bubblewrapIsAvailable() {
-        #expect(SandboxRunner().unavailableReason() == nil)
+    @Test func bubblewrapIsAvailable() async {
+        #expect(await SandboxRunner().unavailableReason() == nil)
     }
 
-    @Test func appsRunAsNobodyAndCannotReadRootOnlyFiles() throws {
+    @Test func appsRunAsNobodyAndCannotReadRootOnlyFiles() async throws {
         let layout = try Self.makeLayout()
         let spec = Self.sandbox(layout)
-        let python = try Self.shell("python3 main.py", spec)
+        let python = try await Self.shell("python3 main.py", spec)
         #expect(python.status == 0, "\(python.output)")
         #expect(python.output.contains("hello from the sandbox"))
-        let shadow = try Self.shell("cat /etc/shadow", spec)
+        let shadow = try await Self.shell("cat /etc/shadow", spec)
         #expect(shadow.status != 0, "a root-only file was readable: \(shadow.output.prefix(80))")
-        let whoami = try Self.shell("id -u", spec)
+        let whoami = try await Self.shell("id -u", spec)
         #expect(whoami.output.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
     }
 
-    @Test func theDataFolderAndOtherServicesAreInvisible() throws {
+    @Test func theDataFolderAndOtherServicesAreInvisible() async throws {
         let layout = try Self.makeLayout()
         let spec = Self.sandbox(layout)
-        let listing = try Self.shell("ls -A \(layout.data.path)", spec)
+        let listing = try await Self.shell("ls -A \(layout.data.path)", spec)
         #expect(listing.status == 0)
         #expect(listing.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "data folder visible: \(listing.output)")
-        #expect(try Self.shell("cat \(layout.data.path)/railyard.sqlite", spec).status != 0)
-        #expect(try Self.shell("cat \(layout.otherArtifact.path)/main.py", spec).status != 0)
+        #expect(try await Self.shell("cat \(layout.data.path)/railyard.sqlite", spec).status != 0)
+        #expect(try await Self.shell("cat \(layout.otherArtifact.path)/main.py", spec).status != 0)
     }
 
-    @Test func writesStayInTmpAndTheAppIsReadOnly() throws {
+    @Test func writesStayInTmpAndTheAppIsReadOnly() async throws {
         let layout = try Self.makeLayout()
         let spec = Self.sandbox(layout)
-        #expect(try Self.shell("touch /tmp/scratch && echo ok", spec).output.contains("ok"))
-        #expect(try Self.shell("touch /srv/app/changed", spec).status != 0)
-        #expect(try Self.shell("touch /etc/railyard-was-here", spec).status != 0)
-        #expect(try Self.shell("touch /usr/railyard-was-here", spec).status != 0)
+        #expect(try await Self.shell("touch /tmp/scratch && echo ok", spec).output.contains("ok"))
+        #expect(try await Self.shell("touch /srv/app/changed", spec).status != 0)
+        #expect(try await Self.shell("touch /etc/railyard-was-here", spec).status != 0)
+        #expect(try await Self.shell("touch /usr/railyard-was-here", spec).status != 0)
         #expect(!FileManager.default.fileExists(atPath: "/etc/railyard-was-here"))
         // A build's folder is writable by the unprivileged user once the caller hands it over,
         // and not before: the sandboxed process is not root.
-        #expect(try Self.shell("echo built > /srv/app/output.txt", Self.sandbox(layout, writable: true)).status != 0)
+        #expect(try await Self.shell("echo built > /srv/app/output.txt", Self.sandbox(layout, writable: true)).status != 0)
         try FileManager.default.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: layout.app.path)
-        let build = try Self.shell("echo built > /srv/app/output.txt", Self.sandbox(layout, writable: true))
+        let build = try await Self.shell("echo built > /srv/app/output.txt", Self.sandbox(layout, writable: true))
         #expect(build.status == 0, "\(build.output)")
         let attributes = try FileManager.default.attributesOfItem(atPath: layout.app.appendingPathComponent("output.txt").path)
         #expect((attributes[.ownerAccountID] as? NSNumber)?.intValue == 65534)
@@ -113,25 +113,25 @@ struct SandboxIsolationTests {
 
     /// Why `setpriv` comes first: run by root without it, the namespace's "uid 1000" is root
     /// outside and reads root-only files. This test shows the hole the sandbox closes.
-    @Test func withoutDroppingPrivilegesRootLeaksThrough() throws {
+    @Test func withoutDroppingPrivilegesRootLeaksThrough() async throws {
         guard geteuid() == 0 else { return }
         let layout = try Self.makeLayout()
-        let leaky = try SandboxRunner(dropPrivileges: false).run(Self.sandbox(layout), command: ["/bin/sh", "-c", "cat /etc/shadow"])
+        let leaky = try await SandboxRunner(dropPrivileges: false).run(Self.sandbox(layout), command: ["/bin/sh", "-c", "cat /etc/shadow"])
         #expect(leaky.status == 0, "expected the documented pitfall; if bubblewrap changed, revisit setpriv")
     }
 
-    @Test func processesAndEnvironmentArePrivate() throws {
+    @Test func processesAndEnvironmentArePrivate() async throws {
         let layout = try Self.makeLayout()
         let spec = Self.sandbox(layout)
-        let processes = try Self.shell("ls /proc | grep -c '^[0-9]'", spec)
+        let processes = try await Self.shell("ls /proc | grep -c '^[0-9]'", spec)
         #expect((Int(processes.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 5,
                 "host processes visible: \(processes.output)")
         let host = getpid()
-        #expect(try Self.shell("test -e /proc/\(host)/environ && cat /proc/\(host)/environ", spec).status != 0 || host < 10)
-        let environment = try Self.shell("env", spec)
+        #expect(try await Self.shell("test -e /proc/\(host)/environ && cat /proc/\(host)/environ", spec).status != 0 || host < 10)
+        let environment = try await Self.shell("env", spec)
         #expect(environment.output.contains("GIVEN=yes"))
         #expect(!environment.output.contains("RAILYARD_TEST_POSTGRES_URL"))
         #expect(!environment.output.contains("XDG_CONFIG_HOME"))
-        #expect(try Self.shell("hostname", spec).output.trimmingCharacters(in: .whitespacesAndNewlines) == "railyard")
+        #expect(try await Self.shell("hostname", spec).output.trimmingCharacters(in: .whitespacesAndNewlines) == "railyard")
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// The processes below a given one, read from /proc. Needed because signals sent to
 /// bubblewrap are not forwarded to the app it runs: a graceful stop signals the app itself.
-enum ProcessTree {
+public enum ProcessTree {
     /// Parent of each process, from the `stat` lines of /proc.
-    static func parents() -> [Int32: Int32] {
+    public static func parents() -> [Int32: Int32] {
         var result: [Int32: Int32] = [:]
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return result }
         for entry in entries {
@@ -27,7 +27,7 @@ enum ProcessTree {
     }
 
     /// Every descendant of `root`, children before grandchildren.
-    static func descendants(of root: Int32, parents: [Int32: Int32]) -> [Int32] {
+    public static func descendants(of root: Int32, parents: [Int32: Int32]) -> [Int32] {
         var children: [Int32: [Int32]] = [:]
         for (pid, parent) in parents { children[parent, default: []].append(pid) }
         var result: [Int32] = []
@@ -42,7 +42,15 @@ enum ProcessTree {
         return result
     }
 
-    static func commandName(_ pid: Int32) -> String? {
+    public static func commandName(_ pid: Int32) -> String? {
         (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// SIGKILLs a process and everything below it. Sandboxes are not tied to Railyard's life
+    /// (so that instances can outlive a restart and be adopted), so stopping one for good means
+    /// killing its whole tree; the namespace's init going takes the rest of the sandbox too.
+    public static func killTree(_ root: Int32) {
+        let all = [root] + descendants(of: root, parents: parents())
+        for pid in all { kill(pid, SIGKILL) }
     }
 }
