@@ -72,12 +72,25 @@ let package = Package(
             dependencies: ["RailyardSandbox"],
             swiftSettings: strict
         ),
+        // The deployment pipeline and reconciler, health checks, restart policies, the log hub.
+        .target(
+            name: "RailyardControl",
+            dependencies: [
+                "RailyardCore", "RailyardStore", "RailyardBuild", "RailyardRuntime", "RailyardSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // The control plane's HTTP API: auth, roles, REST routes, OpenAPI document.
         .target(
             name: "RailyardAPI",
             dependencies: [
                 "RailyardCore",
                 "RailyardStore",
+                "RailyardControl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import RailyardControl
 import RailyardCore
 import RailyardStore
 import ServiceLifecycle
@@ -15,6 +16,15 @@ public struct APIDependencies: Sendable {
     public let setupGate: SetupGate
     /// Called once the first admin exists (the server removes the setup-token file).
     public let onSetupComplete: @Sendable () -> Void
+    /// The deployment pipeline; nil where the API runs without one (then deploy actions
+    /// answer 503 and deployments stay queued).
+    public var control: DeploymentController?
+    public var logHub: LogHub?
+    public var sourcesFolder: URL?
+    public var artifactsFolder: URL?
+    /// Largest source upload accepted, in bytes.
+    public var uploadLimit: Int = APIDependencies.defaultUploadLimit
+    public static let defaultUploadLimit = 200 << 20
 
     public init(
         store: Store, tokens: TokenService, passwords: PasswordHasher = PasswordHasher(),
@@ -57,6 +67,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     let projects = ProjectController(dependencies: dependencies)
     projects.addRoutes(to: authenticated)
     ServiceStateController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
+    DeployController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     return router
 }
 

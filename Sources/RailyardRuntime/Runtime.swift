@@ -34,4 +34,9 @@ public protocol Runtime: Sendable {
     func stop(_ id: String, grace: Duration) async
     /// The ids of the instances still running.
     func running() async -> [String]
+    /// What finds the instance again after a crash of the server (a process id here).
+    func handle(of id: String) async -> String?
+    /// Stops an instance left running by an earlier run of the server, if `handle` still
+    /// names it; does nothing when it has gone or the handle now names something else.
+    func removeOrphan(id: String, handle: String) async
 }

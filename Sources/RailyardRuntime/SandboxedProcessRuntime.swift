@@ -53,6 +53,23 @@ public actor SandboxedProcessRuntime: Runtime {
 
     public func running() async -> [String] { instances.keys.sorted() }
 
+    public func handle(of id: String) async -> String? { instances[id].map { String($0.pid) } }
+
+    public func removeOrphan(id: String, handle: String) async {
+        guard let pid = Int32(handle), pid > 1, Self.isSandbox(pid: pid, of: id) else { return }
+        ProcessTree.killTree(pid)
+        for _ in 0..<50 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Whether `pid` is still the sandbox of instance `id`: its command line names the
+    /// instance as the sandbox's host name. Guards against a pid reused since.
+    static func isSandbox(pid: Int32, of id: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard let index = arguments.firstIndex(of: "--hostname"), index + 1 < arguments.count else { return false }
+        return arguments[index + 1] == String(id.prefix(63))
+    }
+
     private func forget(_ id: String, _ child: ChildProcess) {
         if instances[id] === child { instances[id] = nil }
     }

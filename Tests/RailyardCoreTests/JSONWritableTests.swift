@@ -25,11 +25,22 @@ struct JSONWritableTests {
         try Self.expectSame(project)
         try Self.expectSame(Environment(id: .generate(), projectID: .generate(), name: "staging", createdAt: now))
         try Self.expectSame(Service(id: .generate(), projectID: .generate(), name: "web", createdAt: now))
+        try Self.expectSame(Service(
+            id: .generate(), projectID: .generate(), name: "web",
+            repository: GitSource(url: "file:///srv/repo \"x\"", branch: "main", rootDirectory: nil),
+            memoryLimit: 512 << 20, cpuLimitMillis: 1500, createdAt: now))
         for (message, reason) in [(String?.none, String?.none), (Self.awkward, "healthy")] {
             try Self.expectSame(Deployment(
                 id: .generate(), serviceID: .generate(), environmentID: .generate(), status: .success, message: message,
                 statusReason: reason, createdAt: now, updatedAt: now.addingTimeInterval(1)))
         }
+        try Self.expectSame(Deployment(
+            id: .generate(), serviceID: .generate(), environmentID: .generate(), status: .deploying, message: nil,
+            statusReason: nil, source: .rollback, sourceDeploymentID: .generate(), commitSHA: "abc123",
+            commitMessage: Self.awkward, provider: "python",
+            instances: [DeploymentInstance(replica: 0, address: "127.0.0.1:4000", state: "healthy", restarts: 2),
+                        DeploymentInstance(replica: 1, address: "127.0.0.1:4001", state: "starting", restarts: 0)],
+            warnings: ["no cgroup limits", Self.awkward], createdAt: now, updatedAt: now))
         for address in [String?.none, "::1"] {
             try Self.expectSame(AuditEvent(
                 id: .generate(), workspaceID: .generate(), actor: "user:x", action: "project.create", targetType: "project",

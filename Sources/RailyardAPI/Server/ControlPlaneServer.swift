@@ -2,7 +2,9 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import RailyardControl
 import RailyardCore
+import RailyardRuntime
 import RailyardStore
 import ServiceLifecycle
 
@@ -16,6 +18,12 @@ public struct ServerOptions: Sendable {
     public var adminEmail: String?
     public var adminPassword: String?
     public var loginPolicy: LoginRateLimiter.Policy
+    /// Largest source upload accepted, in bytes.
+    public var uploadLimit: Int = APIDependencies.defaultUploadLimit
+    /// Builds that may run at once.
+    public var concurrentBuilds: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Artifacts kept per service for rollbacks.
+    public var artifactsKept = 5
 
     public init(
         apiHost: String = "127.0.0.1", apiPort: Int = 7070, dataDirectory: String, databaseURL: String? = nil,
@@ -61,13 +69,24 @@ public enum ControlPlaneServer {
         let store = try Store(location: location, secrets: secrets, logger: logger)
         let setupGate = SetupGate(token: nil)
         let setupTokenPath = (data as NSString).appendingPathComponent(setupTokenFileName)
-        let dependencies = APIDependencies(
+        var controlOptions = ControlOptions(dataDirectory: URL(fileURLWithPath: data))
+        controlOptions.concurrentBuilds = options.concurrentBuilds
+        controlOptions.artifactsKept = options.artifactsKept
+        let control = try DeploymentController(
+            store: store, runtime: SandboxedProcessRuntime(), options: controlOptions, logger: logger)
+        var configured = APIDependencies(
             store: store, tokens: await TokenService(signingKey: secrets.derivedKey(purpose: "access-token-signing")),
             loginLimiter: LoginRateLimiter(policy: options.loginPolicy), setupGate: setupGate,
             onSetupComplete: { try? FileManager.default.removeItem(atPath: setupTokenPath) })
+        configured.control = control
+        configured.logHub = control.logs
+        configured.sourcesFolder = controlOptions.sources
+        configured.artifactsFolder = controlOptions.artifacts
+        configured.uploadLimit = options.uploadLimit
+        let dependencies = configured
         let application = buildApplication(
             dependencies: dependencies, address: .hostname(options.apiHost, port: options.apiPort),
-            services: [store], logger: logger,
+            services: [store, ControlService(control: control)], logger: logger,
             beforeServing: {
                 try await bootstrapFirstAdmin(
                     options: options, dependencies: dependencies, setupTokenPath: setupTokenPath, logger: logger)
@@ -111,6 +130,25 @@ public enum ControlPlaneServer {
             (the token is also in \(setupTokenPath))
 
             """.utf8))
+    }
+}
+
+/// Runs the deployment controller beside the HTTP server; on shutdown it stops the instances
+/// it runs after the server has drained its requests.
+struct ControlService: ServiceLifecycle.Service {
+    let control: DeploymentController
+
+    func run() async throws {
+        let task = Task { await control.run() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await task.value
+            } onGracefulShutdown: {
+                task.cancel()
+            }
+        } onCancel: {
+            task.cancel()
+        }
     }
 }
 

@@ -20,12 +20,30 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(name: .long, help: "Largest source upload accepted, in MiB (default 200; RAILYARD_UPLOAD_LIMIT_MB).")
+    var uploadLimit: Int?
+
+    @Option(name: .long, help: "Builds that may run at once (default: the number of cores).")
+    var concurrentBuilds: Int?
+
+    @Option(name: .long, help: "Artifacts kept per service for instant rollbacks (default 5).")
+    var artifactsKept: Int?
+
     func validate() throws {
         guard ServerOptions.parseListenAddress(apiListen) != nil else {
             throw ValidationError("--api-listen must be HOST:PORT, e.g. 127.0.0.1:7070")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        if let uploadLimit, !(1...100_000).contains(uploadLimit) {
+            throw ValidationError("--upload-limit must be between 1 and 100000 (MiB)")
+        }
+        if let concurrentBuilds, !(1...256).contains(concurrentBuilds) {
+            throw ValidationError("--concurrent-builds must be between 1 and 256")
+        }
+        if let artifactsKept, !(1...1000).contains(artifactsKept) {
+            throw ValidationError("--artifacts-kept must be between 1 and 1000")
         }
     }
 
@@ -41,10 +59,17 @@ struct ServerCommand: AsyncParsableCommand {
         let logger = Logger(label: "railyard")
         guard let (host, port) = ServerOptions.parseListenAddress(apiListen) else { throw ExitCode.validationFailure }
         let dataDirectory = data ?? value("RAILYARD_DATA") ?? Self.defaultDataDirectory(environment)
-        let options = ServerOptions(
+        var options = ServerOptions(
             apiHost: host, apiPort: port, dataDirectory: dataDirectory,
             databaseURL: databaseURL ?? value("DATABASE_URL"), secretKey: value("RAILYARD_SECRET_KEY"),
             adminEmail: value("RAILYARD_ADMIN_EMAIL"), adminPassword: value("RAILYARD_ADMIN_PASSWORD"))
+        let uploadMiB = uploadLimit ?? value("RAILYARD_UPLOAD_LIMIT_MB").flatMap(Int.init)
+        if let uploadMiB {
+            guard (1...100_000).contains(uploadMiB) else { throw CLIError("RAILYARD_UPLOAD_LIMIT_MB must be between 1 and 100000") }
+            options.uploadLimit = uploadMiB << 20
+        }
+        if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
+        if let artifactsKept { options.artifactsKept = artifactsKept }
         do {
             try await ControlPlaneServer.run(options: options, logger: logger)
         } catch let error as ConfigurationError {

@@ -47,6 +47,7 @@ public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible
     public static func rateLimited(_ message: String, retryAfter: Int) -> Self {
         Self(kind: .rateLimited, message: message, retryAfter: retryAfter)
     }
+    public static func payloadTooLarge(_ message: String) -> Self { Self(kind: .payloadTooLarge, message: message) }
     public static func unavailable(_ message: String) -> Self { Self(kind: .unavailable, message: message) }
     public static func `internal`(_ message: String) -> Self { Self(kind: .internal, message: message) }
 }

@@ -47,10 +47,14 @@ public struct JSONOutput {
         bytes.append(58)
     }
 
-    public mutating func optionalString(_ key: StaticString, _ value: String?) {
+    public mutating func optionalString(_ key: StaticString, _ value: String?, first: Bool = false) {
         guard let value else { return }
-        self.key(key)
+        self.key(key, first: first)
         string(value)
+    }
+
+    public mutating func integer(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
     }
 }
 
@@ -85,7 +89,22 @@ extension Environment: JSONWritable {
 
 extension Service: JSONWritable {
     public func writeJSON(to output: inout JSONOutput) {
-        output.namedInProject(id: id.rawValue, name: name, projectID: projectID.rawValue, createdAt: createdAt)
+        output.raw("{")
+        output.key("createdAt", first: true); output.date(createdAt)
+        if let cpuLimitMillis { output.key("cpuLimitMillis"); output.integer(cpuLimitMillis) }
+        output.key("id"); output.string(id.rawValue)
+        if let memoryLimit { output.key("memoryLimit"); output.integer(Int(memoryLimit)) }
+        output.key("name"); output.string(name)
+        output.key("projectId"); output.string(projectID.rawValue)
+        if let repository {
+            output.key("repository")
+            output.raw("{")
+            output.key("url", first: true); output.string(repository.url)
+            output.optionalString("branch", repository.branch)
+            output.optionalString("rootDirectory", repository.rootDirectory)
+            output.raw("}")
+        }
+        output.raw("}")
     }
 }
 
@@ -93,14 +112,35 @@ extension Deployment: JSONWritable {
     public func writeJSON(to output: inout JSONOutput) {
         output.raw("{")
         output.key("createdAt", first: true); output.date(createdAt)
+        output.optionalString("commitMessage", commitMessage)
+        output.optionalString("commitSha", commitSHA)
         output.key("environmentId"); output.string(environmentID.rawValue)
         output.key("id"); output.string(id.rawValue)
+        output.key("instances"); output.raw("[")
+        for (index, instance) in instances.enumerated() {
+            if index > 0 { output.raw(",") }
+            output.raw("{")
+            output.key("address", first: true); output.string(instance.address)
+            output.key("replica"); output.integer(instance.replica)
+            output.key("restarts"); output.integer(instance.restarts)
+            output.key("state"); output.string(instance.state)
+            output.raw("}")
+        }
+        output.raw("]")
         output.optionalString("message", message)
+        output.optionalString("provider", provider)
         output.key("serviceId"); output.string(serviceID.rawValue)
+        output.key("source"); output.string(source.rawValue)
+        output.optionalString("sourceDeploymentId", sourceDeploymentID?.rawValue)
         output.key("status"); output.string(status.rawValue)
         output.optionalString("statusReason", statusReason)
         output.key("updatedAt"); output.date(updatedAt)
-        output.raw("}")
+        output.key("warnings"); output.raw("[")
+        for (index, warning) in warnings.enumerated() {
+            if index > 0 { output.raw(",") }
+            output.string(warning)
+        }
+        output.raw("]}")
     }
 }
 

@@ -84,16 +84,44 @@ public struct Service: Codable, Sendable, Equatable {
     public var id: ServiceID
     public var projectID: ProjectID
     public var name: String
+    /// A git repository to deploy from, instead of uploads.
+    public var repository: GitSource?
+    /// Memory limit of each instance, in bytes.
+    public var memoryLimit: Int64?
+    /// CPU limit of each instance, in thousandths of a core.
+    public var cpuLimitMillis: Int?
     public var createdAt: Date
 
-    public init(id: ServiceID, projectID: ProjectID, name: String, createdAt: Date) {
+    public init(
+        id: ServiceID, projectID: ProjectID, name: String, repository: GitSource? = nil, memoryLimit: Int64? = nil,
+        cpuLimitMillis: Int? = nil, createdAt: Date
+    ) {
         self.id = id
         self.projectID = projectID
         self.name = name
+        self.repository = repository
+        self.memoryLimit = memoryLimit
+        self.cpuLimitMillis = cpuLimitMillis
         self.createdAt = createdAt
     }
 
-    enum CodingKeys: String, CodingKey { case id, projectID = "projectId", name, createdAt }
+    enum CodingKeys: String, CodingKey {
+        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, createdAt
+    }
+}
+
+/// Where a git-sourced service's code lives.
+public struct GitSource: Codable, Sendable, Equatable {
+    public var url: String
+    public var branch: String?
+    /// The folder inside the repository that holds the service.
+    public var rootDirectory: String?
+
+    public init(url: String, branch: String? = nil, rootDirectory: String? = nil) {
+        self.url = url
+        self.branch = branch
+        self.rootDirectory = rootDirectory
+    }
 }
 
 public struct Deployment: Codable, Sendable, Equatable {
@@ -103,12 +131,26 @@ public struct Deployment: Codable, Sendable, Equatable {
     public var status: DeploymentStatus
     public var message: String?
     public var statusReason: String?
+    /// Where the code came from: `upload`, `git`, `redeploy` or `rollback`.
+    public var source: DeploymentSource
+    /// The deployment whose source (redeploy) or artifact (rollback) this one reuses.
+    public var sourceDeploymentID: DeploymentID?
+    public var commitSHA: String?
+    public var commitMessage: String?
+    /// The build provider that was detected (`python`, `node`, …), once the plan is made.
+    public var provider: String?
+    /// The running instances and where each one listens.
+    public var instances: [DeploymentInstance]
+    /// Things that run with less than asked (no sandbox, no cgroup limits).
+    public var warnings: [String]
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: DeploymentID, serviceID: ServiceID, environmentID: EnvironmentID, status: DeploymentStatus,
-        message: String?, statusReason: String?, createdAt: Date, updatedAt: Date
+        message: String?, statusReason: String?, source: DeploymentSource = .upload, sourceDeploymentID: DeploymentID? = nil,
+        commitSHA: String? = nil, commitMessage: String? = nil, provider: String? = nil,
+        instances: [DeploymentInstance] = [], warnings: [String] = [], createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.serviceID = serviceID
@@ -116,13 +158,49 @@ public struct Deployment: Codable, Sendable, Equatable {
         self.status = status
         self.message = message
         self.statusReason = statusReason
+        self.source = source
+        self.sourceDeploymentID = sourceDeploymentID
+        self.commitSHA = commitSHA
+        self.commitMessage = commitMessage
+        self.provider = provider
+        self.instances = instances
+        self.warnings = warnings
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, serviceID = "serviceId", environmentID = "environmentId", status, message, statusReason,
-             createdAt, updatedAt
+        case id, serviceID = "serviceId", environmentID = "environmentId", status, message, statusReason, source,
+             sourceDeploymentID = "sourceDeploymentId", commitSHA = "commitSha", commitMessage, provider, instances,
+             warnings, createdAt, updatedAt
+    }
+}
+
+public enum DeploymentSource: String, Codable, Sendable, CaseIterable {
+    /// A folder packed and uploaded by `railyard up`.
+    case upload
+    /// The latest commit of the service's git branch.
+    case git
+    /// A fresh build of an earlier deployment's source.
+    case redeploy
+    /// An earlier deployment's artifact, run again without a build.
+    case rollback
+}
+
+/// One replica of a deployment as the control plane last saw it.
+public struct DeploymentInstance: Codable, Sendable, Equatable {
+    public var replica: Int
+    /// `127.0.0.1:PORT`, where the instance listens.
+    public var address: String
+    /// `starting`, `healthy`, `unhealthy`, `restarting`, `exited`.
+    public var state: String
+    public var restarts: Int
+
+    public init(replica: Int, address: String, state: String, restarts: Int) {
+        self.replica = replica
+        self.address = address
+        self.state = state
+        self.restarts = restarts
     }
 }
 

@@ -32,6 +32,14 @@ public struct SQLRow: Sendable {
         return value
     }
 
+    func optionalInteger(_ column: String) throws -> Int64? {
+        switch values[column] {
+        case .integer(let value): value
+        case .null, nil: nil
+        case .text: throw StoreFailure.decoding(column)
+        }
+    }
+
     func date(_ column: String) throws -> Date { Date(millisecondsSince1970: try integer(column)) }
 
     func optionalDate(_ column: String) throws -> Date? {

@@ -144,4 +144,33 @@ let migrations: [Migration] = [
         """,
         "CREATE INDEX audit_events_by_workspace ON audit_events(workspace_id, id)",
     ]),
+    Migration(name: "0004_deploy_from_source", statements: [
+        "ALTER TABLE services ADD COLUMN repository_url TEXT",
+        "ALTER TABLE services ADD COLUMN repository_branch TEXT",
+        "ALTER TABLE services ADD COLUMN repository_root TEXT",
+        "ALTER TABLE services ADD COLUMN memory_limit BIGINT",
+        "ALTER TABLE services ADD COLUMN cpu_limit_millis BIGINT",
+        "ALTER TABLE deployments ADD COLUMN source TEXT NOT NULL DEFAULT 'upload'",
+        "ALTER TABLE deployments ADD COLUMN source_deployment_id TEXT",
+        "ALTER TABLE deployments ADD COLUMN commit_sha TEXT",
+        "ALTER TABLE deployments ADD COLUMN commit_message TEXT",
+        "ALTER TABLE deployments ADD COLUMN provider TEXT",
+        "ALTER TABLE deployments ADD COLUMN instances_json TEXT",
+        "ALTER TABLE deployments ADD COLUMN warnings_json TEXT",
+        // File names under the data folder: the uploaded source and the built artifact.
+        "ALTER TABLE deployments ADD COLUMN archive TEXT",
+        "ALTER TABLE deployments ADD COLUMN artifact TEXT",
+        "ALTER TABLE deployments ADD COLUMN plan_json TEXT",
+        "CREATE INDEX deployments_by_status ON deployments(status)",
+        // App processes started by this data folder's server, so that after a crash of the
+        // server they are found and stopped rather than duplicated.
+        """
+        CREATE TABLE instance_processes (
+            instance_id TEXT PRIMARY KEY,
+            deployment_id TEXT NOT NULL,
+            pid BIGINT NOT NULL,
+            started_at BIGINT NOT NULL
+        )
+        """,
+    ]),
 ]

@@ -5,6 +5,13 @@ extension Store {
     public func createDeployment(
         service: ServiceID, environment: EnvironmentID, message: String?, audit: AuditContext
     ) async throws -> Deployment {
+        try await createDeployment(service: service, environment: environment, message: message, origin: DeploymentOrigin(), audit: audit)
+    }
+
+    /// A new QUEUED deployment. `origin` says where its code comes from.
+    public func createDeployment(
+        service: ServiceID, environment: EnvironmentID, message: String?, origin: DeploymentOrigin, audit: AuditContext
+    ) async throws -> Deployment {
         try await write(conflict: "deployment id collision") { db in
             guard let row = try await db.first(
                 """
@@ -14,15 +21,19 @@ extension Store {
             else { throw RailyardError.notFound("service or environment") }
             let now = Date()
             let deployment = Deployment(
-                id: .generate(), serviceID: service, environmentID: environment, status: .queued, message: message,
-                statusReason: nil, createdAt: now, updatedAt: now)
+                id: origin.id ?? .generate(), serviceID: service, environmentID: environment, status: .queued,
+                message: message, statusReason: nil, source: origin.source, sourceDeploymentID: origin.sourceDeployment,
+                commitSHA: origin.commitSHA, commitMessage: origin.commitMessage, createdAt: now, updatedAt: now)
             try await db.execute(
                 """
-                INSERT INTO deployments (id, service_id, environment_id, status, message, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO deployments (id, service_id, environment_id, status, message, created_at, updated_at,
+                    source, source_deployment_id, commit_sha, commit_message, archive)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [SQLValue(deployment.id), SQLValue(service), SQLValue(environment), .text(deployment.status.rawValue),
-                 SQLValue(message), SQLValue(now), SQLValue(now)])
+                 SQLValue(message), SQLValue(now), SQLValue(now), .text(origin.source.rawValue),
+                 SQLValue(origin.sourceDeployment?.rawValue), SQLValue(origin.commitSHA), SQLValue(origin.commitMessage),
+                 SQLValue(origin.archive)])
             try await self.recordAudit(db, audit, workspace: try row.id("workspace_id"), action: "deployment.create",
                                        targetType: "deployment", targetID: deployment.id.rawValue)
             return deployment
@@ -89,9 +100,129 @@ extension Store {
         guard let status = DeploymentStatus(rawValue: try row.text("status")) else {
             throw StoreFailure.decoding("status")
         }
+        guard let source = DeploymentSource(rawValue: try row.text("source")) else { throw StoreFailure.decoding("source") }
+        let decoder = JSONDecoder()
+        let instances = try row.optionalText("instances_json")
+            .map { try decoder.decode([DeploymentInstance].self, from: Data($0.utf8)) } ?? []
+        let warnings = try row.optionalText("warnings_json").map { try decoder.decode([String].self, from: Data($0.utf8)) } ?? []
         return Deployment(
             id: try row.id("id"), serviceID: try row.id("service_id"), environmentID: try row.id("environment_id"),
             status: status, message: try row.optionalText("message"), statusReason: try row.optionalText("status_reason"),
+            source: source, sourceDeploymentID: try row.optionalID("source_deployment_id"),
+            commitSHA: try row.optionalText("commit_sha"), commitMessage: try row.optionalText("commit_message"),
+            provider: try row.optionalText("provider"), instances: instances, warnings: warnings,
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
     }
+
+    static func decodeDeploymentWork(_ row: SQLRow) throws -> DeploymentWork {
+        DeploymentWork(
+            deployment: try decodeDeployment(row), archive: try row.optionalText("archive"),
+            artifact: try row.optionalText("artifact"), planJSON: try row.optionalText("plan_json"))
+    }
+
+    // MARK: The control plane's view
+
+    /// Deployments in any of `statuses`, oldest first, with what the control plane needs.
+    public func deploymentWork(withStatus statuses: [DeploymentStatus]) async throws -> [DeploymentWork] {
+        guard !statuses.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: statuses.count).joined(separator: ", ")
+        return try await read { db in
+            try await db.query(
+                "SELECT * FROM deployments WHERE status IN (\(marks)) ORDER BY id", statuses.map { .text($0.rawValue) }
+            ).map(Self.decodeDeploymentWork)
+        }
+    }
+
+    public func deploymentWork(id: DeploymentID) async throws -> DeploymentWork? {
+        try await read { db in
+            try await db.first("SELECT * FROM deployments WHERE id = ?", [SQLValue(id)]).map(Self.decodeDeploymentWork)
+        }
+    }
+
+    /// Records what the build produced.
+    public func recordBuild(of id: DeploymentID, provider: String?, planJSON: String?, artifact: String?) async throws {
+        try await write(conflict: "deployment changed concurrently") { db in
+            try await db.execute(
+                "UPDATE deployments SET provider = ?, plan_json = ?, artifact = ?, updated_at = ? WHERE id = ?",
+                [SQLValue(provider), SQLValue(planJSON), SQLValue(artifact), SQLValue(Date()), SQLValue(id)])
+        }
+    }
+
+    /// Records the instances of a deployment and what it runs without.
+    public func recordInstances(of id: DeploymentID, _ instances: [DeploymentInstance], warnings: [String]) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let instancesJSON = String(decoding: try encoder.encode(instances), as: UTF8.self)
+        let warningsJSON = String(decoding: try encoder.encode(warnings), as: UTF8.self)
+        try await write(conflict: "deployment changed concurrently") { db in
+            try await db.execute(
+                "UPDATE deployments SET instances_json = ?, warnings_json = ? WHERE id = ?",
+                [.text(instancesJSON), .text(warningsJSON), SQLValue(id)])
+        }
+    }
+
+    /// The newest deployment of the service in the environment whose source can be rebuilt
+    /// (an upload or a git commit).
+    public func latestBuildableDeployment(of service: ServiceID, in environment: EnvironmentID) async throws -> DeploymentWork? {
+        try await read { db in
+            try await db.first(
+                """
+                SELECT * FROM deployments WHERE service_id = ? AND environment_id = ? AND archive IS NOT NULL
+                ORDER BY id DESC LIMIT 1
+                """, [SQLValue(service), SQLValue(environment)]
+            ).map(Self.decodeDeploymentWork)
+        }
+    }
+
+    // MARK: Instance processes
+
+    public func recordInstanceProcess(instance: String, deployment: DeploymentID, pid: Int32) async throws {
+        try await write(conflict: "instance recorded twice") { db in
+            try await db.execute(
+                "INSERT INTO instance_processes (instance_id, deployment_id, pid, started_at) VALUES (?, ?, ?, ?)",
+                [.text(instance), SQLValue(deployment), .integer(Int64(pid)), SQLValue(Date())])
+        }
+    }
+
+    public func forgetInstanceProcess(instance: String) async throws {
+        try await write(conflict: "instance changed concurrently") { db in
+            try await db.execute("DELETE FROM instance_processes WHERE instance_id = ?", [.text(instance)])
+        }
+    }
+
+    public func instanceProcesses() async throws -> [(instance: String, pid: Int32)] {
+        let rows = try await read { db in try await db.query("SELECT instance_id, pid FROM instance_processes") }
+        return try rows.map { (try $0.text("instance_id"), Int32(truncatingIfNeeded: try $0.integer("pid"))) }
+    }
+}
+
+/// Where a new deployment's code comes from.
+public struct DeploymentOrigin: Sendable {
+    public var id: DeploymentID?
+    public var source: DeploymentSource
+    public var sourceDeployment: DeploymentID?
+    public var commitSHA: String?
+    public var commitMessage: String?
+    /// The uploaded or fetched source archive's file name.
+    public var archive: String?
+
+    public init(
+        id: DeploymentID? = nil, source: DeploymentSource = .upload, sourceDeployment: DeploymentID? = nil,
+        commitSHA: String? = nil, commitMessage: String? = nil, archive: String? = nil
+    ) {
+        self.id = id
+        self.source = source
+        self.sourceDeployment = sourceDeployment
+        self.commitSHA = commitSHA
+        self.commitMessage = commitMessage
+        self.archive = archive
+    }
+}
+
+/// A deployment with the fields only the control plane uses.
+public struct DeploymentWork: Sendable {
+    public var deployment: Deployment
+    public var archive: String?
+    public var artifact: String?
+    public var planJSON: String?
 }

@@ -135,13 +135,19 @@ extension Store {
 
     // MARK: Services
 
-    public func createService(name: String, in project: ProjectID, audit: AuditContext) async throws -> Service {
+    public func createService(
+        name: String, in project: ProjectID, repository: GitSource? = nil, audit: AuditContext
+    ) async throws -> Service {
         try await write(conflict: "a service named '\(name)' already exists in this project") { db in
             let workspace = try await self.workspaceOf(project: project, db)
-            let service = Service(id: .generate(), projectID: project, name: name, createdAt: Date())
+            let service = Service(id: .generate(), projectID: project, name: name, repository: repository, createdAt: Date())
             try await db.execute(
-                "INSERT INTO services (id, project_id, name, created_at) VALUES (?, ?, ?, ?)",
-                [SQLValue(service.id), SQLValue(project), .text(name), SQLValue(service.createdAt)])
+                """
+                INSERT INTO services (id, project_id, name, created_at, repository_url, repository_branch, repository_root)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [SQLValue(service.id), SQLValue(project), .text(name), SQLValue(service.createdAt),
+                 SQLValue(repository?.url), SQLValue(repository?.branch), SQLValue(repository?.rootDirectory)])
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.create",
                                        targetType: "service", targetID: service.id.rawValue)
             return service
@@ -188,8 +194,43 @@ extension Store {
         }
     }
 
+    /// Changes a service's settings; a nil argument leaves that setting as it is.
+    public func updateService(
+        _ id: ServiceID, name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil,
+        cpuLimitMillis: Int?? = nil, audit: AuditContext
+    ) async throws -> Service {
+        try await write(conflict: "a service named '\(name ?? "")' already exists in this project") { db in
+            guard let row = try await db.first("SELECT * FROM services WHERE id = ?", [SQLValue(id)])
+            else { throw RailyardError.notFound("service") }
+            var service = try Self.decodeService(row)
+            if let name { service.name = name }
+            if let repository { service.repository = repository }
+            if let memoryLimit { service.memoryLimit = memoryLimit }
+            if let cpuLimitMillis { service.cpuLimitMillis = cpuLimitMillis }
+            try await db.execute(
+                """
+                UPDATE services SET name = ?, repository_url = ?, repository_branch = ?, repository_root = ?,
+                    memory_limit = ?, cpu_limit_millis = ? WHERE id = ?
+                """,
+                [.text(service.name), SQLValue(service.repository?.url), SQLValue(service.repository?.branch),
+                 SQLValue(service.repository?.rootDirectory), service.memoryLimit.map { .integer($0) } ?? .null,
+                 service.cpuLimitMillis.map { .integer(Int64($0)) } ?? .null, SQLValue(id)])
+            let workspace = try await self.workspaceOf(project: service.projectID, db)
+            try await self.recordAudit(db, audit, workspace: workspace, action: "service.update",
+                                       targetType: "service", targetID: id.rawValue)
+            return service
+        }
+    }
+
     static func decodeService(_ row: SQLRow) throws -> Service {
-        Service(id: try row.id("id"), projectID: try row.id("project_id"), name: try row.text("name"),
-                createdAt: try row.date("created_at"))
+        let repository = try row.optionalText("repository_url").map { url in
+            GitSource(url: url, branch: try row.optionalText("repository_branch"),
+                      rootDirectory: try row.optionalText("repository_root"))
+        }
+        return Service(
+            id: try row.id("id"), projectID: try row.id("project_id"), name: try row.text("name"), repository: repository,
+            memoryLimit: try row.optionalInteger("memory_limit"),
+            cpuLimitMillis: try row.optionalInteger("cpu_limit_millis").map { Int($0) },
+            createdAt: try row.date("created_at"))
     }
 }

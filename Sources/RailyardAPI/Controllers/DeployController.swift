@@ -1,0 +1,248 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import RailyardControl
+import RailyardCore
+import RailyardStore
+
+/// Deploying: source uploads, redeploys, rollbacks, restarts, removal, and deployment logs
+/// (history and a live Server-Sent Events stream).
+struct DeployController {
+    let dependencies: APIDependencies
+    let projects: ProjectController
+    var store: Store { dependencies.store }
+
+    struct RollbackRequest: Decodable {
+        var environmentId: EnvironmentID
+        var deploymentId: DeploymentID?
+    }
+
+    struct LogPage: Encodable {
+        var items: [LogLine]
+        var nextCursor: String?
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.post("services/{serviceId}/uploads", use: upload)
+        group.post("services/{serviceId}/rollback", use: rollback)
+        group.post("services/{serviceId}/restart", use: restart)
+        group.post("services/{serviceId}/down", use: down)
+        group.get("deployments/{deploymentId}/logs", use: logs)
+    }
+
+    /// A gzip tarball of the source (what `railyard up` sends) becomes a QUEUED deployment.
+    @Sendable func upload(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
+        guard let environmentID: EnvironmentID = try request.queryID("environmentId", required: true) else {
+            throw RailyardError.badRequest("query parameter 'environmentId' is required", field: "environmentId")
+        }
+        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: environmentID)
+        guard let environment = try await store.environment(id: environmentID), environment.projectID == project.id
+        else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
+        let message = request.uri.queryParameters.get("message").map { String($0) }
+        if let message, message.utf8.count > 1000 {
+            throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")
+        }
+        let limit = dependencies.uploadLimit
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw RailyardError.payloadTooLarge(Self.limitMessage(limit))
+        }
+        guard let sources = dependencies.sourcesFolder else {
+            throw RailyardError.unavailable("this server does not deploy (no deployment pipeline is running)")
+        }
+        let id = DeploymentID.generate()
+        let name = "\(id.rawValue).tar.gz"
+        let partial = sources.appendingPathComponent(name + ".partial")
+        let descriptor = open(partial.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw RailyardError.internal("cannot store the upload") }
+        var received = 0
+        var head: [UInt8] = []
+        do {
+            defer { close(descriptor) }
+            for try await chunk in request.body {
+                received += chunk.readableBytes
+                if received > limit { throw RailyardError.payloadTooLarge(Self.limitMessage(limit)) }
+                if head.count < 2 { head += chunk.readableBytesView.prefix(2 - head.count) }
+                try chunk.withUnsafeReadableBytes { bytes in
+                    guard let base = bytes.baseAddress else { return }
+                    var offset = 0
+                    while offset < bytes.count {
+                        let written = write(descriptor, base + offset, bytes.count - offset)
+                        if written < 0 {
+                            if errno == EINTR { continue }
+                            throw RailyardError.unavailable("cannot store the upload: the disk refused it")
+                        }
+                        offset += written
+                    }
+                }
+            }
+            guard received > 0 else { throw RailyardError.badRequest("the upload is empty: send a gzip tarball of the source") }
+            guard head == [0x1f, 0x8b] else {
+                throw RailyardError.badRequest("the upload is not a gzip tarball (send what `railyard up` packs)")
+            }
+            try FileManager.default.moveItem(at: partial, to: sources.appendingPathComponent(name))
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        let deployment = try await store.createDeployment(
+            service: service.id, environment: environment.id, message: message,
+            origin: DeploymentOrigin(id: id, source: .upload, archive: name), audit: context.audit(caller))
+        await dependencies.control?.nudge()
+        return try JSONIO.response(deployment, status: .created)
+    }
+
+    static func limitMessage(_ limit: Int) -> String {
+        "the upload is larger than this server's limit of \(limit / (1 << 20)) MiB (railyard server --upload-limit); add large files to .railyardignore"
+    }
+
+    @Sendable func rollback(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
+        let body = try await JSONIO.decode(RollbackRequest.self, from: request, context: context)
+        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: body.environmentId)
+        guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
+        else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
+        let history = try await store.deployments(of: service.id, in: environment.id, page: PageRequest(limit: 200)).items
+        let target: Deployment
+        if let wanted = body.deploymentId {
+            guard let found = history.first(where: { $0.id == wanted }) else {
+                throw RailyardError.invalid("deployment \(wanted) is not one of this service's in this environment", field: "deploymentId")
+            }
+            target = found
+        } else {
+            // The newest deployment that once served, other than the one serving now.
+            let current = history.first { $0.status == .success }
+            guard let found = history.first(where: {
+                $0.id != current?.id && ($0.status == .removed || $0.status == .success) && $0.provider != nil
+            }) else { throw RailyardError.conflict("there is no earlier deployment to roll back to") }
+            target = found
+        }
+        guard let work = try await store.deploymentWork(id: target.id), let artifact = work.artifact,
+              let artifacts = dependencies.artifactsFolder,
+              FileManager.default.fileExists(atPath: artifacts.appendingPathComponent(artifact).path)
+        else { throw RailyardError.conflict("the artifact of \(target.id) is no longer kept; redeploy instead") }
+        let deployment = try await store.createDeployment(
+            service: service.id, environment: environment.id, message: "rollback to \(target.id)",
+            origin: DeploymentOrigin(source: .rollback, sourceDeployment: target.id), audit: context.audit(caller))
+        await dependencies.control?.nudge()
+        return try JSONIO.response(deployment, status: .created)
+    }
+
+    @Sendable func restart(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await act(request, context) { control, service, environment in
+            try await control.restart(service: service, environment: environment)
+        }
+    }
+
+    @Sendable func down(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await act(request, context) { control, service, environment in
+            try await control.remove(service: service, environment: environment)
+        }
+    }
+
+    private func act(
+        _ request: Request, _ context: APIRequestContext,
+        _ body: @Sendable (DeploymentController, ServiceID, EnvironmentID) async throws -> Deployment?
+    ) async throws -> Response {
+        _ = try context.requireCaller()
+        guard let environmentID: EnvironmentID = try request.queryID("environmentId", required: true) else {
+            throw RailyardError.badRequest("query parameter 'environmentId' is required", field: "environmentId")
+        }
+        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: environmentID)
+        guard let environment = try await store.environment(id: environmentID), environment.projectID == project.id
+        else { throw RailyardError.notFound("environment") }
+        guard let control = dependencies.control else {
+            throw RailyardError.unavailable("this server does not deploy (no deployment pipeline is running)")
+        }
+        guard let deployment = try await body(control, service.id, environment.id) else {
+            throw RailyardError.conflict("the service has no running deployment in this environment")
+        }
+        _ = caller
+        return try JSONIO.response(deployment)
+    }
+
+    /// History as JSON pages (`after` is the last seq seen), or with `follow=true` a Server-Sent
+    /// Events stream: history first, then live lines and status changes, each line once.
+    @Sendable func logs(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id: DeploymentID = try context.pathID("deploymentId", "deployment")
+        guard let deployment = try await store.deployment(id: id),
+              let service = try await store.service(id: deployment.serviceID),
+              let project = try await store.project(id: service.projectID)
+        else { throw RailyardError.notFound("deployment") }
+        _ = try caller.authorize(
+            .read, workspace: project.workspaceID, project: project.id, environment: deployment.environmentID,
+            notFound: "deployment")
+        let query = request.uri.queryParameters
+        var after = 0
+        let resumeFrom: String? = HTTPField.Name("Last-Event-ID").flatMap { request.headers[$0] }
+        if let text = query.get("after").map({ String($0) }) ?? resumeFrom {
+            guard let value = Int(text), value >= 0 else { throw RailyardError.badRequest("after must be a line number", field: "after") }
+            after = value
+        }
+        let phase = query.get("phase").map { String($0) }
+        if let phase, phase != "build" && phase != "deploy" {
+            throw RailyardError.badRequest("phase is build or deploy", field: "phase")
+        }
+        var limit = 1000
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...5000).contains(value) else {
+                throw RailyardError.badRequest("limit is between 1 and 5000", field: "limit")
+            }
+            limit = value
+        }
+        let follow: Bool
+        switch query.get("follow") {
+        case nil, "false": follow = false
+        case "true": follow = true
+        default: throw RailyardError.badRequest("follow is true or false", field: "follow")
+        }
+        guard let hub = dependencies.logHub else {
+            return try JSONIO.response(LogPage(items: [], nextCursor: nil))
+        }
+        let keep: @Sendable (LogLine) -> Bool = { phase == nil || $0.phase == phase }
+        guard follow else {
+            let lines = hub.read(id, after: after, follow: false).history
+            let page = Array(lines.prefix(limit))
+            let more = lines.count > limit
+            return try JSONIO.response(LogPage(items: page.filter(keep), nextCursor: more ? page.last.map { String($0.seq) } : nil))
+        }
+        let (history, live) = hub.read(id, after: after, follow: true)
+        let store = self.store
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let body = ResponseBody { writer in
+            let encoder = JSONCoding.makeEncoder()
+            func send(_ event: String, id: Int?, _ data: Data) async throws {
+                var text = "event: \(event)\n"
+                if let id { text += "id: \(id)\n" }
+                text += "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
+                try await writer.write(ByteBuffer(string: text))
+            }
+            for line in history where keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
+            // The status as it is now, so that a client that joins late still learns how it ended.
+            if let current = try await store.deployment(id: id) {
+                try await send("status", id: nil, try encoder.encode(StatusEvent(status: current.status, reason: current.statusReason)))
+            }
+            if let live {
+                for await event in live {
+                    switch event {
+                    case .line(let line):
+                        if keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
+                    case .status(let status, let reason):
+                        try await send("status", id: nil, try encoder.encode(StatusEvent(status: status, reason: reason)))
+                    }
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    struct StatusEvent: Encodable {
+        var status: DeploymentStatus
+        var reason: String?
+    }
+}

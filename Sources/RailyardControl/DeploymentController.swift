@@ -1,0 +1,723 @@
+import Foundation
+import Logging
+import NIOCore
+import RailyardBuild
+import RailyardCore
+import RailyardRuntime
+import RailyardSandbox
+import RailyardStore
+
+/// Settings of the deployment pipeline.
+public struct ControlOptions: Sendable {
+    public var dataDirectory: URL
+    public var buildTimeLimit: Duration = .seconds(900)
+    /// Builds that may run at once; more wait their turn.
+    public var concurrentBuilds: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Artifacts kept per service for rollbacks (the running ones are always kept).
+    public var artifactsKept: Int = 5
+    /// How often running instances are probed after their deploy.
+    public var healthInterval: Duration = .seconds(10)
+    /// Consecutive failed probes after which an instance is restarted.
+    public var healthFailuresBeforeRestart = 3
+
+    public init(dataDirectory: URL) { self.dataDirectory = dataDirectory }
+
+    public var sources: URL { dataDirectory.appendingPathComponent("sources") }
+    public var artifacts: URL { dataDirectory.appendingPathComponent("artifacts") }
+    var builds: URL { dataDirectory.appendingPathComponent("builds") }
+    var logs: URL { dataDirectory.appendingPathComponent("logs") }
+}
+
+/// The deployment pipeline and its reconciler. The store holds what should run; this actor
+/// makes the machine match it: builds queued deployments (the newest per service and
+/// environment; older ones are skipped), starts their instances, health-checks them, switches
+/// over from the previous deployment, restarts instances by their restart policy, and after a
+/// restart of the server brings every SUCCESS deployment back.
+public actor DeploymentController {
+    let store: Store
+    let runtime: any Runtime
+    public nonisolated let logs: LogHub
+    let options: ControlOptions
+    let logger: Logger
+    let runner: SandboxRunner
+    let buildSlots: AsyncSlots
+
+    private var pipelines: [DeploymentID: Task<Void, Never>] = [:]
+    private var live: [DeploymentID: LiveDeployment] = [:]
+    private var sandboxProblem: String??
+    private var wake: AsyncStream<Void>.Continuation?
+
+    public init(store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, runner: SandboxRunner = SandboxRunner()) throws {
+        self.store = store
+        self.runtime = runtime
+        self.options = options
+        self.logger = logger
+        self.runner = runner
+        self.buildSlots = AsyncSlots(options.concurrentBuilds)
+        for folder in [options.sources, options.artifacts, options.builds] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        logs = try LogHub(folder: options.logs)
+    }
+
+    // MARK: Running
+
+    /// Recovers from the previous run, then reconciles whenever asked (and every few seconds)
+    /// until cancelled, when it stops every instance.
+    public func run() async {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        wake = continuation
+        await recover()
+        logs.removeExpired()
+        let monitor = Task { await self.monitorHealth() }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                continuation.yield()
+            }
+        }
+        await withTaskCancellationHandler {
+            for await _ in stream {
+                if Task.isCancelled { break }
+                await reconcile()
+            }
+        } onCancel: {
+            continuation.finish()
+        }
+        monitor.cancel()
+        ticker.cancel()
+        await shutdown()
+    }
+
+    /// Asks for a reconcile now (after a new deployment or a change of desired state).
+    public func nudge() { wake?.yield() }
+
+    private func shutdown() async {
+        for task in pipelines.values { task.cancel() }
+        for (id, deployment) in live {
+            for instance in deployment.instances.values {
+                instance.stopping = true
+                await runtime.stop(instance.instanceID, grace: .seconds(5))
+                try? await store.forgetInstanceProcess(instance: instance.instanceID)
+            }
+            live[id] = nil
+        }
+    }
+
+    /// After a start: instances left by a crashed server are stopped (never duplicated),
+    /// deployments caught mid-build are failed with a reason, SUCCESS deployments start again.
+    func recover() async {
+        do {
+            for (instance, pid) in try await store.instanceProcesses() {
+                await runtime.removeOrphan(id: instance, handle: String(pid))
+                try await store.forgetInstanceProcess(instance: instance)
+            }
+            for work in try await store.deploymentWork(withStatus: [.building, .deploying]) {
+                let phase = work.deployment.status == .building ? "build" : "deploy"
+                await transition(work.deployment.id, to: .failed,
+                                 reason: "the server stopped during the \(phase); deploy again")
+            }
+            for work in try await store.deploymentWork(withStatus: [.success]) {
+                logs.system(work.deployment.id, phase: "deploy", "the server restarted: starting the replicas again")
+                do {
+                    let deployment = try await prepareLive(work)
+                    for replica in 0..<deployment.plan.numReplicas { await startInstance(deployment, replica: replica) }
+                    await recordInstances(deployment)
+                } catch {
+                    await transition(work.deployment.id, to: .crashed, reason: "cannot start again after a restart: \(error)")
+                }
+            }
+        } catch {
+            logger.error("recovery failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Reconciling queued deployments
+
+    func reconcile() async {
+        let queued: [DeploymentWork]
+        let building: [DeploymentWork]
+        do {
+            queued = try await store.deploymentWork(withStatus: [.queued])
+            building = try await store.deploymentWork(withStatus: [.building])
+        } catch {
+            logger.error("cannot read deployments", metadata: ["error": "\(error)"])
+            return
+        }
+        var newest: [String: DeploymentWork] = [:]
+        for work in queued {
+            newest["\(work.deployment.serviceID)/\(work.deployment.environmentID)"] = work
+        }
+        for work in queued + building {
+            let key = "\(work.deployment.serviceID)/\(work.deployment.environmentID)"
+            guard let winner = newest[key], winner.deployment.id != work.deployment.id,
+                  winner.deployment.id.rawValue > work.deployment.id.rawValue
+            else { continue }
+            if let pipeline = pipelines[work.deployment.id] {
+                pipeline.cancel()
+            } else {
+                await transition(work.deployment.id, to: .skipped, reason: "superseded by \(winner.deployment.id)")
+            }
+        }
+        for work in newest.values where pipelines[work.deployment.id] == nil {
+            let id = work.deployment.id
+            pipelines[id] = Task { [weak self] in
+                await self?.runPipeline(work)
+                await self?.pipelineEnded(id)
+            }
+        }
+    }
+
+    private func pipelineEnded(_ id: DeploymentID) { pipelines[id] = nil }
+
+    private func runPipeline(_ work: DeploymentWork) async {
+        let id = work.deployment.id
+        do {
+            var work = work
+            if work.deployment.source == .rollback {
+                work = try await rollbackSource(work)
+            } else {
+                guard await transition(id, to: .building, reason: nil) else { return }
+                work = try await build(work)
+            }
+            try Task.checkCancellation()
+            try await deploy(work)
+        } catch is CancellationError {
+            logs.system(id, phase: "build", "superseded by a newer deployment")
+            await transition(id, to: .skipped, reason: "superseded by a newer deployment")
+        } catch let failure as PipelineFailure {
+            logs.system(id, phase: failure.phase, "deployment failed: \(failure.reason)")
+            await transition(id, to: .failed, reason: failure.reason)
+        } catch {
+            logs.system(id, phase: "deploy", "deployment failed: \(error)")
+            await transition(id, to: .failed, reason: "\(error)")
+        }
+    }
+
+    // MARK: Build
+
+    private func build(_ work: DeploymentWork) async throws -> DeploymentWork {
+        let deployment = work.deployment
+        let id = deployment.id
+        guard let archive = work.archive else {
+            throw PipelineFailure(phase: "build", "this deployment has no source to build; upload one with `railyard up`")
+        }
+        let context = try await context(of: deployment)
+        let workFolder = options.builds.appendingPathComponent(id.rawValue)
+        try? FileManager.default.removeItem(at: workFolder)
+        defer { try? FileManager.default.removeItem(at: workFolder) }
+        let sourceFolder = workFolder.appendingPathComponent("src")
+        do {
+            let bytes = try Data(contentsOf: options.sources.appendingPathComponent(archive))
+            try FileManager.default.createDirectory(at: workFolder, withIntermediateDirectories: true)
+            try SourceArchive.unpack(ByteBuffer(bytes: bytes), into: sourceFolder)
+        } catch {
+            throw PipelineFailure(phase: "build", "cannot unpack the source: \(error)")
+        }
+        let plan: BuildPlan
+        do {
+            plan = try BuildPlanner.plan(DirectorySource(root: sourceFolder), environment: context.environment.name)
+        } catch {
+            throw PipelineFailure(phase: "build", error.description)
+        }
+        for line in plan.summary { logs.system(id, phase: "build", line) }
+        guard plan.start != nil else {
+            throw PipelineFailure(
+                phase: "build", "static sites need Railyard's static file server, which this build of Railyard does not run yet")
+        }
+        try await buildSlots.acquire()
+        defer { Task { await buildSlots.release() } }
+        try Task.checkCancellation()
+        let artifactName = "\(deployment.serviceID.rawValue)/\(id.rawValue)"
+        let artifact = options.artifacts.appendingPathComponent(artifactName)
+        try? makeWritable(artifact)
+        try? FileManager.default.removeItem(at: artifact)
+        let executor = BuildExecutor(runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit)
+        let logs = self.logs
+        do {
+            try await executor.build(
+                source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables
+            ) { channel, line in
+                logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
+            }
+        } catch let failure as BuildFailure {
+            try Task.checkCancellation()
+            throw PipelineFailure(phase: "build", failure.description)
+        }
+        let planJSON = String(decoding: try JSONCoding.makeEncoder().encode(plan), as: UTF8.self)
+        try await store.recordBuild(of: id, provider: plan.provider, planJSON: planJSON, artifact: artifactName)
+        logs.system(id, phase: "build", "build finished")
+        var built = work
+        built.artifact = artifactName
+        built.planJSON = planJSON
+        built.deployment.provider = plan.provider
+        return built
+    }
+
+    /// A rollback runs an earlier deployment's artifact as it is: no build.
+    private func rollbackSource(_ work: DeploymentWork) async throws -> DeploymentWork {
+        guard let sourceID = work.deployment.sourceDeploymentID,
+              let source = try await store.deploymentWork(id: sourceID),
+              let artifact = source.artifact, let planJSON = source.planJSON,
+              FileManager.default.fileExists(atPath: options.artifacts.appendingPathComponent(artifact).path)
+        else {
+            throw PipelineFailure(phase: "deploy", "the artifact to roll back to is no longer kept")
+        }
+        logs.system(work.deployment.id, phase: "deploy", "rolling back to the artifact of \(sourceID) (no build)")
+        try await store.recordBuild(of: work.deployment.id, provider: source.deployment.provider, planJSON: planJSON, artifact: artifact)
+        var rolled = work
+        rolled.artifact = artifact
+        rolled.planJSON = planJSON
+        return rolled
+    }
+
+    // MARK: Deploy
+
+    private func deploy(_ work: DeploymentWork) async throws {
+        let id = work.deployment.id
+        guard await transition(id, to: .deploying, reason: nil) else { return }
+        let deployment = try await prepareLive(work)
+        let plan = deployment.plan
+        if let problem = await sandboxUnavailable() {
+            deployment.warnings.append("running without a sandbox: \(problem)")
+            logs.system(id, phase: "deploy", "warning: running without a sandbox: \(problem)", level: "warn")
+        }
+        for command in plan.preDeploy {
+            logs.system(id, phase: "deploy", "pre-deploy: $ \(command)")
+            let spec = SandboxSpec(
+                workDirectory: deployment.artifactPath, writableWork: false, hiddenPaths: [options.dataDirectory.path],
+                environment: deployment.environment, hostname: "release")
+            let arguments = SandboxCommand.arguments(spec, command: ["/bin/sh", "-c", command], dropPrivileges: runner.dropPrivileges)
+            let logs = self.logs
+            let outcome = try await StreamingProcess.run(arguments, timeLimit: .seconds(Int64(plan.healthcheckTimeout))) { channel, line in
+                logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, line)
+            }
+            guard outcome.status == 0, !outcome.timedOut else {
+                throw PipelineFailure(phase: "deploy", "the pre-deploy command `\(command)` \(outcome.timedOut ? "timed out" : outcome.exit.description)")
+            }
+        }
+        live[id] = deployment
+        for replica in 0..<plan.numReplicas { await startInstance(deployment, replica: replica) }
+        await recordInstances(deployment)
+        let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
+        let check = HealthCheck(path: plan.healthcheckPath)
+        logs.system(id, phase: "deploy", "waiting for \(plan.numReplicas) replica(s) to pass the health check (\(plan.healthcheckPath ?? "port accepts connections"), up to \(plan.healthcheckTimeout) s)")
+        var failure: String?
+        waiting: while true {
+            if Task.isCancelled { failure = "cancelled"; break }
+            var allHealthy = true
+            for instance in deployment.instances.values.sorted(by: { $0.replica < $1.replica }) where instance.state != "healthy" {
+                if let exit = instance.exit {
+                    failure = "replica \(instance.replica) \(exit.description) before it passed its health check"
+                    break waiting
+                }
+                if await check.probe(port: instance.port) {
+                    instance.state = "healthy"
+                    logs.system(id, phase: "deploy", replica: instance.replica, "replica \(instance.replica) is healthy on 127.0.0.1:\(instance.port)")
+                } else {
+                    allHealthy = false
+                }
+            }
+            if allHealthy { break }
+            if ContinuousClock.now > deadline {
+                failure = "the health check did not pass within \(plan.healthcheckTimeout) s"
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        if let failure {
+            await stopAll(deployment, grace: .seconds(2))
+            live[id] = nil
+            await recordInstances(deployment)
+            throw PipelineFailure(phase: "deploy", failure)
+        }
+        deployment.deployedAt = .now
+        await recordInstances(deployment)
+        guard await transition(id, to: .success, reason: nil) else {
+            await stopAll(deployment, grace: .seconds(2))
+            live[id] = nil
+            return
+        }
+        logs.system(id, phase: "deploy", "deployment is live: " + deployment.addresses.joined(separator: ", "))
+        await retirePrevious(before: deployment)
+        pruneArtifacts(of: deployment.serviceID)
+    }
+
+    /// Stops the deployments this one replaces: after the overlap, SIGTERM, then SIGKILL after
+    /// the draining period.
+    private func retirePrevious(before current: LiveDeployment) async {
+        let previous = live.values.filter {
+            $0.id != current.id && $0.serviceID == current.serviceID && $0.environmentID == current.environmentID
+        }
+        guard !previous.isEmpty else { return }
+        let overlap = current.plan.overlapSeconds
+        if overlap > 0 { try? await Task.sleep(for: .seconds(overlap)) }
+        for old in previous {
+            logs.system(old.id, phase: "deploy", "replaced by \(current.id): stopping (draining \(current.plan.drainingSeconds) s)")
+            await stopAll(old, grace: .seconds(max(current.plan.drainingSeconds, 1)))
+            live[old.id] = nil
+            await recordInstances(old)
+            await transition(old.id, to: .removed, reason: "replaced by \(current.id)")
+        }
+    }
+
+    // MARK: Commands
+
+    /// `railyard down`: stops the service's running deployment in the environment.
+    public func remove(service: ServiceID, environment: EnvironmentID) async throws -> Deployment? {
+        guard let deployment = live.values.first(where: { $0.serviceID == service && $0.environmentID == environment })
+        else { return nil }
+        logs.system(deployment.id, phase: "deploy", "stopping: removed on request")
+        await stopAll(deployment, grace: .seconds(max(deployment.plan.drainingSeconds, 1)))
+        live[deployment.id] = nil
+        await recordInstances(deployment)
+        await transition(deployment.id, to: .removed, reason: "removed on request")
+        return try await store.deployment(id: deployment.id)
+    }
+
+    /// `railyard restart`: restarts every instance of the running (or crashed) deployment.
+    public func restart(service: ServiceID, environment: EnvironmentID) async throws -> Deployment? {
+        if let deployment = live.values.first(where: { $0.serviceID == service && $0.environmentID == environment }) {
+            logs.system(deployment.id, phase: "deploy", "restarting every replica on request")
+            for instance in deployment.instances.values.sorted(by: { $0.replica < $1.replica }) {
+                await restartInstance(deployment, instance, reason: "restart requested")
+            }
+            return try await store.deployment(id: deployment.id)
+        }
+        let crashed = try await store.deploymentWork(withStatus: [.crashed]).last {
+            $0.deployment.serviceID == service && $0.deployment.environmentID == environment
+        }
+        guard let crashed else { return nil }
+        guard await transition(crashed.deployment.id, to: .deploying, reason: "restart requested") else { return nil }
+        let pipelineID = crashed.deployment.id
+        pipelines[pipelineID] = Task { [weak self] in
+            guard let self else { return }
+            do {
+                try await self.deployAgain(crashed)
+            } catch {
+                self.logs.system(pipelineID, phase: "deploy", "restart failed: \(error)")
+                await self.transition(pipelineID, to: .failed, reason: "restart failed: \(error)")
+            }
+            await self.pipelineEnded(pipelineID)
+        }
+        return try await store.deployment(id: pipelineID)
+    }
+
+    private func deployAgain(_ work: DeploymentWork) async throws {
+        let deployment = try await prepareLive(work)
+        live[deployment.id] = deployment
+        for replica in 0..<deployment.plan.numReplicas { await startInstance(deployment, replica: replica) }
+        await recordInstances(deployment)
+        await transition(deployment.id, to: .success, reason: "restarted")
+    }
+
+    // MARK: Instances
+
+    private func prepareLive(_ work: DeploymentWork) async throws -> LiveDeployment {
+        guard let artifact = work.artifact, let planJSON = work.planJSON else {
+            throw PipelineFailure(phase: "deploy", "this deployment has no artifact")
+        }
+        let plan = try JSONCoding.makeDecoder().decode(BuildPlan.self, from: Data(planJSON.utf8))
+        let context = try await context(of: work.deployment)
+        var environment = context.variables
+        let platform: [(String, String)] = [
+            ("PROJECT_NAME", context.project.name), ("PROJECT_ID", context.project.id.rawValue),
+            ("ENVIRONMENT_NAME", context.environment.name), ("ENVIRONMENT_ID", context.environment.id.rawValue),
+            ("SERVICE_NAME", context.service.name), ("SERVICE_ID", context.service.id.rawValue),
+            ("DEPLOYMENT_ID", work.deployment.id.rawValue),
+            ("PRIVATE_DOMAIN", "\(context.service.name).railyard.internal"),
+        ]
+        for (name, value) in platform {
+            environment["RAILYARD_" + name] = value
+            environment["RAILWAY_" + name] = value
+        }
+        if let existing = live[work.deployment.id] { return existing }
+        return LiveDeployment(
+            id: work.deployment.id, serviceID: work.deployment.serviceID, environmentID: work.deployment.environmentID,
+            plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment)
+    }
+
+    private func startInstance(_ deployment: LiveDeployment, replica: Int) async {
+        let previous = deployment.instances[replica]
+        let attempt = (previous?.attempt ?? 0) + 1
+        guard let port = PortAllocator.freePort(), let command = deployment.plan.start else {
+            logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): no free port")
+            return
+        }
+        let instanceID = "\(deployment.id.rawValue)-\(replica)-\(attempt)"
+        let instance = InstanceState(replica: replica, instanceID: instanceID, port: port, attempt: attempt)
+        instance.restarts = previous?.restarts ?? 0
+        deployment.instances[replica] = instance
+        var environment = deployment.environment
+        environment["PORT"] = String(port)
+        environment["RAILYARD_REPLICA_ID"] = String(replica)
+        environment["RAILWAY_REPLICA_ID"] = String(replica)
+        let spec = InstanceSpec(
+            id: instanceID, artifact: deployment.artifactPath, command: command, environment: environment,
+            hiddenPaths: [options.dataDirectory.path])
+        let logs = self.logs
+        let deploymentID = deployment.id
+        do {
+            try await runtime.start(spec) { channel, line in
+                logs.append(deploymentID, phase: "deploy", replica: replica, stream: channel.rawValue, line)
+            } onExit: { [weak self] exit in
+                Task { await self?.instanceExited(deploymentID, replica: replica, instanceID: instanceID, exit) }
+            }
+            instance.startedAt = .now
+            logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on 127.0.0.1:\(port)")
+            if let handle = await runtime.handle(of: instanceID), let pid = Int32(handle) {
+                try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid)
+            }
+        } catch {
+            instance.exit = .exited(127)
+            instance.state = "exited"
+            logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
+        }
+    }
+
+    private func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: ProcessExit) async {
+        try? await store.forgetInstanceProcess(instance: instanceID)
+        guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID,
+              !instance.stopping
+        else { return }
+        instance.exit = exit
+        instance.state = "exited"
+        logs.system(id, phase: "deploy", replica: replica, "replica \(replica) \(exit.description)", level: "warn")
+        // Still in its deploy: the deploy loop sees the exit and fails the deployment.
+        guard deployment.deployedAt != nil else { return }
+        let plan = deployment.plan
+        if let started = instance.startedAt, ContinuousClock.now - started > .seconds(60) { instance.restarts = 0 }
+        let wantsRestart: Bool = switch plan.restartPolicy {
+        case .never: false
+        case .onFailure: exit != .exited(0)
+        case .always: true
+        }
+        if wantsRestart && instance.restarts < plan.restartPolicyMaxRetries {
+            instance.restarts += 1
+            let delay = min(1 << min(instance.restarts - 1, 5), 30)
+            instance.state = "restarting"
+            logs.system(id, phase: "deploy", replica: replica,
+                        "restarting replica \(replica) in \(delay) s (restart \(instance.restarts) of at most \(plan.restartPolicyMaxRetries), \(plan.restartPolicy.rawValue))")
+            await recordInstances(deployment)
+            try? await Task.sleep(for: .seconds(delay))
+            guard live[id] === deployment, deployment.instances[replica] === instance, !instance.stopping else { return }
+            await startInstance(deployment, replica: replica)
+            await recordInstances(deployment)
+            return
+        }
+        await recordInstances(deployment)
+        if deployment.instances.values.allSatisfy({ $0.state == "exited" }) {
+            let reason = wantsRestart
+                ? "replica \(replica) kept crashing: \(plan.restartPolicyMaxRetries) restarts used up"
+                : "every replica exited (restart policy \(plan.restartPolicy.rawValue))"
+            logs.system(id, phase: "deploy", reason, level: "error")
+            live[id] = nil
+            await transition(id, to: .crashed, reason: reason)
+        }
+    }
+
+    private func restartInstance(_ deployment: LiveDeployment, _ instance: InstanceState, reason: String) async {
+        instance.stopping = true
+        logs.system(deployment.id, phase: "deploy", replica: instance.replica, "restarting replica \(instance.replica): \(reason)")
+        await runtime.stop(instance.instanceID, grace: .seconds(max(deployment.plan.drainingSeconds, 1)))
+        try? await store.forgetInstanceProcess(instance: instance.instanceID)
+        instance.restarts += 1
+        await startInstance(deployment, replica: instance.replica)
+        await recordInstances(deployment)
+    }
+
+    private func stopAll(_ deployment: LiveDeployment, grace: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            for instance in deployment.instances.values {
+                instance.stopping = true
+                instance.state = "exited"
+                let runtime = self.runtime
+                let instanceID = instance.instanceID
+                group.addTask { await runtime.stop(instanceID, grace: grace) }
+            }
+        }
+        for instance in deployment.instances.values { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
+    }
+
+    /// Probes every healthy instance of running deployments; one that stops answering is
+    /// restarted (Railway checks only at deploy time).
+    private func monitorHealth() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.healthInterval)
+            for deployment in live.values where deployment.deployedAt != nil {
+                let check = HealthCheck(path: deployment.plan.healthcheckPath)
+                for instance in deployment.instances.values where instance.state == "healthy" || instance.state == "unhealthy" {
+                    if await check.probe(port: instance.port) {
+                        instance.healthFailures = 0
+                        if instance.state == "unhealthy" { instance.state = "healthy" }
+                        continue
+                    }
+                    instance.healthFailures += 1
+                    instance.state = "unhealthy"
+                    logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                                "replica \(instance.replica) failed its health check (\(instance.healthFailures) in a row)", level: "warn")
+                    if instance.healthFailures >= options.healthFailuresBeforeRestart {
+                        await restartInstance(deployment, instance, reason: "it stopped answering its health check")
+                    }
+                }
+            }
+        }
+    }
+
+    private func recordInstances(_ deployment: LiveDeployment) async {
+        try? await store.recordInstances(of: deployment.id, deployment.snapshot, warnings: deployment.warnings)
+    }
+
+    // MARK: Helpers
+
+    @discardableResult
+    func transition(_ id: DeploymentID, to status: DeploymentStatus, reason: String?) async -> Bool {
+        do {
+            let updated = try await store.transitionDeployment(id, to: status, reason: reason, audit: .system)
+            logs.status(id, updated.status, reason: reason)
+            return true
+        } catch {
+            logger.warning("deployment status not changed", metadata: [
+                "railyard.deployment": "\(id)", "railyard.status": "\(status.rawValue)", "error": "\(error)",
+            ])
+            return false
+        }
+    }
+
+    private func sandboxUnavailable() async -> String? {
+        if let known = sandboxProblem { return known }
+        let problem = await runner.unavailableReason()
+        sandboxProblem = .some(problem)
+        return problem
+    }
+
+    struct Context {
+        let project: Project
+        let environment: Environment
+        let service: Service
+        let variables: [String: String]
+    }
+
+    private func context(of deployment: Deployment) async throws -> Context {
+        guard let service = try await store.service(id: deployment.serviceID),
+              let project = try await store.project(id: service.projectID),
+              let environment = try await store.environment(id: deployment.environmentID)
+        else { throw PipelineFailure(phase: "build", "the service or its environment no longer exists") }
+        var variables: [String: String] = [:]
+        for variable in try await store.variables(of: service.id, in: environment.id, withValues: true) {
+            variables[variable.name] = variable.value
+        }
+        return Context(project: project, environment: environment, service: service, variables: variables)
+    }
+
+    /// Keeps the newest `artifactsKept` artifacts of a service, and every running one.
+    private func pruneArtifacts(of service: ServiceID) {
+        let folder = options.artifacts.appendingPathComponent(service.rawValue)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        let inUse = Set(live.values.map { URL(fileURLWithPath: $0.artifactPath).lastPathComponent })
+        for name in names.sorted(by: >).dropFirst(options.artifactsKept) where !inUse.contains(name) {
+            let artifact = folder.appendingPathComponent(name)
+            try? makeWritable(artifact)
+            try? FileManager.default.removeItem(at: artifact)
+        }
+    }
+
+    /// Artifacts are read-only; deleting one means giving write permission back first.
+    private func makeWritable(_ root: URL) throws {
+        guard FileManager.default.fileExists(atPath: root.path) else { return }
+        chmod(root.path, 0o755)
+        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return }
+        while let relative = enumerator.nextObject() as? String {
+            let path = root.appendingPathComponent(relative).path
+            var info = stat()
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { chmod(path, 0o755) }
+        }
+    }
+}
+
+/// A deployment whose instances this server runs.
+final class LiveDeployment {
+    let id: DeploymentID
+    let serviceID: ServiceID
+    let environmentID: EnvironmentID
+    let plan: BuildPlan
+    let artifactPath: String
+    let environment: [String: String]
+    var instances: [Int: InstanceState] = [:]
+    var warnings: [String] = []
+    /// When every replica first passed its health check.
+    var deployedAt: ContinuousClock.Instant?
+
+    init(id: DeploymentID, serviceID: ServiceID, environmentID: EnvironmentID, plan: BuildPlan, artifactPath: String,
+         environment: [String: String]) {
+        self.id = id
+        self.serviceID = serviceID
+        self.environmentID = environmentID
+        self.plan = plan
+        self.artifactPath = artifactPath
+        self.environment = environment
+    }
+
+    var addresses: [String] { instances.values.sorted { $0.replica < $1.replica }.map { "127.0.0.1:\($0.port)" } }
+
+    var snapshot: [DeploymentInstance] {
+        instances.values.sorted { $0.replica < $1.replica }.map {
+            DeploymentInstance(replica: $0.replica, address: "127.0.0.1:\($0.port)", state: $0.state, restarts: $0.restarts)
+        }
+    }
+}
+
+final class InstanceState {
+    let replica: Int
+    let instanceID: String
+    let port: Int
+    let attempt: Int
+    var state = "starting"
+    var restarts = 0
+    var exit: ProcessExit?
+    var stopping = false
+    var startedAt: ContinuousClock.Instant?
+    var healthFailures = 0
+
+    init(replica: Int, instanceID: String, port: Int, attempt: Int) {
+        self.replica = replica
+        self.instanceID = instanceID
+        self.port = port
+        self.attempt = attempt
+    }
+}
+
+/// Why a deployment failed, in words for its log and its status reason.
+struct PipelineFailure: Error, CustomStringConvertible {
+    let phase: String
+    let reason: String
+    init(phase: String, _ reason: String) {
+        self.phase = phase
+        self.reason = reason
+    }
+    var description: String { reason }
+}
+
+/// A counting semaphore for tasks: at most `count` holders at once, the rest wait in order.
+actor AsyncSlots {
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func acquire() async throws {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            free += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}
