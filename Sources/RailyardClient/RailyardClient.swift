@@ -53,6 +53,10 @@ public struct RailyardClient: Sendable {
     ) async throws -> Response {
         let data = try await sendRaw(method, path, query: query, body: body)
         if Response.self == Empty.self, let empty = Empty() as? Response { return empty }
+        return try decode(Response.self, data)
+    }
+
+    func decode<Response: Decodable>(_ type: Response.Type, _ data: Data) throws -> Response {
         do {
             return try JSONCoding.makeDecoder().decode(Response.self, from: data)
         } catch {
@@ -60,40 +64,54 @@ public struct RailyardClient: Sendable {
         }
     }
 
-    public func sendRaw(
-        _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)?
-    ) async throws -> Data {
+    func url(_ path: String, query: [String: String?]) throws -> String {
         var components = URLComponents(string: server + path)
         let items = query.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }
         if !items.isEmpty { components?.queryItems = items.sorted { $0.name < $1.name } }
         guard let url = components?.string else {
             throw ClientError(status: 0, code: "bad_server", message: "'\(server)' is not a valid server URL", field: nil)
         }
-        var request = HTTPClientRequest(url: url)
+        return url
+    }
+
+    public func sendRaw(
+        _ method: HTTPMethod, _ path: String, query: [String: String?] = [:], body: (some Encodable)?
+    ) async throws -> Data {
+        let encoded = try body.map { ByteBuffer(data: try JSONCoding.makeEncoder().encode($0)) }
+        return try await sendRaw(method, path, query: query, rawBody: encoded, contentType: "application/json")
+    }
+
+    func sendRaw(
+        _ method: HTTPMethod, _ path: String, query: [String: String?], rawBody: ByteBuffer?, contentType: String,
+        timeout: TimeAmount = .seconds(60)
+    ) async throws -> Data {
+        var request = HTTPClientRequest(url: try url(path, query: query))
         request.method = method
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try JSONCoding.makeEncoder().encode(body)))
+        if let rawBody {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(rawBody)
         }
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await sharedHTTPClient.execute(request, timeout: .seconds(60))
+            response = try await sharedHTTPClient.execute(request, timeout: timeout)
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch {
             throw ClientError.unreachable(server, error)
         }
         let data = Data(buffer: bytes)
         guard (200..<300).contains(Int(response.status.code)) else {
-            if let decoded = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
-                throw ClientError(status: Int(response.status.code), code: decoded.error.code,
-                                  message: decoded.error.message, field: decoded.error.field)
-            }
-            throw ClientError(status: Int(response.status.code), code: "http_\(response.status.code)",
-                              message: "the server answered \(response.status.code) \(response.status.reasonPhrase)", field: nil)
+            throw Self.error(status: Int(response.status.code), reason: response.status.reasonPhrase, data)
         }
         return data
+    }
+
+    static func error(status: Int, reason: String, _ data: Data) -> ClientError {
+        if let decoded = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
+            return ClientError(status: status, code: decoded.error.code, message: decoded.error.message, field: decoded.error.field)
+        }
+        return ClientError(status: status, code: "http_\(status)", message: "the server answered \(status) \(reason)", field: nil)
     }
 }
 
@@ -273,5 +291,158 @@ extension RailyardClient {
         let page: Page<AuditEvent> = try await send(
             .GET, "/api/v1/workspaces/\(workspace)/audit", query: ["limit": String(limit)])
         return page.items
+    }
+}
+
+// MARK: Deploying
+
+extension RailyardClient {
+    /// Uploads a gzip tarball of a service's source; the answer is the new QUEUED deployment.
+    public func upload(
+        _ archive: ByteBuffer, service: ServiceID, environment: EnvironmentID, message: String?
+    ) async throws -> Deployment {
+        var query: [String: String?] = ["environmentId": environment.rawValue]
+        if let message { query["message"] = message }
+        let data = try await sendRaw(
+            .POST, "/api/v1/services/\(service)/uploads", query: query, rawBody: archive, contentType: "application/gzip",
+            timeout: .seconds(3600))
+        return try decode(Deployment.self, data)
+    }
+
+    public func deployments(of service: ServiceID, in environment: EnvironmentID) async throws -> [Deployment] {
+        try await all("/api/v1/services/\(service)/deployments", query: ["environmentId": environment.rawValue], as: Deployment.self)
+    }
+
+    public func deployment(_ id: DeploymentID) async throws -> Deployment { try await send(.GET, "/api/v1/deployments/\(id)") }
+
+    struct EnvironmentBody: Encodable {
+        var environmentId: EnvironmentID
+        var message: String?
+        var deploymentId: DeploymentID?
+    }
+
+    /// A fresh build of the service's latest source.
+    public func redeploy(service: ServiceID, environment: EnvironmentID, message: String?) async throws -> Deployment {
+        try await send(.POST, "/api/v1/services/\(service)/deployments", body: EnvironmentBody(environmentId: environment, message: message))
+    }
+
+    public func rollback(service: ServiceID, environment: EnvironmentID, to deployment: DeploymentID?) async throws -> Deployment {
+        try await send(.POST, "/api/v1/services/\(service)/rollback",
+                       body: EnvironmentBody(environmentId: environment, deploymentId: deployment))
+    }
+
+    public func restart(service: ServiceID, environment: EnvironmentID) async throws -> Deployment {
+        try await send(.POST, "/api/v1/services/\(service)/restart", query: ["environmentId": environment.rawValue])
+    }
+
+    public func down(service: ServiceID, environment: EnvironmentID) async throws -> Deployment {
+        try await send(.POST, "/api/v1/services/\(service)/down", query: ["environmentId": environment.rawValue])
+    }
+
+    struct LogPage: Decodable {
+        var items: [LogLine]
+        var nextCursor: String?
+    }
+
+    /// Every stored line after `after`.
+    public func logs(of deployment: DeploymentID, after: Int = 0, phase: String? = nil) async throws -> [LogLine] {
+        var lines: [LogLine] = []
+        var cursor = after
+        while true {
+            let page: LogPage = try await send(
+                .GET, "/api/v1/deployments/\(deployment)/logs",
+                query: ["after": String(cursor), "limit": "5000", "phase": phase])
+            lines += page.items
+            guard let next = page.nextCursor.flatMap(Int.init), next > cursor else { return lines }
+            cursor = next
+        }
+    }
+
+    /// What a log stream delivers.
+    public enum LogStreamEvent: Sendable {
+        case line(LogLine)
+        case status(DeploymentStatus, reason: String?)
+    }
+
+    struct StatusEvent: Decodable {
+        var status: DeploymentStatus
+        var reason: String?
+    }
+
+    /// The live log (Server-Sent Events): the stored lines after `after`, then new lines and
+    /// status changes as they happen. The stream ends when the server closes it or it drops;
+    /// callers resume from the last line's `seq`.
+    public func followLogs(
+        of deployment: DeploymentID, after: Int = 0, phase: String? = nil
+    ) -> AsyncThrowingStream<LogStreamEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    var query: [String: String?] = ["after": String(after), "follow": "true"]
+                    if let phase { query["phase"] = phase }
+                    var request = HTTPClientRequest(url: try url("/api/v1/deployments/\(deployment)/logs", query: query))
+                    if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+                    request.headers.add(name: "Accept", value: "text/event-stream")
+                    let response = try await sharedHTTPClient.execute(request, timeout: .hours(24 * 365))
+                    guard response.status == .ok else {
+                        let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+                        throw Self.error(status: Int(response.status.code), reason: response.status.reasonPhrase, data)
+                    }
+                    var parser = ServerSentEventParser()
+                    let decoder = JSONCoding.makeDecoder()
+                    for try await chunk in response.body {
+                        for event in parser.feed(chunk) {
+                            switch event.name {
+                            case "line":
+                                continuation.yield(.line(try decoder.decode(LogLine.self, from: Data(event.data.utf8))))
+                            case "status":
+                                let status = try decoder.decode(StatusEvent.self, from: Data(event.data.utf8))
+                                continuation.yield(.status(status.status, reason: status.reason))
+                            default:
+                                continue
+                            }
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// Cuts a Server-Sent Events byte stream into events (`event:` and `data:` fields).
+struct ServerSentEventParser {
+    struct Event {
+        var name: String
+        var data: String
+    }
+
+    private var buffer: [UInt8] = []
+    private var name = "message"
+    private var data: [String] = []
+
+    mutating func feed(_ chunk: ByteBuffer) -> [Event] {
+        buffer.append(contentsOf: chunk.readableBytesView)
+        var events: [Event] = []
+        while let newline = buffer.firstIndex(of: 10) {
+            var line = String(decoding: buffer[..<newline], as: UTF8.self)
+            buffer.removeFirst(newline + 1)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.isEmpty {
+                if !data.isEmpty { events.append(Event(name: name, data: data.joined(separator: "\n"))) }
+                name = "message"
+                data = []
+            } else if line.hasPrefix("event:") {
+                name = line.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            } else if line.hasPrefix("data:") {
+                var value = line.dropFirst(5)
+                if value.first == " " { value = value.dropFirst() }
+                data.append(String(value))
+            }
+        }
+        return events
     }
 }

@@ -54,8 +54,11 @@ public actor DeploymentController {
         self.logger = logger
         self.runner = runner
         self.buildSlots = AsyncSlots(options.concurrentBuilds)
-        for folder in [options.sources, options.artifacts, options.builds] {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // Builds and apps (an unprivileged user) reach their own folder in artifacts/ and builds/
+        // by name; sources and logs are the server's alone.
+        for (folder, mode) in [(options.sources, 0o700), (options.artifacts, 0o711), (options.builds, 0o711)] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: folder.path)
         }
         logs = try LogHub(folder: options.logs)
     }
@@ -333,12 +336,12 @@ public actor DeploymentController {
         }
         deployment.deployedAt = .now
         await recordInstances(deployment)
+        logs.system(id, phase: "deploy", "deployment is live: " + deployment.addresses.joined(separator: ", "))
         guard await transition(id, to: .success, reason: nil) else {
             await stopAll(deployment, grace: .seconds(2))
             live[id] = nil
             return
         }
-        logs.system(id, phase: "deploy", "deployment is live: " + deployment.addresses.joined(separator: ", "))
         await retirePrevious(before: deployment)
         pruneArtifacts(of: deployment.serviceID)
     }

@@ -208,6 +208,7 @@ struct DeployController {
             let more = lines.count > limit
             return try JSONIO.response(LogPage(items: page.filter(keep), nextCursor: more ? page.last.map { String($0.seq) } : nil))
         }
+        let resumeAfter = after
         let (history, live) = hub.read(id, after: after, follow: true)
         let store = self.store
         var headers = HTTPFields()
@@ -221,19 +222,32 @@ struct DeployController {
                 text += "data: " + String(decoding: data, as: UTF8.self) + "\n\n"
                 try await writer.write(ByteBuffer(string: text))
             }
+            var sent = resumeAfter
             for line in history where keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
+            sent = max(sent, history.last?.seq ?? sent)
             // The status as it is now, so that a client that joins late still learns how it ended.
+            var ended = false
             if let current = try await store.deployment(id: id) {
+                if current.status.isTerminal {
+                    // Its last lines may have been stored since the history was read: send them
+                    // from the file rather than wait on a stream that will say nothing more.
+                    for line in hub.read(id, after: sent, follow: false).history where keep(line) {
+                        try await send("line", id: line.seq, try encoder.encode(line))
+                    }
+                    ended = true
+                }
                 try await send("status", id: nil, try encoder.encode(StatusEvent(status: current.status, reason: current.statusReason)))
             }
-            if let live {
+            if let live, !ended {
                 for await event in live {
                     switch event {
                     case .line(let line):
                         if keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
                     case .status(let status, let reason):
                         try await send("status", id: nil, try encoder.encode(StatusEvent(status: status, reason: reason)))
+                        if status.isTerminal { ended = true }
                     }
+                    if ended { break }
                 }
             }
             try await writer.finish(nil)

@@ -60,8 +60,12 @@ public enum ControlPlaneServer {
         options: ServerOptions, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let data = options.dataDirectory
+        // Searchable but not listable by others: sandboxed builds and apps run as an
+        // unprivileged user that must reach their artifact folder inside; everything secret in
+        // it is mode 0600 or in a 0700 folder, and sandboxes see an empty folder in its place.
         try FileManager.default.createDirectory(
-            atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
+        try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: data)
         let secrets = try options.secretKey.map(SecretBox.init(base64Key:))
             ?? SecretBox.loadOrCreate(keyFile: (data as NSString).appendingPathComponent("secret.key"))
         let location: Store.Location = options.databaseURL.map { .postgres(url: $0) }

@@ -21,5 +21,8 @@ enum Output {
 
     static func line(_ text: String) { print(text) }
 
+    /// Progress and warnings go to stderr, so that stdout stays the command's result.
+    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
     static func time(_ date: Date?) -> String { date.map(JSONCoding.formatTimestamp) ?? "-" }
 }

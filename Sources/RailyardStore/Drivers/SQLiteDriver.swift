@@ -19,6 +19,11 @@ final class SQLiteDriver: SQLDriver {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.maximumReaderCount = 4
+        // The database and its -wal/-shm files (which SQLite gives the database's mode) are the
+        // owner's alone, whatever the umask or the data folder's mode.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { Glibc.close(descriptor) }
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
         pool = try DatabasePool(path: path, configuration: configuration)
     }
 

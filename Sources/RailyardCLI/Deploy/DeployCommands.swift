@@ -1,0 +1,194 @@
+import ArgumentParser
+import Foundation
+import RailyardClient
+import RailyardCore
+
+/// `railyard redeploy`: builds the service's latest source again.
+struct Redeploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build and deploy the service's latest source again.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+    @Flag(help: "Return at once, without following the deployment.") var detach = false
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        let created = try await session.call {
+            try await $0.redeploy(service: resolved.service.id, environment: resolved.environment.id, message: "redeploy")
+        }
+        try await settle(created, session: session, detach: detach, json: client.json)
+    }
+}
+
+/// `railyard rollback [DEPLOYMENT]`: runs an earlier deployment's artifact again, no rebuild.
+struct Rollback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an earlier deployment's build again, without rebuilding (default: the one before the current).")
+
+    @Argument(help: "The deployment id to roll back to.") var deployment: String?
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+    @Flag(help: "Return at once, without following the deployment.") var detach = false
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        var wanted: DeploymentID?
+        if let deployment {
+            guard DeploymentID.isWellFormed(deployment) else { throw CLIError("'\(deployment)' is not a deployment id") }
+            wanted = DeploymentID(rawValue: deployment)
+        }
+        let created = try await session.call {
+            try await $0.rollback(service: resolved.service.id, environment: resolved.environment.id, to: wanted)
+        }
+        try await settle(created, session: session, detach: detach, json: client.json)
+    }
+}
+
+/// `railyard restart`: restarts the running deployment's instances (or a crashed one).
+struct Restart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Restart the service's running (or crashed) deployment.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        let deployment = try await session.call {
+            try await $0.restart(service: resolved.service.id, environment: resolved.environment.id)
+        }
+        if client.json { return try Output.json(deployment) }
+        Output.line("Restarted \(resolved.service.name) (deployment \(deployment.id), \(deployment.status.rawValue)).")
+    }
+}
+
+/// `railyard down`: stops the service's running deployment.
+struct Down: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop the service's running deployment.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        let deployment = try await session.call {
+            try await $0.down(service: resolved.service.id, environment: resolved.environment.id)
+        }
+        if client.json { return try Output.json(deployment) }
+        Output.line("Stopped \(resolved.service.name): deployment \(deployment.id) is \(deployment.status.rawValue).")
+    }
+}
+
+/// Follows a new deployment unless `detach`; the exit code is the deployment's result.
+func settle(_ created: Deployment, session: Session, detach: Bool, json: Bool) async throws {
+    if detach {
+        if json { return try Output.json(created) }
+        return Output.line("Deployment \(created.id) queued.")
+    }
+    var follower = DeploymentFollower(session: session, printLines: !json)
+    let finished = try await follower.follow(created.id)
+    if json { try Output.json(finished) } else { Up.report(finished) }
+    if finished.status != .success { throw ExitCode.failure }
+}
+
+/// `railyard deployment list`.
+struct DeploymentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deployment", abstract: "List a service's deployments.", subcommands: [DeploymentList.self])
+}
+
+struct DeploymentList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the service's deployments, newest first.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        let deployments = try await session.call {
+            try await $0.deployments(of: resolved.service.id, in: resolved.environment.id)
+        }
+        if client.json { return try Output.json(deployments) }
+        if deployments.isEmpty { return Output.line("No deployments of \(resolved.service.name) in \(resolved.environment.name) yet.") }
+        Output.table(["ID", "STATUS", "SOURCE", "PROVIDER", "CREATED", "REASON"], deployments.map {
+            [$0.id.rawValue, $0.status.rawValue, $0.source.rawValue, $0.provider ?? "-", Output.time($0.createdAt),
+             $0.statusReason ?? ""]
+        })
+    }
+}
+
+/// `railyard logs`: a deployment's build or deploy log, optionally followed live.
+struct Logs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a deployment's logs (default: the latest deployment's).")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+    @Option(name: [.customShort("d"), .long], help: "Deployment id (default: the newest).") var deployment: String?
+    @Flag(name: [.customShort("b"), .long], help: "Show the build log (default: the deploy log).") var build = false
+    @Flag(name: [.customShort("f"), .long], help: "Keep printing new lines as they come.") var follow = false
+    @Option(help: "Only lines newer than this: 30s, 5m, 2h, 1d.") var since: String?
+
+    func validate() throws {
+        if let since, Self.seconds(since) == nil { throw ValidationError("--since takes a duration such as 30s, 5m, 2h or 1d") }
+        if let deployment, !DeploymentID.isWellFormed(deployment) { throw ValidationError("'\(deployment)' is not a deployment id") }
+    }
+
+    static func seconds(_ text: String) -> Double? {
+        guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
+        switch unit {
+        case "s": return value
+        case "m": return value * 60
+        case "h": return value * 3600
+        case "d": return value * 86400
+        default: return nil
+        }
+    }
+
+    func run() async throws {
+        var session = try Session(client)
+        let id: DeploymentID
+        if let deployment {
+            id = DeploymentID(rawValue: deployment)
+        } else {
+            let resolved = try await session.resolve(target)
+            let all = try await session.call { try await $0.deployments(of: resolved.service.id, in: resolved.environment.id) }
+            guard let newest = all.first else { throw CLIError("\(resolved.service.name) has no deployments yet") }
+            id = newest.id
+        }
+        let phase = build ? "build" : "deploy"
+        let cutoff = since.flatMap(Self.seconds).map { Date().addingTimeInterval(-$0) }
+        let show: (LogLine) throws -> Void = { line in
+            if let cutoff, line.time < cutoff { return }
+            if client.json {
+                let data = try JSONCoding.makeEncoder().encode(line)
+                Output.line(String(decoding: data, as: UTF8.self))
+            } else {
+                Output.line("\(JSONCoding.formatTimestamp(line.time)) \(DeploymentFollower.format(line))")
+            }
+        }
+        guard follow else {
+            for line in try await session.call({ try await $0.logs(of: id, phase: phase) }) { try show(line) }
+            return
+        }
+        var lastSeq = 0
+        while true {
+            do {
+                for try await event in session.client.followLogs(of: id, after: lastSeq, phase: phase) {
+                    if case .line(let line) = event {
+                        lastSeq = line.seq
+                        try show(line)
+                    }
+                }
+                return
+            } catch let error as ClientError where error.status >= 400 {
+                throw error
+            } catch {
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
