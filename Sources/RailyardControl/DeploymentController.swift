@@ -19,6 +19,12 @@ public struct ControlOptions: Sendable {
     public var healthInterval: Duration = .seconds(10)
     /// Consecutive failed probes after which an instance is restarted.
     public var healthFailuresBeforeRestart = 3
+    /// How static sites are served: this program's `serve-static` command, run in the sandbox.
+    public var staticServer: [String]? = ControlOptions.currentExecutable().map { [$0, "serve-static"] }
+
+    static func currentExecutable() -> String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    }
 
     public init(dataDirectory: URL) { self.dataDirectory = dataDirectory }
 
@@ -224,10 +230,6 @@ public actor DeploymentController {
             throw PipelineFailure(phase: "build", error.description)
         }
         for line in plan.summary { logs.system(id, phase: "build", line) }
-        guard plan.start != nil else {
-            throw PipelineFailure(
-                phase: "build", "static sites need Railyard's static file server, which this build of Railyard does not run yet")
-        }
         try await buildSlots.acquire()
         defer { Task { await buildSlots.release() } }
         try Task.checkCancellation()
@@ -281,6 +283,9 @@ public actor DeploymentController {
         guard await transition(id, to: .deploying, reason: nil) else { return }
         let deployment = try await prepareLive(work)
         let plan = deployment.plan
+        guard startCommand(plan) != nil else {
+            throw PipelineFailure(phase: "deploy", "there is no start command: set deploy.startCommand, or add a Procfile `web:` line")
+        }
         if let problem = await sandboxUnavailable() {
             deployment.warnings.append("running without a sandbox: \(problem)")
             logs.system(id, phase: "deploy", "warning: running without a sandbox: \(problem)", level: "warn")
@@ -302,6 +307,11 @@ public actor DeploymentController {
         live[id] = deployment
         for replica in 0..<plan.numReplicas { await startInstance(deployment, replica: replica) }
         await recordInstances(deployment)
+        if deployment.instances.count < plan.numReplicas {
+            await stopAll(deployment, grace: .seconds(2))
+            live[id] = nil
+            throw PipelineFailure(phase: "deploy", "not every replica could be started")
+        }
         let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
         let check = HealthCheck(path: plan.healthcheckPath)
         logs.system(id, phase: "deploy", "waiting for \(plan.numReplicas) replica(s) to pass the health check (\(plan.healthcheckPath ?? "port accepts connections"), up to \(plan.healthcheckTimeout) s)")
@@ -443,8 +453,12 @@ public actor DeploymentController {
     private func startInstance(_ deployment: LiveDeployment, replica: Int) async {
         let previous = deployment.instances[replica]
         let attempt = (previous?.attempt ?? 0) + 1
-        guard let port = PortAllocator.freePort(), let command = deployment.plan.start else {
+        guard let port = PortAllocator.freePort() else {
             logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): no free port")
+            return
+        }
+        guard let command = startCommand(deployment.plan) else {
+            logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): the plan has no start command")
             return
         }
         let instanceID = "\(deployment.id.rawValue)-\(replica)-\(attempt)"
@@ -476,6 +490,18 @@ public actor DeploymentController {
             instance.state = "exited"
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
         }
+    }
+
+    /// The plan's start command, or for a static site the built-in file server over its root.
+    private func startCommand(_ plan: BuildPlan) -> String? {
+        if let start = plan.start { return start }
+        guard let root = plan.staticRoot, let server = options.staticServer else { return nil }
+        let folder = root == "." ? "/srv/app" : "/srv/app/" + root
+        return (server + ["--root", folder]).map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: ProcessExit) async {
