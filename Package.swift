@@ -175,7 +175,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RailyardCLITests",
-            dependencies: ["RailyardCLI", "RailyardClient", "RailyardCore"],
+            dependencies: [
+                "RailyardSandbox", "RailyardCLI", "RailyardClient", "RailyardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
     ]

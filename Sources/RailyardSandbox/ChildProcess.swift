@@ -91,7 +91,7 @@ public final class ChildProcess: Sendable {
     /// Starts `arguments[0]` (an absolute path) with exactly `environment`. Standard input is
     /// /dev/null; each line the process prints goes to `onLine`, or nowhere when it is nil.
     public static func spawn(
-        _ arguments: [String], environment: [String: String],
+        _ arguments: [String], environment: [String: String], workingDirectory: String? = nil,
         onLine: (@Sendable (OutputChannel, String) -> Void)? = nil
     ) throws(SpawnError) -> ChildProcess {
         guard let executable = arguments.first, executable.hasPrefix("/") else {
@@ -128,6 +128,7 @@ public final class ChildProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
         railyard_spawn_file_actions_addclosefrom(&actions, 3)
+        if let workingDirectory { railyard_spawn_file_actions_addchdir(&actions, workingDirectory) }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,4 +1,6 @@
 import Foundation
+import RailyardSandbox
+import Synchronization
 import Testing
 
 /// Runs the real `railyard` binary, as a user would.
@@ -146,11 +148,21 @@ final class ServerProcess: @unchecked Sendable {
         throw ProcessProblem("server did not start listening within 60 s: \(log)")
     }
 
-    /// Sends `signal` and waits for the exit status.
+    /// Sends `signal` and waits for the exit status. A server that has not exited 20 s after
+    /// SIGTERM is killed with its sandboxes, so that one stuck shutdown cannot hang the suite.
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
         guard let process, process.isRunning else { return process?.terminationStatus ?? -1 }
-        kill(process.processIdentifier, signal)
+        let pid = process.processIdentifier
+        let children = ProcessTree.descendants(of: pid, parents: ProcessTree.parents())
+        kill(pid, signal)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("the server did not stop within 20 s of signal \(signal)")
+            for child in children { kill(child, SIGKILL) }
+            kill(pid, SIGKILL)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }
@@ -174,5 +186,41 @@ enum TestPostgres {
         var components = try #require(URLComponents(string: server))
         components.path = "/\(name)"
         return try #require(components.string)
+    }
+}
+
+extension CLI {
+    /// Runs the CLI without blocking a thread of the concurrency pool (deploys take seconds).
+    @discardableResult
+    func exec(_ arguments: [String], timeLimit: Duration = .seconds(600)) async throws -> CommandResult {
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = configHome
+        env["RAILYARD_TOKEN"] = nil
+        env["RAILYARD_SERVER"] = nil
+        for (key, value) in environment { env[key] = value }
+        let collected = Collected()
+        let child = try ChildProcess.spawn(
+            [try RailyardBinary.path()] + arguments, environment: env, workingDirectory: directory,
+            onLine: { channel, line in collected.add(channel, line) })
+        guard let exit = await child.exitStatus(within: timeLimit) else {
+            child.killTree()
+            throw ProcessProblem("railyard \(arguments.joined(separator: " ")) took longer than \(timeLimit)")
+        }
+        return CommandResult(status: exit.code, stdout: collected.text(.stdout), stderr: collected.text(.stderr))
+    }
+
+    /// `exec` that requires exit 0 and parses stdout as JSON.
+    func execJSON(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Any {
+        let result = try await exec(arguments + ["--json"])
+        #expect(result.status == 0, "railyard \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+}
+
+final class Collected: Sendable {
+    private let lines = Mutex<[(OutputChannel, String)]>([])
+    func add(_ channel: OutputChannel, _ line: String) { lines.withLock { $0.append((channel, line)) } }
+    func text(_ channel: OutputChannel) -> String {
+        lines.withLock { $0.filter { $0.0 == channel }.map(\.1).joined(separator: "\n") }
     }
 }

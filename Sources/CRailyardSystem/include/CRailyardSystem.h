@@ -8,5 +8,6 @@
 
 int railyard_pipe_cloexec(int fds[2]);
 int railyard_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+int railyard_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
 #endif

@@ -5,6 +5,7 @@ import NIOCore
 import RailyardControl
 import RailyardCore
 import RailyardStore
+import ServiceLifecycle
 
 /// Deploying: source uploads, redeploys, rollbacks, restarts, removal, and deployment logs
 /// (history and a live Server-Sent Events stream).
@@ -239,15 +240,38 @@ struct DeployController {
                 try await send("status", id: nil, try encoder.encode(StatusEvent(status: current.status, reason: current.statusReason)))
             }
             if let live, !ended {
-                for await event in live {
-                    switch event {
-                    case .line(let line):
-                        if keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
-                    case .status(let status, let reason):
-                        try await send("status", id: nil, try encoder.encode(StatusEvent(status: status, reason: reason)))
-                        if status.isTerminal { ended = true }
+                // Live events, a heartbeat (nil) every few seconds so that a client gone away is
+                // noticed at the next write, and an end when the server shuts down.
+                let (merged, feed) = AsyncStream<LogEvent?>.makeStream()
+                let forward = Task {
+                    for await event in live { feed.yield(event) }
+                    feed.finish()
+                }
+                let heartbeat = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(5))
+                        feed.yield(nil)
                     }
-                    if ended { break }
+                }
+                defer {
+                    forward.cancel()
+                    heartbeat.cancel()
+                }
+                try await withGracefulShutdownHandler {
+                    for await item in merged {
+                        switch item {
+                        case nil:
+                            try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                        case .line(let line)?:
+                            if keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
+                        case .status(let status, let reason)?:
+                            try await send("status", id: nil, try encoder.encode(StatusEvent(status: status, reason: reason)))
+                            if status.isTerminal { ended = true }
+                        }
+                        if ended { break }
+                    }
+                } onGracefulShutdown: {
+                    feed.finish()
                 }
             }
             try await writer.finish(nil)
