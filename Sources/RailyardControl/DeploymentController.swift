@@ -474,9 +474,12 @@ public actor DeploymentController {
         environment["PORT"] = String(port)
         environment["RAILYARD_REPLICA_ID"] = String(replica)
         environment["RAILWAY_REPLICA_ID"] = String(replica)
-        let spec = InstanceSpec(
+        var spec = InstanceSpec(
             id: instanceID, artifact: deployment.artifactPath, command: command, environment: environment,
             hiddenPaths: [options.dataDirectory.path])
+        if deployment.plan.start == nil, let server = options.staticServer?.first {
+            spec.readOnlyBinds[Self.staticServerInside] = server
+        }
         let logs = self.logs
         let deploymentID = deployment.id
         do {
@@ -500,10 +503,13 @@ public actor DeploymentController {
     /// The plan's start command, or for a static site the built-in file server over its root.
     private func startCommand(_ plan: BuildPlan) -> String? {
         if let start = plan.start { return start }
-        guard let root = plan.staticRoot, let server = options.staticServer else { return nil }
+        guard let root = plan.staticRoot, let server = options.staticServer, !server.isEmpty else { return nil }
         let folder = root == "." ? "/srv/app" : "/srv/app/" + root
-        return (server + ["--root", folder]).map(Self.shellQuoted).joined(separator: " ")
+        return ([Self.staticServerInside] + server.dropFirst() + ["--root", folder]).map(Self.shellQuoted).joined(separator: " ")
     }
+
+    /// Where the static file server's binary appears inside the sandbox.
+    static let staticServerInside = "/run/railyard/railyard"
 
     static func shellQuoted(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -10,6 +10,8 @@ public struct InstanceSpec: Sendable, Equatable {
     public var environment: [String: String]
     /// Folders the app must not see (the data folder).
     public var hiddenPaths: [String]
+    /// Extra read-only paths, inside → outside.
+    public var readOnlyBinds: [String: String] = [:]
 
     public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
         self.id = id

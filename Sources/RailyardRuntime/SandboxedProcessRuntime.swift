@@ -16,8 +16,10 @@ public actor SandboxedProcessRuntime: Runtime {
         let sandbox = SandboxSpec(
             workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: spec.environment,
             hostname: String(spec.id.prefix(63)))
+        var bound = sandbox
+        bound.readOnlyBinds = spec.readOnlyBinds
         let arguments = SandboxCommand.arguments(
-            sandbox, command: ["/bin/sh", "-c", "exec " + spec.command], dropPrivileges: runner.dropPrivileges)
+            bound, command: ["/bin/sh", "-c", "exec " + spec.command], dropPrivileges: runner.dropPrivileges)
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(

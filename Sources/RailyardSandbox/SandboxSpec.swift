@@ -13,6 +13,9 @@ public struct SandboxSpec: Sendable, Equatable {
     public var environment: [String: String]
     public var user: SandboxUser
     public var hostname: String
+    /// Extra read-only files or folders, by path inside the sandbox (Railyard's own binary for
+    /// static sites, which may live under a hidden folder such as /tmp or /root).
+    public var readOnlyBinds: [String: String] = [:]
 
     public init(
         workDirectory: String, writableWork: Bool, hiddenPaths: [String], environment: [String: String],
@@ -73,6 +76,9 @@ public enum SandboxCommand {
             arguments += ["--tmpfs", path]
         }
         arguments += [spec.writableWork ? "--bind" : "--ro-bind", spec.workDirectory, SandboxSpec.mountPoint]
+        for (inside, outside) in spec.readOnlyBinds.sorted(by: { $0.key < $1.key }) {
+            arguments += ["--ro-bind", outside, inside]
+        }
         arguments += ["--chdir", SandboxSpec.mountPoint, "--clearenv"]
         var environment = spec.environment
         environment["HOME"] = environment["HOME"] ?? "/tmp"
