@@ -13,6 +13,8 @@ struct DeployController {
     let dependencies: APIDependencies
     let projects: ProjectController
     var store: Store { dependencies.store }
+    /// The shared check that the service in the path and `?environmentId=` belong together.
+    var serviceState: ServiceStateController { ServiceStateController(dependencies: dependencies, projects: projects) }
 
     struct RollbackRequest: Decodable {
         var environmentId: EnvironmentID
@@ -34,13 +36,7 @@ struct DeployController {
 
     /// A gzip tarball of the source (what `railyard up` sends) becomes a QUEUED deployment.
     @Sendable func upload(_ request: Request, context: APIRequestContext) async throws -> Response {
-        _ = try context.requireCaller()
-        guard let environmentID: EnvironmentID = try request.queryID("environmentId", required: true) else {
-            throw RailyardError.badRequest("query parameter 'environmentId' is required", field: "environmentId")
-        }
-        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: environmentID)
-        guard let environment = try await store.environment(id: environmentID), environment.projectID == project.id
-        else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
+        let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .deploy)
         let message = request.uri.queryParameters.get("message").map { String($0) }
         if let message, message.utf8.count > 1000 {
             throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")
@@ -146,20 +142,13 @@ struct DeployController {
         _ request: Request, _ context: APIRequestContext,
         _ body: @Sendable (DeploymentController, ServiceID, EnvironmentID) async throws -> Deployment?
     ) async throws -> Response {
-        _ = try context.requireCaller()
-        guard let environmentID: EnvironmentID = try request.queryID("environmentId", required: true) else {
-            throw RailyardError.badRequest("query parameter 'environmentId' is required", field: "environmentId")
-        }
-        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: environmentID)
-        guard let environment = try await store.environment(id: environmentID), environment.projectID == project.id
-        else { throw RailyardError.notFound("environment") }
+        let (service, environment, _, _) = try await serviceState.accessInEnvironment(request, context, .deploy)
         guard let control = dependencies.control else {
             throw RailyardError.unavailable("this server does not deploy (no deployment pipeline is running)")
         }
         guard let deployment = try await body(control, service.id, environment.id) else {
             throw RailyardError.conflict("the service has no running deployment in this environment")
         }
-        _ = caller
         return try JSONIO.response(deployment)
     }
 
