@@ -211,11 +211,6 @@ public actor DeploymentController {
         guard let archive = work.archive else {
             throw PipelineFailure(phase: "build", "this deployment has no source to build; upload one with `railyard up`")
         }
-        if runner.dropPrivileges, let blocked = Self.unsearchableAncestor(of: options.artifacts.path) {
-            throw PipelineFailure(
-                phase: "build",
-                "builds and apps run as an unprivileged user that cannot enter \(blocked) (no search permission for others), so it cannot reach its artifact: give `railyard server --data` a folder whose parents others may enter, or `chmod o+x \(blocked)`")
-        }
         let context = try await context(of: deployment)
         let workFolder = options.builds.appendingPathComponent(id.rawValue)
         try? FileManager.default.removeItem(at: workFolder)
@@ -610,21 +605,6 @@ public actor DeploymentController {
 
     // MARK: Helpers
 
-    /// The first folder on the way to `path` that others may not enter, if any.
-    static func unsearchableAncestor(of path: String) -> String? {
-        var current = URL(fileURLWithPath: path).standardizedFileURL
-        var chain: [String] = []
-        while current.path != "/" {
-            chain.append(current.path)
-            current.deleteLastPathComponent()
-        }
-        for folder in chain.reversed() {
-            var info = stat()
-            guard stat(folder, &info) == 0 else { continue }
-            if info.st_mode & S_IXOTH == 0 { return folder }
-        }
-        return nil
-    }
 
     @discardableResult
     func transition(_ id: DeploymentID, to status: DeploymentStatus, reason: String?) async -> Bool {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a sandboxed process may see and do: the host system read-only, its own folder mounted
 /// at `/srv/app` (writable for builds, read-only for app instances), a private `/tmp`, new
 /// PID, IPC and UTS namespaces, a non-root user, only the environment it is given, and none of
@@ -43,28 +45,29 @@ public struct SandboxUser: Sendable, Equatable {
 /// Builds the command line that runs `command` inside a sandbox. Pure: returns arguments,
 /// runs nothing (Kamal's commands/cli split).
 public enum SandboxCommand {
-    /// - Parameter dropPrivileges: true when Railyard runs as root. bubblewrap run by root with
-    ///   `--unshare-user --uid N` maps N to real root outside, so the "non-root" process could
-    ///   still read root-only files; `setpriv` becomes the unprivileged user first, and bwrap
-    ///   then creates the user namespace as that user.
+    /// - Parameter dropPrivileges: true when Railyard runs as root. Then bubblewrap runs as real
+    ///   root with no user namespace (so it can bind folders the sandbox user could not even
+    ///   enter, such as a data folder under /root), keeps only the capabilities needed to change
+    ///   user, and `setpriv` inside the sandbox becomes the unprivileged user, with no
+    ///   capabilities left and no way back (no_new_privs), before the command starts. Without
+    ///   root, bubblewrap makes a user namespace in which the command runs as uid 1000.
     public static func arguments(_ spec: SandboxSpec, command: [String], dropPrivileges: Bool) -> [String] {
-        var arguments: [String] = []
+        var arguments = ["bwrap"]
         if dropPrivileges {
-            arguments += [
-                "setpriv", "--reuid=\(spec.user.uid)", "--regid=\(spec.user.gid)", "--clear-groups", "--inh-caps=-all",
-            ]
+            arguments += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
+        } else {
+            arguments += ["--unshare-user", "--uid", "1000", "--gid", "1000"]
         }
         arguments += [
-            "bwrap",
-            "--unshare-user", "--uid", "1000", "--gid", "1000",
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", spec.hostname,
             "--new-session",
             "--ro-bind", "/", "/",
             "--proc", "/proc",
             "--dev", "/dev",
-            "--tmpfs", "/tmp",
-            "--tmpfs", "/var/tmp",
+            // Sticky and world-writable, as on any host: made by real root, a tmpfs is 0755 root's.
+            "--perms", "1777", "--tmpfs", "/tmp",
+            "--perms", "1777", "--tmpfs", "/var/tmp",
             "--tmpfs", "/run",
             "--tmpfs", "/root",
             "--tmpfs", "/home",
@@ -77,6 +80,15 @@ public enum SandboxCommand {
         }
         arguments += [spec.writableWork ? "--bind" : "--ro-bind", spec.workDirectory, SandboxSpec.mountPoint]
         for (inside, outside) in spec.readOnlyBinds.sorted(by: { $0.key < $1.key }) {
+            // Folders bubblewrap makes on its own are 0700, closed to the sandbox user when
+            // bubblewrap runs as root.
+            var parents: [String] = []
+            var parent = (inside as NSString).deletingLastPathComponent
+            while parent != "/" && !parent.isEmpty {
+                parents.insert(parent, at: 0)
+                parent = (parent as NSString).deletingLastPathComponent
+            }
+            for folder in parents { arguments += ["--perms", "0755", "--dir", folder] }
             arguments += ["--ro-bind", outside, inside]
         }
         arguments += ["--chdir", SandboxSpec.mountPoint, "--clearenv"]
@@ -86,7 +98,13 @@ public enum SandboxCommand {
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
             arguments += ["--setenv", name, value]
         }
-        arguments += ["--"] + command
-        return arguments
+        arguments += ["--"]
+        if dropPrivileges {
+            arguments += [
+                "/usr/bin/setpriv", "--reuid=\(spec.user.uid)", "--regid=\(spec.user.gid)", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            ]
+        }
+        return arguments + command
     }
 }

@@ -18,7 +18,11 @@ struct DeployEndToEndTests {
         let data: String
 
         static func make() async throws -> World {
-            let data = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-deploy-\(UUID().uuidString)").path
+            // Inside a folder only root may enter, like the default data folder under /root:
+            // sandboxes must still reach their artifacts.
+            let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-deploy-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let data = base.appendingPathComponent("data").path
             let server = ServerProcess(dataDirectory: data, environment: [
                 "RAILYARD_ADMIN_EMAIL": "admin@example.com", "RAILYARD_ADMIN_PASSWORD": "admin-password",
             ])

@@ -7,13 +7,19 @@ struct SandboxCommandTests {
         workDirectory: "/data/artifacts/abc", writableWork: false, hiddenPaths: ["/data", "/data/sub"],
         environment: ["PORT": "8080"])
 
-    @Test func rootDropsPrivilegesBeforeBubblewrap() {
+    @Test func rootBecomesNobodyInsideTheSandbox() {
         let arguments = SandboxCommand.arguments(Self.spec, command: ["python3", "main.py"], dropPrivileges: true)
-        #expect(Array(arguments.prefix(5)) == ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"])
-        #expect(arguments.firstIndex(of: "setpriv")! < arguments.firstIndex(of: "bwrap")!)
-        #expect(Array(arguments.suffix(3)) == ["--", "python3", "main.py"])
+        #expect(arguments.first == "bwrap")
+        #expect(!arguments.contains("--unshare-user"))
+        let separator = arguments.firstIndex(of: "--")!
+        #expect(Array(arguments[(separator + 1)...]) == [
+            "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+            "--bounding-set=-all", "--no-new-privs", "--", "python3", "main.py",
+        ])
         let unprivileged = SandboxCommand.arguments(Self.spec, command: ["true"], dropPrivileges: false)
         #expect(unprivileged.first == "bwrap")
+        #expect(unprivileged.contains("--unshare-user"))
+        #expect(!unprivileged.contains("/usr/bin/setpriv"))
     }
 
     @Test func appFoldersAreReadOnlyAndHiddenPathsAreCovered() {
@@ -26,6 +32,10 @@ struct SandboxCommandTests {
         for flag in ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--new-session"] {
             #expect(arguments.contains(flag))
         }
+        var withBinary = Self.spec
+        withBinary.readOnlyBinds = ["/run/railyard/railyard": "/opt/railyard/bin/railyard"]
+        #expect(SandboxCommand.arguments(withBinary, command: ["true"], dropPrivileges: true).joined(separator: " ").contains(
+            "--perms 0755 --dir /run --perms 0755 --dir /run/railyard --ro-bind /opt/railyard/bin/railyard /run/railyard/railyard"))
         var build = Self.spec
         build.writableWork = true
         #expect(SandboxCommand.arguments(build, command: ["true"], dropPrivileges: false).joined(separator: " ")
@@ -42,7 +52,9 @@ struct SandboxIsolationTests {
         let otherArtifact: URL
     }
 
-    static func makeLayout() throws -> Layout {
+    /// - Parameter baseMode: the mode of the folder holding everything; 0700 stands for a data
+    ///   folder under /root, which the sandbox user cannot enter.
+    static func makeLayout(baseMode: Int = 0o755) throws -> Layout {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-sbx-\(UUID().uuidString)")
         let data = base.appendingPathComponent("data")
         let app = base.appendingPathComponent("app")
@@ -54,7 +66,7 @@ struct SandboxIsolationTests {
         try Data("sealed".utf8).write(to: data.appendingPathComponent("railyard.sqlite"))
         try Data("other".utf8).write(to: other.appendingPathComponent("main.py"))
         try Data("print('hello from the sandbox')".utf8).write(to: app.appendingPathComponent("main.py"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: base.path)
+        try FileManager.default.setAttributes([.posixPermissions: baseMode], ofItemAtPath: base.path)
         return Layout(data: data, app: app, otherArtifact: other)
     }
 
@@ -81,6 +93,22 @@ struct SandboxIsolationTests {
         #expect(shadow.status != 0, "a root-only file was readable: \(shadow.output.prefix(80))")
         let whoami = try await Self.shell("id -u", spec)
         #expect(whoami.output.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
+    }
+
+    /// Railyard's default data folder as root is under /root (0700): the sandbox user could not
+    /// enter it, yet its app folder is bound from there and must run, while /root stays hidden.
+    @Test func anAppUnderAFolderTheSandboxUserCannotEnterStillRuns() async throws {
+        guard geteuid() == 0 else { return }
+        let layout = try Self.makeLayout(baseMode: 0o700)
+        let python = try await Self.shell("python3 main.py && id -u", Self.sandbox(layout))
+        #expect(python.status == 0, "\(python.output)")
+        #expect(python.output.contains("hello from the sandbox"))
+        #expect(python.output.contains("65534"))
+        let caps = try await Self.shell("grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status; grep NoNewPrivs /proc/self/status", Self.sandbox(layout))
+        #expect(caps.output.contains("CapPrm:\t0000000000000000"), "\(caps.output)")
+        #expect(caps.output.contains("CapEff:\t0000000000000000"), "\(caps.output)")
+        #expect(caps.output.contains("CapBnd:\t0000000000000000"), "\(caps.output)")
+        #expect(caps.output.contains("NoNewPrivs:\t1"), "\(caps.output)")
     }
 
     @Test func theDataFolderAndOtherServicesAreInvisible() async throws {
