@@ -447,7 +447,8 @@ public actor DeploymentController {
         if let existing = live[work.deployment.id] { return existing }
         return LiveDeployment(
             id: work.deployment.id, serviceID: work.deployment.serviceID, environmentID: work.deployment.environmentID,
-            plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment)
+            plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment,
+            limits: ResourceLimits(memoryBytes: context.service.memoryLimit, cpuMillis: context.service.cpuLimitMillis))
     }
 
     private func startInstance(_ deployment: LiveDeployment, replica: Int) async {
@@ -472,16 +473,21 @@ public actor DeploymentController {
         var spec = InstanceSpec(
             id: instanceID, artifact: deployment.artifactPath, command: command, environment: environment,
             hiddenPaths: [options.dataDirectory.path])
+        spec.limits = deployment.limits
         if deployment.plan.start == nil, let server = options.staticServer?.first {
             spec.readOnlyBinds[Self.staticServerInside] = server
         }
         let logs = self.logs
         let deploymentID = deployment.id
         do {
-            try await runtime.start(spec) { channel, line in
+            let warnings = try await runtime.start(spec) { channel, line in
                 logs.append(deploymentID, phase: "deploy", replica: replica, stream: channel.rawValue, line)
             } onExit: { [weak self] exit in
                 Task { await self?.instanceExited(deploymentID, replica: replica, instanceID: instanceID, exit) }
+            }
+            for warning in warnings where !deployment.warnings.contains(warning) {
+                deployment.warnings.append(warning)
+                logs.system(deploymentID, phase: "deploy", replica: replica, "warning: \(warning)", level: "warn")
             }
             instance.startedAt = .now
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on 127.0.0.1:\(port)")
@@ -489,7 +495,7 @@ public actor DeploymentController {
                 try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid)
             }
         } catch {
-            instance.exit = .exited(127)
+            instance.exit = InstanceExit(process: .exited(127))
             instance.state = "exited"
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
         }
@@ -510,7 +516,7 @@ public actor DeploymentController {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    private func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: ProcessExit) async {
+    private func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: InstanceExit) async {
         try? await store.forgetInstanceProcess(instance: instanceID)
         guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID,
               !instance.stopping
@@ -524,7 +530,7 @@ public actor DeploymentController {
         if let started = instance.startedAt, ContinuousClock.now - started > .seconds(60) { instance.restarts = 0 }
         let wantsRestart: Bool = switch plan.restartPolicy {
         case .never: false
-        case .onFailure: exit != .exited(0)
+        case .onFailure: exit.process != .exited(0)
         case .always: true
         }
         if wantsRestart && instance.restarts < plan.restartPolicyMaxRetries {
@@ -679,19 +685,23 @@ final class LiveDeployment {
     let plan: BuildPlan
     let artifactPath: String
     let environment: [String: String]
+    /// The service's limits when the deployment started; a change applies from the next deploy
+    /// or restart.
+    let limits: ResourceLimits
     var instances: [Int: InstanceState] = [:]
     var warnings: [String] = []
     /// When every replica first passed its health check.
     var deployedAt: ContinuousClock.Instant?
 
     init(id: DeploymentID, serviceID: ServiceID, environmentID: EnvironmentID, plan: BuildPlan, artifactPath: String,
-         environment: [String: String]) {
+         environment: [String: String], limits: ResourceLimits) {
         self.id = id
         self.serviceID = serviceID
         self.environmentID = environmentID
         self.plan = plan
         self.artifactPath = artifactPath
         self.environment = environment
+        self.limits = limits
     }
 
     var addresses: [String] { instances.values.sorted { $0.replica < $1.replica }.map { "127.0.0.1:\($0.port)" } }
@@ -710,7 +720,7 @@ final class InstanceState {
     let attempt: Int
     var state = "starting"
     var restarts = 0
-    var exit: ProcessExit?
+    var exit: InstanceExit?
     var stopping = false
     var startedAt: ContinuousClock.Instant?
     var healthFailures = 0

@@ -1,3 +1,4 @@
+import Foundation
 import RailyardSandbox
 
 /// What to run for one replica of a deployment.
@@ -12,6 +13,8 @@ public struct InstanceSpec: Sendable, Equatable {
     public var hiddenPaths: [String]
     /// Extra read-only paths, inside → outside.
     public var readOnlyBinds: [String: String] = [:]
+    /// Memory and CPU caps, through cgroups when the host has them.
+    public var limits = ResourceLimits()
 
     public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
         self.id = id
@@ -27,11 +30,13 @@ public struct InstanceSpec: Sendable, Equatable {
 /// switch).
 public protocol Runtime: Sendable {
     /// Starts an instance; `onOutput` gets each line it prints and `onExit` how it ended
-    /// (once, from any thread, after its last line).
+    /// (once, from any thread, after its last line). Returns warnings about what could not be
+    /// applied (limits the host cannot enforce); the instance runs regardless.
+    @discardableResult
     func start(
         _ spec: InstanceSpec, onOutput: @escaping @Sendable (OutputChannel, String) -> Void,
-        onExit: @escaping @Sendable (ProcessExit) -> Void
-    ) async throws
+        onExit: @escaping @Sendable (InstanceExit) -> Void
+    ) async throws -> [String]
     /// SIGTERM to the app, then SIGKILL after `grace`. Returns once the instance is gone.
     func stop(_ id: String, grace: Duration) async
     /// The ids of the instances still running.
@@ -41,4 +46,30 @@ public protocol Runtime: Sendable {
     /// Stops an instance left running by an earlier run of the server, if `handle` still
     /// names it; does nothing when it has gone or the handle now names something else.
     func removeOrphan(id: String, handle: String) async
+}
+
+/// How an instance ended.
+public struct InstanceExit: Sendable, Equatable, CustomStringConvertible {
+    public var process: ProcessExit
+    /// The kernel killed one of its processes for going over its memory limit.
+    public var outOfMemory: Bool
+    public var memoryLimit: Int64?
+
+    public init(process: ProcessExit, outOfMemory: Bool = false, memoryLimit: Int64? = nil) {
+        self.process = process
+        self.outOfMemory = outOfMemory
+        self.memoryLimit = memoryLimit
+    }
+
+    public var description: String {
+        guard outOfMemory else { return process.description }
+        let limit = memoryLimit.map { " of \(ByteCountFormatter.mebibytes($0))" } ?? ""
+        return "\(process.description): out of memory (over its limit\(limit))"
+    }
+}
+
+extension ByteCountFormatter {
+    static func mebibytes(_ bytes: Int64) -> String {
+        bytes % (1 << 30) == 0 ? "\(bytes >> 30) GiB" : "\(bytes >> 20) MiB"
+    }
 }

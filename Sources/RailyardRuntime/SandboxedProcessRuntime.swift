@@ -6,34 +6,70 @@ public actor SandboxedProcessRuntime: Runtime {
     private let runner: SandboxRunner
     private var instances: [String: ChildProcess] = [:]
 
-    public init(runner: SandboxRunner = SandboxRunner()) { self.runner = runner }
+    /// nil until first needed: found once, on the first instance with limits.
+    private var cgroupsFound: Result<Cgroups, CgroupError>?
+    private let cgroupRoot: String
 
+    public init(runner: SandboxRunner = SandboxRunner(), cgroupRoot: String = "/sys/fs/cgroup") {
+        self.runner = runner
+        self.cgroupRoot = cgroupRoot
+    }
+
+    private var cgroups: Result<Cgroups, CgroupError> {
+        if let cgroupsFound { return cgroupsFound }
+        let found = Cgroups.detect(root: cgroupRoot)
+        cgroupsFound = found
+        return found
+    }
+
+    @discardableResult
     public func start(
         _ spec: InstanceSpec, onOutput: @escaping @Sendable (OutputChannel, String) -> Void,
-        onExit: @escaping @Sendable (ProcessExit) -> Void
-    ) async throws {
+        onExit: @escaping @Sendable (InstanceExit) -> Void
+    ) async throws -> [String] {
         guard instances[spec.id] == nil else { throw RuntimeError("instance \(spec.id) is already running") }
-        let sandbox = SandboxSpec(
+        var sandbox = SandboxSpec(
             workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: spec.environment,
             hostname: String(spec.id.prefix(63)))
-        var bound = sandbox
-        bound.readOnlyBinds = spec.readOnlyBinds
-        let arguments = SandboxCommand.arguments(
-            bound, command: ["/bin/sh", "-c", "exec " + spec.command], dropPrivileges: runner.dropPrivileges)
+        sandbox.readOnlyBinds = spec.readOnlyBinds
+        var warnings: [String] = []
+        var limited: Cgroups?
+        var procs: [String] = []
+        if !spec.limits.isEmpty {
+            switch cgroups {
+            case .success(let cgroups):
+                do {
+                    procs = try cgroups.prepare(spec.id, limits: spec.limits)
+                    limited = cgroups
+                } catch {
+                    await cgroups.remove(spec.id)
+                    warnings.append("memory and CPU limits are not enforced: \(error)")
+                }
+            case .failure(let problem):
+                warnings.append("memory and CPU limits are not enforced: \(problem)")
+            }
+        }
+        let arguments = Cgroups.joining(procs, command: SandboxCommand.arguments(
+            sandbox, command: ["/bin/sh", "-c", "exec " + spec.command], dropPrivileges: runner.dropPrivileges))
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
                 ["/usr/bin/env"] + arguments, environment: ["PATH": StreamingProcess.defaultPath], onLine: onOutput)
         } catch {
+            await limited?.remove(spec.id)
             throw RuntimeError(error.description)
         }
         instances[spec.id] = child
         let id = spec.id
+        let memoryLimit = spec.limits.memoryBytes
         Task {
             let exit = await child.exitStatus()
-            onExit(exit)
+            let outOfMemory = (limited?.outOfMemoryKills(id) ?? 0) > 0
+            await limited?.remove(id)
+            onExit(InstanceExit(process: exit, outOfMemory: outOfMemory, memoryLimit: memoryLimit))
             self.forget(id, child)
         }
+        return warnings
     }
 
     public func stop(_ id: String, grace: Duration) async {
@@ -58,9 +94,12 @@ public actor SandboxedProcessRuntime: Runtime {
     public func handle(of id: String) async -> String? { instances[id].map { String($0.pid) } }
 
     public func removeOrphan(id: String, handle: String) async {
-        guard let pid = Int32(handle), pid > 1, Self.isSandbox(pid: pid, of: id) else { return }
-        ProcessTree.killTree(pid)
-        for _ in 0..<50 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+        if let pid = Int32(handle), pid > 1, Self.isSandbox(pid: pid, of: id) {
+            ProcessTree.killTree(pid)
+            for _ in 0..<50 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        // Its groups are named after it, whatever became of the process.
+        if case .success(let cgroups) = cgroups { await cgroups.remove(id) }
     }
 
     /// Whether `pid` is still the sandbox of instance `id`: its command line names the

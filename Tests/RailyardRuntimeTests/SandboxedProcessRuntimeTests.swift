@@ -9,11 +9,12 @@ import Testing
 /// gracefully or by force.
 struct SandboxedProcessRuntimeTests {
     final class Recorder: Sendable {
-        private let state = Mutex<(lines: [String], exits: [ProcessExit])>(([], []))
+        private let state = Mutex<(lines: [String], exits: [InstanceExit])>(([], []))
         func line(_ channel: OutputChannel, _ text: String) { state.withLock { $0.lines.append(text) } }
-        func exit(_ status: ProcessExit) { state.withLock { $0.exits.append(status) } }
+        func exit(_ status: InstanceExit) { state.withLock { $0.exits.append(status) } }
         var lines: [String] { state.withLock { $0.lines } }
-        var exits: [ProcessExit] { state.withLock { $0.exits } }
+        var exits: [ProcessExit] { state.withLock { $0.exits.map(\.process) } }
+        var instanceExits: [InstanceExit] { state.withLock { $0.exits } }
     }
 
     static func freePort() throws -> Int {
@@ -136,5 +137,131 @@ struct SandboxedProcessRuntimeTests {
         #expect(ProcessTree.parentPID(fromStat: "123 (a) b (c)) S 45 123 123 0 -1") == 45)
         #expect(ProcessTree.parentPID(fromStat: "1 (init) S 0 1 1") == 0)
         #expect(ProcessTree.descendants(of: 1, parents: [2: 1, 3: 2, 4: 1, 5: 9]) == [2, 4, 3])
+    }
+
+    // MARK: Limits
+
+    /// A memory hog in a 64 MiB cgroup: the kernel kills it when it goes over, the exit says
+    /// so, and it never held much more than its limit.
+    @Test func aMemoryHogIsHeldToItsLimit() async throws {
+        guard geteuid() == 0 else { return }  // cgroups need root; CI runs as root
+        let artifact = try Self.artifact(["hog.py": """
+            chunks = []
+            for megabytes in range(8, 1025, 8):
+                chunks.append(bytearray(8 << 20))
+                print(megabytes, flush=True)
+            print("survived", flush=True)
+            """])
+        let runtime = SandboxedProcessRuntime()
+        let recorder = Recorder()
+        var spec = InstanceSpec(id: "hog-\(UUID().uuidString.prefix(8))", artifact: artifact.path, command: "python3 hog.py",
+                                environment: [:], hiddenPaths: [])
+        spec.limits = ResourceLimits(memoryBytes: 64 << 20)
+        let warnings = try await runtime.start(spec, onOutput: recorder.line, onExit: recorder.exit)
+        #expect(warnings.isEmpty, "\(warnings)")
+        try await Self.waitFor { !recorder.exits.isEmpty }
+        #expect(!recorder.lines.contains("survived"))
+        let reached = recorder.lines.compactMap { Int($0) }.max() ?? 0
+        #expect(reached > 0 && reached <= 64, "allocated \(reached) MiB under a 64 MiB limit")
+        let exit = try #require(recorder.instanceExits.first)
+        // bubblewrap passes the app's SIGKILL on as status 128 + 9.
+        #expect(exit.process.code == 128 + SIGKILL, "\(exit.process)")
+        #expect(exit.outOfMemory)
+        #expect(exit.description.contains("out of memory (over its limit of 64 MiB)"), "\(exit.description)")
+        #expect(!FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/railyard/\(spec.id)"), "its group is removed")
+    }
+
+    /// A busy loop with a fifth of a core gets about a fifth of the CPU time it would have had.
+    @Test func aCPULimitThrottlesABusyLoop() async throws {
+        guard geteuid() == 0 else { return }  // cgroups need root; CI runs as root
+        let artifact = try Self.artifact(["spin.py": """
+            import os, time
+            end = time.monotonic() + 2
+            while time.monotonic() < end:
+                pass
+            times = os.times()
+            print("cpu", round(times.user + times.system, 3), flush=True)
+            """])
+        let runtime = SandboxedProcessRuntime()
+        let recorder = Recorder()
+        var spec = InstanceSpec(id: "spin-\(UUID().uuidString.prefix(8))", artifact: artifact.path, command: "python3 spin.py",
+                                environment: [:], hiddenPaths: [])
+        spec.limits = ResourceLimits(cpuMillis: 200)
+        #expect(try await runtime.start(spec, onOutput: recorder.line, onExit: recorder.exit).isEmpty)
+        try await Self.waitFor { !recorder.exits.isEmpty }
+        let used = try #require(recorder.lines.first { $0.hasPrefix("cpu ") }.flatMap { Double($0.dropFirst(4)) })
+        // Unthrottled it would be about 2 s; at 0.2 cores about 0.4 s.
+        #expect(used < 0.8, "used \(used) s of CPU in 2 s with a limit of 0.2 cores")
+        #expect(recorder.exits == [.exited(0)])
+    }
+
+    /// Without cgroups the instance still runs, and the runtime says why its limits do not hold.
+    @Test func withoutCgroupsTheInstanceRunsWithAWarning() async throws {
+        let artifact = try Self.artifact(["quit.sh": "echo ran"])
+        let runtime = SandboxedProcessRuntime(cgroupRoot: "/nonexistent-cgroup-root")
+        let recorder = Recorder()
+        var spec = InstanceSpec(id: "nocg-0", artifact: artifact.path, command: "sh quit.sh", environment: [:], hiddenPaths: [])
+        spec.limits = ResourceLimits(memoryBytes: 64 << 20)
+        let warnings = try await runtime.start(spec, onOutput: recorder.line, onExit: recorder.exit)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("memory and CPU limits are not enforced") == true, "\(warnings)")
+        try await Self.waitFor { !recorder.exits.isEmpty }
+        #expect(recorder.lines == ["ran"])
+        #expect(recorder.exits == [.exited(0)])
+    }
+}
+
+/// The files Railyard writes to set limits. This machine has cgroup v1 only, so the v2 layout
+/// is checked against a plain folder standing in for the kernel's cgroup2 file system (the
+/// kernel itself cannot be faked here; the v1 path runs for real in the tests above).
+struct CgroupLayoutTests {
+    static func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-cgroupfs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func read(_ path: String) -> String? { try? String(contentsOfFile: path, encoding: .utf8) }
+
+    @Test func unifiedHierarchyGetsControllersAndLimits() async throws {
+        let root = try Self.folder()
+        try "cpuset cpu io memory pids\n".write(toFile: root + "/cgroup.controllers", atomically: true, encoding: .utf8)
+        try "pids\n".write(toFile: root + "/cgroup.subtree_control", atomically: true, encoding: .utf8)
+        let cgroups = try Cgroups.detect(root: root).get()
+        #expect(cgroups.layout == .v2(root))
+        #expect(Self.read(root + "/cgroup.subtree_control") == "+memory +cpu")
+        #expect(Self.read(root + "/railyard/cgroup.subtree_control") == "+memory +cpu")
+        let procs = try cgroups.prepare("dep-0-1", limits: ResourceLimits(memoryBytes: 512 << 20, cpuMillis: 1500))
+        #expect(procs == [root + "/railyard/dep-0-1/cgroup.procs"])
+        #expect(Self.read(root + "/railyard/dep-0-1/memory.max") == "536870912")
+        #expect(Self.read(root + "/railyard/dep-0-1/cpu.max") == "150000 100000")
+        try "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n".write(
+            toFile: root + "/railyard/dep-0-1/memory.events", atomically: true, encoding: .utf8)
+        #expect(cgroups.outOfMemoryKills("dep-0-1") == 1)
+    }
+
+    @Test func separateHierarchiesGetAGroupEach() throws {
+        let root = try Self.folder()
+        for (hierarchy, file) in [("memory", "memory.limit_in_bytes"), ("cpu,cpuacct", "cpu.cfs_quota_us")] {
+            try FileManager.default.createDirectory(atPath: root + "/" + hierarchy, withIntermediateDirectories: true)
+            try "".write(toFile: root + "/\(hierarchy)/\(file)", atomically: true, encoding: .utf8)
+        }
+        let cgroups = try Cgroups.detect(root: root).get()
+        #expect(cgroups.layout == .v1(memory: root + "/memory", cpu: root + "/cpu,cpuacct"))
+        let procs = try cgroups.prepare("dep-1-1", limits: ResourceLimits(memoryBytes: 64 << 20, cpuMillis: 250))
+        #expect(procs == [root + "/memory/railyard/dep-1-1/cgroup.procs", root + "/cpu,cpuacct/railyard/dep-1-1/cgroup.procs"])
+        #expect(Self.read(root + "/memory/railyard/dep-1-1/memory.limit_in_bytes") == "67108864")
+        #expect(Self.read(root + "/cpu,cpuacct/railyard/dep-1-1/cpu.cfs_quota_us") == "25000")
+        #expect(Self.read(root + "/cpu,cpuacct/railyard/dep-1-1/cpu.cfs_period_us") == "100000")
+    }
+
+    @Test func namesThatCouldEscapeTheParentAreRefused() throws {
+        let cgroups = Cgroups(layout: .v2(try Self.folder()))
+        for name in ["../escape", "a/b", "", "x y", "dep'quote"] {
+            #expect(throws: CgroupError.self) { try cgroups.prepare(name, limits: ResourceLimits(memoryBytes: 1 << 30)) }
+        }
+        let joined = Cgroups.joining(["/sys/fs/cgroup/railyard/a/cgroup.procs"], command: ["bwrap", "--", "true"])
+        #expect(joined == ["/bin/sh", "-c", "echo $$ > '/sys/fs/cgroup/railyard/a/cgroup.procs' && exec \"$@\"",
+                           "railyard-cgroup", "bwrap", "--", "true"])
     }
 }
