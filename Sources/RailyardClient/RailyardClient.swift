@@ -225,8 +225,41 @@ extension RailyardClient {
         try await all("/api/v1/projects/\(project)/services", as: Service.self)
     }
 
-    public func createService(name: String, in project: ProjectID) async throws -> Service {
-        try await send(.POST, "/api/v1/projects/\(project)/services", body: ["name": name])
+    public func createService(name: String, in project: ProjectID, repository: GitSource? = nil) async throws -> Service {
+        struct Body: Encodable {
+            var name: String
+            var repository: GitSource?
+        }
+        return try await send(.POST, "/api/v1/projects/\(project)/services", body: Body(name: name, repository: repository))
+    }
+
+    /// A change to a service's settings: nil leaves a setting alone, `.some(nil)` clears it.
+    public struct ServiceChange: Encodable, Sendable {
+        public var name: String?
+        public var repository: GitSource??
+        public var memoryLimit: Int64??
+        public var cpuLimitMillis: Int??
+
+        public init(name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil) {
+            self.name = name
+            self.repository = repository
+            self.memoryLimit = memoryLimit
+            self.cpuLimitMillis = cpuLimitMillis
+        }
+
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(name, forKey: .name)
+            if let repository { try container.encode(repository, forKey: .repository) }
+            if let memoryLimit { try container.encode(memoryLimit, forKey: .memoryLimit) }
+            if let cpuLimitMillis { try container.encode(cpuLimitMillis, forKey: .cpuLimitMillis) }
+        }
+    }
+
+    public func updateService(_ id: ServiceID, _ change: ServiceChange) async throws -> Service {
+        try await send(.PATCH, "/api/v1/services/\(id)", body: change)
     }
 
     public func deleteService(_ id: ServiceID) async throws {
@@ -319,11 +352,19 @@ extension RailyardClient {
         var environmentId: EnvironmentID
         var message: String?
         var deploymentId: DeploymentID?
+        var redeploy: Bool?
     }
 
-    /// A fresh build of the service's latest source.
+    /// A fresh build of the service's latest source (the same upload or commit).
     public func redeploy(service: ServiceID, environment: EnvironmentID, message: String?) async throws -> Deployment {
-        try await send(.POST, "/api/v1/services/\(service)/deployments", body: EnvironmentBody(environmentId: environment, message: message))
+        try await send(.POST, "/api/v1/services/\(service)/deployments",
+                       body: EnvironmentBody(environmentId: environment, message: message, redeploy: true))
+    }
+
+    /// Deploys the latest commit of the service's git branch.
+    public func deploy(service: ServiceID, environment: EnvironmentID, message: String?) async throws -> Deployment {
+        try await send(.POST, "/api/v1/services/\(service)/deployments",
+                       body: EnvironmentBody(environmentId: environment, message: message, redeploy: false))
     }
 
     public func rollback(service: ServiceID, environment: EnvironmentID, to deployment: DeploymentID?) async throws -> Deployment {

@@ -206,15 +206,22 @@ public actor DeploymentController {
     // MARK: Build
 
     private func build(_ work: DeploymentWork) async throws -> DeploymentWork {
+        var work = work
         let deployment = work.deployment
         let id = deployment.id
-        guard let archive = work.archive else {
-            throw PipelineFailure(phase: "build", "this deployment has no source to build; upload one with `railyard up`")
-        }
         let context = try await context(of: deployment)
         let workFolder = options.builds.appendingPathComponent(id.rawValue)
         try? FileManager.default.removeItem(at: workFolder)
         defer { try? FileManager.default.removeItem(at: workFolder) }
+        if work.archive == nil, deployment.source == .git {
+            guard let repository = context.service.repository else {
+                throw PipelineFailure(phase: "build", "the service has no repository any more; set one with `railyard service update --repo`")
+            }
+            work = try await fetch(work, from: repository, into: workFolder.appendingPathComponent("git"))
+        }
+        guard let archive = work.archive else {
+            throw PipelineFailure(phase: "build", "this deployment has no source to build; upload one with `railyard up`")
+        }
         let sourceFolder = workFolder.appendingPathComponent("src")
         do {
             let bytes = try Data(contentsOf: options.sources.appendingPathComponent(archive))
@@ -257,6 +264,35 @@ public actor DeploymentController {
         built.planJSON = planJSON
         built.deployment.provider = plan.provider
         return built
+    }
+
+    /// Clones the branch's latest commit and keeps the service's folder of it as the
+    /// deployment's source archive, so that a redeploy builds the same commit again.
+    private func fetch(_ work: DeploymentWork, from repository: GitSource, into folder: URL) async throws -> DeploymentWork {
+        let id = work.deployment.id
+        let logs = self.logs
+        let fetcher = GitFetcher(runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit)
+        let checkout: GitCheckout
+        do {
+            checkout = try await fetcher.fetch(repository, into: folder) { channel, line in
+                logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
+            }
+        } catch let failure as BuildFailure {
+            throw PipelineFailure(phase: "build", failure.description)
+        }
+        let name = "\(id.rawValue).tar.gz"
+        do {
+            let archive = try SourceArchive.pack(SourceSelection(root: checkout.folder))
+            try Data(buffer: archive).write(to: options.sources.appendingPathComponent(name), options: .atomic)
+        } catch {
+            throw PipelineFailure(phase: "build", "cannot keep the source of commit \(checkout.sha.prefix(12)): \(error)")
+        }
+        try await store.recordSource(of: id, archive: name, commitSHA: checkout.sha, commitMessage: checkout.message)
+        var fetched = work
+        fetched.archive = name
+        fetched.deployment.commitSHA = checkout.sha
+        fetched.deployment.commitMessage = checkout.message
+        return fetched
     }
 
     /// A rollback runs an earlier deployment's artifact as it is: no build.

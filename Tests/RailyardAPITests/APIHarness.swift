@@ -147,6 +147,10 @@ struct Fixture: Sendable {
         let service = try #require(
             try await api.expect(201, .post, "/api/v1/projects/\(project)/services", token: admin, json: ["name": "web"])
                 .json["id"] as? String)
+        // A repository gives `POST deployments` a source to deploy (no control loop runs here,
+        // so nothing is cloned).
+        try await api.expect(200, .patch, "/api/v1/services/\(service)", token: admin,
+                             json: ["repository": ["url": "https://example.com/shop.git", "branch": "main"]])
         return Fixture(
             workspace: workspace, project: project, environment: environment, service: service, admin: admin,
             member: member, viewer: viewer, outsider: outsider, outsiderWorkspace: outsiderWorkspace)

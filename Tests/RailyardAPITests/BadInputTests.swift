@@ -206,6 +206,55 @@ struct BadInputTests {
         }
     }
 
+    @Test func serviceSettingsAreValidated() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let path = "/api/v1/services/\(f.service)"
+            let badRepositories: [(repository: [String: Any], field: String)] = [
+                (["url": "-oProxyCommand=touch /tmp/x"], "repository.url"),
+                (["url": "ext::sh -c touch% /tmp/x"], "repository.url"),
+                (["url": "https://"], "repository.url"),
+                (["url": "https://example.com/a.git", "branch": "--upload-pack=x"], "repository.branch"),
+                (["url": "https://example.com/a.git", "branch": "a..b"], "repository.branch"),
+                (["url": "https://example.com/a.git", "rootDirectory": "../etc"], "repository.rootDirectory"),
+                (["url": "https://example.com/a.git", "rootDirectory": "/etc"], "repository.rootDirectory"),
+            ]
+            for (repository, field) in badRepositories {
+                let patched = try await api.call(.patch, path, token: f.admin, json: ["repository": repository])
+                #expect(patched.status == 422, "\(repository)")
+                #expect((patched.json["error"] as? [String: Any])?["field"] as? String == field, "\(repository)")
+                let created = try await api.call(.post, "/api/v1/projects/\(f.project)/services", token: f.admin,
+                                                 json: ["name": "fresh", "repository": repository])
+                #expect(created.status == 422, "\(repository)")
+            }
+            try await api.expect(400, .patch, path, token: f.admin, json: ["repository": ["branch": "main"]])
+            for (field, value) in [("memoryLimit", 1), ("memoryLimit", -5), ("cpuLimitMillis", 0), ("cpuLimitMillis", 5_000_000)] {
+                let reply = try await api.call(.patch, path, token: f.admin, json: [field: value])
+                #expect(reply.status == 422, "\(field)=\(value)")
+                #expect((reply.json["error"] as? [String: Any])?["field"] as? String == field)
+            }
+            try await api.expect(400, .patch, path, token: f.admin, json: ["memoryLimit": "512M"])
+            // Set, leave alone, clear.
+            let set = try await api.expect(200, .patch, path, token: f.admin, json: [
+                "memoryLimit": 64 << 20, "cpuLimitMillis": 500,
+                "repository": ["url": "https://example.com/app.git", "branch": "main", "rootDirectory": "apps/web"],
+            ])
+            #expect(set.json["memoryLimit"] as? Int == 64 << 20)
+            #expect((set.json["repository"] as? [String: Any])?["rootDirectory"] as? String == "apps/web")
+            let renamed = try await api.expect(200, .patch, path, token: f.admin, json: ["name": "renamed"])
+            #expect(renamed.json["memoryLimit"] as? Int == 64 << 20, "a field left out stays")
+            #expect(renamed.json["cpuLimitMillis"] as? Int == 500)
+            let cleared = try await api.call(.patch, path, token: f.admin, raw: #"{"memoryLimit": null, "repository": null}"#)
+            #expect(cleared.status == 200)
+            #expect(cleared.json["memoryLimit"] == nil)
+            #expect(cleared.json["repository"] == nil)
+            #expect(cleared.json["cpuLimitMillis"] as? Int == 500)
+            // Viewers may not change settings.
+            try await api.expect(403, .patch, path, token: f.viewer, json: ["memoryLimit": 64 << 20])
+        }
+    }
+
     @Test func everyMutationIsAudited() async throws {
         let harness = try await APIHarness.make()
         try await harness.test { api in

@@ -17,6 +17,48 @@ struct ProjectController {
         var name: String
     }
 
+    struct CreateServiceRequest: Decodable {
+        var name: String
+        var repository: GitSource?
+    }
+
+    /// PATCH services/{id}: a field left out stays as it is; `null` clears a limit or the
+    /// repository.
+    struct UpdateServiceRequest: Decodable {
+        var name: String?
+        var repository: GitSource??
+        var memoryLimit: Int64??
+        var cpuLimitMillis: Int??
+
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            repository = try Self.setting(GitSource.self, .repository, container)
+            memoryLimit = try Self.setting(Int64.self, .memoryLimit, container)
+            cpuLimitMillis = try Self.setting(Int.self, .cpuLimitMillis, container)
+        }
+
+        /// Absent: nil (leave it). `null`: .some(nil) (clear it). A value: set it.
+        static func setting<T: Decodable>(
+            _ type: T.Type, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>
+        ) throws -> T?? {
+            guard container.contains(key) else { return nil }
+            if try container.decodeNil(forKey: key) { return .some(nil) }
+            return .some(try container.decode(T.self, forKey: key))
+        }
+    }
+
+    /// The smallest and largest memory limits: below 16 MiB hardly any runtime starts.
+    static let memoryLimits: ClosedRange<Int64> = (16 << 20)...(1 << 40)
+    static let cpuLimits: ClosedRange<Int> = 10...1_024_000
+
+    static func validate(_ repository: GitSource?) throws {
+        guard let repository, let problem = repository.problem else { return }
+        throw RailyardError.invalid(problem, field: "repository." + (repository.problemField ?? "url"))
+    }
+
     struct ProjectCreated: Encodable {
         var project: Project
         var environments: [Environment]
@@ -35,7 +77,7 @@ struct ProjectController {
         group.get("projects/{projectId}/services", use: listServices)
         group.post("projects/{projectId}/services", use: createService)
         group.get("services/{serviceId}", use: getService)
-        group.patch("services/{serviceId}", use: renameService)
+        group.patch("services/{serviceId}", use: updateService)
         group.delete("services/{serviceId}", use: deleteService)
     }
 
@@ -157,9 +199,11 @@ struct ProjectController {
 
     @Sendable func createService(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (project, caller) = try await accessProject(context, .changeService)
-        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
+        let body = try await JSONIO.decode(CreateServiceRequest.self, from: request, context: context)
         if let problem = NameRules.serviceNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
-        let service = try await store.createService(name: body.name, in: project.id, audit: context.audit(caller))
+        try Self.validate(body.repository)
+        let service = try await store.createService(
+            name: body.name, in: project.id, repository: body.repository, audit: context.audit(caller))
         return try JSONIO.response(service, status: .created)
     }
 
@@ -168,11 +212,20 @@ struct ProjectController {
         return try JSONIO.response(service)
     }
 
-    @Sendable func renameService(_ request: Request, context: APIRequestContext) async throws -> Response {
+    @Sendable func updateService(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, _, caller) = try await accessService(context, .changeService, environment: nil)
-        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
-        if let problem = NameRules.serviceNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
-        return try JSONIO.response(try await store.renameService(service.id, to: body.name, audit: context.audit(caller)))
+        let body = try await JSONIO.decode(UpdateServiceRequest.self, from: request, context: context)
+        if let name = body.name, let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
+        if case .some(let repository) = body.repository { try Self.validate(repository) }
+        if case .some(.some(let memory)) = body.memoryLimit, !Self.memoryLimits.contains(memory) {
+            throw RailyardError.invalid("memoryLimit must be between 16 MiB and 1 TiB, in bytes", field: "memoryLimit")
+        }
+        if case .some(.some(let cpu)) = body.cpuLimitMillis, !Self.cpuLimits.contains(cpu) {
+            throw RailyardError.invalid("cpuLimitMillis must be between 10 (0.01 core) and 1024000, in thousandths of a core", field: "cpuLimitMillis")
+        }
+        return try JSONIO.response(try await store.updateService(
+            service.id, name: body.name, repository: body.repository, memoryLimit: body.memoryLimit,
+            cpuLimitMillis: body.cpuLimitMillis, audit: context.audit(caller)))
     }
 
     @Sendable func deleteService(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -25,6 +25,9 @@ struct ServiceStateController {
     struct CreateDeploymentRequest: Decodable {
         var environmentId: EnvironmentID
         var message: String?
+        /// Build the latest deployment's source again (the same upload or commit) rather than
+        /// the git branch's latest commit.
+        var redeploy: Bool?
     }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -86,8 +89,21 @@ struct ServiceStateController {
         if let message = body.message, message.utf8.count > 1000 {
             throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")
         }
+        let origin: DeploymentOrigin
+        if service.repository != nil && body.redeploy != true {
+            origin = DeploymentOrigin(source: .git)
+        } else if let latest = try await store.latestBuildableDeployment(of: service.id, in: environment.id) {
+            origin = DeploymentOrigin(
+                source: .redeploy, sourceDeployment: latest.deployment.id, commitSHA: latest.deployment.commitSHA,
+                commitMessage: latest.deployment.commitMessage, archive: latest.archive)
+        } else if service.repository != nil {
+            origin = DeploymentOrigin(source: .git)
+        } else {
+            throw RailyardError.conflict(
+                "the service has no source to deploy yet: upload one with `railyard up`, or give it a repository with `railyard service update --repo`")
+        }
         let deployment = try await store.createDeployment(
-            service: service.id, environment: environment.id, message: body.message, audit: context.audit(caller))
+            service: service.id, environment: environment.id, message: body.message, origin: origin, audit: context.audit(caller))
         return try JSONIO.response(deployment, status: .created)
     }
 

@@ -3,6 +3,33 @@ import Foundation
 import RailyardClient
 import RailyardCore
 
+/// `railyard deploy`: deploys the latest commit of the service's git branch.
+struct Deploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Deploy the latest commit of the service's git repository and branch.",
+        discussion: "Set the repository with `railyard service create NAME --repo URL` or `railyard service update --repo URL`.")
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+    @Flag(help: "Return at once, without following the deployment.") var detach = false
+    @Option(name: [.customShort("m"), .long], help: "A message recorded on the deployment.") var message: String?
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        guard let repository = resolved.service.repository else {
+            throw CLIError("\(resolved.service.name) has no git repository: set one with `railyard service update --repo URL`, or deploy a folder with `railyard up`")
+        }
+        if !client.json {
+            Output.note("Deploying \(repository.url)\(repository.branch.map { " (branch \($0))" } ?? "") to \(resolved.service.name) in \(resolved.project.name)/\(resolved.environment.name)")
+        }
+        let created = try await session.call {
+            try await $0.deploy(service: resolved.service.id, environment: resolved.environment.id, message: message)
+        }
+        try await settle(created, session: session, detach: detach, json: client.json)
+    }
+}
+
 /// `railyard redeploy`: builds the service's latest source again.
 struct Redeploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Build and deploy the service's latest source again.")

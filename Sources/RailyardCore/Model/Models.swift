@@ -122,6 +122,62 @@ public struct GitSource: Codable, Sendable, Equatable {
         self.branch = branch
         self.rootDirectory = rootDirectory
     }
+
+    /// What is wrong with this source, naming the field; nil when it can be cloned.
+    public var problem: String? {
+        if let problem = Self.urlProblem(url) { return problem }
+        if let branch, let problem = Self.branchProblem(branch) { return problem }
+        if let rootDirectory, let problem = Self.rootDirectoryProblem(rootDirectory) { return problem }
+        return nil
+    }
+
+    /// The field `problem` is about: `url`, `branch` or `rootDirectory`.
+    public var problemField: String? {
+        if Self.urlProblem(url) != nil { return "url" }
+        if let branch, Self.branchProblem(branch) != nil { return "branch" }
+        if let rootDirectory, Self.rootDirectoryProblem(rootDirectory) != nil { return "rootDirectory" }
+        return nil
+    }
+
+    static let schemes = ["https://", "http://", "ssh://", "git://", "file://"]
+
+    static func urlProblem(_ url: String) -> String? {
+        let shape = "a repository URL (https://, http://, ssh://, git://, file:// or user@host:path)"
+        guard !url.isEmpty, url.utf8.count <= 2048 else { return "url must be \(shape), at most 2048 bytes" }
+        guard !url.hasPrefix("-"), !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+        else { return "url must be \(shape), without spaces or control characters" }
+        if let scheme = schemes.first(where: { url.lowercased().hasPrefix($0) }) {
+            return url.count > scheme.count ? nil : "url must be \(shape)"
+        }
+        // scp-like: user@host:path, with no scheme (so no `ext::` or other transports).
+        let parts = url.split(separator: ":", maxSplits: 1)
+        if parts.count == 2, parts[0].contains("@"), !parts[0].contains("/"), !parts[1].isEmpty { return nil }
+        return "url must be \(shape)"
+    }
+
+    /// git's rules for branch names (git-check-ref-format), kept strict.
+    static func branchProblem(_ branch: String) -> String? {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_./+"))
+        guard !branch.isEmpty, branch.utf8.count <= 255,
+              branch.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }),
+              !branch.hasPrefix("-"), !branch.hasPrefix("/"), !branch.hasSuffix("/"), !branch.hasSuffix("."),
+              !branch.hasSuffix(".lock"), !branch.contains(".."), !branch.contains("//"),
+              !branch.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+        else { return "branch must be a git branch name: letters, digits and - _ . / +, not starting with - or ." }
+        return nil
+    }
+
+    static func rootDirectoryProblem(_ root: String) -> String? {
+        let components = root.split(separator: "/", omittingEmptySubsequences: true)
+        guard root.utf8.count <= 1024, !root.hasPrefix("/"), !components.contains(where: { $0 == ".." }),
+              !root.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else { return "rootDirectory must be a folder inside the repository, such as apps/web (no leading / and no ..)" }
+        return nil
+    }
+
+    public static func isCommitSHA(_ text: String) -> Bool {
+        (text.count == 40 || text.count == 64) && text.unicodeScalars.allSatisfy { CharacterSet(charactersIn: "0123456789abcdef").contains($0) }
+    }
 }
 
 public struct Deployment: Codable, Sendable, Equatable {

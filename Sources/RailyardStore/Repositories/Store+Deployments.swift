@@ -139,6 +139,15 @@ extension Store {
         }
     }
 
+    /// Records the source a git deploy fetched: its archive and commit.
+    public func recordSource(of id: DeploymentID, archive: String, commitSHA: String, commitMessage: String) async throws {
+        try await write(conflict: "deployment changed concurrently") { db in
+            try await db.execute(
+                "UPDATE deployments SET archive = ?, commit_sha = ?, commit_message = ?, updated_at = ? WHERE id = ?",
+                [.text(archive), .text(commitSHA), .text(String(commitMessage.prefix(1000))), SQLValue(Date()), SQLValue(id)])
+        }
+    }
+
     /// Records what the build produced.
     public func recordBuild(of id: DeploymentID, provider: String?, planJSON: String?, artifact: String?) async throws {
         try await write(conflict: "deployment changed concurrently") { db in

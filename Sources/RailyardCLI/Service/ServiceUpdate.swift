@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import RailyardClient
+import RailyardCore
+
+/// `railyard service update`: renames a service, sets its limits or its repository.
+struct ServiceUpdate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Change a service's name, memory and CPU limits, or git repository.",
+        discussion: """
+            Limits apply to each replica from its next start (deploy, redeploy or restart).
+            --memory takes bytes or a size such as 512M, 1.5G or 256MiB; --cpu takes cores such as 1, 0.5 or 250m.
+            `none` removes a limit, or the repository.
+            """)
+
+    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: ServiceTargetOptions
+    @Option(help: "A new name.") var name: String?
+    @Option(help: "Memory limit per replica (512M, 1G, none).") var memory: String?
+    @Option(help: "CPU limit per replica, in cores (1, 0.5, 250m, none).") var cpu: String?
+    @Option(help: "Git repository to deploy from, or none.") var repo: String?
+    @Option(help: "Branch to deploy (with --repo, or to change the current repository's).") var branch: String?
+    @Option(help: "The service's folder inside the repository.") var rootDir: String?
+
+    func validate() throws {
+        if name == nil && memory == nil && cpu == nil && repo == nil && branch == nil && rootDir == nil {
+            throw CLIError("nothing to change: give --name, --memory, --cpu, --repo, --branch or --root-dir")
+        }
+        if let name, let problem = NameRules.serviceNameProblem(name) { throw CLIError(problem) }
+        if let memory { _ = try Self.memoryBytes(memory) }
+        if let cpu { _ = try Self.cpuMillis(cpu) }
+        if let repo, repo != "none", let problem = GitSource(url: repo, branch: branch, rootDirectory: rootDir).problem {
+            throw CLIError(problem)
+        }
+        if repo == "none" && (branch != nil || rootDir != nil) { throw CLIError("--branch and --root-dir need a repository") }
+    }
+
+    func run() async throws {
+        var session = try Session(client)
+        let resolved = try await session.resolve(target)
+        var change = RailyardClient.ServiceChange(name: name)
+        if let memory { change.memoryLimit = .some(try Self.memoryBytes(memory)) }
+        if let cpu { change.cpuLimitMillis = .some(try Self.cpuMillis(cpu)) }
+        if let repo {
+            change.repository = repo == "none" ? .some(nil) : .some(GitSource(url: repo, branch: branch, rootDirectory: rootDir))
+        } else if branch != nil || rootDir != nil {
+            guard var current = resolved.service.repository else {
+                throw CLIError("\(resolved.service.name) has no repository: give --repo")
+            }
+            if let branch { current.branch = branch }
+            if let rootDir { current.rootDirectory = rootDir }
+            if let problem = current.problem { throw CLIError(problem) }
+            change.repository = .some(current)
+        }
+        let service = try await session.call { try await $0.updateService(resolved.service.id, change) }
+        if client.json { return try Output.json(service) }
+        Output.line("Updated service \(service.name): " + Self.describe(service))
+    }
+
+    static func describe(_ service: Service) -> String {
+        let memory = service.memoryLimit.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "no limit"
+        let cpu = service.cpuLimitMillis.map { String(format: "%g", Double($0) / 1000) + " cores" } ?? "no limit"
+        let repository = service.repository.map { $0.url + ($0.branch.map { " (\($0))" } ?? "") } ?? "none"
+        return "memory \(memory), cpu \(cpu), repository \(repository)"
+    }
+
+    /// `512M`, `1.5G`, `256MiB`, `1048576` (bytes); `none` for no limit. Binary units, as
+    /// Kubernetes' Mi/Gi and Railway's GB both mean here.
+    static func memoryBytes(_ text: String) throws -> Int64? {
+        let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if lowered == "none" || lowered == "0" { return nil }
+        let (kib, mib, gib): (Double, Double, Double) = (1024, 1_048_576, 1_073_741_824)
+        let units: [(String, Double)] = [
+            ("kib", kib), ("mib", mib), ("gib", gib), ("kb", kib), ("mb", mib), ("gb", gib),
+            ("ki", kib), ("mi", mib), ("gi", gib), ("k", kib), ("m", mib), ("g", gib), ("b", 1),
+        ]
+        var number = lowered
+        var scale: Double = 1
+        if let (suffix, factor) = units.first(where: { lowered.hasSuffix($0.0) }) {
+            number = String(lowered.dropLast(suffix.count))
+            scale = factor
+        }
+        guard let value = Double(number), value.isFinite, value > 0, value * scale < Double(Int64.max) else {
+            throw CLIError("--memory must be a size such as 512M or 1G, or none (got '\(text)')")
+        }
+        let bytes = Int64(value * scale)
+        guard bytes >= 16 << 20 else { throw CLIError("--memory must be at least 16M (got '\(text)')") }
+        return bytes
+    }
+
+    /// `1`, `0.5`, `2` cores or `250m` thousandths; `none` for no limit.
+    static func cpuMillis(_ text: String) throws -> Int? {
+        let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if lowered == "none" || lowered == "0" { return nil }
+        let millis: Double?
+        if lowered.hasSuffix("m") {
+            millis = Double(lowered.dropLast())
+        } else {
+            millis = Double(lowered).map { $0 * 1000 }
+        }
+        guard let millis, millis.isFinite, millis >= 10, millis <= 1_024_000 else {
+            throw CLIError("--cpu must be cores between 0.01 and 1024 such as 1 or 0.5 (or 250m), or none (got '\(text)')")
+        }
+        return Int(millis.rounded())
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import RailyardSandbox
+import Synchronization
+import Testing
+
+/// Git sources through the CLI: `service create --repo`, `railyard deploy` of the branch's
+/// latest commit with its sha and message recorded, `redeploy` of the same commit, and the
+/// ways a repository setting can be wrong.
+extension DeployEndToEndTests {
+    /// Runs git in `folder` and returns its standard output.
+    @discardableResult
+    static func git(_ arguments: [String], in folder: URL) async throws -> String {
+        let output = Mutex<[String]>([])
+        let outcome = try await StreamingProcess.run(
+            ["git", "-C", folder.path, "-c", "user.name=Railyard Tests", "-c", "user.email=tests@example.com"] + arguments,
+            environment: ["PATH": StreamingProcess.defaultPath, "HOME": folder.path, "GIT_CONFIG_NOSYSTEM": "1"],
+            timeLimit: .seconds(60)
+        ) { channel, line in if channel == .stdout { output.withLock { $0.append(line) } } }
+        let text = output.withLock { $0.joined(separator: "\n") }
+        guard outcome.status == 0 else { throw ProcessProblem("git \(arguments.joined(separator: " ")) failed: \(text)") }
+        return text
+    }
+
+    /// Writes `files` into `repository` and commits them with `message`; returns the sha.
+    static func commit(_ files: [String: String], to repository: URL, message: String) async throws -> String {
+        for (path, text) in files {
+            let file = repository.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file)
+        }
+        try await git(["add", "-A"], in: repository)
+        try await git(["commit", "--quiet", "-m", message], in: repository)
+        return try await git(["rev-parse", "HEAD"], in: repository).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `railyard deploy --json`, which exits non-zero when the deployment fails.
+    static func deploy(_ world: World, _ service: String) async throws -> [String: Any] {
+        let result = try await world.cli.exec(["deploy", "--service", service, "--json"])
+        return (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? ["stderr": result.stderr]
+    }
+
+    static func web(_ body: String) -> [String: String] {
+        ["apps/web/main.py": pythonServer(body), "apps/web/Procfile": "web: python3 main.py\n", "README.md": "monorepo\n"]
+    }
+
+    @Test func gitSourcesDeployTheBranchHeadAndRecordTheCommit() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        let repository = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-repo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
+        try await Self.git(["init", "--quiet", "--initial-branch=main"], in: repository)
+        let first = try await Self.commit(Self.web("git-v1"), to: repository, message: "first version")
+
+        let created = try await world.cli.exec([
+            "service", "create", "web", "--repo", "file://\(repository.path)", "--branch", "main", "--root-dir", "apps/web",
+        ])
+        #expect(created.status == 0, "\(created.stderr)")
+        let deployed = try await world.cli.exec(["deploy", "--service", "web", "--json"])
+        #expect(deployed.status == 0, "\(deployed.stderr)")
+        let v1 = (try? JSONSerialization.jsonObject(with: Data(deployed.stdout.utf8)) as? [String: Any]) ?? [:]
+        #expect(v1["status"] as? String == "SUCCESS", "\(v1)")
+        #expect(v1["source"] as? String == "git")
+        #expect(v1["commitSha"] as? String == first, "\(v1)")
+        #expect(v1["commitMessage"] as? String == "first version")
+        for address in Self.addresses(v1) { #expect(await Self.get(address)?.body == "git-v1") }
+        let build = try await world.cli.exec(["logs", "--service", "web", "--build"])
+        #expect(build.stdout.contains("git clone file://\(repository.path) (branch main)"), "\(build.stdout)")
+        #expect(build.stdout.contains("commit \(first.prefix(12)): first version"), "\(build.stdout)")
+
+        // A new commit: `deploy` takes the branch's latest.
+        let second = try await Self.commit(Self.web("git-v2"), to: repository, message: "second version")
+        let v2 = try await world.cli.execJSON(["deploy", "--service", "web"]) as? [String: Any] ?? [:]
+        #expect(v2["status"] as? String == "SUCCESS", "\(v2)")
+        #expect(v2["commitSha"] as? String == second)
+        for address in Self.addresses(v2) { #expect(await Self.get(address)?.body == "git-v2") }
+
+        // `redeploy` builds the same commit again, even with a newer one on the branch.
+        _ = try await Self.commit(Self.web("git-v3"), to: repository, message: "third version")
+        let again = try await world.cli.execJSON(["redeploy", "--service", "web"]) as? [String: Any] ?? [:]
+        #expect(again["status"] as? String == "SUCCESS", "\(again)")
+        #expect(again["source"] as? String == "redeploy")
+        #expect(again["commitSha"] as? String == second, "redeploy rebuilds the deployed commit")
+        for address in Self.addresses(again) { #expect(await Self.get(address)?.body == "git-v2") }
+
+        // A branch that does not exist fails the deploy and names it; v2 keeps serving.
+        #expect(try await world.cli.exec(["service", "update", "--service", "web", "--branch", "no-such-branch"]).status == 0)
+        let missing = try await world.cli.exec(["deploy", "--service", "web", "--json"])
+        #expect(missing.status != 0)
+        let failed = (try? JSONSerialization.jsonObject(with: Data(missing.stdout.utf8)) as? [String: Any]) ?? [:]
+        #expect(failed["status"] as? String == "FAILED")
+        #expect((failed["statusReason"] as? String)?.contains("cannot clone file://\(repository.path) (branch no-such-branch)") == true,
+                "\(failed)")
+        for address in Self.addresses(again) { #expect(await Self.get(address)?.body == "git-v2") }
+
+        // A root directory that is a symbolic link out of the clone is refused.
+        try FileManager.default.createSymbolicLink(
+            atPath: repository.appendingPathComponent("escape").path, withDestinationPath: "/etc")
+        _ = try await Self.commit([:], to: repository, message: "link out")
+        #expect(try await world.cli.exec([
+            "service", "update", "--service", "web", "--branch", "main", "--root-dir", "escape",
+        ]).status == 0)
+        let escaped = try await Self.deploy(world, "web")
+        #expect(escaped["status"] as? String == "FAILED")
+        #expect((escaped["statusReason"] as? String)?.contains("the root directory 'escape' is not a folder in") == true, "\(escaped)")
+    }
+
+    /// `file://` repositories are read as the sandbox user would read them on the host.
+    @Test func aLocalRepositoryOthersCannotReadIsRefused() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        let closed = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-closed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: closed, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let repository = closed.appendingPathComponent("repo")
+        try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
+        try await Self.git(["init", "--quiet", "--initial-branch=main"], in: repository)
+        _ = try await Self.commit(Self.web("private"), to: repository, message: "private")
+        #expect(try await world.cli.exec(["service", "create", "private", "--repo", "file://\(repository.path)", "--root-dir", "apps/web"]).status == 0)
+        let refused = try await Self.deploy(world, "private")
+        #expect(refused["status"] as? String == "FAILED")
+        #expect((refused["statusReason"] as? String)?.contains("cannot be read by other users (\(closed.path) is closed to them)") == true,
+                "\(refused)")
+        // Railyard's own data folder is never a source.
+        #expect(try await world.cli.exec(["service", "update", "--service", "private", "--repo", "file://\(world.data)"]).status == 0)
+        let data = try await Self.deploy(world, "private")
+        #expect((data["statusReason"] as? String)?.contains("inside Railyard's data folder") == true, "\(data)")
+    }
+
+    @Test func repositorySettingsAreCheckedAtEveryBoundary() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("plain")
+        // No repository and nothing uploaded: nothing to deploy, said plainly.
+        let nothing = try await world.cli.exec(["deploy", "--service", "plain"])
+        #expect(nothing.status != 0)
+        #expect(nothing.stderr.contains("has no git repository"), "\(nothing.stderr)")
+        let redeploy = try await world.cli.exec(["redeploy", "--service", "plain"])
+        #expect(redeploy.status != 0)
+        #expect(redeploy.stderr.contains("no source to deploy yet"), "\(redeploy.stderr)")
+        for bad in [
+            ["--repo=-oProxyCommand=touch /tmp/pwned"], ["--repo", "ext::sh -c touch% /tmp/pwned"],
+            ["--repo", "https://example.com/a.git", "--branch=--upload-pack=evil"],
+            ["--repo", "https://example.com/a.git", "--root-dir", "../../etc"],
+            ["--repo", "https://example.com/a.git", "--root-dir", "/etc"],
+        ] {
+            let result = try await world.cli.exec(["service", "create", "bad"] + bad)
+            #expect(result.status != 0, "\(bad) was accepted")
+            #expect(result.stderr.split(separator: "\n").count <= 2, "\(result.stderr)")
+        }
+        let limits = try await world.cli.exec(["service", "update", "--service", "plain", "--memory", "64M", "--cpu", "0.5", "--json"])
+        #expect(limits.status == 0, "\(limits.stderr)")
+        let service = (try? JSONSerialization.jsonObject(with: Data(limits.stdout.utf8)) as? [String: Any]) ?? [:]
+        #expect(service["memoryLimit"] as? Int == 64 << 20)
+        #expect(service["cpuLimitMillis"] as? Int == 500)
+        for bad in [["--memory", "1K"], ["--memory", "lots"], ["--cpu", "-1"], ["--cpu", "5000"], ["--cpu", "1m"]] {
+            let result = try await world.cli.exec(["service", "update", "--service", "plain"] + bad)
+            #expect(result.status != 0, "\(bad) was accepted")
+        }
+        let cleared = try await world.cli.execJSON(["service", "update", "--service", "plain", "--memory", "none", "--cpu", "none"])
+        #expect((cleared as? [String: Any])?["memoryLimit"] == nil)
+        #expect((cleared as? [String: Any])?["cpuLimitMillis"] == nil)
+    }
+}
