@@ -331,9 +331,10 @@ public actor DeploymentController {
             let spec = SandboxSpec(
                 workDirectory: deployment.artifactPath, writableWork: false, hiddenPaths: [options.dataDirectory.path],
                 environment: deployment.environment, hostname: "release")
-            let arguments = SandboxCommand.arguments(spec, command: ["/bin/sh", "-c", command], dropPrivileges: runner.dropPrivileges)
             let logs = self.logs
-            let outcome = try await StreamingProcess.run(arguments, timeLimit: .seconds(Int64(plan.healthcheckTimeout))) { channel, line in
+            let outcome = try await runner.stream(
+                spec, command: ["/bin/sh", "-c", command], timeLimit: .seconds(Int64(plan.healthcheckTimeout))
+            ) { channel, line in
                 logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, line)
             }
             guard outcome.status == 0, !outcome.timedOut else {

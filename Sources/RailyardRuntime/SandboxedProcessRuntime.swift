@@ -53,8 +53,7 @@ public actor SandboxedProcessRuntime: Runtime {
             sandbox, command: ["/bin/sh", "-c", "exec " + spec.command], dropPrivileges: runner.dropPrivileges))
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(
-                ["/usr/bin/env"] + arguments, environment: ["PATH": StreamingProcess.defaultPath], onLine: onOutput)
+            child = try ChildProcess.spawn(arguments, environment: SandboxCommand.environment(sandbox), onLine: onOutput)
         } catch {
             await limited?.remove(spec.id)
             throw RuntimeError(error.description)

@@ -28,10 +28,20 @@ public struct SandboxRunner: Sendable {
     /// short commands (probes, checks); builds stream through `StreamingProcess` and
     /// long-running instances are supervised by the runtime.
     public func run(_ spec: SandboxSpec, command: [String], timeLimit: Duration = .seconds(300)) async throws -> Result {
-        let arguments = SandboxCommand.arguments(spec, command: command, dropPrivileges: dropPrivileges)
         let collected = CollectedOutput()
-        let outcome = try await StreamingProcess.run(arguments, timeLimit: timeLimit) { _, line in collected.add(line) }
+        let outcome = try await stream(spec, command: command, timeLimit: timeLimit) { _, line in collected.add(line) }
         return Result(status: outcome.status, output: collected.text)
+    }
+
+    /// Runs `command` in the sandbox to completion, handing over each line of output as it
+    /// comes; killed (with everything it started) past `timeLimit`.
+    public func stream(
+        _ spec: SandboxSpec, command: [String], timeLimit: Duration,
+        onLine: @escaping @Sendable (OutputChannel, String) -> Void
+    ) async throws -> StreamingProcess.Outcome {
+        try await StreamingProcess.run(
+            SandboxCommand.arguments(spec, command: command, dropPrivileges: dropPrivileges),
+            environment: SandboxCommand.environment(spec), timeLimit: timeLimit, onLine: onLine)
     }
 }
 

@@ -45,6 +45,20 @@ public struct SandboxUser: Sendable, Equatable {
 /// Builds the command line that runs `command` inside a sandbox. Pure: returns arguments,
 /// runs nothing (Kamal's commands/cli split).
 public enum SandboxCommand {
+    /// bubblewrap by absolute path, so that a service's own PATH cannot change which program
+    /// sets up its sandbox.
+    public static let bubblewrap = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/bwrap"
+
+    /// The whole environment bubblewrap must be started with: the sandboxed command gets it
+    /// as it is, with HOME and PATH filled in when the spec has none.
+    public static func environment(_ spec: SandboxSpec) -> [String: String] {
+        var environment = spec.environment
+        environment["HOME"] = environment["HOME"] ?? "/tmp"
+        environment["PATH"] = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return environment
+    }
+
     /// - Parameter dropPrivileges: true when Railyard runs as root. Then bubblewrap runs as real
     ///   root with no user namespace (so it can bind folders the sandbox user could not even
     ///   enter, such as a data folder under /root), keeps only the capabilities needed to change
@@ -52,7 +66,7 @@ public enum SandboxCommand {
     ///   capabilities left and no way back (no_new_privs), before the command starts. Without
     ///   root, bubblewrap makes a user namespace in which the command runs as uid 1000.
     public static func arguments(_ spec: SandboxSpec, command: [String], dropPrivileges: Bool) -> [String] {
-        var arguments = ["bwrap"]
+        var arguments = [bubblewrap]
         if dropPrivileges {
             arguments += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
         } else {
@@ -91,14 +105,10 @@ public enum SandboxCommand {
             for folder in parents { arguments += ["--perms", "0755", "--dir", folder] }
             arguments += ["--ro-bind", outside, inside]
         }
-        arguments += ["--chdir", SandboxSpec.mountPoint, "--clearenv"]
-        var environment = spec.environment
-        environment["HOME"] = environment["HOME"] ?? "/tmp"
-        environment["PATH"] = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for (name, value) in environment.sorted(by: { $0.key < $1.key }) {
-            arguments += ["--setenv", name, value]
-        }
-        arguments += ["--"]
+        // No --setenv: a command line is readable by every user of the host, and variables
+        // hold secrets. bubblewrap passes on its own environment, which only its owner can
+        // read: start it with `environment(spec)` and nothing else.
+        arguments += ["--chdir", SandboxSpec.mountPoint, "--"]
         if dropPrivileges {
             arguments += [
                 "/usr/bin/setpriv", "--reuid=\(spec.user.uid)", "--regid=\(spec.user.gid)", "--clear-groups",

@@ -160,3 +160,81 @@ extension DeployEndToEndTests {
         #expect((cleared as? [String: Any])?["cpuLimitMillis"] == nil)
     }
 }
+
+/// The isolation fixture app, deployed like any other: everything it tries against the
+/// platform, another service and its sibling replica is denied, it is not root, and a memory
+/// hog is held to the service's limit.
+extension DeployEndToEndTests {
+    @Test func aHostileAppIsContainedAndHeldToItsLimits() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("neighbor")
+        let neighbor = try await world.up(Self.fixtures.appendingPathComponent("python-stdlib"), service: "neighbor")
+        #expect(neighbor.deployment["status"] as? String == "SUCCESS", "\(neighbor.log)")
+        let neighborService = try #require(neighbor.deployment["serviceId"] as? String)
+        let neighborDeployment = try #require(neighbor.deployment["id"] as? String)
+        let otherArtifact = "\(world.data)/artifacts/\(neighborService)/\(neighborDeployment)"
+        #expect(FileManager.default.fileExists(atPath: otherArtifact + "/main.py"), "the neighbour's artifact is where the probe looks")
+
+        try await world.service("probe")
+        let secret = "s3cret-\(UUID().uuidString)"
+        #expect(try await world.cli.exec([
+            "variables", "--service", "probe", "--set", "PROBE_DATA=\(world.data)", "--set", "PROBE_OTHER_ARTIFACT=\(otherArtifact)",
+            "--set", "PROBE_SECRET=\(secret)",
+        ]).status == 0)
+        #expect(try await world.cli.exec(["service", "update", "--service", "probe", "--memory", "64M", "--cpu", "0.5"]).status == 0)
+        let probe = try await world.up(Self.fixtures.appendingPathComponent("isolation-probe"), service: "probe")
+        #expect(probe.status == 0, "\(probe.log)")
+        #expect((probe.deployment["warnings"] as? [String]) == [], "limits and sandbox apply: \(probe.deployment)")
+        let addresses = Self.addresses(probe.deployment)
+        #expect(addresses.count == 2)
+
+        for address in addresses {
+            let reply = try #require(await Self.get(address, "/probe"), "the probe answers at \(address)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
+            #expect(report["uid"] as? Int == 65534, "runs as nobody, not root")
+            let attempts = try #require(report["attempts"] as? [String: [String: String]])
+            #expect(attempts.count == 10)
+            for (name, result) in attempts where name != "write into /tmp" {
+                #expect(result["outcome"] != "allowed", "\(name) was allowed: \(result["detail"] ?? "")")
+            }
+            #expect(attempts["write into /tmp"]?["outcome"] == "allowed", "its private /tmp is writable")
+            // Its own PID namespace: its sandbox's init and itself, never the sibling replica,
+            // the neighbour or the server.
+            let processes = (report["processes"] as? [[String: Any]] ?? []).compactMap { $0["cmdline"] as? String }
+            #expect(processes.filter { $0.hasPrefix("python3") }.count == 1, "\(processes)")
+            #expect(!processes.contains { $0.contains(secret) }, "a variable shows on a command line: \(processes)")
+            #expect(!processes.contains { $0.contains("main.py") || $0.contains("railyard server") }, "\(processes)")
+            #expect(processes.count <= 3, "\(processes)")
+        }
+        // No user of the host can read the service's variables off a process list.
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            #expect(!String(decoding: data, as: UTF8.self).contains(secret), "process \(entry) shows a variable on its command line")
+        }
+        #expect(!FileManager.default.fileExists(atPath: world.data + "/probe.txt"))
+        #expect(!FileManager.default.fileExists(atPath: "/etc/probe.txt"))
+
+        // The hog: the kernel stops it at 64 MiB, the log says why, and the replica restarts.
+        let before = await Self.get(addresses[0], "/hog")
+        #expect(before?.body != "survived", "a 4 GiB allocation went through a 64 MiB limit")
+        try await Self.waitFor("the out-of-memory exit in the deploy log") {
+            let logs = try await world.cli.exec(["logs", "--service", "probe"])
+            return logs.stdout.contains("out of memory (over its limit of 64 MiB)") && logs.stdout.contains("restarting replica")
+        }
+        let logs = try await world.cli.exec(["logs", "--service", "probe"])
+        let held = logs.stdout.split(separator: "\n").compactMap { line -> Int? in
+            guard let range = line.range(of: "holding ") else { return nil }
+            return Int(line[range.upperBound...].split(separator: " ").first ?? "")
+        }
+        #expect(!held.isEmpty && held.allSatisfy { $0 <= 64 }, "held \(held.max() ?? 0) MiB under a 64 MiB limit")
+        try await Self.waitFor("both replicas serving again") {
+            let deployments = try await world.deployments("probe")
+            let current = deployments.first ?? [:]
+            let addresses = Self.addresses(current)
+            guard current["status"] as? String == "SUCCESS", addresses.count == 2 else { return false }
+            for address in addresses where await Self.get(address, "/health")?.status != 200 { return false }
+            return true
+        }
+    }
+}

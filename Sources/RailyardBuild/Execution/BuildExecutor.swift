@@ -43,9 +43,7 @@ public struct BuildExecutor: Sendable {
             onLine(.stdout, "$ \(command)")
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw BuildFailure("the build took longer than its limit of \(timeLimit)") }
-            let arguments = SandboxCommand.arguments(
-                spec, command: ["/bin/sh", "-c", command], dropPrivileges: runner.dropPrivileges)
-            let outcome = try await StreamingProcess.run(arguments, timeLimit: remaining, onLine: onLine)
+            let outcome = try await runner.stream(spec, command: ["/bin/sh", "-c", command], timeLimit: remaining, onLine: onLine)
             if outcome.timedOut { throw BuildFailure("the build took longer than its limit of \(timeLimit); `\(command)` was stopped") }
             if outcome.status != 0 { throw BuildFailure("`\(command)` exited with status \(outcome.status)") }
         }

@@ -63,10 +63,10 @@ public struct GitFetcher: Sendable {
         if let local = try localRepository(source.url) { spec.readOnlyBinds[local] = local }
         onLine(.stdout, "$ git clone \(source.url)" + (source.branch.map { " (branch \($0))" } ?? "") + (commit.map { " at \($0)" } ?? ""))
         let collected = Collected()
-        let arguments = SandboxCommand.arguments(
+        let outcome = try await runner.stream(
             spec, command: ["/bin/sh", "-c", script, "railyard-git", source.url, source.branch ?? "", commit ?? ""],
-            dropPrivileges: runner.dropPrivileges)
-        let outcome = try await StreamingProcess.run(arguments, timeLimit: timeLimit) { channel, line in
+            timeLimit: timeLimit
+        ) { channel, line in
             if line.hasPrefix("railyard-commit ") || line.hasPrefix("railyard-subject ") {
                 collected.add(line)
             } else {
