@@ -129,7 +129,11 @@ public actor DeploymentController {
             for work in try await store.deploymentWork(withStatus: [.success]) {
                 logs.system(work.deployment.id, phase: "deploy", "the server restarted: starting the replicas again")
                 do {
+                    // Supervised like any serving deployment: exits restart, the probe watches
+                    // it, and the next deploy retires it.
                     let deployment = try await prepareLive(work)
+                    live[deployment.id] = deployment
+                    deployment.deployedAt = .now
                     for replica in 0..<deployment.plan.numReplicas { await startInstance(deployment, replica: replica) }
                     await recordInstances(deployment)
                 } catch {
@@ -482,16 +486,24 @@ public actor DeploymentController {
             environment["RAILWAY_" + name] = value
         }
         if let existing = live[work.deployment.id] { return existing }
-        return LiveDeployment(
+        let live = LiveDeployment(
             id: work.deployment.id, serviceID: work.deployment.serviceID, environmentID: work.deployment.environmentID,
             plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment,
             limits: ResourceLimits(memoryBytes: context.service.memoryLimit, cpuMillis: context.service.cpuLimitMillis))
+        for instance in work.deployment.instances {
+            if let port = instance.address.split(separator: ":").last.flatMap({ Int($0) }) { live.recordedPorts[instance.replica] = port }
+        }
+        return live
     }
 
     private func startInstance(_ deployment: LiveDeployment, replica: Int) async {
         let previous = deployment.instances[replica]
         let attempt = (previous?.attempt ?? 0) + 1
-        guard let port = PortAllocator.freePort() else {
+        // After a restart of the server a replica gets its old address back when the port is
+        // still free. Not when it restarts on its own: if the port was why it failed, a new
+        // one lets the next attempt work.
+        let wanted = previous == nil ? deployment.recordedPorts[replica] : nil
+        guard let port = wanted.flatMap(PortAllocator.claim) ?? PortAllocator.freePort() else {
             logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): no free port")
             return
         }
@@ -528,6 +540,11 @@ public actor DeploymentController {
             }
             instance.startedAt = .now
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on 127.0.0.1:\(port)")
+            // Outside a deploy (a restart, or the server starting again) nobody else waits for
+            // this replica's first health check.
+            if deployment.deployedAt != nil {
+                Task { [weak self] in await self?.awaitFirstHealthCheck(deploymentID, replica: replica, instanceID: instanceID) }
+            }
             if let handle = await runtime.handle(of: instanceID), let pid = Int32(handle) {
                 try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid)
             }
@@ -615,6 +632,38 @@ public actor DeploymentController {
             }
         }
         for instance in deployment.instances.values { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
+    }
+
+    /// Marks a replica started after its deployment went live healthy once it passes its
+    /// health check; one that does not pass within healthcheckTimeout is marked unhealthy, and
+    /// the health monitor restarts it.
+    private func awaitFirstHealthCheck(_ id: DeploymentID, replica: Int, instanceID: String) async {
+        guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID
+        else { return }
+        let plan = deployment.plan
+        let check = HealthCheck(path: plan.healthcheckPath)
+        let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
+        func current() -> Bool {
+            live[id] === deployment && deployment.instances[replica] === instance && !instance.stopping
+                && instance.exit == nil && instance.state == "starting"
+        }
+        while ContinuousClock.now < deadline {
+            guard current() else { return }
+            if await check.probe(port: instance.port) {
+                guard current() else { return }
+                instance.state = "healthy"
+                logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                            "replica \(instance.replica) is healthy on 127.0.0.1:\(instance.port)")
+                await recordInstances(deployment)
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        guard current() else { return }
+        instance.state = "unhealthy"
+        logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                    "replica \(instance.replica) did not pass its health check within \(plan.healthcheckTimeout) s", level: "warn")
+        await recordInstances(deployment)
     }
 
     /// Probes every healthy instance of running deployments; one that stops answering is
@@ -726,6 +775,8 @@ final class LiveDeployment {
     /// or restart.
     let limits: ResourceLimits
     var instances: [Int: InstanceState] = [:]
+    /// Each replica's port as the store last recorded it (before a restart of the server).
+    var recordedPorts: [Int: Int] = [:]
     var warnings: [String] = []
     /// When every replica first passed its health check.
     var deployedAt: ContinuousClock.Instant?

@@ -230,6 +230,38 @@ struct DeployEndToEndTests {
         #expect(log.contains("kept crashing"))
     }
 
+    @Test func restartAndDownActOnTheRunningDeploymentAndAreAudited() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("steady")
+        let served = try await world.up(try Self.app(["main.py": Self.pythonServer("steady")]), service: "steady")
+        #expect(served.status == 0, "\(served.log)")
+        let id = try #require(served.deployment["id"] as? String)
+        let restarted = try await world.cli.execJSON(["restart", "--service", "steady"]) as? [String: Any] ?? [:]
+        #expect(restarted["id"] as? String == id, "restart acts on the running deployment")
+        try await Self.waitFor("the restarted replica to answer") {
+            let current = try await world.deployments("steady").first { $0["id"] as? String == id } ?? [:]
+            let instances = current["instances"] as? [[String: Any]] ?? []
+            guard let address = instances.first?["address"] as? String, instances.first?["state"] as? String == "healthy"
+            else { return false }
+            return await Self.get(address)?.body == "steady"
+        }
+        let log = try await world.cli.exec(["logs", "--deployment", id]).stdout
+        #expect(log.contains("restarting every replica on request"), "\(log)")
+        let downed = try await world.cli.exec(["down", "--service", "steady"])
+        #expect(downed.status == 0, "\(downed.stderr)")
+        try await Self.waitFor("the deployment to be REMOVED") {
+            try await world.deployments("steady").first { $0["id"] as? String == id }?["status"] as? String == "REMOVED"
+        }
+        for address in Self.addresses(served.deployment) { #expect(await Self.get(address) == nil, "\(address) still answers") }
+        #expect(try await world.cli.exec(["down", "--service", "steady"]).status != 0, "nothing left to take down")
+        let audit = try #require(try await world.cli.execJSON(["audit", "--limit", "50"]) as? [[String: Any]])
+        for action in ["deployment.restart", "deployment.down"] {
+            let event = audit.first { $0["action"] as? String == action && $0["targetId"] as? String == id }
+            #expect((event?["actor"] as? String)?.hasPrefix("user:") == true, "\(action) by the caller: \(audit.prefix(5))")
+        }
+    }
+
     @Test func killNineOfTheServerLosesNothing() async throws {
         let world = try await World.make()
         defer { world.stop() }
@@ -267,5 +299,14 @@ struct DeployEndToEndTests {
                 && (try? String(contentsOfFile: "/proc/\(entry)/environ", encoding: .utf8))?.contains(servedID) == true
         }
         #expect(sandboxes.count == 1, "exactly one app process for the one replica, found \(sandboxes.count)")
+        #expect(address == Self.addresses(served.deployment).first, "the replica keeps its address across the restart")
+
+        // Still supervised: a new deploy retires the recovered replica, leaving no duplicate.
+        let next = try await world.up(try Self.app(["main.py": Self.pythonServer("next")]), service: "web")
+        #expect(next.status == 0, "\(next.log)")
+        try await Self.waitFor("the recovered deployment to be REMOVED") {
+            try await world.deployments("web").first { $0["id"] as? String == servedID }?["status"] as? String == "REMOVED"
+        }
+        if let address { #expect(await Self.get(address)?.body != "steady", "the recovered replica was retired") }
     }
 }

@@ -127,28 +127,29 @@ struct DeployController {
     }
 
     @Sendable func restart(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await act(request, context) { control, service, environment in
+        try await act(request, context, audited: "deployment.restart") { control, service, environment in
             try await control.restart(service: service, environment: environment)
         }
     }
 
     @Sendable func down(_ request: Request, context: APIRequestContext) async throws -> Response {
-        try await act(request, context) { control, service, environment in
+        try await act(request, context, audited: "deployment.down") { control, service, environment in
             try await control.remove(service: service, environment: environment)
         }
     }
 
     private func act(
-        _ request: Request, _ context: APIRequestContext,
+        _ request: Request, _ context: APIRequestContext, audited action: String,
         _ body: @Sendable (DeploymentController, ServiceID, EnvironmentID) async throws -> Deployment?
     ) async throws -> Response {
-        let (service, environment, _, _) = try await serviceState.accessInEnvironment(request, context, .deploy)
+        let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .deploy)
         guard let control = dependencies.control else {
             throw RailyardError.unavailable("this server does not deploy (no deployment pipeline is running)")
         }
         guard let deployment = try await body(control, service.id, environment.id) else {
             throw RailyardError.conflict("the service has no running deployment in this environment")
         }
+        try await store.auditDeploymentRequest(deployment.id, action: action, audit: context.audit(caller))
         return try JSONIO.response(deployment)
     }
 

@@ -139,6 +139,21 @@ extension Store {
         }
     }
 
+    /// Records who asked for something done to a deployment that changes no row of its own
+    /// (a restart, taking it down): `action` such as `deployment.restart`.
+    public func auditDeploymentRequest(_ id: DeploymentID, action: String, audit: AuditContext) async throws {
+        try await write(conflict: "audit event collision") { db in
+            guard let row = try await db.first(
+                """
+                SELECT p.workspace_id FROM deployments d JOIN services s ON s.id = d.service_id
+                JOIN projects p ON p.id = s.project_id WHERE d.id = ?
+                """, [SQLValue(id)])
+            else { throw RailyardError.notFound("deployment") }
+            try await self.recordAudit(db, audit, workspace: try row.id("workspace_id"), action: action,
+                                       targetType: "deployment", targetID: id.rawValue)
+        }
+    }
+
     /// Records the source a git deploy fetched: its archive and commit.
     public func recordSource(of id: DeploymentID, archive: String, commitSHA: String, commitMessage: String) async throws {
         try await write(conflict: "deployment changed concurrently") { db in
