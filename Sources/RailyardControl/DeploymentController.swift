@@ -395,6 +395,7 @@ public actor DeploymentController {
         }
         await retirePrevious(before: deployment)
         pruneArtifacts(of: deployment.serviceID)
+        await pruneSources(of: deployment.serviceID)
     }
 
     /// Stops the deployments this one replaces: after the overlap, SIGTERM, then SIGKILL after
@@ -747,6 +748,25 @@ public actor DeploymentController {
             let artifact = folder.appendingPathComponent(name)
             try? makeWritable(artifact)
             try? FileManager.default.removeItem(at: artifact)
+        }
+    }
+
+    /// Keeps the source archives of a service's newest `artifactsKept` deployments and of any
+    /// still waiting to be built; older ones are deleted and forgotten (nothing can redeploy
+    /// them: a redeploy takes the newest source).
+    private func pruneSources(of service: ServiceID) async {
+        guard let archives = try? await store.sourceArchives(of: service) else { return }
+        var kept = Set(archives.prefix(options.artifactsKept).map(\.archive))
+        for entry in archives where entry.status == .queued || entry.status == .building { kept.insert(entry.archive) }
+        let deleted = Array(Set(archives.map(\.archive)).subtracting(kept)).sorted()
+        guard !deleted.isEmpty else { return }
+        for name in deleted where !name.contains("/") {
+            try? FileManager.default.removeItem(at: options.sources.appendingPathComponent(name))
+        }
+        do {
+            try await store.forgetSourceArchives(deleted)
+        } catch {
+            logger.warning("cannot forget pruned source archives", metadata: ["error": "\(error)"])
         }
     }
 

@@ -17,7 +17,7 @@ struct DeployEndToEndTests {
         let cli: CLI
         let data: String
 
-        static func make() async throws -> World {
+        static func make(serverArguments: [String] = []) async throws -> World {
             // Inside a folder only root may enter, like the default data folder under /root:
             // sandboxes must still reach their artifacts.
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-deploy-\(UUID().uuidString)")
@@ -25,7 +25,7 @@ struct DeployEndToEndTests {
             let data = base.appendingPathComponent("data").path
             let server = ServerProcess(dataDirectory: data, environment: [
                 "RAILYARD_ADMIN_EMAIL": "admin@example.com", "RAILYARD_ADMIN_PASSWORD": "admin-password",
-            ])
+            ], arguments: serverArguments)
             try server.start()
             var cli = try CLI.make()
             cli.environment["RAILYARD_SERVER"] = server.url

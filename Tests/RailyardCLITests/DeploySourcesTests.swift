@@ -104,6 +104,31 @@ extension DeployEndToEndTests {
         #expect((escaped["statusReason"] as? String)?.contains("the root directory 'escape' is not a folder in") == true, "\(escaped)")
     }
 
+    /// With `--artifacts-kept 2`, old artifacts and source archives go; the newest stay, so
+    /// redeploys and recent rollbacks still work, and older rollbacks are refused plainly.
+    @Test func oldArtifactsAndSourcesArePruned() async throws {
+        let world = try await World.make(serverArguments: ["--artifacts-kept", "2"])
+        defer { world.stop() }
+        try await world.service("web")
+        var ids: [String] = []
+        for version in 1...4 {
+            let result = try await world.up(try Self.app(["main.py": Self.pythonServer("v\(version)")]), service: "web")
+            #expect(result.status == 0, "\(result.log)")
+            ids.append(result.deployment["id"] as? String ?? "")
+        }
+        let sources = try FileManager.default.contentsOfDirectory(atPath: world.data + "/sources").sorted()
+        #expect(sources == ids.suffix(2).map { "\($0).tar.gz" }, "\(sources)")
+        let serviceID = try #require(try await world.deployments("web").first?["serviceId"] as? String)
+        let artifacts = try FileManager.default.contentsOfDirectory(atPath: world.data + "/artifacts/" + serviceID).sorted()
+        #expect(artifacts == Array(ids.suffix(2)), "\(artifacts)")
+        let redeployed = try await world.cli.execJSON(["redeploy", "--service", "web"]) as? [String: Any] ?? [:]
+        #expect(redeployed["status"] as? String == "SUCCESS", "\(redeployed)")
+        for address in Self.addresses(redeployed) { #expect(await Self.get(address)?.body == "v4") }
+        let tooOld = try await world.cli.exec(["rollback", ids[0], "--service", "web"])
+        #expect(tooOld.status != 0)
+        #expect(tooOld.stderr.contains("no longer kept"), "\(tooOld.stderr)")
+    }
+
     /// `file://` repositories are read as the sandbox user would read them on the host.
     @Test func aLocalRepositoryOthersCannotReadIsRefused() async throws {
         let world = try await World.make()

@@ -97,14 +97,16 @@ final class ServerProcess: @unchecked Sendable {
     let dataDirectory: String
     let databaseURL: String?
     let extraEnvironment: [String: String]
+    let extraArguments: [String]
     private(set) var process: Process?
     private(set) var port = 0
     let logPath: String
 
-    init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:]) {
+    init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:], arguments: [String] = []) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.extraEnvironment = environment
+        self.extraArguments = arguments
         self.logPath = dataDirectory + ".log"
     }
 
@@ -123,7 +125,7 @@ final class ServerProcess: @unchecked Sendable {
         // A restart keeps the port, so clients keep their server URL.
         var arguments = ["server", "--api-listen", "127.0.0.1:\(port)", "--data", dataDirectory]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
-        process.arguments = arguments
+        process.arguments = arguments + extraArguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in extraEnvironment { env[key] = value }
         process.environment = env

@@ -154,6 +154,29 @@ extension Store {
         }
     }
 
+    /// The source archives a service's deployments name, newest deployment first (several
+    /// deployments may share one: a redeploy reuses its source's).
+    public func sourceArchives(of service: ServiceID) async throws -> [(deployment: DeploymentID, archive: String, status: DeploymentStatus)] {
+        let rows = try await read { db in
+            try await db.query(
+                "SELECT id, archive, status FROM deployments WHERE service_id = ? AND archive IS NOT NULL ORDER BY id DESC",
+                [SQLValue(service)])
+        }
+        return try rows.map { row in
+            guard let status = DeploymentStatus(rawValue: try row.text("status")) else { throw StoreFailure.decoding("status") }
+            return (try row.id("id"), try row.text("archive"), status)
+        }
+    }
+
+    /// Deployments whose archive was deleted no longer name it.
+    public func forgetSourceArchives(_ archives: [String]) async throws {
+        guard !archives.isEmpty else { return }
+        let marks = Array(repeating: "?", count: archives.count).joined(separator: ", ")
+        try await write(conflict: "deployment changed concurrently") { db in
+            try await db.execute("UPDATE deployments SET archive = NULL WHERE archive IN (\(marks))", archives.map { .text($0) })
+        }
+    }
+
     /// Records the source a git deploy fetched: its archive and commit.
     public func recordSource(of id: DeploymentID, archive: String, commitSHA: String, commitMessage: String) async throws {
         try await write(conflict: "deployment changed concurrently") { db in
