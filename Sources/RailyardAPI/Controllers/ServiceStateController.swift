@@ -104,6 +104,8 @@ struct ServiceStateController {
         }
         let deployment = try await store.createDeployment(
             service: service.id, environment: environment.id, message: body.message, origin: origin, audit: context.audit(caller))
+        // Built now, not at the reconciler's next pass.
+        await dependencies.control?.nudge()
         return try JSONIO.response(deployment, status: .created)
     }
 
