@@ -82,6 +82,6 @@ print("  stored by Railyard:    %d lines/s (%.1f%% of what was written)" % ((s1 
 PY
 echo "  server CPU:            $(( (ticks1 - ticks0) * 100 / ( (end - start) / 10000000 * $(getconf CLK_TCK) / 100 ) ))% of one core, RSS $(rss_mb) MB"
 reported=$(cat "$log"* | grep -c 'lines dropped' || true)
-dropped=$(cat "$log"* | grep -o '"message":"[0-9]* lines dropped' | grep -o '[0-9]*' | awk '{s += $1} END {print s + 0}')
+dropped=$(cat "$log"* | { grep -o '"message":"[0-9]* lines dropped' || true; } | { grep -o '[0-9]*' || true; } | awk '{s += $1} END {print s + 0}')
 echo "  drop notices in the kept log: $reported, counting $dropped lines"
 echo "  log files kept: $(du -ch "$log"* | tail -n1 | cut -f1) (rotated at 32 MiB, one older part kept)"

@@ -207,13 +207,14 @@ final class LogChannel: Sendable {
     }
 
     private func write(_ batch: [LogLine]) {
-        let encoder = JSONCoding.makeEncoder()
-        var data = Data()
+        // Hand-written JSON: Foundation's encoder was over half the server's CPU time under an
+        // app printing 100,000 lines a second.
+        var output = JSONOutput(capacity: batch.count * 160)
         for line in batch {
-            guard let encoded = try? encoder.encode(line) else { continue }
-            data.append(encoded)
-            data.append(10)
+            line.writeJSON(to: &output)
+            output.raw("\n")
         }
+        let data = output.bytes
         let path = file.path
         if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
            size + data.count > limits.maximumFileBytes

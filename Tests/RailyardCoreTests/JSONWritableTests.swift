@@ -46,7 +46,55 @@ struct JSONWritableTests {
                 id: .generate(), workspaceID: .generate(), actor: "user:x", action: "project.create", targetType: "project",
                 targetID: "id", clientAddress: address, createdAt: now))
         }
+        for (replica, level, fields) in [(Int?.none, String?.none, String?.none), (2, "warn", #"{"level":"WARN","n":1}"#)] {
+            try Self.expectSame(LogLine(
+                seq: 42, time: now, deploymentId: "dep", phase: "deploy", replica: replica, stream: "stdout",
+                message: Self.awkward, level: level, fields: fields))
+        }
         try Self.expectSame(Page(items: [project, project], nextCursor: project.id.rawValue))
         try Self.expectSame(Page<Project>(items: [], nextCursor: nil))
+    }
+}
+
+/// The byte scanner that reads level and message from JSON log lines must agree with
+/// Foundation's parser on what is a JSON object and what its top-level strings are.
+struct StructuredLogLineTests {
+    static func reference(_ text: String) -> (message: String, level: String?, fields: String?) {
+        guard text.first == "{", let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        else { return (text, nil, nil) }
+        let message = (object["message"] as? String) ?? (object["msg"] as? String) ?? text
+        let level = (object["level"] as? String) ?? (object["severity"] as? String)
+        return (message, level?.lowercased(), text)
+    }
+
+    @Test func agreesWithFoundationsParser() {
+        let lines = [
+            #"{"level":"INFO","message":"served"}"#,
+            #"{"msg":"only msg","severity":"Error","n":[1,2,{"message":"nested"}]}"#,
+            #"{"message":"esc \" \\ \/ \n \t \u00e9 \ud83d\ude82 end","level":"debug"}"#,
+            #"{ "message" : "spaced" , "level" : "warn" }"#,
+            #"{"message":5,"msg":"number message falls back","level":null}"#,
+            #"{"a":true,"b":false,"c":null,"d":-1.5e+3,"e":0,"f":{"g":[]},"message":"all kinds"}"#,
+            #"{"message":"dup","message":"last wins"}"#,
+            #"{}"#, #"{"message":"é 日本 🚂"}"#,
+            // Not one JSON object: kept as plain text.
+            #"{"message":"unterminated}"#, #"{"message":"x"} trailing"#, #"{"a":01}"#,
+            #"{"a":1.}"#, #"{"a":tru}"#, #"{"a":"tab\#there"}"#, #"{"a":"\x"}"#, #"{"a":"\u12"}"#, #"{message:"x"}"#,
+            "{\"a\":1", "{", "plain text", "[1,2]", "",
+        ]
+        for line in lines {
+            let fast = LogLine.structured(line)
+            let slow = Self.reference(line)
+            #expect(fast.message == slow.message, "\(line)")
+            #expect(fast.level == slow.level, "\(line)")
+            #expect(fast.fields == slow.fields, "\(line)")
+        }
+        // Where Foundation is lenient or strict beyond the JSON grammar, the scanner follows the
+        // grammar: trailing commas make plain text, a lone surrogate escape becomes U+FFFD.
+        #expect(LogLine.structured(#"{"message":"x",}"#).fields == nil)
+        #expect(LogLine.structured(#"{"a":[1,]}"#).fields == nil)
+        #expect(LogLine.structured(#"{"message":"lone \ud800 surrogate"}"#).message == "lone \u{FFFD} surrogate")
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(LogLine.structured(#"{"a":"# + deep + "}").fields == nil, "nesting past 64 levels is plain text")
     }
 }

@@ -41,6 +41,10 @@ struct DeployController {
         if let message, message.utf8.count > 1000 {
             throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")
         }
+        // As in JSON bodies: PostgreSQL text cannot hold NUL, and no message needs one.
+        if let message, message.utf8.contains(0) {
+            throw RailyardError.badRequest("message must not contain NUL characters", field: "message")
+        }
         let limit = dependencies.uploadLimit
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw RailyardError.payloadTooLarge(Self.limitMessage(limit))
@@ -153,6 +157,12 @@ struct DeployController {
         return try JSONIO.response(deployment)
     }
 
+    static func json(_ line: LogLine) -> Data {
+        var output = JSONOutput(capacity: 256)
+        line.writeJSON(to: &output)
+        return Data(output.bytes)
+    }
+
     /// History as JSON pages (`after` is the last seq seen), or with `follow=true` a Server-Sent
     /// Events stream: history first, then live lines and status changes, each line once.
     @Sendable func logs(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -214,7 +224,7 @@ struct DeployController {
                 try await writer.write(ByteBuffer(string: text))
             }
             var sent = resumeAfter
-            for line in history where keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
+            for line in history where keep(line) { try await send("line", id: line.seq, Self.json(line)) }
             sent = max(sent, history.last?.seq ?? sent)
             // The status as it is now, so that a client that joins late still learns how it ended.
             var ended = false
@@ -223,7 +233,7 @@ struct DeployController {
                     // Its last lines may have been stored since the history was read: send them
                     // from the file rather than wait on a stream that will say nothing more.
                     for line in hub.read(id, after: sent, follow: false).history where keep(line) {
-                        try await send("line", id: line.seq, try encoder.encode(line))
+                        try await send("line", id: line.seq, Self.json(line))
                     }
                     ended = true
                 }
@@ -253,7 +263,7 @@ struct DeployController {
                         case nil:
                             try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
                         case .line(let line)?:
-                            if keep(line) { try await send("line", id: line.seq, try encoder.encode(line)) }
+                            if keep(line) { try await send("line", id: line.seq, Self.json(line)) }
                         case .status(let status, let reason)?:
                             try await send("status", id: nil, try encoder.encode(StatusEvent(status: status, reason: reason)))
                             if status.isTerminal { ended = true }

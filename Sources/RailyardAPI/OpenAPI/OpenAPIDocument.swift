@@ -1337,6 +1337,7 @@ enum OpenAPIDocument {
             "tags": [
               "Projects"
             ],
+            "description": "With a `repository`, deployments build the repository's branch; without one, they deploy uploaded source (`POST /api/v1/services/{serviceId}/uploads`). A repository that breaks the rules of `GitSource` answers 422, with `field` naming it (e.g. `repository.url`).",
             "security": [
               {
                 "bearerAuth": []
@@ -1347,7 +1348,7 @@ enum OpenAPIDocument {
               "content": {
                 "application/json": {
                   "schema": {
-                    "$ref": "#/components/schemas/ServiceNameRequest"
+                    "$ref": "#/components/schemas/CreateServiceRequest"
                   }
                 }
               }
@@ -1427,11 +1428,12 @@ enum OpenAPIDocument {
             }
           },
           "patch": {
-            "operationId": "renameService",
-            "summary": "Rename a service",
+            "operationId": "updateService",
+            "summary": "Change a service's name, repository or resource limits",
             "tags": [
               "Projects"
             ],
+            "description": "A property left out stays as it is; `null` clears the repository or a limit. A limit out of range or a repository that breaks the rules of `GitSource` answers 422 with `field` naming it; a value of the wrong type (e.g. a fractional limit) answers 400. New limits apply to instances started afterwards.",
             "security": [
               {
                 "bearerAuth": []
@@ -1442,14 +1444,14 @@ enum OpenAPIDocument {
               "content": {
                 "application/json": {
                   "schema": {
-                    "$ref": "#/components/schemas/ServiceNameRequest"
+                    "$ref": "#/components/schemas/UpdateServiceRequest"
                   }
                 }
               }
             },
             "responses": {
               "200": {
-                "description": "The renamed service.",
+                "description": "The updated service.",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -1678,7 +1680,7 @@ enum OpenAPIDocument {
             "tags": [
               "Services"
             ],
-            "description": "An `environmentId` that is not an environment of the service's project answers 422.",
+            "description": "A service with a repository deploys its branch's latest commit; with `redeploy: true`, or without a repository, the newest deployment's source (the same upload or commit) is built again. A service with no repository and no earlier upload has nothing to deploy (409). An `environmentId` that is not an environment of the service's project answers 422.",
             "security": [
               {
                 "bearerAuth": []
@@ -1729,6 +1731,267 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/services/{serviceId}/uploads": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ServiceId"
+            }
+          ],
+          "post": {
+            "operationId": "uploadSource",
+            "summary": "Deploy uploaded source (what `railyard up` sends)",
+            "tags": [
+              "Services"
+            ],
+            "description": "The body is a gzip-compressed tarball of the service's folder, sent as is (not JSON, not multipart); the server checks only that it starts with the gzip magic bytes, then queues a deployment that builds it. The `Content-Type` is not checked (`railyard up` sends `application/gzip`). Bodies over the server's upload limit (200 MiB unless `railyard server --upload-limit` says otherwise) answer 413; a server without a deployment pipeline answers 503.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/ActionEnvironmentIdQuery"
+              },
+              {
+                "$ref": "#/components/parameters/DeploymentMessageQuery"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/gzip": {
+                  "schema": {
+                    "type": "string",
+                    "format": "binary"
+                  }
+                },
+                "application/octet-stream": {
+                  "schema": {
+                    "type": "string",
+                    "format": "binary"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The queued deployment (`source`: `upload`).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Deployment"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "description": "The body is empty or not gzip data, or `environmentId` is missing or not an id.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/UploadTooLarge"
+              },
+              "422": {
+                "$ref": "#/components/responses/Invalid"
+              },
+              "503": {
+                "$ref": "#/components/responses/PipelineUnavailable"
+              }
+            }
+          }
+        },
+        "/api/v1/services/{serviceId}/rollback": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ServiceId"
+            }
+          ],
+          "post": {
+            "operationId": "rollback",
+            "summary": "Run an earlier deployment's artifact again",
+            "tags": [
+              "Services"
+            ],
+            "description": "Queues a deployment (`source`: `rollback`) that runs the artifact of `deploymentId` without building, or, without `deploymentId`, of the newest deployment that served before the one serving now. 409 when there is no such deployment or its artifact is no longer kept; 422 when `environmentId` is not an environment of the service's project or `deploymentId` is not one of the service's 200 newest deployments in that environment.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/RollbackRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The queued rollback deployment.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Deployment"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "422": {
+                "$ref": "#/components/responses/Invalid"
+              }
+            }
+          }
+        },
+        "/api/v1/services/{serviceId}/restart": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ServiceId"
+            }
+          ],
+          "post": {
+            "operationId": "restartService",
+            "summary": "Restart every instance of the service's deployment in an environment",
+            "tags": [
+              "Services"
+            ],
+            "description": "Restarts the replicas of the running deployment one after the other; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither; 503 when the server runs no deployment pipeline. Takes no body.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/ActionEnvironmentIdQuery"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The restarted deployment.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Deployment"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "503": {
+                "$ref": "#/components/responses/PipelineUnavailable"
+              }
+            }
+          }
+        },
+        "/api/v1/services/{serviceId}/down": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ServiceId"
+            }
+          ],
+          "post": {
+            "operationId": "removeDeployment",
+            "summary": "Stop the service's running deployment in an environment",
+            "tags": [
+              "Services"
+            ],
+            "description": "Stops every instance of the running deployment, which becomes `REMOVED`. 409 when nothing runs; 503 when the server runs no deployment pipeline. Takes no body.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/ActionEnvironmentIdQuery"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The removed deployment.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Deployment"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "503": {
+                "$ref": "#/components/responses/PipelineUnavailable"
+              }
+            }
+          }
+        },
         "/api/v1/deployments/{deploymentId}": {
           "parameters": [
             {
@@ -1762,6 +2025,64 @@ enum OpenAPIDocument {
               },
               "403": {
                 "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              }
+            }
+          }
+        },
+        "/api/v1/deployments/{deploymentId}/logs": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/DeploymentId"
+            }
+          ],
+          "get": {
+            "operationId": "getDeploymentLogs",
+            "summary": "A deployment's log (build and deploy output)",
+            "tags": [
+              "Services"
+            ],
+            "description": "A page of log lines in order, oldest first. Pass a page's `nextCursor` as `after` to get the next page. The `Last-Event-ID` header stands for `after` when `after` is not given.\n\nWith `follow=true` (not described as a parameter here because the response does not end) the answer is a Server-Sent Events stream (`text/event-stream`): the stored lines after `after` (or `Last-Event-ID`), then the deployment's current status, then live lines and status changes until the deployment reaches `FAILED`, `REMOVED` or `SKIPPED` or the server shuts down. Events: `line` (`id` is the line's `seq`, `data` a `LogLine`), `status` (`data` a `LogStatusEvent`), and `: heartbeat` comments every few seconds. A reconnecting client sends `Last-Event-ID` to resume without repeats. `limit` does not apply to the stream; `follow` other than `true` or `false` answers 400.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/LogAfter"
+              },
+              {
+                "$ref": "#/components/parameters/LogPhase"
+              },
+              {
+                "$ref": "#/components/parameters/LogLimit"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "A page of log lines (JSON), or with `follow=true` an event stream.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/LogPage"
+                    }
+                  },
+                  "text/event-stream": {
+                    "schema": {
+                      "type": "string",
+                      "description": "Server-Sent Events: `line` and `status` events and heartbeat comments."
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
               },
               "404": {
                 "$ref": "#/components/responses/NotFound"
@@ -1819,6 +2140,16 @@ enum OpenAPIDocument {
               "REMOVED",
               "SKIPPED"
             ]
+          },
+          "DeploymentSource": {
+            "type": "string",
+            "enum": [
+              "upload",
+              "git",
+              "redeploy",
+              "rollback"
+            ],
+            "description": "Where a deployment's code comes from: an upload (`railyard up`), the latest commit of the service's git branch, a fresh build of an earlier deployment's source, or an earlier deployment's artifact run again without a build."
           },
           "Error": {
             "type": "object",
@@ -2022,6 +2353,7 @@ enum OpenAPIDocument {
           },
           "Service": {
             "type": "object",
+            "description": "Absent optional properties are omitted, not null.",
             "properties": {
               "id": {
                 "$ref": "#/components/schemas/Id"
@@ -2031,6 +2363,22 @@ enum OpenAPIDocument {
               },
               "name": {
                 "type": "string"
+              },
+              "repository": {
+                "$ref": "#/components/schemas/GitSource",
+                "description": "Present when the service deploys from a git repository instead of uploads."
+              },
+              "memoryLimit": {
+                "type": "integer",
+                "minimum": 16777216,
+                "maximum": 1099511627776,
+                "description": "Memory limit of each instance, in bytes (16 MiB to 1 TiB); absent: no limit."
+              },
+              "cpuLimitMillis": {
+                "type": "integer",
+                "minimum": 10,
+                "maximum": 1024000,
+                "description": "CPU limit of each instance, in thousandths of a core (10 to 1024000); absent: no limit."
               },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
@@ -2043,8 +2391,38 @@ enum OpenAPIDocument {
               "createdAt"
             ]
           },
+          "GitSource": {
+            "type": "object",
+            "description": "A git repository to deploy from. Absent optional properties are omitted, not null; in requests, `null` for `branch` or `rootDirectory` is the same as leaving it out.",
+            "properties": {
+              "url": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2048,
+                "pattern": "^[^-\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$",
+                "description": "`https://`, `http://`, `ssh://`, `git://` or `file://` followed by something (the scheme in any case), or scp-like `user@host:path` (an `@` and no `/` before the first `:`, something after it). At most 2048 bytes (UTF-8), no whitespace or control characters, not starting with `-`."
+              },
+              "branch": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": "^[A-Za-z0-9_+][A-Za-z0-9_./+-]*$",
+                "description": "The branch to deploy; absent: the repository's default branch. ASCII letters, digits and `- _ . / +`; not starting with `-` or `/`, not ending with `/`, `.` or `.lock`; no `..` or `//`; no `/`-separated part starting with `.`."
+              },
+              "rootDirectory": {
+                "type": "string",
+                "maxLength": 1024,
+                "pattern": "^(?:[^/\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*)?$",
+                "description": "The folder inside the repository that holds the service, such as `apps/web`; absent: the repository's root. At most 1024 bytes (UTF-8), relative (no leading `/`), no `..` part, no control characters."
+              }
+            },
+            "required": [
+              "url"
+            ]
+          },
           "Deployment": {
             "type": "object",
+            "description": "Absent optional properties are omitted, not null.",
             "properties": {
               "id": {
                 "$ref": "#/components/schemas/Id"
@@ -2059,10 +2437,45 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/DeploymentStatus"
               },
               "message": {
-                "type": "string"
+                "type": "string",
+                "description": "The message given when it was requested."
               },
               "statusReason": {
-                "type": "string"
+                "type": "string",
+                "description": "Why it reached its status, e.g. what failed."
+              },
+              "source": {
+                "$ref": "#/components/schemas/DeploymentSource"
+              },
+              "sourceDeploymentId": {
+                "$ref": "#/components/schemas/Id",
+                "description": "The deployment whose source (`redeploy`) or artifact (`rollback`) this one reuses."
+              },
+              "commitSha": {
+                "type": "string",
+                "description": "The git commit built, for deployments of a repository (or rebuilds of one)."
+              },
+              "commitMessage": {
+                "type": "string",
+                "description": "That commit's message."
+              },
+              "provider": {
+                "type": "string",
+                "description": "The build provider detected (`python`, `node`, …), once the build plan is made."
+              },
+              "instances": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/DeploymentInstance"
+                },
+                "description": "The running instances, as the control plane last saw them; empty when none run."
+              },
+              "warnings": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "Where the deployment runs with less than asked, e.g. without a sandbox or without cgroup limits."
               },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
@@ -2076,8 +2489,138 @@ enum OpenAPIDocument {
               "serviceId",
               "environmentId",
               "status",
+              "source",
+              "instances",
+              "warnings",
               "createdAt",
               "updatedAt"
+            ]
+          },
+          "DeploymentInstance": {
+            "type": "object",
+            "description": "One replica of a deployment.",
+            "properties": {
+              "replica": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "address": {
+                "type": "string",
+                "description": "`127.0.0.1:PORT`, where the instance listens."
+              },
+              "state": {
+                "type": "string",
+                "enum": [
+                  "starting",
+                  "healthy",
+                  "unhealthy",
+                  "restarting",
+                  "exited"
+                ]
+              },
+              "restarts": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How often it was restarted."
+              }
+            },
+            "required": [
+              "replica",
+              "address",
+              "state",
+              "restarts"
+            ]
+          },
+          "LogLine": {
+            "type": "object",
+            "description": "One line of a deployment's log. Absent optional properties are omitted, not null.",
+            "properties": {
+              "seq": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Position in the deployment's log, from 1, without gaps."
+              },
+              "time": {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              "deploymentId": {
+                "$ref": "#/components/schemas/Id"
+              },
+              "phase": {
+                "type": "string",
+                "enum": [
+                  "build",
+                  "deploy"
+                ]
+              },
+              "replica": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The replica that printed the line; absent for build output and Railyard's own lines."
+              },
+              "stream": {
+                "type": "string",
+                "enum": [
+                  "stdout",
+                  "stderr",
+                  "system"
+                ],
+                "description": "`system`: Railyard's own lines."
+              },
+              "message": {
+                "type": "string"
+              },
+              "level": {
+                "type": "string",
+                "description": "From a line that was a JSON object: its `level` (or `severity`), lowercased; the level of Railyard's own lines."
+              },
+              "fields": {
+                "type": "string",
+                "description": "From a line that was a JSON object: the whole object, as printed."
+              }
+            },
+            "required": [
+              "seq",
+              "time",
+              "deploymentId",
+              "phase",
+              "stream",
+              "message"
+            ]
+          },
+          "LogPage": {
+            "type": "object",
+            "properties": {
+              "items": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/LogLine"
+                }
+              },
+              "nextCursor": {
+                "type": "string",
+                "pattern": "^[0-9]+$",
+                "description": "Present when more lines follow: the `seq` of this page's last line, to pass as `after` (not as `cursor`)."
+              }
+            },
+            "required": [
+              "items"
+            ]
+          },
+          "LogStatusEvent": {
+            "type": "object",
+            "description": "The `data` of a `status` event in the log stream.",
+            "properties": {
+              "status": {
+                "$ref": "#/components/schemas/DeploymentStatus"
+              },
+              "reason": {
+                "type": "string",
+                "description": "The deployment's `statusReason`, when it has one."
+              }
+            },
+            "required": [
+              "status"
             ]
           },
           "Variable": {
@@ -2816,6 +3359,74 @@ enum OpenAPIDocument {
               "name"
             ]
           },
+          "CreateServiceRequest": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "$ref": "#/components/schemas/DnsLabel"
+              },
+              "repository": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/GitSource"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "A git repository to deploy from; omitted or null: the service deploys uploads."
+              }
+            },
+            "required": [
+              "name"
+            ]
+          },
+          "UpdateServiceRequest": {
+            "type": "object",
+            "description": "Every property is optional: one left out stays as it is.",
+            "properties": {
+              "name": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/DnsLabel"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "A new name; null is the same as leaving it out."
+              },
+              "repository": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/GitSource"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "The git repository to deploy from; null removes it (the service deploys uploads again)."
+              },
+              "memoryLimit": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "minimum": 16777216,
+                "maximum": 1099511627776,
+                "description": "Memory limit of each instance in bytes, 16 MiB to 1 TiB; null removes the limit."
+              },
+              "cpuLimitMillis": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "minimum": 10,
+                "maximum": 1024000,
+                "description": "CPU limit of each instance in thousandths of a core, 10 to 1024000; null removes the limit."
+              }
+            }
+          },
           "VariablesChange": {
             "type": "object",
             "description": "Variables to set and to remove, applied in one transaction. At least one of them must be non-empty; a name may not be in both; at most 500 names in all.",
@@ -2883,6 +3494,36 @@ enum OpenAPIDocument {
                 ],
                 "maxLength": 1000,
                 "description": "At most 1000 bytes (UTF-8)."
+              },
+              "redeploy": {
+                "type": [
+                  "boolean",
+                  "null"
+                ],
+                "description": "true: build the newest deployment's source again (the same upload or commit) rather than the git branch's latest commit. Services without a repository always do this."
+              }
+            },
+            "required": [
+              "environmentId"
+            ]
+          },
+          "RollbackRequest": {
+            "type": "object",
+            "properties": {
+              "environmentId": {
+                "$ref": "#/components/schemas/Id",
+                "description": "An environment of the service's project."
+              },
+              "deploymentId": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Id"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "The deployment to roll back to; omitted or null: the newest one that served before the one serving now."
               }
             },
             "required": [
@@ -2959,6 +3600,16 @@ enum OpenAPIDocument {
               }
             }
           },
+          "UploadTooLarge": {
+            "description": "The upload is larger than the server's upload limit (200 MiB unless `railyard server --upload-limit` says otherwise).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
           "Invalid": {
             "description": "The request is well-formed but a value is not acceptable; `field` names it.",
             "content": {
@@ -2991,6 +3642,16 @@ enum OpenAPIDocument {
           },
           "Unavailable": {
             "description": "The store is not reachable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "PipelineUnavailable": {
+            "description": "This server runs no deployment pipeline, or (uploads) its disk refused the upload.",
             "content": {
               "application/json": {
                 "schema": {
@@ -3049,6 +3710,59 @@ enum OpenAPIDocument {
             "description": "The environment whose variables these are.",
             "schema": {
               "$ref": "#/components/schemas/Id"
+            }
+          },
+          "ActionEnvironmentIdQuery": {
+            "name": "environmentId",
+            "in": "query",
+            "required": true,
+            "description": "The environment to act in: one of the service's project (any other answers 404).",
+            "schema": {
+              "$ref": "#/components/schemas/Id"
+            }
+          },
+          "DeploymentMessageQuery": {
+            "name": "message",
+            "in": "query",
+            "required": false,
+            "description": "A message for the deployment; at most 1000 bytes (UTF-8).",
+            "schema": {
+              "type": "string",
+              "maxLength": 1000
+            }
+          },
+          "LogAfter": {
+            "name": "after",
+            "in": "query",
+            "required": false,
+            "description": "Only lines with a greater `seq` (default 0: from the start). The `Last-Event-ID` header stands in for it.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          "LogPhase": {
+            "name": "phase",
+            "in": "query",
+            "required": false,
+            "description": "Only the build's or only the deployment's lines.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "build",
+                "deploy"
+              ]
+            }
+          },
+          "LogLimit": {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "description": "Lines per page (default 1000), counted before `phase` filters them.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 5000
             }
           },
           "WorkspaceId": {

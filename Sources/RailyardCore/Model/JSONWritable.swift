@@ -171,3 +171,19 @@ extension Page: JSONWritable where Item: JSONWritable {
         output.raw("}")
     }
 }
+
+extension LogLine: JSONWritable {
+    public func writeJSON(to output: inout JSONOutput) {
+        output.raw("{")
+        output.key("deploymentId", first: true); output.string(deploymentId)
+        output.optionalString("fields", fields)
+        output.optionalString("level", level)
+        output.key("message"); output.string(message)
+        output.key("phase"); output.string(phase)
+        if let replica { output.key("replica"); output.integer(replica) }
+        output.key("seq"); output.integer(seq)
+        output.key("stream"); output.string(stream)
+        output.key("time"); output.date(time)
+        output.raw("}")
+    }
+}
