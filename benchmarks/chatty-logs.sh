@@ -67,11 +67,13 @@ chatty=$(address "$work/chatty.json")
 log="$work/data/logs/$(field "$work/chatty.json" id).jsonl"
 last_seq() { tail -n1 "$log" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["seq"])'; }
 sleep 2
-written0=$(curl -s --noproxy '*' "http://$chatty/count"); seq0=$(last_seq); ticks0=$(cpu_ticks); start=$(date +%s%N)
+app=$(pgrep -n -f "^python3 main.py" || true)
+app_ticks() { if [ -n "$app" ]; then awk '{print $14 + $15}' "/proc/$app/stat"; else echo 0; fi; }
+written0=$(curl -s --noproxy '*' "http://$chatty/count"); seq0=$(last_seq); ticks0=$(cpu_ticks); app0=$(app_ticks); start=$(date +%s%N)
 measure "while the chatty app runs"
 remaining=$(( duration - ($(date +%s%N) - start) / 1000000000 ))
 [ "$remaining" -gt 0 ] && sleep "$remaining"
-written1=$(curl -s --noproxy '*' "http://$chatty/count"); seq1=$(last_seq); ticks1=$(cpu_ticks); end=$(date +%s%N)
+written1=$(curl -s --noproxy '*' "http://$chatty/count"); seq1=$(last_seq); ticks1=$(cpu_ticks); app1=$(app_ticks); end=$(date +%s%N)
 seconds=$(python3 -c "print(($end - $start) / 1e9)")
 echo "== the chatty app, over ${seconds}s"
 python3 - "$written0" "$written1" "$seq0" "$seq1" "$seconds" <<'PY'
@@ -80,7 +82,9 @@ w0, w1, s0, s1 = map(int, sys.argv[1:5]); seconds = float(sys.argv[5])
 print("  written by the app:    %d lines/s" % ((w1 - w0) / seconds))
 print("  stored by Railyard:    %d lines/s (%.1f%% of what was written)" % ((s1 - s0) / seconds, 100.0 * (s1 - s0) / max(w1 - w0, 1)))
 PY
-echo "  server CPU:            $(( (ticks1 - ticks0) * 100 / ( (end - start) / 10000000 * $(getconf CLK_TCK) / 100 ) ))% of one core, RSS $(rss_mb) MB"
+percent() { echo $(( $1 * 100 / ( (end - start) / 10000000 * $(getconf CLK_TCK) / 100 ) )); }
+echo "  server CPU:            $(percent $((ticks1 - ticks0)))% of one core, RSS $(rss_mb) MB"
+echo "  the chatty app's CPU:  $(percent $((app1 - app0)))% of one core (writing its lines)"
 reported=$(cat "$log"* | grep -c 'lines dropped' || true)
 dropped=$(cat "$log"* | { grep -o '"message":"[0-9]* lines dropped' || true; } | { grep -o '[0-9]*' || true; } | awk '{s += $1} END {print s + 0}')
 echo "  drop notices in the kept log: $reported, counting $dropped lines"
