@@ -241,6 +241,15 @@ public actor DeploymentController {
             throw PipelineFailure(phase: "build", error.description)
         }
         for line in plan.summary { logs.system(id, phase: "build", line) }
+        if let reason = runner.unsandboxedReason {
+            logs.system(id, phase: "build", "warning: building without a sandbox: \(reason)", level: "warn")
+            // With no sandbox to bind it in, the unprivileged user must walk to its folder.
+            if runner.dropPrivileges, let closed = Self.closedAncestor(of: options.artifacts.path) {
+                throw PipelineFailure(
+                    phase: "build",
+                    "without a sandbox, builds and apps run as an unprivileged user that cannot enter \(closed); give `railyard server --data` a folder whose parents others may enter, or `chmod o+x \(closed)`")
+            }
+        }
         try await buildSlots.acquire()
         defer { Task { await buildSlots.release() } }
         try Task.checkCancellation()
@@ -749,6 +758,21 @@ public actor DeploymentController {
             try? makeWritable(artifact)
             try? FileManager.default.removeItem(at: artifact)
         }
+    }
+
+    /// The first folder on the way to `path` that other users may not enter, if any.
+    static func closedAncestor(of path: String) -> String? {
+        var chain: [String] = []
+        var current = URL(fileURLWithPath: path).standardizedFileURL
+        while current.path != "/" {
+            chain.insert(current.path, at: 0)
+            current.deleteLastPathComponent()
+        }
+        for folder in chain {
+            var info = stat()
+            if stat(folder, &info) == 0, info.st_mode & S_IXOTH == 0 { return folder }
+        }
+        return nil
     }
 
     /// Keeps the source archives of a service's newest `artifactsKept` deployments and of any

@@ -28,8 +28,11 @@ public actor SandboxedProcessRuntime: Runtime {
         onExit: @escaping @Sendable (InstanceExit) -> Void
     ) async throws -> [String] {
         guard instances[spec.id] == nil else { throw RuntimeError("instance \(spec.id) is already running") }
+        var environment = spec.environment
+        // How a later run of the server recognises this instance's process, sandboxed or not.
+        environment[Self.instanceVariable] = spec.id
         var sandbox = SandboxSpec(
-            workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: spec.environment,
+            workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: environment,
             hostname: String(spec.id.prefix(63)))
         sandbox.readOnlyBinds = spec.readOnlyBinds
         var warnings: [String] = []
@@ -49,11 +52,12 @@ public actor SandboxedProcessRuntime: Runtime {
                 warnings.append("memory and CPU limits are not enforced: \(problem)")
             }
         }
-        let arguments = Cgroups.joining(procs, command: SandboxCommand.arguments(
-            sandbox, command: ["/bin/sh", "-c", "exec " + spec.command], dropPrivileges: runner.dropPrivileges))
+        let invocation = runner.invocation(sandbox, command: ["/bin/sh", "-c", "exec " + spec.command])
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(arguments, environment: SandboxCommand.environment(sandbox), onLine: onOutput)
+            child = try ChildProcess.spawn(
+                Cgroups.joining(procs, command: invocation.arguments), environment: invocation.environment,
+                workingDirectory: invocation.workingDirectory, onLine: onOutput)
         } catch {
             await limited?.remove(spec.id)
             throw RuntimeError(error.description)
@@ -101,9 +105,17 @@ public actor SandboxedProcessRuntime: Runtime {
         if case .success(let cgroups) = cgroups { await cgroups.remove(id) }
     }
 
-    /// Whether `pid` is still the sandbox of instance `id`: its command line names the
-    /// instance as the sandbox's host name. Guards against a pid reused since.
+    static let instanceVariable = "RAILYARD_INSTANCE"
+
+    /// Whether `pid` is still the process of instance `id`: its environment names it (or, for
+    /// sandboxes started before that variable existed, its command line names it as the
+    /// sandbox's host name). Guards against a pid reused since.
     static func isSandbox(pid: Int32, of id: String) -> Bool {
+        if let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
+           environ.split(separator: 0).contains(where: { $0.elementsEqual("\(instanceVariable)=\(id)".utf8) })
+        {
+            return true
+        }
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard let index = arguments.firstIndex(of: "--hostname"), index + 1 < arguments.count else { return false }

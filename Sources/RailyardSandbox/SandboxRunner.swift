@@ -1,11 +1,59 @@
 import Foundation
 import Synchronization
 
-/// Runs commands in the sandbox `SandboxCommand` describes, or says why it cannot.
+/// Runs commands in the sandbox `SandboxCommand` describes, or, where bubblewrap cannot work
+/// (or is turned off), without one: as the unprivileged user when Railyard is root, in the
+/// command's own folder, with only the environment it is given.
 public struct SandboxRunner: Sendable {
     public let dropPrivileges: Bool
+    /// Why commands run without a sandbox; nil when they run in one.
+    public let unsandboxedReason: String?
 
-    public init(dropPrivileges: Bool = geteuid() == 0) { self.dropPrivileges = dropPrivileges }
+    public init(dropPrivileges: Bool = geteuid() == 0, unsandboxedReason: String? = nil) {
+        self.dropPrivileges = dropPrivileges
+        self.unsandboxedReason = unsandboxedReason
+    }
+
+    /// A runner that sandboxes when bubblewrap works here, and otherwise runs commands
+    /// without a sandbox and says why (`turnedOff` names the setting that disabled it).
+    public static func detect(turnedOff: String? = nil) async -> SandboxRunner {
+        if let turnedOff { return SandboxRunner(unsandboxedReason: turnedOff) }
+        let probe = SandboxRunner()
+        guard let reason = await probe.probeReason() else { return probe }
+        return SandboxRunner(unsandboxedReason: reason)
+    }
+
+    /// What to start for `command` in `spec`: the program and its arguments, its whole
+    /// environment, and the folder to start it in (for a command without a sandbox).
+    public struct Invocation: Sendable, Equatable {
+        public var arguments: [String]
+        public var environment: [String: String]
+        public var workingDirectory: String?
+    }
+
+    public func invocation(_ spec: SandboxSpec, command: [String]) -> Invocation {
+        guard unsandboxedReason != nil else {
+            return Invocation(
+                arguments: SandboxCommand.arguments(spec, command: command, dropPrivileges: dropPrivileges),
+                environment: SandboxCommand.environment(spec), workingDirectory: nil)
+        }
+        // The paths the command was written for are the sandbox's: put the host's in.
+        var places = spec.readOnlyBinds.map { (inside: $0.key, outside: $0.value) }
+        places.append((SandboxSpec.mountPoint, spec.workDirectory))
+        let translated = command.map { word in
+            places.reduce(word) { $0.replacingOccurrences(of: $1.inside, with: $1.outside) }
+        }
+        var arguments: [String] = []
+        if dropPrivileges {
+            arguments = [
+                "/usr/bin/setpriv", "--reuid=\(spec.user.uid)", "--regid=\(spec.user.gid)", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            ]
+        }
+        return Invocation(
+            arguments: arguments + translated, environment: SandboxCommand.environment(spec),
+            workingDirectory: spec.workDirectory)
+    }
 
     public struct Result: Sendable {
         public let status: Int32
@@ -15,6 +63,11 @@ public struct SandboxRunner: Sendable {
     /// Whether bubblewrap is installed and can make namespaces here; nil when it works, else the
     /// reason, for the warning on a deployment that has to run without it.
     public func unavailableReason() async -> String? {
+        if let unsandboxedReason { return unsandboxedReason }
+        return await probeReason()
+    }
+
+    private func probeReason() async -> String? {
         let probe = SandboxSpec(workDirectory: "/", writableWork: false, hiddenPaths: [], environment: [:])
         do {
             let result = try await run(probe, command: ["/bin/true"], timeLimit: .seconds(30))
@@ -39,9 +92,10 @@ public struct SandboxRunner: Sendable {
         _ spec: SandboxSpec, command: [String], timeLimit: Duration,
         onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> StreamingProcess.Outcome {
-        try await StreamingProcess.run(
-            SandboxCommand.arguments(spec, command: command, dropPrivileges: dropPrivileges),
-            environment: SandboxCommand.environment(spec), timeLimit: timeLimit, onLine: onLine)
+        let invocation = invocation(spec, command: command)
+        return try await StreamingProcess.run(
+            invocation.arguments, environment: invocation.environment, workingDirectory: invocation.workingDirectory,
+            timeLimit: timeLimit, onLine: onLine)
     }
 }
 

@@ -23,10 +23,11 @@ public enum StreamingProcess {
 
     /// Runs `arguments` through `/usr/bin/env`, which finds the program on `environment`'s PATH.
     public static func run(
-        _ arguments: [String], environment: [String: String] = ["PATH": defaultPath],
+        _ arguments: [String], environment: [String: String] = ["PATH": defaultPath], workingDirectory: String? = nil,
         timeLimit: Duration, onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> Outcome {
-        let child = try ChildProcess.spawn(["/usr/bin/env"] + arguments, environment: environment, onLine: onLine)
+        let child = try ChildProcess.spawn(
+            ["/usr/bin/env"] + arguments, environment: environment, workingDirectory: workingDirectory, onLine: onLine)
         let timedOut = Flag()
         let exit = await withTaskCancellationHandler {
             await withTaskGroup(of: ProcessExit?.self) { group in

@@ -17,11 +17,12 @@ struct DeployEndToEndTests {
         let cli: CLI
         let data: String
 
-        static func make(serverArguments: [String] = []) async throws -> World {
-            // Inside a folder only root may enter, like the default data folder under /root:
-            // sandboxes must still reach their artifacts.
+        /// - Parameter closedBase: the data folder lies inside a folder only root may enter,
+        ///   like the default one under /root: sandboxes must still reach their artifacts.
+        static func make(serverArguments: [String] = [], closedBase: Bool = true) async throws -> World {
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-deploy-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: base, withIntermediateDirectories: true, attributes: [.posixPermissions: closedBase ? 0o700 : 0o755])
             let data = base.appendingPathComponent("data").path
             let server = ServerProcess(dataDirectory: data, environment: [
                 "RAILYARD_ADMIN_EMAIL": "admin@example.com", "RAILYARD_ADMIN_PASSWORD": "admin-password",
@@ -151,6 +152,8 @@ struct DeployEndToEndTests {
             ("wrong config field", ["main.py": Self.pythonServer("x"), "railway.json": #"{"deploy": {"numReplicas": "two"}}"#],
              "numReplicas"),
             ("nothing to run", ["README.md": "just words"], "looked for"),
+            ("missing start command", ["package.json": #"{"name": "x", "scripts": {"build": "echo built"}}"#],
+             "no start command"),
             ("exits at once", ["main.py": "import sys; print('bye'); sys.exit(4)"], "exited with status 4"),
             ("health check never passes",
              ["main.py": Self.pythonServer("x").replacingOccurrences(of: "send_response(200)", with: "send_response(503)"),

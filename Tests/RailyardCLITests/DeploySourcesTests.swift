@@ -263,3 +263,62 @@ extension DeployEndToEndTests {
         }
     }
 }
+
+/// Where bubblewrap cannot work (or `--no-sandbox` turns it off), builds and apps still run,
+/// as the unprivileged user, and every deployment says it ran without a sandbox.
+extension DeployEndToEndTests {
+    @Test func withoutASandboxAppsStillRunWithAWarning() async throws {
+        // Without a sandbox, a data folder the unprivileged user cannot walk to fails plainly.
+        let closed = try await World.make(serverArguments: ["--no-sandbox"])
+        try await closed.service("web")
+        let refused = try await closed.up(Self.fixtures.appendingPathComponent("python-stdlib"), service: "web")
+        closed.stop()
+        if geteuid() == 0 {
+            #expect((refused.deployment["statusReason"] as? String)?.contains("cannot enter") == true, "\(refused.deployment)")
+        }
+
+        let world = try await World.make(serverArguments: ["--no-sandbox"], closedBase: false)
+        defer { world.stop() }
+        for (fixture, answer) in [("python-stdlib", "\"service\": \"python-stdlib\""), ("static-site", "<h1>static-site</h1>")] {
+            try await world.service(fixture)
+            let result = try await world.up(Self.fixtures.appendingPathComponent(fixture), service: fixture)
+            #expect(result.status == 0, "\(fixture): \(result.log)")
+            #expect((result.deployment["warnings"] as? [String])?.contains("running without a sandbox: turned off with --no-sandbox") == true,
+                    "\(result.deployment)")
+            for address in Self.addresses(result.deployment) {
+                #expect(await Self.get(address)?.body.contains(answer) == true, "\(fixture) at \(address)")
+            }
+            let build = try await world.cli.exec(["logs", "--service", fixture, "--build"])
+            #expect(build.stdout.contains("warning: building without a sandbox"), "\(build.stdout)")
+        }
+        // Still never root, and still found again after `kill -9` of the server: one process.
+        let served = try #require(try await world.deployments("python-stdlib").first)
+        let servedID = try #require(served["id"] as? String)
+        func appProcesses() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { entry in
+                guard Int(entry) != nil,
+                      let environ = try? String(contentsOfFile: "/proc/\(entry)/environ", encoding: .utf8),
+                      environ.contains("RAILYARD_DEPLOYMENT_ID=\(servedID)"),
+                      let command = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+                else { return false }
+                return String(decoding: command, as: UTF8.self).contains("main.py")
+            }
+        }
+        let before = appProcesses()
+        #expect(before.count == 1, "\(before)")
+        if geteuid() == 0, let pid = before.first,
+           let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
+            #expect(status.contains("Uid:\t65534"), "runs as nobody: \(status.split(separator: "\n").filter { $0.hasPrefix("Uid") })")
+        }
+        world.server.stop(signal: SIGKILL)
+        try world.server.start()
+        try await Self.waitFor("the app to answer again after kill -9") {
+            let current = try await world.deployments("python-stdlib").first { $0["id"] as? String == servedID }
+            guard let address = current.flatMap({ Self.addresses($0).first }) else { return false }
+            return await Self.get(address)?.status == 200
+        }
+        let after = appProcesses()
+        #expect(after.count == 1, "exactly one app process after the restart: \(after)")
+        #expect(after != before, "the old process was stopped and a new one started")
+    }
+}

@@ -195,6 +195,25 @@ struct SandboxedProcessRuntimeTests {
         #expect(recorder.exits == [.exited(0)])
     }
 
+    /// Without a sandbox the instance runs in its artifact folder, as nobody when the runtime
+    /// is root, with only its own environment.
+    @Test func withoutASandboxTheInstanceStillRuns() async throws {
+        let artifact = try Self.artifact(["show.sh": "pwd; id -u; env | sort"])
+        let runtime = SandboxedProcessRuntime(runner: SandboxRunner(unsandboxedReason: "test"))
+        let recorder = Recorder()
+        try await runtime.start(
+            InstanceSpec(id: "bare-0", artifact: artifact.path, command: "sh show.sh", environment: ["GIVEN": "yes"], hiddenPaths: []),
+            onOutput: recorder.line, onExit: recorder.exit)
+        try await Self.waitFor { !recorder.exits.isEmpty }
+        #expect(recorder.exits == [.exited(0)])
+        let lines = recorder.lines
+        #expect(lines.first == artifact.path, "\(lines)")
+        if geteuid() == 0 { #expect(lines.dropFirst().first == "65534", "\(lines)") }
+        #expect(lines.contains("GIVEN=yes"))
+        #expect(lines.contains("RAILYARD_INSTANCE=bare-0"))
+        #expect(!lines.contains { $0.hasPrefix("RAILYARD_TEST_POSTGRES_URL") || $0.hasPrefix("XDG_") }, "\(lines)")
+    }
+
     /// Without cgroups the instance still runs, and the runtime says why its limits do not hold.
     @Test func withoutCgroupsTheInstanceRunsWithAWarning() async throws {
         let artifact = try Self.artifact(["quit.sh": "echo ran"])

@@ -5,6 +5,7 @@ import Logging
 import RailyardControl
 import RailyardCore
 import RailyardRuntime
+import RailyardSandbox
 import RailyardStore
 import ServiceLifecycle
 
@@ -22,6 +23,8 @@ public struct ServerOptions: Sendable {
     public var uploadLimit: Int = APIDependencies.defaultUploadLimit
     /// Builds that may run at once.
     public var concurrentBuilds: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// False runs builds and apps without bubblewrap (each deployment says so in a warning).
+    public var sandbox = true
     /// Artifacts kept per service for rollbacks.
     public var artifactsKept = 5
 
@@ -76,8 +79,13 @@ public enum ControlPlaneServer {
         var controlOptions = ControlOptions(dataDirectory: URL(fileURLWithPath: data))
         controlOptions.concurrentBuilds = options.concurrentBuilds
         controlOptions.artifactsKept = options.artifactsKept
+        let runner = await SandboxRunner.detect(turnedOff: options.sandbox ? nil : "turned off with --no-sandbox")
+        if let reason = runner.unsandboxedReason {
+            logger.warning("builds and apps will run without a sandbox", metadata: ["reason": "\(reason)"])
+        }
         let control = try DeploymentController(
-            store: store, runtime: SandboxedProcessRuntime(), options: controlOptions, logger: logger)
+            store: store, runtime: SandboxedProcessRuntime(runner: runner), options: controlOptions, logger: logger,
+            runner: runner)
         var configured = APIDependencies(
             store: store, tokens: await TokenService(signingKey: secrets.derivedKey(purpose: "access-token-signing")),
             loginLimiter: LoginRateLimiter(policy: options.loginPolicy), setupGate: setupGate,

@@ -29,6 +29,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Artifacts kept per service for instant rollbacks (default 5).")
     var artifactsKept: Int?
 
+    @Flag(name: .long, help: "Run builds and apps without bubblewrap (hosts where it cannot work); every deployment carries a warning.")
+    var noSandbox = false
+
     func validate() throws {
         guard ServerOptions.parseListenAddress(apiListen) != nil else {
             throw ValidationError("--api-listen must be HOST:PORT, e.g. 127.0.0.1:7070")
@@ -70,6 +73,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
         if let artifactsKept { options.artifactsKept = artifactsKept }
+        options.sandbox = !noSandbox
         do {
             try await ControlPlaneServer.run(options: options, logger: logger)
         } catch let error as ConfigurationError {
