@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
     ],
     targets: [
         // Domain types and rules; no I/O.
@@ -70,6 +71,17 @@ let package = Package(
         .target(
             name: "RailyardRuntime",
             dependencies: ["RailyardSandbox"],
+            swiftSettings: strict
+        ),
+        // The edge router: a SwiftNIO reverse proxy handed route tables by the control plane.
+        .target(
+            name: "RailyardEdge",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
             swiftSettings: strict
         ),
         // The deployment pipeline and reconciler, health checks, restart policies, the log hub.
@@ -155,6 +167,17 @@ let package = Package(
             name: "RailyardRuntimeTests",
             dependencies: [
                 "RailyardRuntime", "RailyardSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RailyardEdgeTests",
+            dependencies: [
+                "RailyardEdge",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

@@ -707,7 +707,6 @@ public actor DeploymentController {
 
     // MARK: Helpers
 
-
     @discardableResult
     func transition(_ id: DeploymentID, to status: DeploymentStatus, reason: String?) async -> Bool {
         do {

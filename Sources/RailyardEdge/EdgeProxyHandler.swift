@@ -1,0 +1,420 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Timeouts and limits of the edge.
+public struct EdgeLimits: Sendable {
+    /// To open a connection to an instance.
+    public var connect: TimeAmount = .seconds(5)
+    /// From the request's last byte sent to the instance's first byte of answer, and between
+    /// bytes after that.
+    public var response: TimeAmount = .seconds(60)
+    /// A client connection with no request in flight is closed after this.
+    public var clientIdle: TimeAmount = .seconds(75)
+    /// An instance that refused a connection is avoided this long.
+    public var passiveHealthWindow: TimeAmount = .seconds(10)
+    /// Idle kept-alive connections per instance and event loop.
+    public var idleConnectionsPerUpstream = 32
+
+    public init() {}
+}
+
+/// Serves one client connection: reads each request, sends it to an instance of the route its
+/// Host names, and streams the answer back. Reads from either side stop while the other side
+/// cannot take more (back-pressure), so bodies of any size pass in bounded memory.
+final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = Never
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// One request and its answer.
+    final class Exchange {
+        let head: HTTPRequestHead
+        let route: Route?
+        let requestID: String
+        let keepAlive: Bool
+        /// What to send the instance that has not gone yet (while connecting).
+        var buffered: [HTTPClientRequestPart] = []
+        var requestEnded = false
+        /// Some of the body went to an instance: the request can no longer be retried.
+        var bodySent = false
+        var responseStarted = false
+        var tried: Set<String> = []
+        var wantsFreshConnection = false
+        var upstream: Upstream?
+        var link: UpstreamHandler?
+        /// An answer of the edge's own (404, 502…) once the request has been read.
+        var localAnswer: (HTTPResponseStatus, String)?
+
+        init(head: HTTPRequestHead, route: Route?, requestID: String, keepAlive: Bool) {
+            self.head = head
+            self.route = route
+            self.requestID = requestID
+            self.keepAlive = keepAlive
+        }
+    }
+
+    private let routes: EdgeRoutes
+    private let pool: UpstreamPool
+    private let limits: EdgeLimits
+    private var context: ChannelHandlerContext?
+    private var exchange: Exchange?
+    private var readPending = false
+    private var clientAddress = "unknown"
+
+    init(routes: EdgeRoutes, pool: UpstreamPool, limits: EdgeLimits) {
+        self.routes = routes
+        self.pool = pool
+        self.limits = limits
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if let address = context.channel.remoteAddress?.ipAddress { clientAddress = address }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        abandon()
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        abandon()
+        context.fireChannelInactive()
+    }
+
+    // MARK: Client → instance
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            begin(head, context: context)
+        case .body(let body):
+            guard let exchange, exchange.localAnswer == nil else { return }
+            send(.body(.byteBuffer(body)), in: exchange)
+        case .end(let trailers):
+            guard let exchange else { return }
+            exchange.requestEnded = true
+            if let (status, message) = exchange.localAnswer {
+                answer(status, message, in: exchange, context: context)
+                return
+            }
+            send(.end(trailers), in: exchange)
+            exchange.link?.flush()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.link?.flush()
+        context.fireChannelReadComplete()
+    }
+
+    /// Reading more from the client waits while the instance cannot take it.
+    func read(context: ChannelHandlerContext) {
+        if let exchange, exchange.localAnswer == nil, !exchange.requestEnded {
+            guard let link = exchange.link, link.isWritable else {
+                readPending = true
+                return
+            }
+        }
+        context.read()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent, exchange == nil {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError, exchange == nil || exchange?.responseStarted == false {
+            // Malformed requests get a 400 and the connection ends.
+            let page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: RequestID.generate())
+            context.write(wrapOutboundOut(.head(page.head(keepAlive: false))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            exchange = nil
+            return
+        }
+        context.close(promise: nil)
+    }
+
+    private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let requestID = RequestID.accept(head.headers.first(name: "x-request-id")) ?? RequestID.generate()
+        let host = head.headers.first(name: "host").flatMap(EdgeRoutes.normalize)
+        let route = host.flatMap { routes.current.route(for: $0) }
+        let exchange = Exchange(head: head, route: route, requestID: requestID, keepAlive: head.isKeepAlive)
+        self.exchange = exchange
+        guard host != nil else {
+            exchange.localAnswer = (.badRequest, "The request has no valid Host header.")
+            return
+        }
+        guard let route else {
+            exchange.localAnswer = (.notFound, "No application answers at this address.")
+            return
+        }
+        guard !route.upstreams.isEmpty else {
+            exchange.localAnswer = (.serviceUnavailable, "The application has no healthy instance right now.")
+            return
+        }
+        exchange.buffered = [.head(forwardedHead(head, requestID: requestID, host: host ?? ""))]
+        connect(exchange)
+    }
+
+    private func send(_ part: HTTPClientRequestPart, in exchange: Exchange) {
+        if let link = exchange.link {
+            if case .body = part { exchange.bodySent = true }
+            link.write(part)
+        } else {
+            exchange.buffered.append(part)
+        }
+    }
+
+    private func connect(_ exchange: Exchange) {
+        guard let context, let route = exchange.route else { return }
+        guard let upstream = route.pick(excluding: exchange.tried) else {
+            fail(exchange, .badGateway, "The application could not be reached.")
+            return
+        }
+        exchange.tried.insert(upstream.key)
+        exchange.upstream = upstream
+        upstream.outstanding.wrappingIncrement(ordering: .relaxed)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let fresh = exchange.wantsFreshConnection
+        exchange.wantsFreshConnection = false
+        pool.acquire(upstream, on: context.eventLoop, fresh: fresh, limits: limits).whenComplete { result in
+            let handler = bound.value
+            guard handler.exchange === exchange else {
+                // The client went away while connecting.
+                if case .success(let link) = result { link.close() }
+                upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+                return
+            }
+            switch result {
+            case .success(let link):
+                handler.attach(link, to: exchange)
+            case .failure:
+                upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+                upstream.avoid(for: handler.limits.passiveHealthWindow)
+                exchange.upstream = nil
+                // Nothing reached the instance: another may take the request.
+                handler.connect(exchange)
+            }
+        }
+    }
+
+    private func attach(_ link: UpstreamHandler, to exchange: Exchange) {
+        exchange.link = link
+        link.begin(owner: self, responseTimeout: limits.response)
+        for part in exchange.buffered {
+            if case .body = part { exchange.bodySent = true }
+            link.write(part)
+        }
+        exchange.buffered = []
+        link.flush()
+        resumeReadingClient()
+    }
+
+    func resumeReadingClient() {
+        guard readPending, let context else { return }
+        if let exchange, let link = exchange.link, !link.isWritable, !exchange.requestEnded { return }
+        readPending = false
+        context.read()
+    }
+
+    // MARK: Instance → client
+
+    /// Whether the client can take more of the answer; the instance's reads wait otherwise.
+    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { exchange?.link?.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func upstreamResponse(_ part: HTTPClientResponsePart) {
+        guard let context, let exchange else { return }
+        switch part {
+        case .head(var head):
+            // 1xx answers (100 Continue) are the instance's business with the edge.
+            if head.status.code < 200 && head.status != .switchingProtocols { return }
+            exchange.responseStarted = true
+            head.headers = Self.withoutHopByHop(head.headers)
+            head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
+            head.version = exchange.head.version
+            if !exchange.keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: head.status, headers: head.headers))), promise: nil)
+        case .body(let body):
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        case .end(let trailers):
+            finish(exchange, trailers: trailers, context: context)
+        }
+    }
+
+    func upstreamFlush() { context?.flush() }
+
+    /// The instance's connection failed or closed before its answer was complete.
+    func upstreamFailed(reused: Bool, timedOut: Bool) {
+        guard let exchange else { return }
+        exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
+        let upstream = exchange.upstream
+        exchange.upstream = nil
+        exchange.link = nil
+        if exchange.responseStarted {
+            context?.close(promise: nil)
+            self.exchange = nil
+            return
+        }
+        if timedOut {
+            fail(exchange, .gatewayTimeout, "The application did not answer in time.")
+            return
+        }
+        // Sent again when none of the body went and either the connection was a kept-alive one
+        // the instance had closed (the request never reached it) or the request is idempotent.
+        let idempotent = [.GET, .HEAD, .OPTIONS].contains(exchange.head.method)
+        if !exchange.bodySent, reused || idempotent {
+            if reused, let upstream {
+                exchange.tried.remove(upstream.key)
+                exchange.wantsFreshConnection = true
+            } else {
+                upstream?.avoid(for: limits.passiveHealthWindow)
+            }
+            let host = exchange.head.headers.first(name: "host").flatMap(EdgeRoutes.normalize) ?? ""
+            exchange.buffered = [.head(forwardedHead(exchange.head, requestID: exchange.requestID, host: host))]
+                + (exchange.requestEnded ? [.end(nil)] : [])
+            connect(exchange)
+            return
+        }
+        fail(exchange, .badGateway, "The application closed the connection before answering.")
+    }
+
+    private func finish(_ exchange: Exchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+        exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
+        if let link = exchange.link {
+            // Reusable only when the whole request went out and the instance keeps the connection.
+            if exchange.requestEnded { link.release() } else { link.close() }
+        }
+        exchange.link = nil
+        exchange.upstream = nil
+        self.exchange = nil
+        let keepAlive = exchange.keepAlive && exchange.requestEnded
+        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
+        if !keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// An answer of the edge's own, after the request was read (or at once when it was).
+    private func fail(_ exchange: Exchange, _ status: HTTPResponseStatus, _ message: String) {
+        guard let context else { return }
+        exchange.link?.close()
+        exchange.link = nil
+        if exchange.requestEnded {
+            answer(status, message, in: exchange, context: context)
+        } else {
+            // The rest of the body is read and dropped, then the answer goes.
+            exchange.localAnswer = (status, message)
+            if readPending {
+                readPending = false
+                context.read()
+            }
+        }
+    }
+
+    private func answer(_ status: HTTPResponseStatus, _ message: String, in exchange: Exchange, context: ChannelHandlerContext) {
+        self.exchange = nil
+        let page = ErrorPage.make(status, message, requestID: exchange.requestID)
+        context.write(wrapOutboundOut(.head(page.head(keepAlive: exchange.keepAlive, version: exchange.head.version))), promise: nil)
+        if exchange.head.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil) }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !exchange.keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    private func abandon() {
+        guard let exchange else { return }
+        exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
+        exchange.upstream = nil
+        exchange.link?.close()
+        exchange.link = nil
+        self.exchange = nil
+    }
+
+    // MARK: Headers
+
+    /// Hop-by-hop headers (RFC 9110 §7.6.1), and any the Connection header names.
+    static func withoutHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
+        var named: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]
+        for value in headers["connection"] {
+            for token in value.split(separator: ",") { named.insert(token.trimmingCharacters(in: .whitespaces).lowercased()) }
+        }
+        var kept = HTTPHeaders()
+        for (name, value) in headers where !named.contains(name.lowercased()) { kept.add(name: name, value: value) }
+        return kept
+    }
+
+    private func forwardedHead(_ head: HTTPRequestHead, requestID: String, host: String) -> HTTPRequestHead {
+        var headers = Self.withoutHopByHop(head.headers)
+        // The body's framing is the encoder's to write again; it must know one is coming.
+        if head.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
+            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
+        }
+        let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
+        headers.replaceOrAdd(name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : forwardedFor + ", " + clientAddress)
+        headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
+        if let original = head.headers.first(name: "host") { headers.replaceOrAdd(name: "x-forwarded-host", value: original) }
+        headers.replaceOrAdd(name: "x-request-id", value: requestID)
+        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+    }
+}
+
+enum RequestID {
+    /// A client's request id, when it is a reasonable one to pass on and log.
+    static func accept(_ value: String?) -> String? {
+        guard let value, !value.isEmpty, value.utf8.count <= 128,
+              value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return nil }
+        return value
+    }
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}
+
+/// The edge's own answers: short pages that name no host.
+struct ErrorPage {
+    let status: HTTPResponseStatus
+    let body: ByteBuffer
+    let requestID: String
+
+    static func make(_ status: HTTPResponseStatus, _ message: String, requestID: String) -> ErrorPage {
+        let title = "\(status.code) \(status.reasonPhrase)"
+        let html = """
+            <!doctype html><html><head><meta charset="utf-8"><title>\(title)</title></head>\
+            <body><h1>\(title)</h1><p>\(message)</p><p><small>Request \(requestID) · Railyard</small></p></body></html>
+
+            """
+        return ErrorPage(status: status, body: ByteBuffer(string: html), requestID: requestID)
+    }
+
+    func head(keepAlive: Bool, version: HTTPVersion = .http1_1) -> HTTPResponseHead {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "text/html; charset=utf-8")
+        headers.add(name: "content-length", value: String(body.readableBytes))
+        headers.add(name: "x-request-id", value: requestID)
+        headers.add(name: "cache-control", value: "no-store")
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        return HTTPResponseHead(version: version, status: status, headers: headers)
+    }
+}

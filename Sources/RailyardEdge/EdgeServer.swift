@@ -1,0 +1,57 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The edge router: an HTTP/1.1 reverse proxy that sends each request to an instance of the
+/// route its Host names. It knows nothing of the store; the control plane hands it route
+/// tables through `routes`.
+public final class EdgeServer: Sendable {
+    public let routes: EdgeRoutes
+    public let limits: EdgeLimits
+    private let group: any EventLoopGroup
+    /// One connection pool per event loop, used only on its loop.
+    private let pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool>]
+
+    public init(routes: EdgeRoutes = EdgeRoutes(), limits: EdgeLimits = EdgeLimits(),
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.routes = routes
+        self.limits = limits
+        self.group = group
+        var pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool>] = [:]
+        for loop in group.makeIterator() {
+            pools[ObjectIdentifier(loop)] = .makeBoxSendingValue(UpstreamPool(maximumIdle: limits.idleConnectionsPerUpstream), eventLoop: loop)
+        }
+        self.pools = pools
+    }
+
+    /// Starts listening; the channel's local address says where (port 0 picks one).
+    public func bind(host: String, port: Int) async throws -> any Channel {
+        let routes = self.routes
+        let limits = self.limits
+        let pools = self.pools
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value else {
+                        throw EdgeError("no connection pool for this event loop")
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: false)
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(readTimeout: limits.clientIdle))
+                    try channel.pipeline.syncOperations.addHandler(EdgeProxyHandler(routes: routes, pool: pool, limits: limits))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+}
+
+public struct EdgeError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,120 @@
+import Atomics
+import NIOCore
+
+/// One instance the edge may send requests to.
+public final class Upstream: Sendable {
+    public let host: String
+    public let port: Int
+    /// Requests sent to it and not yet answered, for least-outstanding balancing.
+    let outstanding = ManagedAtomic<Int>(0)
+    /// Passive health: after a failed connection it is avoided until this uptime (ns).
+    let avoidedUntil = ManagedAtomic<UInt64>(0)
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    var key: String { "\(host):\(port)" }
+
+    var isAvoided: Bool { avoidedUntil.load(ordering: .relaxed) > NIODeadline.now().uptimeNanoseconds }
+
+    func avoid(for duration: TimeAmount) {
+        avoidedUntil.store(NIODeadline.now().uptimeNanoseconds + UInt64(max(duration.nanoseconds, 0)), ordering: .relaxed)
+    }
+}
+
+/// Where one host name's requests go: the healthy instances of one service's active deployment.
+public final class Route: Sendable {
+    /// What the route serves, for logs (for example the service's id).
+    public let service: String
+    public let upstreams: [Upstream]
+    private let cursor = ManagedAtomic<Int>(0)
+
+    public init(service: String, upstreams: [Upstream]) {
+        self.service = service
+        self.upstreams = upstreams
+    }
+
+    /// The instance with the fewest requests in flight, skipping those recently failed and
+    /// those in `excluded`; ties go round robin. When every instance is avoided, the least busy
+    /// of them is tried anyway rather than failing outright.
+    func pick(excluding excluded: Set<String> = []) -> Upstream? {
+        let candidates = upstreams.filter { !excluded.contains($0.key) }
+        guard !candidates.isEmpty else { return nil }
+        let start = cursor.loadThenWrappingIncrement(ordering: .relaxed)
+        var best: Upstream?
+        var bestLoad = Int.max
+        for pass in [false, true] {
+            for offset in 0..<candidates.count {
+                let candidate = candidates[(start &+ offset) % candidates.count]
+                if !pass && candidate.isAvoided { continue }
+                let load = candidate.outstanding.load(ordering: .relaxed)
+                if load < bestLoad {
+                    best = candidate
+                    bestLoad = load
+                }
+            }
+            if best != nil { return best }
+        }
+        return best
+    }
+}
+
+/// Host name → route, replaced as a whole. Immutable once made.
+public final class RouteTable: AtomicReference, Sendable {
+    let routes: [String: Route]
+
+    public init(routes: [String: Route] = [:]) { self.routes = routes }
+
+    func route(for host: String) -> Route? { routes[host] }
+
+    public var hosts: [String] { routes.keys.sorted() }
+}
+
+/// The edge's current route table. The control plane swaps it atomically; every request reads
+/// it with one atomic load, no lock.
+public final class EdgeRoutes: Sendable {
+    private let table = ManagedAtomic(RouteTable())
+
+    public init() {}
+
+    public var current: RouteTable { table.load(ordering: .acquiring) }
+
+    /// Replaces the table with `entries` (host → service and its instances' addresses).
+    /// Instances already known keep their counters and passive-health state.
+    public func replace(with entries: [String: (service: String, addresses: [(host: String, port: Int)])]) {
+        let old = current
+        var known: [String: Upstream] = [:]
+        for route in old.routes.values {
+            for upstream in route.upstreams { known[upstream.key] = upstream }
+        }
+        var routes: [String: Route] = [:]
+        for (host, entry) in entries {
+            let upstreams = entry.addresses.map { address in
+                known["\(address.host):\(address.port)"] ?? Upstream(host: address.host, port: address.port)
+            }
+            routes[Self.normalize(host) ?? host] = Route(service: entry.service, upstreams: upstreams)
+        }
+        table.store(RouteTable(routes: routes), ordering: .releasing)
+    }
+
+    /// A Host header's name, lowercased, without port or trailing dot; nil when it is not a
+    /// plausible host name.
+    public static func normalize(_ header: String) -> String? {
+        var host = Substring(header.lowercased())
+        if host.hasPrefix("[") {
+            guard let end = host.firstIndex(of: "]") else { return nil }
+            host = host[host.index(after: host.startIndex)..<end]
+        } else if let colon = host.lastIndex(of: ":") {
+            let port = host[host.index(after: colon)...]
+            guard port.allSatisfy(\.isNumber) else { return nil }
+            host = host[..<colon]
+        }
+        if host.hasSuffix(".") { host = host.dropLast() }
+        guard !host.isEmpty, host.utf8.count <= 253,
+              host.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E || $0 == 0x3A })
+        else { return nil }
+        return String(host)
+    }
+}

@@ -1,0 +1,206 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+@testable import RailyardEdge
+
+/// The edge over real sockets: routing by host, balancing, failover, timeouts, streaming in
+/// bounded memory, malformed input.
+struct EdgeProxyTests {
+    /// An edge on a free loopback port.
+    struct Edge {
+        let server: EdgeServer
+        let channel: any Channel
+        var port: Int { channel.localAddress?.port ?? 0 }
+
+        static func start(limits: EdgeLimits = EdgeLimits()) async throws -> Edge {
+            let server = EdgeServer(limits: limits)
+            let channel = try await server.bind(host: "127.0.0.1", port: 0)
+            return Edge(server: server, channel: channel)
+        }
+
+        func route(_ host: String, to upstreams: [Int], service: String = "svc") {
+            var entries = server.routes.current.routes.mapValues { route in
+                (service: route.service, addresses: route.upstreams.map { (host: $0.host, port: $0.port) })
+            }
+            entries[host] = (service: service, addresses: upstreams.map { (host: "127.0.0.1", port: $0) })
+            server.routes.replace(with: entries)
+        }
+
+        func stop() async { try? await channel.close() }
+    }
+
+    struct Reply {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: String
+    }
+
+    static func get(_ edge: Edge, host: String, path: String = "/", headers: [(String, String)] = [],
+                    method: HTTPMethod = .GET, body: ByteBuffer? = nil, timeout: TimeAmount = .seconds(30)) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(edge.port)\(path)")
+        request.method = method
+        request.headers.replaceOrAdd(name: "Host", value: host)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(body) }
+        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let collected = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
+    }
+
+    /// Sends raw bytes and reads until the edge closes or `timeout` passes.
+    static func raw(_ port: Int, _ text: String, timeout: Double = 5) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw EdgeError("cannot connect") }
+        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        _ = text.withCString { send(descriptor, $0, strlen($0), 0) }
+        var received = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    @Test func routesByHostAndAnswersUnknownHostsWithoutNamingOthers() async throws {
+        let a = try await TestUpstream.start("alpha")
+        let b = try await TestUpstream.start("beta")
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await a.stop(); await b.stop() } }
+        edge.route("web-shop.localhost", to: [a.port])
+        edge.route("api-shop.localhost", to: [b.port])
+
+        #expect(try await Self.get(edge, host: "web-shop.localhost").body == "alpha")
+        #expect(try await Self.get(edge, host: "API-Shop.localhost:8080").body == "beta", "case and port do not matter")
+        let unknown = try await Self.get(edge, host: "nobody.localhost")
+        #expect(unknown.status == 404)
+        #expect(!unknown.body.contains("shop"), "the 404 page names no other host: \(unknown.body)")
+        #expect(unknown.headers.first(name: "x-request-id")?.count == 32)
+
+        let echoed = try await Self.get(edge, host: "web-shop.localhost", path: "/headers",
+                                        headers: [("X-Request-Id", "trace-123"), ("X-Forwarded-For", "203.0.113.9")])
+        #expect(echoed.headers.first(name: "x-request-id") == "trace-123", "a client's request id is kept and returned")
+        #expect(echoed.body.contains("x-request-id: trace-123"))
+        #expect(echoed.body.contains("x-forwarded-for: 203.0.113.9, 127.0.0.1"), "\(echoed.body)")
+        #expect(echoed.body.contains("x-forwarded-proto: http"))
+        #expect(echoed.body.contains("x-forwarded-host: web-shop.localhost"))
+        #expect(echoed.headers.first(name: "x-upstream") == "alpha")
+    }
+
+    @Test func balancesAcrossReplicasAndReusesConnections() async throws {
+        let replicas = [try await TestUpstream.start("r0"), try await TestUpstream.start("r1"), try await TestUpstream.start("r2")]
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); for replica in replicas { await replica.stop() } } }
+        edge.route("web.localhost", to: replicas.map(\.port))
+        var seen: [String: Int] = [:]
+        for _ in 0..<60 { seen[try await Self.get(edge, host: "web.localhost").body, default: 0] += 1 }
+        #expect(seen.keys.sorted() == ["r0", "r1", "r2"])
+        #expect(seen.values.allSatisfy { $0 >= 10 }, "\(seen)")
+        // Sequential requests reuse kept-alive connections to each instance.
+        let connections = replicas.map { $0.connections.load(ordering: .relaxed) }.reduce(0, +)
+        #expect(connections <= 6, "\(connections) connections for 60 requests")
+    }
+
+    @Test func aDeadInstanceIsSkippedAndAvoided() async throws {
+        let live = try await TestUpstream.start("live")
+        let dead = try await TestUpstream.start("dead")
+        let deadPort = dead.port
+        await dead.stop()
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await live.stop() } }
+        edge.route("web.localhost", to: [deadPort, live.port])
+        for _ in 0..<20 {
+            let reply = try await Self.get(edge, host: "web.localhost")
+            #expect(reply.status == 200)
+            #expect(reply.body == "live")
+        }
+        // Every instance down: 502. No instance at all: 503.
+        edge.route("gone.localhost", to: [deadPort])
+        let gone = try await Self.get(edge, host: "gone.localhost")
+        #expect(gone.status == 502)
+        edge.route("empty.localhost", to: [])
+        #expect(try await Self.get(edge, host: "empty.localhost").status == 503)
+    }
+
+    @Test func aSlowInstanceGetsAGatewayTimeout() async throws {
+        let slow = try await TestUpstream.start("slow")
+        var limits = EdgeLimits()
+        limits.response = .milliseconds(500)
+        let edge = try await Edge.start(limits: limits)
+        defer { Task { await edge.stop(); await slow.stop() } }
+        edge.route("slow.localhost", to: [slow.port])
+        let reply = try await Self.get(edge, host: "slow.localhost", path: "/slow?ms=3000")
+        #expect(reply.status == 504)
+        #expect(try await Self.get(edge, host: "slow.localhost", path: "/slow?ms=50").body == "slow slow")
+    }
+
+    @Test func largeBodiesStreamBothWaysInBoundedMemory() async throws {
+        let upstream = try await TestUpstream.start("big")
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("big.localhost", to: [upstream.port])
+        let size = 256 << 20
+        let before = Self.residentBytes()
+
+        // Download: counted as it arrives, never held.
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(edge.port)/big?bytes=\(size)")
+        request.headers.replaceOrAdd(name: "Host", value: "big.localhost")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        var downloaded = 0
+        for try await part in response.body { downloaded += part.readableBytes }
+        #expect(downloaded == size)
+
+        // Upload: a streamed body of the same size, counted by the instance.
+        var upload = HTTPClientRequest(url: "http://127.0.0.1:\(edge.port)/count")
+        upload.method = .POST
+        upload.headers.replaceOrAdd(name: "Host", value: "big.localhost")
+        let piece = ByteBuffer(repeating: 0x62, count: 1 << 20)
+        upload.body = .stream(AsyncStream<ByteBuffer> { continuation in
+            for _ in 0..<(size >> 20) { continuation.yield(piece) }
+            continuation.finish()
+        }, length: .known(Int64(size)))
+        let counted = try await HTTPClient.shared.execute(upload, timeout: .seconds(120))
+        #expect(String(buffer: try await counted.body.collect(upTo: 1024)) == String(size))
+
+        let growth = Self.residentBytes() - before
+        #expect(growth < 64 << 20, "memory grew by \(growth >> 20) MiB moving 2 × \(size >> 20) MiB")
+    }
+
+    @Test func malformedRequestsGetABadRequestAndTheEdgeKeepsServing() async throws {
+        let upstream = try await TestUpstream.start("ok")
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("ok.localhost", to: [upstream.port])
+        let garbage = try Self.raw(edge.port, "THIS IS NOT HTTP\r\n\r\n")
+        #expect(garbage.hasPrefix("HTTP/1.1 400"), "\(garbage.prefix(80))")
+        let noHost = try Self.raw(edge.port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        #expect(noHost.hasPrefix("HTTP/1.1 400"), "\(noHost.prefix(80))")
+        let hugeHeader = try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n")
+        #expect(hugeHeader.hasPrefix("HTTP/1.1 4"), "\(hugeHeader.prefix(80))")
+        let chunked = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+        #expect(chunked.hasPrefix("HTTP/1.1 200"), "\(chunked.prefix(80))")
+        #expect(chunked.hasSuffix("\r\n\r\n11"), "a chunked body reaches the instance whole: \(chunked.suffix(40))")
+        #expect(try await Self.get(edge, host: "ok.localhost").body == "ok")
+    }
+
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes * 1024
+    }
+}

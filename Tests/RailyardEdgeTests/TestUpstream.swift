@@ -1,0 +1,129 @@
+import Atomics
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A small HTTP server standing in for an app instance (a real one over real sockets):
+/// `/` answers its name, `/headers` the request's headers, `/count` the size of the request
+/// body, `/big?bytes=N` N bytes streamed, `/slow?ms=N` after N ms.
+final class TestUpstream: Sendable {
+    let name: String
+    let channel: any Channel
+    let connections: ManagedAtomic<Int>
+    let requests: ManagedAtomic<Int>
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+
+    private init(name: String, channel: any Channel, connections: ManagedAtomic<Int>, requests: ManagedAtomic<Int>) {
+        self.name = name
+        self.channel = channel
+        self.connections = connections
+        self.requests = requests
+    }
+
+    static func start(_ name: String) async throws -> TestUpstream {
+        let connections = ManagedAtomic<Int>(0)
+        let requests = ManagedAtomic<Int>(0)
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    connections.wrappingIncrement(ordering: .relaxed)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(name: name, requests: requests))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return TestUpstream(name: name, channel: channel, connections: connections, requests: requests)
+    }
+
+    func stop() async { try? await channel.close() }
+
+    final class Handler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let name: String
+        let requests: ManagedAtomic<Int>
+        var head: HTTPRequestHead?
+        var received = 0
+
+        init(name: String, requests: ManagedAtomic<Int>) {
+            self.name = name
+            self.requests = requests
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                received = 0
+                requests.wrappingIncrement(ordering: .relaxed)
+            case .body(let body):
+                received += body.readableBytes
+            case .end:
+                guard let head else { return }
+                respond(to: head, context: context)
+            }
+        }
+
+        func query(_ head: HTTPRequestHead, _ key: String) -> Int? {
+            guard let query = head.uri.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+            for pair in query.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == key { return Int(parts[1]) }
+            }
+            return nil
+        }
+
+        func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+            let path = String(head.uri.split(separator: "?").first ?? "/")
+            switch path {
+            case "/headers":
+                let text = head.headers.map { "\($0.name.lowercased()): \($0.value)" }.joined(separator: "\n")
+                send(text, context: context)
+            case "/count":
+                send(String(received), context: context)
+            case "/big":
+                stream(bytes: query(head, "bytes") ?? 0, context: context)
+            case "/slow":
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(query(head, "ms") ?? 1000))) {
+                    bound.value.0.send("slow \(bound.value.0.name)", context: bound.value.1)
+                }
+            default:
+                send(name, context: context)
+            }
+        }
+
+        func send(_ text: String, context: ChannelHandlerContext) {
+            var headers = HTTPHeaders()
+            headers.add(name: "content-length", value: String(text.utf8.count))
+            headers.add(name: "x-upstream", value: name)
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+
+        /// Streams `bytes` bytes in 64 KiB pieces, each written once the previous one went.
+        func stream(bytes: Int, context: ChannelHandlerContext) {
+            var headers = HTTPHeaders()
+            headers.add(name: "content-length", value: String(bytes))
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            let chunk = ByteBuffer(repeating: 0x61, count: 64 * 1024)
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            func next(_ remaining: Int) {
+                let (handler, context) = bound.value
+                guard remaining > 0 else {
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                    return
+                }
+                let piece = chunk.getSlice(at: 0, length: min(remaining, chunk.readableBytes))!
+                context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(piece)))).whenSuccess {
+                    next(remaining - piece.readableBytes)
+                }
+            }
+            next(bytes)
+        }
+    }
+}
