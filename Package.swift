@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "RailyardControl",
             dependencies: [
-                "RailyardCore", "RailyardStore", "RailyardBuild", "RailyardRuntime", "RailyardSandbox",
+                "RailyardCore", "RailyardStore", "RailyardBuild", "RailyardRuntime", "RailyardSandbox", "RailyardEdge",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -103,6 +103,7 @@ let package = Package(
                 "RailyardCore",
                 "RailyardStore",
                 "RailyardControl",
+                "RailyardEdge",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),

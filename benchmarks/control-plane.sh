@@ -21,7 +21,7 @@ binary=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/raily
 work=$(mktemp -d /tmp/railyard-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RAILYARD_ADMIN_EMAIL=bench@example.com RAILYARD_ADMIN_PASSWORD=bench-password \
-  "$binary" server --api-listen "127.0.0.1:$port" --data "$work/data" --log-level warning >"$work/server.log" 2>&1 &
+  "$binary" server --api-listen "127.0.0.1:$port" --http-listen 127.0.0.1:0 --data "$work/data" --log-level warning >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"

@@ -25,6 +25,10 @@ public struct APIDependencies: Sendable {
     /// Largest source upload accepted, in bytes.
     public var uploadLimit: Int = APIDependencies.defaultUploadLimit
     public static let defaultUploadLimit = 200 << 20
+    /// The base of generated domains (`SERVICE-PROJECT.BASE`).
+    public var baseDomain = "localhost"
+    /// The edge's HTTP port, for the URLs of domains; nil when no edge listens.
+    public var edgeHTTPPort: Int?
 
     public init(
         store: Store, tokens: TokenService, passwords: PasswordHasher = PasswordHasher(),
@@ -68,6 +72,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     projects.addRoutes(to: authenticated)
     ServiceStateController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DeployController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
+    DomainController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     return router
 }
 

@@ -258,6 +258,52 @@ extension RailyardClient {
         }
     }
 
+    // MARK: Domains
+
+    struct DomainList: Decodable {
+        var items: [Domain]
+    }
+
+    public func domains(of service: ServiceID, in environment: EnvironmentID) async throws -> [Domain] {
+        let list: DomainList = try await send(
+            .GET, "/api/v1/services/\(service)/domains", query: ["environmentId": environment.rawValue])
+        return list.items
+    }
+
+    /// A custom domain, or with no hostname a generated one.
+    public func createDomain(
+        service: ServiceID, environment: EnvironmentID, hostname: String?, targetPort: Int?
+    ) async throws -> Domain {
+        struct Body: Encodable {
+            var hostname: String?
+            var targetPort: Int?
+        }
+        return try await send(
+            .POST, "/api/v1/services/\(service)/domains", query: ["environmentId": environment.rawValue],
+            body: Body(hostname: hostname, targetPort: targetPort))
+    }
+
+    /// Renames a domain or changes its port (`.some(nil)`: the instance's PORT again).
+    public func updateDomain(_ id: DomainID, hostname: String?, targetPort: Int??) async throws -> Domain {
+        struct Body: Encodable {
+            var hostname: String?
+            var targetPort: Int??
+
+            enum CodingKeys: String, CodingKey { case hostname, targetPort }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encodeIfPresent(hostname, forKey: .hostname)
+                if let targetPort { try container.encode(targetPort, forKey: .targetPort) }
+            }
+        }
+        return try await send(.PATCH, "/api/v1/domains/\(id)", body: Body(hostname: hostname, targetPort: targetPort))
+    }
+
+    public func deleteDomain(_ id: DomainID) async throws {
+        _ = try await sendRaw(.DELETE, "/api/v1/domains/\(id)", body: Optional<Empty>.none)
+    }
+
     public func updateService(_ id: ServiceID, _ change: ServiceChange) async throws -> Service {
         try await send(.PATCH, "/api/v1/services/\(id)", body: change)
     }

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import RailyardBuild
 import RailyardCore
+import RailyardEdge
 import RailyardRuntime
 import RailyardSandbox
 import RailyardStore
@@ -52,6 +53,10 @@ public actor DeploymentController {
     private var live: [DeploymentID: LiveDeployment] = [:]
     private var sandboxProblem: String??
     private var wake: AsyncStream<Void>.Continuation?
+    /// Where the routes go; nil when no edge runs.
+    private var edge: EdgeRoutes?
+    /// Every domain, as the store last said.
+    private var domains: [Domain] = []
 
     public init(store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, runner: SandboxRunner = SandboxRunner()) throws {
         self.store = store
@@ -76,6 +81,8 @@ public actor DeploymentController {
     public func run() async {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake = continuation
+        // The domains first, so that recovered deployments are routed as they come back.
+        await domainsChanged()
         await recover()
         logs.removeExpired()
         let monitor = Task { await self.monitorHealth() }
@@ -142,6 +149,55 @@ public actor DeploymentController {
             }
         } catch {
             logger.error("recovery failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Routes
+
+    /// Hands the edge its routes from now on (from `run()`, once the store is open).
+    public func attachEdge(_ routes: EdgeRoutes) {
+        edge = routes
+    }
+
+    /// Reads the domains again (after one was added, renamed or removed) and republishes.
+    public func domainsChanged() async {
+        do {
+            domains = try await store.allDomains()
+        } catch {
+            logger.warning("cannot read domains", metadata: ["error": "\(error)"])
+        }
+        publishRoutes()
+    }
+
+    /// Each domain → the healthy instances of its service's active deployment in its
+    /// environment: the newest one that went live. New instances join only once the whole
+    /// deployment passed its health checks; instances being stopped have left already.
+    private func publishRoutes() {
+        guard let edge else { return }
+        var active: [String: LiveDeployment] = [:]
+        for deployment in live.values where deployment.deployedAt != nil {
+            let key = "\(deployment.serviceID)/\(deployment.environmentID)"
+            if let current = active[key], current.id > deployment.id { continue }
+            active[key] = deployment
+        }
+        var entries: [String: (service: String, addresses: [(host: String, port: Int)])] = [:]
+        for domain in domains {
+            let instances = active["\(domain.serviceID)/\(domain.environmentID)"]?.instances.values
+                .filter { $0.state == "healthy" && !$0.stopping }
+                .sorted { $0.replica < $1.replica } ?? []
+            entries[domain.hostname] = (
+                service: domain.serviceID.rawValue,
+                addresses: instances.map { (host: "127.0.0.1", port: domain.targetPort ?? $0.port) })
+        }
+        edge.replace(with: entries)
+    }
+
+    /// Waits until the edge has no request in flight to any of `ports`, or `within` passed.
+    private func edgeDrained(ports: [Int], within limit: Duration) async {
+        guard let edge else { return }
+        let deadline = ContinuousClock.now + limit
+        while ports.contains(where: { edge.inFlight(port: $0) > 0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -470,6 +526,8 @@ public actor DeploymentController {
     private func deployAgain(_ work: DeploymentWork) async throws {
         let deployment = try await prepareLive(work)
         live[deployment.id] = deployment
+        // Supervised and routed as it comes up, like a recovered deployment.
+        deployment.deployedAt = .now
         for replica in 0..<deployment.plan.numReplicas { await startInstance(deployment, replica: replica) }
         await recordInstances(deployment)
         await transition(deployment.id, to: .success, reason: "restarted")
@@ -623,6 +681,9 @@ public actor DeploymentController {
 
     private func restartInstance(_ deployment: LiveDeployment, _ instance: InstanceState, reason: String) async {
         instance.stopping = true
+        // Out of the edge's table before it stops.
+        publishRoutes()
+        await edgeDrained(ports: [instance.port], within: .seconds(max(deployment.plan.drainingSeconds, 1)))
         logs.system(deployment.id, phase: "deploy", replica: instance.replica, "restarting replica \(instance.replica): \(reason)")
         await runtime.stop(instance.instanceID, grace: .seconds(max(deployment.plan.drainingSeconds, 1)))
         try? await store.forgetInstanceProcess(instance: instance.instanceID)
@@ -632,9 +693,13 @@ public actor DeploymentController {
     }
 
     private func stopAll(_ deployment: LiveDeployment, grace: Duration) async {
+        for instance in deployment.instances.values { instance.stopping = true }
+        // Out of the edge's table before they drain, and given the draining period to answer
+        // what the edge already sent them before they are signalled.
+        publishRoutes()
+        await edgeDrained(ports: deployment.instances.values.map(\.port), within: grace)
         await withTaskGroup(of: Void.self) { group in
             for instance in deployment.instances.values {
-                instance.stopping = true
                 instance.state = "exited"
                 let runtime = self.runtime
                 let instanceID = instance.instanceID
@@ -702,6 +767,7 @@ public actor DeploymentController {
     }
 
     private func recordInstances(_ deployment: LiveDeployment) async {
+        publishRoutes()
         try? await store.recordInstances(of: deployment.id, deployment.snapshot, warnings: deployment.warnings)
     }
 

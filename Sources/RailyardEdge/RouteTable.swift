@@ -1,5 +1,6 @@
 import Atomics
 import NIOCore
+import Synchronization
 
 /// One instance the edge may send requests to.
 public final class Upstream: Sendable {
@@ -76,6 +77,9 @@ public final class RouteTable: AtomicReference, Sendable {
 /// it with one atomic load, no lock.
 public final class EdgeRoutes: Sendable {
     private let table = ManagedAtomic(RouteTable())
+    /// Every instance routed to lately, in the table or not, so that requests still in flight
+    /// on one that left can be counted (the request path never takes this lock).
+    private let known = Mutex<[String: Upstream]>([:])
 
     public init() {}
 
@@ -84,19 +88,30 @@ public final class EdgeRoutes: Sendable {
     /// Replaces the table with `entries` (host → service and its instances' addresses).
     /// Instances already known keep their counters and passive-health state.
     public func replace(with entries: [String: (service: String, addresses: [(host: String, port: Int)])]) {
-        let old = current
-        var known: [String: Upstream] = [:]
-        for route in old.routes.values {
-            for upstream in route.upstreams { known[upstream.key] = upstream }
-        }
-        var routes: [String: Route] = [:]
-        for (host, entry) in entries {
-            let upstreams = entry.addresses.map { address in
-                known["\(address.host):\(address.port)"] ?? Upstream(host: address.host, port: address.port)
+        let table = known.withLock { known -> RouteTable in
+            var routes: [String: Route] = [:]
+            var inUse: Set<String> = []
+            for (host, entry) in entries {
+                let upstreams = entry.addresses.map { address -> Upstream in
+                    let key = "\(address.host):\(address.port)"
+                    inUse.insert(key)
+                    if let upstream = known[key] { return upstream }
+                    let upstream = Upstream(host: address.host, port: address.port)
+                    known[key] = upstream
+                    return upstream
+                }
+                routes[Self.normalize(host) ?? host] = Route(service: entry.service, upstreams: upstreams)
             }
-            routes[Self.normalize(host) ?? host] = Route(service: entry.service, upstreams: upstreams)
+            // Forget instances that left and have nothing in flight.
+            known = known.filter { inUse.contains($0.key) || $0.value.outstanding.load(ordering: .relaxed) > 0 }
+            return RouteTable(routes: routes)
         }
-        table.store(RouteTable(routes: routes), ordering: .releasing)
+        self.table.store(table, ordering: .releasing)
+    }
+
+    /// Requests in flight to the instance at `host:port`, whether or not it is still routed.
+    public func inFlight(host: String = "127.0.0.1", port: Int) -> Int {
+        known.withLock { $0["\(host):\(port)"]?.outstanding.load(ordering: .relaxed) ?? 0 }
     }
 
     /// A Host header's name, lowercased, without port or trailing dot; nil when it is not a

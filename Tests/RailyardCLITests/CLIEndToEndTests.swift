@@ -132,5 +132,16 @@ struct CLIEndToEndTests {
 
         let bad = try CLI.make().run(["server", "--api-listen", "nonsense"])
         #expect(bad.status != 0)
+        #expect(try CLI.make().run(["server", "--http-listen", "nonsense"]).status != 0)
+        #expect(try CLI.make().run(["server", "--domain", "not a domain"]).status != 0)
+        // The edge's port is taken: the server says so in one line and exits.
+        let taken = try ServerProcess(dataDirectory: Self.temporaryFolder())
+        try taken.start()
+        defer { taken.stop() }
+        let clash = try CLI.make().run([
+            "server", "--api-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:\(taken.httpPort)", "--data", Self.temporaryFolder(),
+        ])
+        #expect(clash.status != 0)
+        #expect(clash.stderr.contains("the edge router cannot listen on 127.0.0.1:\(taken.httpPort)"), "\(clash.stderr)")
     }
 }

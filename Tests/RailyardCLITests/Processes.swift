@@ -100,6 +100,8 @@ final class ServerProcess: @unchecked Sendable {
     let extraArguments: [String]
     private(set) var process: Process?
     private(set) var port = 0
+    /// The edge router's port (kept across restarts, like the API's).
+    private(set) var httpPort = 0
     let logPath: String
 
     init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:], arguments: [String] = []) {
@@ -111,6 +113,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
+    var edgeURL: String { "http://127.0.0.1:\(httpPort)" }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
@@ -123,7 +126,9 @@ final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try RailyardBinary.path())
         // A restart keeps the port, so clients keep their server URL.
-        var arguments = ["server", "--api-listen", "127.0.0.1:\(port)", "--data", dataDirectory]
+        var arguments = [
+            "server", "--api-listen", "127.0.0.1:\(port)", "--http-listen", "127.0.0.1:\(httpPort)", "--data", dataDirectory,
+        ]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
         process.arguments = arguments + extraArguments
         var env = ProcessInfo.processInfo.environment
@@ -141,6 +146,9 @@ final class ServerProcess: @unchecked Sendable {
                 let digits = text[range.upperBound...].prefix { $0.isNumber }
                 if let port = Int(digits) {
                     self.port = port
+                    if let edge = text.range(of: "railyard.http=127.0.0.1:") {
+                        httpPort = Int(text[edge.upperBound...].prefix { $0.isNumber }) ?? httpPort
+                    }
                     return
                 }
             }

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import Logging
 import RailyardControl
+import RailyardEdge
+import NIOCore
 import RailyardCore
 import RailyardRuntime
 import RailyardSandbox
@@ -27,6 +29,11 @@ public struct ServerOptions: Sendable {
     public var sandbox = true
     /// Artifacts kept per service for rollbacks.
     public var artifactsKept = 5
+    /// Where the edge router listens for HTTP; nil runs no edge.
+    public var httpHost: String? = "0.0.0.0"
+    public var httpPort = 8080
+    /// The base of generated domains.
+    public var baseDomain = "localhost"
 
     public init(
         apiHost: String = "127.0.0.1", apiPort: Int = 7070, dataDirectory: String, databaseURL: String? = nil,
@@ -95,10 +102,27 @@ public enum ControlPlaneServer {
         configured.sourcesFolder = controlOptions.sources
         configured.artifactsFolder = controlOptions.artifacts
         configured.uploadLimit = options.uploadLimit
+        configured.baseDomain = options.baseDomain
+        var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
+        if let httpHost = options.httpHost {
+            let edge = EdgeServer()
+            let channel: any Channel
+            do {
+                channel = try await edge.bind(host: httpHost, port: options.httpPort)
+            } catch {
+                throw ConfigurationError("the edge router cannot listen on \(httpHost):\(options.httpPort): \(error)")
+            }
+            configured.edgeHTTPPort = channel.localAddress?.port ?? options.httpPort
+            await control.attachEdge(edge.routes)
+            services.append(EdgeService(channel: channel))
+            logger.info("edge router listening", metadata: [
+                "railyard.http": "\(httpHost):\(configured.edgeHTTPPort ?? options.httpPort)", "railyard.domain": "\(options.baseDomain)",
+            ])
+        }
         let dependencies = configured
         let application = buildApplication(
             dependencies: dependencies, address: .hostname(options.apiHost, port: options.apiPort),
-            services: [store, ControlService(control: control)], logger: logger,
+            services: services, logger: logger,
             beforeServing: {
                 try await bootstrapFirstAdmin(
                     options: options, dependencies: dependencies, setupTokenPath: setupTokenPath, logger: logger)
@@ -174,5 +198,19 @@ extension SecretBox {
     /// every replica of the control plane.
     func derivedKey(purpose: String) -> SymmetricKey {
         deriveKey(info: "railyard/\(purpose)")
+    }
+}
+
+/// Keeps the edge router's listener open until shutdown; requests in flight then finish on
+/// their connections while the listener closes.
+struct EdgeService: ServiceLifecycle.Service {
+    let channel: any Channel
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            channel.close(promise: nil)
+        }
     }
 }

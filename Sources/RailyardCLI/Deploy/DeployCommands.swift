@@ -117,7 +117,7 @@ func settle(_ created: Deployment, session: Session, detach: Bool, json: Bool) a
     }
     var follower = DeploymentFollower(session: session, printLines: !json)
     let finished = try await follower.follow(created.id)
-    if json { try Output.json(finished) } else { Up.report(finished) }
+    if json { try Output.json(finished) } else { await Up.report(finished, session: session) }
     if finished.status != .success { throw ExitCode.failure }
 }
 

@@ -52,17 +52,25 @@ struct Up: AsyncParsableCommand {
         if client.json {
             try Output.json(finished)
         } else {
-            Self.report(finished)
+            await Self.report(finished, session: session)
         }
         if finished.status != .success { throw ExitCode.failure }
     }
 
-    static func report(_ deployment: Deployment) {
+    /// The result for people: on success the service's public URLs (its domains), and each
+    /// replica's local address.
+    static func report(_ deployment: Deployment, session: Session) async {
         if deployment.status == .success {
+            var session = session
+            let domains = (try? await session.call {
+                try await $0.domains(of: deployment.serviceID, in: deployment.environmentID)
+            }) ?? []
             Output.line("Deployment \(deployment.id) is live.")
+            for url in domains.compactMap(\.url) { Output.line("  \(url)") }
             for instance in deployment.instances {
                 Output.line("  replica \(instance.replica): http://\(instance.address)")
             }
+            if domains.isEmpty { Output.note("Give it a public URL with `railyard domain`.") }
             for warning in deployment.warnings { Output.note("warning: \(warning)") }
         } else {
             Output.note("Deployment \(deployment.id) \(deployment.status.rawValue)" + (deployment.statusReason.map { ": \($0)" } ?? ""))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RailyardAPI
+import RailyardCore
 
 /// `railyard server`: runs the control plane until SIGINT or SIGTERM.
 struct ServerCommand: AsyncParsableCommand {
@@ -29,6 +30,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Artifacts kept per service for instant rollbacks (default 5).")
     var artifactsKept: Int?
 
+    @Option(name: .long, help: "Where the edge router serves apps over HTTP, HOST:PORT, or `off` (default 0.0.0.0:8080; RAILYARD_HTTP_LISTEN).")
+    var httpListen: String?
+
+    @Option(name: .long, help: "The base of generated domains, SERVICE-PROJECT.DOMAIN (default localhost; RAILYARD_DOMAIN).")
+    var domain: String?
+
     @Flag(name: .long, help: "Run builds and apps without bubblewrap (hosts where it cannot work); every deployment carries a warning.")
     var noSandbox = false
 
@@ -47,6 +54,12 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let artifactsKept, !(1...1000).contains(artifactsKept) {
             throw ValidationError("--artifacts-kept must be between 1 and 1000")
+        }
+        if let httpListen, httpListen != "off", ServerOptions.parseListenAddress(httpListen) == nil {
+            throw ValidationError("--http-listen must be HOST:PORT, e.g. 0.0.0.0:8080, or off")
+        }
+        if let domain, DomainRules.hostnameProblem(domain) != nil && domain != "localhost" {
+            throw ValidationError("--domain must be a host name such as apps.example.com (or localhost)")
         }
     }
 
@@ -74,6 +87,21 @@ struct ServerCommand: AsyncParsableCommand {
         if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
         if let artifactsKept { options.artifactsKept = artifactsKept }
         options.sandbox = !noSandbox
+        let http = httpListen ?? value("RAILYARD_HTTP_LISTEN") ?? "0.0.0.0:8080"
+        if http == "off" {
+            options.httpHost = nil
+        } else {
+            guard let (httpHost, httpPort) = ServerOptions.parseListenAddress(http) else {
+                throw CLIError("RAILYARD_HTTP_LISTEN must be HOST:PORT or off")
+            }
+            options.httpHost = httpHost
+            options.httpPort = httpPort
+        }
+        let base = (domain ?? value("RAILYARD_DOMAIN") ?? "localhost").lowercased()
+        guard base == "localhost" || DomainRules.hostnameProblem(base) == nil else {
+            throw CLIError("RAILYARD_DOMAIN must be a host name such as apps.example.com")
+        }
+        options.baseDomain = base
         do {
             try await ControlPlaneServer.run(options: options, logger: logger)
         } catch let error as ConfigurationError {

@@ -81,6 +81,7 @@ public enum APITokenKind {}
 public enum InviteKind {}
 public enum AuditEventKind {}
 public enum RefreshTokenKind {}
+public enum DomainKind {}
 
 public typealias WorkspaceID = Identifier<WorkspaceKind>
 public typealias UserID = Identifier<UserKind>
@@ -92,3 +93,4 @@ public typealias APITokenID = Identifier<APITokenKind>
 public typealias InviteID = Identifier<InviteKind>
 public typealias AuditEventID = Identifier<AuditEventKind>
 public typealias RefreshTokenID = Identifier<RefreshTokenKind>
+public typealias DomainID = Identifier<DomainKind>

@@ -173,4 +173,19 @@ let migrations: [Migration] = [
         )
         """,
     ]),
+    Migration(name: "0005_domains", statements: [
+        // Host names are unique across every workspace: nobody can take another's domain.
+        """
+        CREATE TABLE domains (
+            id TEXT PRIMARY KEY,
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            hostname TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            target_port BIGINT,
+            created_at BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX domains_by_service ON domains(service_id, environment_id)",
+    ]),
 ]

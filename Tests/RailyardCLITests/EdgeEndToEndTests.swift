@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+/// The edge router in a live server: generated and custom domains route to the serving
+/// deployment, unknown hosts get a 404, and redeploys under steady load fail no request.
+extension DeployEndToEndTests {
+    /// GET through the live server's edge with `host` as the Host header.
+    static func viaEdge(_ world: World, host: String, path: String = "/") async -> (status: Int, body: String)? {
+        await viaEdge(world.server.edgeURL, host: host, path: path)
+    }
+
+    static func viaEdge(_ edgeURL: String, host: String, path: String = "/") async -> (status: Int, body: String)? {
+        var request = HTTPClientRequest(url: edgeURL + path)
+        request.headers.replaceOrAdd(name: "Host", value: host)
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)),
+              let body = try? await response.body.collect(upTo: 1 << 20)
+        else { return nil }
+        return (Int(response.status.code), String(buffer: body))
+    }
+
+    @Test func domainsRouteThroughTheEdgeAndRedeploysFailNoRequest() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("web")
+        let generated = try #require(try await world.cli.execJSON(["domain", "--service", "web"]) as? [String: Any])
+        #expect(generated["hostname"] as? String == "web-apps.localhost")
+        #expect(generated["kind"] as? String == "generated")
+        #expect(generated["url"] as? String == "http://web-apps.localhost:\(world.server.httpPort)")
+
+        // Before any deployment the domain answers 503, an unknown host 404.
+        #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.status == 503)
+        let unknown = await Self.viaEdge(world, host: "nothing-here.localhost")
+        #expect(unknown?.status == 404)
+        #expect(unknown?.body.contains("web-apps") == false, "the 404 page names no other host")
+
+        let v1 = try await world.up(try Self.app(["main.py": Self.pythonServer("v1")]), service: "web")
+        #expect(v1.status == 0, "\(v1.log)")
+        #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.body == "v1")
+        // `up` prints the public URL.
+        let text = try await world.cli.exec(["up", try Self.app(["main.py": Self.pythonServer("v1")]).path, "--service", "web"])
+        #expect(text.stdout.contains("http://web-apps.localhost:\(world.server.httpPort)"), "\(text.stdout)")
+
+        // A custom domain, unique across everything; a second generated one gets a suffix.
+        #expect(try await world.cli.exec(["domain", "add", "Shop.Example.com", "--service", "web"]).status == 0)
+        #expect(await Self.viaEdge(world, host: "shop.example.com")?.body == "v1")
+        try await world.service("other")
+        let taken = try await world.cli.exec(["domain", "add", "shop.example.com", "--service", "other"])
+        #expect(taken.status != 0)
+        #expect(taken.stderr.contains("already in use"), "\(taken.stderr)")
+        let second = try #require(try await world.cli.execJSON(["domain", "--service", "web"]) as? [String: Any])
+        #expect(second["hostname"] as? String == "web-apps-2.localhost")
+        #expect(try await world.cli.exec(["domain", "add", "not a host", "--service", "web"]).status != 0)
+
+        // Steady load while the service is redeployed five times: not one request fails.
+        let load = SteadyLoad()
+        let edgeURL = world.server.edgeURL
+        let loadTask = Task { await load.run(edgeURL: edgeURL, host: "web-apps.localhost", clients: 4) }
+        for version in 2...6 {
+            let result = try await world.up(try Self.app(["main.py": Self.pythonServer("v\(version)")]), service: "web")
+            #expect(result.status == 0, "v\(version): \(result.log)")
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        load.stop()
+        await loadTask.value
+        #expect(load.failures.isEmpty, "requests failed during redeploys: \(load.failures.prefix(5))")
+        #expect(load.served.isSuperset(of: ["v1", "v6"]), "\(load.served)")
+        #expect(load.requests > 100, "\(load.requests) requests under load")
+        #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.body == "v6")
+
+        // Renamed: the new name routes, the old one is gone. Removed: 404. Down: 503.
+        #expect(try await world.cli.exec(["domain", "update", "web-apps-2.localhost", "--service", "web", "--name", "store.localhost"]).status == 0)
+        #expect(await Self.viaEdge(world, host: "store.localhost")?.body == "v6")
+        #expect(await Self.viaEdge(world, host: "web-apps-2.localhost")?.status == 404)
+        #expect(try await world.cli.exec(["domain", "remove", "store.localhost", "--service", "web"]).status == 0)
+        #expect(await Self.viaEdge(world, host: "store.localhost")?.status == 404)
+        let listed = try #require(try await world.cli.execJSON(["domain", "list", "--service", "web"]) as? [[String: Any]])
+        #expect(listed.compactMap { $0["hostname"] as? String }.sorted() == ["shop.example.com", "web-apps.localhost"])
+        #expect(try await world.cli.exec(["down", "--service", "web"]).status == 0)
+        try await Self.waitFor("the domain to answer 503 once the service is down") {
+            await Self.viaEdge(world, host: "web-apps.localhost")?.status == 503
+        }
+    }
+}
+
+/// Clients sending requests one after another through the edge until stopped, keeping what
+/// every answer said.
+final class SteadyLoad: Sendable {
+    private let state = Mutex((stopped: false, failures: [String](), served: Set<String>(), requests: 0))
+
+    var failures: [String] { state.withLock { $0.failures } }
+    var served: Set<String> { state.withLock { $0.served } }
+    var requests: Int { state.withLock { $0.requests } }
+
+    func stop() { state.withLock { $0.stopped = true } }
+
+    func run(edgeURL: String, host: String, clients: Int) async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    while !self.state.withLock({ $0.stopped }) {
+                        let reply = await DeployEndToEndTests.viaEdge(edgeURL, host: host)
+                        self.state.withLock { state in
+                            state.requests += 1
+                            if let reply, reply.status == 200 {
+                                state.served.insert(reply.body)
+                            } else {
+                                state.failures.append("status \(reply.map { String($0.status) } ?? "none"): \(reply?.body.prefix(80) ?? "")")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
