@@ -33,6 +33,9 @@ enum OpenAPIDocument {
         },
         {
           "name": "Services"
+        },
+        {
+          "name": "Domains"
         }
       ],
       "paths": {
@@ -2089,6 +2092,206 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/api/v1/services/{serviceId}/domains": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/ServiceId"
+            }
+          ],
+          "get": {
+            "operationId": "listDomains",
+            "summary": "A service's domains in one environment",
+            "tags": [
+              "Domains"
+            ],
+            "description": "Every domain of the service in the environment, oldest first, in one page. Viewers may read them. `environmentId` missing or not an id answers 400; an environment outside the service's project answers 404.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/DomainEnvironmentIdQuery"
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The domains.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/DomainList"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              }
+            }
+          },
+          "post": {
+            "operationId": "createDomain",
+            "summary": "Add a domain to a service in one environment",
+            "tags": [
+              "Domains"
+            ],
+            "description": "With `hostname`, a custom domain (the name is lowercased before it is checked and stored); without it (left out or null; send `{}`, since an empty body answers 400), a generated one: `SERVICE-PROJECT.BASE` in the `production` environment, `SERVICE-PROJECT-ENVIRONMENT.BASE` in others, with `-2`, `-3`… added to the first label when the name is taken. `BASE` is the server's `RAILYARD_DOMAIN` (default `localhost`). 409 when the host name is already in use by any domain in any workspace, when the service already has 20 domains in the environment, or when no free generated name is left; 422 when `hostname` or `targetPort` breaks its rules (`field` names it). `targetPort` is checked first, then the 20-domain limit, then `hostname`'s rules, then whether the name is free. `environmentId` missing or not an id answers 400; an environment outside the service's project answers 404. Needs the member role.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "parameters": [
+              {
+                "$ref": "#/components/parameters/DomainEnvironmentIdQuery"
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/CreateDomainRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The new domain.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Domain"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "422": {
+                "$ref": "#/components/responses/Invalid"
+              }
+            }
+          }
+        },
+        "/api/v1/domains/{domainId}": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/DomainId"
+            }
+          ],
+          "patch": {
+            "operationId": "updateDomain",
+            "summary": "Rename a domain or change its target port",
+            "tags": [
+              "Domains"
+            ],
+            "description": "A property left out stays as it is; `null` for `hostname` is the same as leaving it out, `null` for `targetPort` sends traffic to the instance's `PORT` again. The new host name is lowercased before it is checked. A generated domain keeps `kind: generated` when renamed. 409 when the host name is in use by another domain in any workspace; 422 when `hostname` or `targetPort` breaks its rules (`field` names it). Needs the member role in the domain's workspace.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/UpdateDomainRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "The updated domain.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Domain"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "422": {
+                "$ref": "#/components/responses/Invalid"
+              }
+            }
+          },
+          "delete": {
+            "operationId": "deleteDomain",
+            "summary": "Remove a domain",
+            "tags": [
+              "Domains"
+            ],
+            "description": "The edge stops routing the host name. Needs the member role in the domain's workspace. Takes no body.",
+            "security": [
+              {
+                "bearerAuth": []
+              }
+            ],
+            "responses": {
+              "204": {
+                "$ref": "#/components/responses/NoContent"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
+              "404": {
+                "$ref": "#/components/responses/NotFound"
+              }
+            }
+          }
         }
       },
       "components": {
@@ -3529,6 +3732,132 @@ enum OpenAPIDocument {
             "required": [
               "environmentId"
             ]
+          },
+          "Hostname": {
+            "type": "string",
+            "minLength": 3,
+            "maxLength": 253,
+            "pattern": "^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$",
+            "not": {
+              "pattern": "\\.[0-9]+$"
+            },
+            "description": "A host name such as `app.example.com`: letters, digits and hyphens in at least two dot-separated labels of 1 to 63 characters, no label starting or ending with a hyphen, the last label not all digits (no IP addresses); at most 253 characters. Lowercased by the server before it is checked, so `App.Example.com` is `app.example.com`."
+          },
+          "Domain": {
+            "type": "object",
+            "description": "A host name the edge routes to a service in one environment. Absent optional properties are omitted, not null.",
+            "properties": {
+              "id": {
+                "$ref": "#/components/schemas/Id"
+              },
+              "serviceId": {
+                "$ref": "#/components/schemas/Id"
+              },
+              "environmentId": {
+                "$ref": "#/components/schemas/Id"
+              },
+              "hostname": {
+                "type": "string",
+                "minLength": 1,
+                "description": "The host name, lowercase. Custom ones follow the rules of `Hostname`; generated ones are `SERVICE-PROJECT[-ENVIRONMENT][-N].BASE`."
+              },
+              "kind": {
+                "type": "string",
+                "enum": [
+                  "generated",
+                  "custom"
+                ],
+                "description": "`generated`: named by Railyard (and kept so when renamed); `custom`: brought by the user."
+              },
+              "targetPort": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 65535,
+                "description": "The port inside the instance the domain reaches; absent: the instance's `PORT`."
+              },
+              "createdAt": {
+                "$ref": "#/components/schemas/Timestamp"
+              },
+              "url": {
+                "type": "string",
+                "description": "Where the edge serves the domain: `http://HOSTNAME`, with `:PORT` unless the edge listens on port 80. Absent when the server runs no edge router."
+              }
+            },
+            "required": [
+              "id",
+              "serviceId",
+              "environmentId",
+              "hostname",
+              "kind",
+              "createdAt"
+            ]
+          },
+          "DomainList": {
+            "type": "object",
+            "description": "All domains of a service in one environment, oldest first.",
+            "properties": {
+              "items": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/Domain"
+                }
+              }
+            },
+            "required": [
+              "items"
+            ]
+          },
+          "CreateDomainRequest": {
+            "type": "object",
+            "description": "Every property is optional; `{}` asks for a generated domain with the instance's `PORT`.",
+            "properties": {
+              "hostname": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Hostname"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "A custom host name, unique across every workspace; left out or null: a generated one. An empty string is not left out: it answers 422."
+              },
+              "targetPort": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "minimum": 1,
+                "maximum": 65535,
+                "description": "The port inside the instance the domain reaches, 1 to 65535; left out or null: the instance's `PORT`."
+              }
+            }
+          },
+          "UpdateDomainRequest": {
+            "type": "object",
+            "description": "Every property is optional: one left out stays as it is (`{}` changes nothing).",
+            "properties": {
+              "hostname": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Hostname"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "A new host name, unique across every workspace; null is the same as leaving it out."
+              },
+              "targetPort": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "minimum": 1,
+                "maximum": 65535,
+                "description": "The port inside the instance the domain reaches, 1 to 65535; null: the instance's `PORT`."
+              }
+            }
           }
         },
         "responses": {
@@ -3815,6 +4144,23 @@ enum OpenAPIDocument {
           },
           "DeploymentId": {
             "name": "deploymentId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          "DomainEnvironmentIdQuery": {
+            "name": "environmentId",
+            "in": "query",
+            "required": true,
+            "description": "The environment whose domains these are: one of the service's project (any other answers 404).",
+            "schema": {
+              "$ref": "#/components/schemas/Id"
+            }
+          },
+          "DomainId": {
+            "name": "domainId",
             "in": "path",
             "required": true,
             "schema": {
