@@ -134,6 +134,7 @@ let package = Package(
                 "RailyardAPI",
                 "RailyardClient",
                 "RailyardBuild",
+                "RailyardEdge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

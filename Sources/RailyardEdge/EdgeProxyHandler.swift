@@ -1,3 +1,4 @@
+import Atomics
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -14,8 +15,9 @@ public struct EdgeLimits: Sendable {
     public var clientIdle: TimeAmount = .seconds(75)
     /// An instance that refused a connection is avoided this long.
     public var passiveHealthWindow: TimeAmount = .seconds(10)
-    /// Idle kept-alive connections per instance and event loop.
-    public var idleConnectionsPerUpstream = 32
+    /// Idle kept-alive connections per instance and event loop. As many as busy clients may
+    /// need at once: past it, each request would open (and close) a connection of its own.
+    public var idleConnectionsPerUpstream = 512
 
     public init() {}
 }
@@ -73,10 +75,33 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         if let address = context.channel.remoteAddress?.ipAddress { clientAddress = address }
+        scheduleIdleCheck(at: .now() + limits.clientIdle)
+    }
+
+    private var lastActivity = NIODeadline.now()
+    private var idleCheck: Scheduled<Void>?
+
+    /// Closes the connection once it has been idle (no request in flight) for `clientIdle`;
+    /// one timer per connection, re-armed when it fires.
+    private func scheduleIdleCheck(at deadline: NIODeadline) {
+        guard let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleTask(deadline: deadline) {
+            let handler = bound.value
+            guard let context = handler.context else { return }
+            let due = handler.lastActivity + handler.limits.clientIdle
+            if handler.exchange != nil || due > .now() {
+                handler.scheduleIdleCheck(at: max(due, .now() + .seconds(1)))
+            } else {
+                context.close(promise: nil)
+            }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         abandon()
+        idleCheck?.cancel()
+        idleCheck = nil
         self.context = nil
     }
 
@@ -90,6 +115,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            lastActivity = .now()
             begin(head, context: context)
         case .body(let body):
             guard let exchange, exchange.localAnswer == nil else { return }
@@ -120,14 +146,6 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         context.read()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent, exchange == nil {
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -186,6 +204,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let fresh = exchange.wantsFreshConnection
         exchange.wantsFreshConnection = false
+        if !fresh, let link = pool.idleConnection(to: upstream) {
+            attach(link, to: exchange)
+            return
+        }
         pool.acquire(upstream, on: context.eventLoop, fresh: fresh, limits: limits).whenComplete { result in
             let handler = bound.value
             guard handler.exchange === exchange else {
@@ -301,6 +323,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.link = nil
         exchange.upstream = nil
         self.exchange = nil
+        lastActivity = .now()
         let keepAlive = exchange.keepAlive && exchange.requestEnded
         let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
         if !keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
@@ -351,15 +374,20 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Headers
 
-    /// Hop-by-hop headers (RFC 9110 §7.6.1), and any the Connection header names.
+    static let hopByHop = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]
+
+    /// Hop-by-hop headers (RFC 9110 §7.6.1), and any the Connection header names. Removed in
+    /// place, and only those present (the common message has none but Connection).
     static func withoutHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var named: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]
+        var headers = headers
         for value in headers["connection"] {
-            for token in value.split(separator: ",") { named.insert(token.trimmingCharacters(in: .whitespaces).lowercased()) }
+            for token in value.split(separator: ",") {
+                let name = token.trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty, headers.contains(name: name) { headers.remove(name: name) }
+            }
         }
-        var kept = HTTPHeaders()
-        for (name, value) in headers where !named.contains(name.lowercased()) { kept.add(name: name, value: value) }
-        return kept
+        for name in hopByHop where headers.contains(name: name) { headers.remove(name: name) }
+        return headers
     }
 
     private func forwardedHead(_ head: HTTPRequestHead, requestID: String, host: String) -> HTTPRequestHead {
@@ -386,10 +414,23 @@ enum RequestID {
         return value
     }
 
+    /// 32 hex digits: a random per-process prefix and a counter. Unique, cheap (no system call
+    /// per request); request ids need not be unguessable.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let count = counter.wrappingIncrementThenLoad(ordering: .relaxed)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { hex in
+            for index in 0..<16 {
+                bytes[15 - index] = hex[Int((prefix >> (UInt64(index) * 4)) & 0xF)]
+                bytes[31 - index] = hex[Int((count >> (UInt64(index) * 4)) & 0xF)]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let prefix = UInt64.random(in: .min ... .max)
+    private static let counter = ManagedAtomic<UInt64>(UInt64.random(in: 0...UInt64(UInt32.max)))
 }
 
 /// The edge's own answers: short pages that name no host.

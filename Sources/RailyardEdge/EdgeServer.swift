@@ -41,8 +41,6 @@ public final class EdgeServer: Sendable {
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: false)
-                    try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(readTimeout: limits.clientIdle))
                     try channel.pipeline.syncOperations.addHandler(EdgeProxyHandler(routes: routes, pool: pool, limits: limits))
                 }
             }

@@ -11,12 +11,13 @@ public final class Upstream: Sendable {
     /// Passive health: after a failed connection it is avoided until this uptime (ns).
     let avoidedUntil = ManagedAtomic<UInt64>(0)
 
+    let key: String
+
     public init(host: String, port: Int) {
         self.host = host
         self.port = port
+        self.key = "\(host):\(port)"
     }
-
-    var key: String { "\(host):\(port)" }
 
     var isAvoided: Bool { avoidedUntil.load(ordering: .relaxed) > NIODeadline.now().uptimeNanoseconds }
 
@@ -41,7 +42,8 @@ public final class Route: Sendable {
     /// those in `excluded`; ties go round robin. When every instance is avoided, the least busy
     /// of them is tried anyway rather than failing outright.
     func pick(excluding excluded: Set<String> = []) -> Upstream? {
-        let candidates = upstreams.filter { !excluded.contains($0.key) }
+        if upstreams.count == 1, excluded.isEmpty { return upstreams[0] }
+        let candidates = excluded.isEmpty ? upstreams : upstreams.filter { !excluded.contains($0.key) }
         guard !candidates.isEmpty else { return nil }
         let start = cursor.loadThenWrappingIncrement(ordering: .relaxed)
         var best: Upstream?

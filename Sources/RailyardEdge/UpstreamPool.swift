@@ -16,7 +16,10 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var owner: EdgeProxyHandler?
     private var readPending = false
     private var responseTimeout: TimeAmount = .seconds(60)
+    /// One timer per connection, re-armed from `lastActivity` when it fires, rather than a
+    /// timer per read.
     private var timeout: Scheduled<Void>?
+    private var lastActivity = NIODeadline.now()
     /// It has served a request before: the instance may have closed it meanwhile.
     private(set) var reused = false
     private var keepAlive = true
@@ -37,7 +40,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.owner = owner
         self.responseTimeout = responseTimeout
         keepAlive = true
-        armTimeout()
+        lastActivity = .now()
+        if timeout == nil { armTimeout(at: lastActivity + responseTimeout) }
     }
 
     func write(_ part: HTTPClientRequestPart) {
@@ -57,8 +61,6 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The answer is complete: back to the pool, or closed when the instance does not keep it.
     func release() {
         owner = nil
-        timeout?.cancel()
-        timeout = nil
         reused = true
         guard keepAlive, !closed, let context, context.channel.isActive, let pool else {
             close()
@@ -86,7 +88,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
-        armTimeout()
+        lastActivity = .now()
         switch part {
         case .head(let head):
             if !head.isKeepAlive { keepAlive = false }
@@ -94,8 +96,6 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .body:
             owner?.upstreamResponse(part)
         case .end:
-            timeout?.cancel()
-            timeout = nil
             // The owner releases (or closes) this connection as it finishes.
             owner?.upstreamResponse(part)
         }
@@ -134,13 +134,18 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    private func armTimeout() {
-        timeout?.cancel()
-        guard owner != nil, let context else { return }
+    private func armTimeout(at deadline: NIODeadline) {
+        guard let context else { return }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timeout = context.eventLoop.scheduleTask(in: responseTimeout) {
+        timeout = context.eventLoop.scheduleTask(deadline: deadline) {
             let handler = bound.value
+            handler.timeout = nil
             guard let owner = handler.owner else { return }
+            let due = handler.lastActivity + handler.responseTimeout
+            if due > .now() {
+                handler.armTimeout(at: due)
+                return
+            }
             handler.owner = nil
             handler.close()
             owner.upstreamFailed(reused: false, timedOut: true)
@@ -155,6 +160,15 @@ final class UpstreamPool {
     private let maximumIdle: Int
 
     init(maximumIdle: Int) { self.maximumIdle = maximumIdle }
+
+    /// An idle kept-alive connection to `upstream`, if one is open.
+    func idleConnection(to upstream: Upstream) -> UpstreamHandler? {
+        while var list = idle[upstream.key], let handler = list.popLast() {
+            idle[upstream.key] = list.isEmpty ? nil : list
+            if handler.isUsable { return handler }
+        }
+        return nil
+    }
 
     /// An idle connection to `upstream`, or a new one (always new when `fresh`).
     func acquire(_ upstream: Upstream, on eventLoop: any EventLoop, fresh: Bool, limits: EdgeLimits) -> EventLoopFuture<UpstreamHandler> {

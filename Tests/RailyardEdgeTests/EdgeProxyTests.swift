@@ -196,6 +196,20 @@ struct EdgeProxyTests {
         #expect(try await Self.get(edge, host: "ok.localhost").body == "ok")
     }
 
+    @Test func idleClientsAreDisconnected() async throws {
+        var limits = EdgeLimits()
+        limits.clientIdle = .seconds(1)
+        let edge = try await Edge.start(limits: limits)
+        defer { Task { await edge.stop() } }
+        let started = ContinuousClock.now
+        // Connects and says nothing: the edge hangs up after about a second, not at the
+        // reader's own 10 s timeout.
+        let heard = try Self.raw(edge.port, "", timeout: 10)
+        let waited = ContinuousClock.now - started
+        #expect(heard.isEmpty)
+        #expect(waited >= .milliseconds(900) && waited < .seconds(5), "closed after \(waited)")
+    }
+
     static func residentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import RailyardEdge
+
+/// `railyard edge-proxy`: the edge router alone, with fixed routes, for benchmarks/edge.sh
+/// (the same proxy `railyard server` runs, without a control plane).
+struct EdgeProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edge-proxy", abstract: "Run the edge router alone with fixed routes (benchmarks).", shouldDisplay: false)
+
+    @Option(help: "HOST:PORT to listen on.") var listen = "127.0.0.1:8080"
+    @Option(help: "HOST=ADDRESS:PORT[,ADDRESS:PORT…] (repeatable).") var route: [String] = []
+
+    func run() async throws {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw CLIError("--listen must be HOST:PORT")
+        }
+        var entries: [String: (service: String, addresses: [(host: String, port: Int)])] = [:]
+        for text in route {
+            let parts = text.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw CLIError("--route must be HOST=ADDRESS:PORT[,…]") }
+            var addresses: [(host: String, port: Int)] = []
+            for address in parts[1].split(separator: ",") {
+                guard let separator = address.lastIndex(of: ":"), let upstreamPort = Int(address[address.index(after: separator)...])
+                else { throw CLIError("bad upstream address \(address)") }
+                addresses.append((String(address[..<separator]), upstreamPort))
+            }
+            entries[String(parts[0])] = (service: String(parts[0]), addresses: addresses)
+        }
+        let edge = EdgeServer()
+        edge.routes.replace(with: entries)
+        let channel = try await edge.bind(host: String(listen[..<colon]), port: port)
+        FileHandle.standardError.write(Data("edge-proxy listening on \(listen)\n".utf8))
+        try await channel.closeFuture.get()
+    }
+}

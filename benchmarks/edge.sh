@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The edge router against nginx's reverse proxy (and HAProxy and Caddy when installed), in the
+# same run: wrk over loopback through each proxy to one tiny upstream (nginx answering a fixed
+# 13-byte body), keep-alive to the upstream everywhere, at 64 and 256 connections. Reports
+# requests/s, p50 and p99 latency, each proxy's RSS after the run, and ratios to nginx.
+# Usage: benchmarks/edge.sh [SECONDS]   (release build; needs nginx and wrk:
+#        apt-get install nginx-light wrk [haproxy caddy])
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+duration=${1:-10}
+command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install nginx-light wrk)" >&2; exit 1; }
+scratch=.build-release
+swift build -c release --scratch-path "$scratch" --product railyard >/dev/null
+bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/railyard
+work=$(mktemp -d /tmp/railyard-bench-edge.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; nginx -c "$work/upstream.conf" -s stop 2>/dev/null || true; nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+workers=$(nproc)
+upstream=$(free_port); edge=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); caddy_port=$(free_port)
+
+cat > "$work/upstream.conf" <<CONF
+worker_processes 1; pid $work/upstream.pid; error_log $work/upstream-error.log; daemon on;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$upstream; location / { return 200 "Hello, world!"; } } }
+CONF
+nginx -c "$work/upstream.conf"
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes $workers; pid $work/nginx.pid; error_log $work/nginx-error.log; daemon on;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  upstream app { server 127.0.0.1:$upstream; keepalive 256; }
+  server { listen 127.0.0.1:$nginx_port;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
+CONF
+nginx -c "$work/nginx.conf"
+
+"$bin" edge-proxy --listen "127.0.0.1:$edge" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/edge.log" &
+pids+=($!); edge_pid=$!
+
+if command -v haproxy >/dev/null; then
+  cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread $workers
+  maxconn 8192
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend web
+  bind 127.0.0.1:$haproxy_port
+  default_backend app
+backend app
+  server s1 127.0.0.1:$upstream
+CONF
+  haproxy -f "$work/haproxy.cfg" >/dev/null 2>&1 &
+  pids+=($!); haproxy_pid=$!
+fi
+if command -v caddy >/dev/null; then
+  cat > "$work/Caddyfile" <<CONF
+{
+  admin off
+  auto_https off
+}
+http://:$caddy_port {
+  bind 127.0.0.1
+  reverse_proxy 127.0.0.1:$upstream
+}
+CONF
+  GOMAXPROCS=$workers caddy run --config "$work/Caddyfile" --adapter caddyfile >/dev/null 2>&1 &
+  pids+=($!); caddy_pid=$!
+fi
+sleep 1.5
+
+rss_kb() { local total=0; for pid in "$@"; do total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) )); done; echo "$total"; }
+nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }
+# Prints "requests/s p50_ms p99_ms".
+run_wrk() {
+  wrk -t2 -c"$2" -d"${duration}s" --latency -H "Host: bench.localhost" "http://127.0.0.1:$1/" | awk '
+    /Requests\/sec/ {rps = $2}
+    $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    END {printf "%s %.2f %.2f\n", rps, ms(p50), ms(p99)}'
+}
+
+echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared by wrk, proxy and upstream; wrk -t2 -d${duration}s; release build"
+printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx"
+for connections in 64 256; do
+  read -r n_rps n_p50 n_p99 < <(run_wrk "$nginx_port" "$connections")
+  rows=("nginx $nginx_port $n_rps $n_p50 $n_p99 $(rss_kb $(nginx_pids))")
+  read -r rps p50 p99 < <(run_wrk "$edge" "$connections"); rows+=("railyard $edge $rps $p50 $p99 $(rss_kb $edge_pid)")
+  if [ -n "${haproxy_pid:-}" ]; then read -r rps p50 p99 < <(run_wrk "$haproxy_port" "$connections"); rows+=("haproxy $haproxy_port $rps $p50 $p99 $(rss_kb $haproxy_pid)"); fi
+  if [ -n "${caddy_pid:-}" ]; then read -r rps p50 p99 < <(run_wrk "$caddy_port" "$connections"); rows+=("caddy $caddy_port $rps $p50 $p99 $(rss_kb $caddy_pid)"); fi
+  for row in "${rows[@]}"; do
+    read -r name _ rps p50 p99 rss <<<"$row"
+    printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" "$name" "$connections" "$rps" "$p50" "$p99" "$(( rss / 1024 ))" \
+      "$(python3 -c "print(f'{$rps / $n_rps:.2f}')")" "$(python3 -c "print(f'{$p99 / max($n_p99, 0.001):.2f}')")"
+  done
+done
