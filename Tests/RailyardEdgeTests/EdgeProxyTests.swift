@@ -98,6 +98,11 @@ struct EdgeProxyTests {
         #expect(echoed.body.contains("x-forwarded-proto: http"))
         #expect(echoed.body.contains("x-forwarded-host: web-shop.localhost"))
         #expect(echoed.headers.first(name: "x-upstream") == "alpha")
+        // HEAD: the answer's headers and no body, without waiting for one.
+        let head = try await Self.get(edge, host: "web-shop.localhost", method: .HEAD, timeout: .seconds(5))
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.headers.first(name: "content-length") == "5")
     }
 
     @Test func balancesAcrossReplicasAndReusesConnections() async throws {
