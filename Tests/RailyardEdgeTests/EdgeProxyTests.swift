@@ -201,6 +201,26 @@ struct EdgeProxyTests {
         #expect(try await Self.get(edge, host: "ok.localhost").body == "ok")
     }
 
+    /// Server-Sent Events pass through as they are written, not when the stream ends.
+    @Test func eventStreamsArriveAsTheyAreSent() async throws {
+        let upstream = try await TestUpstream.start("events")
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("events.localhost", to: [upstream.port])
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(edge.port)/events")
+        request.headers.replaceOrAdd(name: "Host", value: "events.localhost")
+        let started = ContinuousClock.now
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.headers.first(name: "content-type") == "text/event-stream")
+        var arrivals: [(Duration, String)] = []
+        for try await part in response.body { arrivals.append((ContinuousClock.now - started, String(buffer: part))) }
+        let text = arrivals.map(\.1).joined()
+        #expect(text == "data: 0\n\ndata: 1\n\ndata: 2\n\n")
+        let firstEvent = try #require(arrivals.first { $0.1.contains("data: 0") }?.0)
+        let lastEvent = try #require(arrivals.first { $0.1.contains("data: 2") }?.0)
+        #expect(lastEvent - firstEvent >= .milliseconds(450), "the first event came \(lastEvent - firstEvent) before the last")
+    }
+
     @Test func idleClientsAreDisconnected() async throws {
         var limits = EdgeLimits()
         limits.clientIdle = .seconds(1)

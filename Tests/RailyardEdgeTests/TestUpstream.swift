@@ -86,6 +86,19 @@ final class TestUpstream: Sendable {
                 send(String(received), context: context)
             case "/big":
                 stream(bytes: query(head, "bytes") ?? 0, context: context)
+            case "/events":
+                // Server-Sent Events: three events 300 ms apart, each flushed as it is written.
+                var headers = HTTPHeaders()
+                headers.add(name: "content-type", value: "text/event-stream")
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                for index in 0..<3 {
+                    context.eventLoop.scheduleTask(in: .milliseconds(Int64(index * 300))) {
+                        let (handler, context) = bound.value
+                        context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "data: \(index)\n\n")))), promise: nil)
+                        if index == 2 { context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil) }
+                    }
+                }
             case "/slow":
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(query(head, "ms") ?? 1000))) {
