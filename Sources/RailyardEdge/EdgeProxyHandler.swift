@@ -49,15 +49,24 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var link: UpstreamHandler?
         /// An answer of the edge's own (404, 502…) once the request has been read.
         var localAnswer: (HTTPResponseStatus, String)?
+        /// It asks to switch protocols (a WebSocket): on 101 the connection becomes a tunnel.
+        let isUpgrade: Bool
+        /// The 101 came: what the decoder still reports of that answer is not for the client.
+        var switching = false
 
         init(head: HTTPRequestHead, route: Route?, requestID: String, keepAlive: Bool) {
             self.head = head
             self.route = route
             self.requestID = requestID
-            self.keepAlive = keepAlive
+            self.isUpgrade = head.headers.contains(name: "upgrade")
+                && head.headers["connection"].contains { $0.lowercased().contains("upgrade") }
+            // After an upgrade that did not happen the decoder has stopped: the connection ends.
+            self.keepAlive = keepAlive && !isUpgrade
         }
     }
 
+    /// The HTTP codec before this handler, taken out when the connection becomes a tunnel.
+    var httpHandlers: [any RemovableChannelHandler] = []
     private let routes: EdgeRoutes
     private let pool: UpstreamPool
     private let limits: EdgeLimits
@@ -259,11 +268,21 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func upstreamResponse(_ part: HTTPClientResponsePart) {
-        guard let context, let exchange else { return }
+        guard let context, let exchange, !exchange.switching else { return }
         switch part {
         case .head(var head):
+            if head.status == .switchingProtocols && exchange.isUpgrade {
+                exchange.responseStarted = true
+                exchange.switching = true
+                head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
+                context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+                // Switched once this read is over: the decoders are mid-parse now.
+                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                context.eventLoop.execute { bound.value.becomeTunnel(exchange) }
+                return
+            }
             // 1xx answers (100 Continue) are the instance's business with the edge.
-            if head.status.code < 200 && head.status != .switchingProtocols { return }
+            if head.status.code < 200 { return }
             exchange.responseStarted = true
             head.headers = Self.withoutHopByHop(head.headers)
             head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
@@ -278,6 +297,34 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func upstreamFlush() { context?.flush() }
+
+    /// After a 101: both connections drop HTTP and become the two ends of a byte tunnel. The
+    /// request stays counted as in flight until the tunnel closes, so draining waits for it.
+    private func becomeTunnel(_ exchange: Exchange) {
+        guard let context, self.exchange === exchange, let link = exchange.link, let upstream = exchange.upstream else {
+            context?.close(promise: nil)
+            return
+        }
+        self.exchange = nil
+        idleCheck?.cancel()
+        idleCheck = nil
+        let (clientEnd, upstreamEnd) = GlueHandler.pair {
+            upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+        }
+        let pipeline = context.pipeline.syncOperations
+        do {
+            try pipeline.addHandler(clientEnd)
+            link.becomeTunnel(upstreamEnd)
+            let handlers = httpHandlers
+            pipeline.removeHandler(context: context, promise: nil)
+            // Last to first: the decoder hands what it has not parsed to the handler after it,
+            // which must by then be the tunnel.
+            for handler in handlers.reversed() { pipeline.removeHandler(handler, promise: nil) }
+        } catch {
+            link.close()
+            context.close(promise: nil)
+        }
+    }
 
     /// The instance's connection failed or closed before its answer was complete.
     func upstreamFailed(reused: Bool, timedOut: Bool) {
@@ -392,6 +439,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func forwardedHead(_ head: HTTPRequestHead, requestID: String, host: String) -> HTTPRequestHead {
         var headers = Self.withoutHopByHop(head.headers)
+        if let exchange, exchange.isUpgrade, let protocolName = head.headers.first(name: "upgrade") {
+            headers.replaceOrAdd(name: "connection", value: "upgrade")
+            headers.replaceOrAdd(name: "upgrade", value: protocolName)
+        }
         // The body's framing is the encoder's to write again; it must know one is coming.
         if head.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
             headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")

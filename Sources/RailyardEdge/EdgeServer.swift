@@ -39,9 +39,14 @@ public final class EdgeServer: Sendable {
                     guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value else {
                         throw EdgeError("no connection pool for this event loop")
                     }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: false)
-                    try channel.pipeline.syncOperations.addHandler(EdgeProxyHandler(routes: routes, pool: pool, limits: limits))
+                    // The HTTP handlers by hand, so that an upgraded connection can take them out
+                    // (the decoder then hands on what it has not parsed).
+                    let encoder = HTTPResponseEncoder()
+                    let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+                    let pipelining = HTTPServerPipelineHandler()
+                    let proxy = EdgeProxyHandler(routes: routes, pool: pool, limits: limits)
+                    proxy.httpHandlers = [encoder, decoder, pipelining]
+                    try channel.pipeline.syncOperations.addHandlers([encoder, decoder, pipelining, proxy])
                 }
             }
             .bind(host: host, port: port)

@@ -11,6 +11,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPClientRequestPart
 
     let upstream: Upstream
+    /// The HTTP codec, taken out when the connection becomes a tunnel.
+    var httpHandlers: [any RemovableChannelHandler] = []
     private weak var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
     private var owner: EdgeProxyHandler?
@@ -83,6 +85,24 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     var isUsable: Bool { !closed && (context?.channel.isActive ?? false) }
+
+    /// Turns the connection into one end of a byte tunnel: the HTTP codec and this handler
+    /// leave, `glue` takes over (and gets whatever the decoder had not parsed).
+    func becomeTunnel(_ glue: GlueHandler) {
+        owner = nil
+        timeout?.cancel()
+        timeout = nil
+        closed = true  // never back to the pool
+        guard let context else { return }
+        let pipeline = context.pipeline.syncOperations
+        do {
+            try pipeline.addHandler(glue)
+            pipeline.removeHandler(context: context, promise: nil)
+            for handler in httpHandlers.reversed() { pipeline.removeHandler(handler, promise: nil) }
+        } catch {
+            context.close(promise: nil)
+        }
+    }
 
     // MARK: Channel events
 
@@ -186,8 +206,11 @@ final class UpstreamPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    try channel.pipeline.syncOperations.addHandler(boundHandler.value)
+                    let handler = boundHandler.value
+                    let encoder = HTTPRequestEncoder()
+                    let decoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
+                    handler.httpHandlers = [encoder, decoder]
+                    try channel.pipeline.syncOperations.addHandlers([encoder, decoder, handler])
                 }
             }
             .connect(host: upstream.host, port: upstream.port)

@@ -221,6 +221,52 @@ struct EdgeProxyTests {
         #expect(lastEvent - firstEvent >= .milliseconds(450), "the first event came \(lastEvent - firstEvent) before the last")
     }
 
+    /// A WebSocket upgrade passes through: the 101, then bytes both ways, and the instance
+    /// counts as busy while the tunnel is open.
+    @Test func upgradedConnectionsBecomeTunnels() async throws {
+        let upstream = try await TestUpstream.start("ws")
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("ws.localhost", to: [upstream.port])
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(edge.port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        func send(_ text: String) { _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), 0) } }
+        func receive(until marker: String) -> String {
+            var received = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !String(decoding: received, as: UTF8.self).contains(marker) {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+        send("GET /ws HTTP/1.1\r\nHost: ws.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+        let answer = receive(until: "\r\n\r\n")
+        #expect(answer.hasPrefix("HTTP/1.1 101"), "\(answer)")
+        #expect(answer.lowercased().contains("upgrade: websocket"))
+        for message in ["first frame", "second frame"] {
+            send(message)
+            #expect(receive(until: message).contains(message))
+        }
+        #expect(edge.server.routes.inFlight(port: upstream.port) == 1, "an open tunnel counts as a request in flight")
+        close(descriptor)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(edge.server.routes.inFlight(port: upstream.port) == 0)
+        // The edge still serves plain requests afterwards.
+        #expect(try await Self.get(edge, host: "ws.localhost").body == "ws")
+    }
+
     @Test func idleClientsAreDisconnected() async throws {
         var limits = EdgeLimits()
         limits.clientIdle = .seconds(1)

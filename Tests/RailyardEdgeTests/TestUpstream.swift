@@ -29,8 +29,12 @@ final class TestUpstream: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     connections.wrappingIncrement(ordering: .relaxed)
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Handler(name: name, requests: requests))
+                    let encoder = HTTPResponseEncoder()
+                    let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+                    let pipelining = HTTPServerPipelineHandler()
+                    let handler = Handler(name: name, requests: requests)
+                    handler.httpHandlers = [encoder, decoder, pipelining]
+                    try channel.pipeline.syncOperations.addHandlers([encoder, decoder, pipelining, handler])
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -39,9 +43,11 @@ final class TestUpstream: Sendable {
 
     func stop() async { try? await channel.close() }
 
-    final class Handler: ChannelInboundHandler {
+    final class Handler: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
+
+        var httpHandlers: [any RemovableChannelHandler] = []
 
         let name: String
         let requests: ManagedAtomic<Int>
@@ -79,6 +85,17 @@ final class TestUpstream: Sendable {
         func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
             let path = String(head.uri.split(separator: "?").first ?? "/")
             switch path {
+            case "/ws" where head.headers.first(name: "upgrade")?.lowercased() == "websocket":
+                // Switches protocols, then echoes every byte it gets (what a WebSocket does on
+                // the wire is the app's business; the edge only carries bytes).
+                var headers = HTTPHeaders()
+                headers.add(name: "upgrade", value: "websocket")
+                headers.add(name: "connection", value: "Upgrade")
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .switchingProtocols, headers: headers))), promise: nil)
+                let pipeline = context.pipeline.syncOperations
+                try? pipeline.addHandler(Echo())
+                pipeline.removeHandler(context: context, promise: nil)
+                for handler in httpHandlers.reversed() { pipeline.removeHandler(handler, promise: nil) }
             case "/headers":
                 let text = head.headers.map { "\($0.name.lowercased()): \($0.value)" }.joined(separator: "\n")
                 send(text, context: context)
@@ -138,5 +155,15 @@ final class TestUpstream: Sendable {
             }
             next(bytes)
         }
+    }
+}
+
+/// Writes back every byte it reads.
+final class Echo: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.writeAndFlush(data, promise: nil)
     }
 }
