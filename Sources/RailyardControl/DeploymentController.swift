@@ -181,6 +181,10 @@ public actor DeploymentController {
             active[key] = deployment
         }
         var entries: [String: (service: String, addresses: [(host: String, port: Int)])] = [:]
+        var labels: [String: String] = [:]
+        for deployment in active.values {
+            for instance in deployment.instances.values { labels["127.0.0.1:\(instance.port)"] = "\(deployment.id)/\(instance.replica)" }
+        }
         for domain in domains {
             let instances = active["\(domain.serviceID)/\(domain.environmentID)"]?.instances.values
                 .filter { $0.state == "healthy" && !$0.stopping }
@@ -189,7 +193,33 @@ public actor DeploymentController {
                 service: domain.serviceID.rawValue,
                 addresses: instances.map { (host: "127.0.0.1", port: domain.targetPort ?? $0.port) })
         }
-        edge.replace(with: entries)
+        edge.replace(with: entries, labels: labels)
+    }
+
+    /// An HTTP log line for a request the edge answered, in the log of the deployment whose
+    /// replica served it (`phase` "http").
+    public nonisolated func logRequest(_ record: AccessRecord) {
+        guard let label = record.upstream, let slash = label.firstIndex(of: "/"),
+              let replica = Int(label[label.index(after: slash)...])
+        else { return }
+        let deployment = DeploymentID(rawValue: String(label[..<slash]))
+        var output = JSONOutput(capacity: 320)
+        let milliseconds = (record.durationSeconds * 1000 * 10).rounded() / 10
+        output.raw("{")
+        output.key("level", first: true); output.string(record.status >= 500 ? "error" : record.status >= 400 ? "warn" : "info")
+        output.key("message"); output.string("\(record.method) \(record.host)\(record.path) \(record.status) \(milliseconds) ms")
+        output.key("method"); output.string(record.method)
+        output.key("host"); output.string(record.host)
+        output.key("path"); output.string(record.path)
+        output.key("status"); output.integer(record.status)
+        output.key("durationMs"); output.decimal(milliseconds)
+        output.key("bytesIn"); output.integer(record.bytesIn)
+        output.key("bytesOut"); output.integer(record.bytesOut)
+        output.key("requestId"); output.string(record.requestID)
+        output.key("client"); output.string(record.clientAddress)
+        output.key("replica"); output.integer(replica)
+        output.raw("}")
+        logs.append(deployment, phase: "http", replica: replica, stream: "http", String(decoding: output.bytes, as: UTF8.self))
     }
 
     /// Waits until the edge has no request in flight to any of `ports`, or `within` passed.

@@ -53,6 +53,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let isUpgrade: Bool
         /// The 101 came: what the decoder still reports of that answer is not for the client.
         var switching = false
+        let startedAt = NIODeadline.now()
+        var bytesIn = 0
+        var bytesOut = 0
+        var status = 0
+        var lastUpstreamLabel: String?
 
         init(head: HTTPRequestHead, route: Route?, requestID: String, keepAlive: Bool) {
             self.head = head
@@ -75,10 +80,25 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readPending = false
     private var clientAddress = "unknown"
 
-    init(routes: EdgeRoutes, pool: UpstreamPool, limits: EdgeLimits) {
+    private let onAccess: (@Sendable (AccessRecord) -> Void)?
+
+    init(routes: EdgeRoutes, pool: UpstreamPool, limits: EdgeLimits, onAccess: (@Sendable (AccessRecord) -> Void)? = nil) {
         self.routes = routes
         self.pool = pool
         self.limits = limits
+        self.onAccess = onAccess
+    }
+
+    /// Tells `onAccess` how the exchange ended (requests for unknown hosts are not logged: they
+    /// belong to no service).
+    private func record(_ exchange: Exchange, status: Int) {
+        guard let onAccess, let route = exchange.route else { return }
+        let host = exchange.head.headers.first(name: "host").flatMap(EdgeRoutes.normalize) ?? ""
+        onAccess(AccessRecord(
+            time: Date(), method: exchange.head.method.rawValue, host: host, path: exchange.head.uri, status: status,
+            durationSeconds: Double((NIODeadline.now() - exchange.startedAt).nanoseconds) / 1e9,
+            bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut, requestID: exchange.requestID,
+            clientAddress: clientAddress, service: route.service, upstream: exchange.upstream?.label ?? exchange.lastUpstreamLabel))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -127,7 +147,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             lastActivity = .now()
             begin(head, context: context)
         case .body(let body):
-            guard let exchange, exchange.localAnswer == nil else { return }
+            guard let exchange else { return }
+            exchange.bytesIn += body.readableBytes
+            guard exchange.localAnswer == nil else { return }
             send(.body(.byteBuffer(body)), in: exchange)
         case .end(let trailers):
             guard let exchange else { return }
@@ -274,6 +296,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if head.status == .switchingProtocols && exchange.isUpgrade {
                 exchange.responseStarted = true
                 exchange.switching = true
+                record(exchange, status: 101)
                 head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
                 context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
                 // Switched once this read is over: the decoders are mid-parse now.
@@ -284,12 +307,15 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // 1xx answers (100 Continue) are the instance's business with the edge.
             if head.status.code < 200 { return }
             exchange.responseStarted = true
+            exchange.status = Int(head.status.code)
+            exchange.lastUpstreamLabel = exchange.upstream?.label
             head.headers = Self.withoutHopByHop(head.headers)
             head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
             head.version = exchange.head.version
             if !exchange.keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: head.status, headers: head.headers))), promise: nil)
         case .body(let body):
+            exchange.bytesOut += body.readableBytes
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         case .end(let trailers):
             finish(exchange, trailers: trailers, context: context)
@@ -331,9 +357,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let exchange else { return }
         exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
         let upstream = exchange.upstream
+        exchange.lastUpstreamLabel = upstream?.label ?? exchange.lastUpstreamLabel
         exchange.upstream = nil
         exchange.link = nil
         if exchange.responseStarted {
+            record(exchange, status: exchange.status)
             context?.close(promise: nil)
             self.exchange = nil
             return
@@ -362,6 +390,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func finish(_ exchange: Exchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+        record(exchange, status: exchange.status)
         exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
         if let link = exchange.link {
             // Reusable only when the whole request went out and the instance keeps the connection.
@@ -400,6 +429,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ status: HTTPResponseStatus, _ message: String, in exchange: Exchange, context: ChannelHandlerContext) {
         self.exchange = nil
         let page = ErrorPage.make(status, message, requestID: exchange.requestID)
+        exchange.bytesOut = page.body.readableBytes
+        record(exchange, status: Int(status.code))
         context.write(wrapOutboundOut(.head(page.head(keepAlive: exchange.keepAlive, version: exchange.head.version))), promise: nil)
         if exchange.head.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil) }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -12,11 +13,16 @@ public final class EdgeServer: Sendable {
     /// One connection pool per event loop, used only on its loop.
     private let pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool>]
 
+    /// Told of every request answered for a known host, on the event loop: keep it cheap.
+    private let onAccess: (@Sendable (AccessRecord) -> Void)?
+
     public init(routes: EdgeRoutes = EdgeRoutes(), limits: EdgeLimits = EdgeLimits(),
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                onAccess: (@Sendable (AccessRecord) -> Void)? = nil) {
         self.routes = routes
         self.limits = limits
         self.group = group
+        self.onAccess = onAccess
         var pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool>] = [:]
         for loop in group.makeIterator() {
             pools[ObjectIdentifier(loop)] = .makeBoxSendingValue(UpstreamPool(maximumIdle: limits.idleConnectionsPerUpstream), eventLoop: loop)
@@ -29,6 +35,7 @@ public final class EdgeServer: Sendable {
         let routes = self.routes
         let limits = self.limits
         let pools = self.pools
+        let onAccess = self.onAccess
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -44,7 +51,7 @@ public final class EdgeServer: Sendable {
                     let encoder = HTTPResponseEncoder()
                     let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
                     let pipelining = HTTPServerPipelineHandler()
-                    let proxy = EdgeProxyHandler(routes: routes, pool: pool, limits: limits)
+                    let proxy = EdgeProxyHandler(routes: routes, pool: pool, limits: limits, onAccess: onAccess)
                     proxy.httpHandlers = [encoder, decoder, pipelining]
                     try channel.pipeline.syncOperations.addHandlers([encoder, decoder, pipelining, proxy])
                 }
@@ -57,4 +64,21 @@ public final class EdgeServer: Sendable {
 public struct EdgeError: Error, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// One request the edge answered, for HTTP logs.
+public struct AccessRecord: Sendable {
+    public var time: Date
+    public var method: String
+    public var host: String
+    public var path: String
+    public var status: Int
+    public var durationSeconds: Double
+    public var bytesIn: Int
+    public var bytesOut: Int
+    public var requestID: String
+    public var clientAddress: String
+    /// The route's service, and the instance that answered (its label), if one did.
+    public var service: String
+    public var upstream: String?
 }

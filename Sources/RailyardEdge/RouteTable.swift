@@ -12,11 +12,14 @@ public final class Upstream: Sendable {
     let avoidedUntil = ManagedAtomic<UInt64>(0)
 
     let key: String
+    /// What the control plane calls this instance (for HTTP logs), e.g. `DEPLOYMENT/REPLICA`.
+    public let label: String?
 
-    public init(host: String, port: Int) {
+    public init(host: String, port: Int, label: String? = nil) {
         self.host = host
         self.port = port
         self.key = "\(host):\(port)"
+        self.label = label
     }
 
     var isAvoided: Bool { avoidedUntil.load(ordering: .relaxed) > NIODeadline.now().uptimeNanoseconds }
@@ -89,7 +92,9 @@ public final class EdgeRoutes: Sendable {
 
     /// Replaces the table with `entries` (host → service and its instances' addresses).
     /// Instances already known keep their counters and passive-health state.
-    public func replace(with entries: [String: (service: String, addresses: [(host: String, port: Int)])]) {
+    public func replace(
+        with entries: [String: (service: String, addresses: [(host: String, port: Int)])], labels: [String: String] = [:]
+    ) {
         let table = known.withLock { known -> RouteTable in
             var routes: [String: Route] = [:]
             var inUse: Set<String> = []
@@ -97,8 +102,8 @@ public final class EdgeRoutes: Sendable {
                 let upstreams = entry.addresses.map { address -> Upstream in
                     let key = "\(address.host):\(address.port)"
                     inUse.insert(key)
-                    if let upstream = known[key] { return upstream }
-                    let upstream = Upstream(host: address.host, port: address.port)
+                    if let upstream = known[key], upstream.label == labels[key] { return upstream }
+                    let upstream = Upstream(host: address.host, port: address.port, label: labels[key])
                     known[key] = upstream
                     return upstream
                 }

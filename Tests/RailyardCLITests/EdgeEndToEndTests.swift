@@ -70,6 +70,28 @@ extension DeployEndToEndTests {
         #expect(load.requests > 100, "\(load.requests) requests under load")
         #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.body == "v6")
 
+        // Each request through the edge is a line of the serving deployment's HTTP log.
+        _ = await Self.viaEdge(world, host: "web-apps.localhost", path: "/logged?x=1")
+        try await Self.waitFor("the request in the HTTP log") {
+            try await world.cli.exec(["logs", "--service", "web", "--http"]).stdout.contains("GET web-apps.localhost/logged?x=1 200")
+        }
+        let httpLog = try await world.cli.exec(["logs", "--service", "web", "--http", "--json"])
+        let logged = try #require(httpLog.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.first { ($0["message"] as? String)?.contains("/logged?x=1") == true })
+        #expect(logged["phase"] as? String == "http")
+        #expect(logged["replica"] as? Int == 0)
+        let fields = try #require((logged["fields"] as? String).flatMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        })
+        #expect(fields["status"] as? Int == 200)
+        #expect(fields["method"] as? String == "GET")
+        #expect(fields["host"] as? String == "web-apps.localhost")
+        #expect(fields["bytesOut"] as? Int == 2)
+        #expect((fields["requestId"] as? String)?.count == 32)
+        #expect(fields["client"] as? String == "127.0.0.1")
+        #expect(fields["durationMs"] is Double || fields["durationMs"] is Int)
+
         // Renamed: the new name routes, the old one is gone. Removed: 404. Down: 503.
         #expect(try await world.cli.exec(["domain", "update", "web-apps-2.localhost", "--service", "web", "--name", "store.localhost"]).status == 0)
         #expect(await Self.viaEdge(world, host: "store.localhost")?.body == "v6")

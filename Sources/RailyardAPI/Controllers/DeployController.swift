@@ -183,8 +183,8 @@ struct DeployController {
             after = value
         }
         let phase = query.get("phase").map { String($0) }
-        if let phase, phase != "build" && phase != "deploy" {
-            throw RailyardError.badRequest("phase is build or deploy", field: "phase")
+        if let phase, phase != "build" && phase != "deploy" && phase != "http" {
+            throw RailyardError.badRequest("phase is build, deploy or http", field: "phase")
         }
         var limit = 1000
         if let text = query.get("limit") {

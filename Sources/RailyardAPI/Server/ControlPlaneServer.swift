@@ -105,7 +105,7 @@ public enum ControlPlaneServer {
         configured.baseDomain = options.baseDomain
         var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
         if let httpHost = options.httpHost {
-            let edge = EdgeServer()
+            let edge = EdgeServer(onAccess: { [control] record in control.logRequest(record) })
             let channel: any Channel
             do {
                 channel = try await edge.bind(host: httpHost, port: options.httpPort)

@@ -156,10 +156,13 @@ struct Logs: AsyncParsableCommand {
     @OptionGroup var target: ServiceTargetOptions
     @Option(name: [.customShort("d"), .long], help: "Deployment id (default: the newest).") var deployment: String?
     @Flag(name: [.customShort("b"), .long], help: "Show the build log (default: the deploy log).") var build = false
+    @Flag(name: .long, help: "Show the HTTP log: each request the edge router answered (default deployment: the serving one).")
+    var http = false
     @Flag(name: [.customShort("f"), .long], help: "Keep printing new lines as they come.") var follow = false
     @Option(help: "Only lines newer than this: 30s, 5m, 2h, 1d.") var since: String?
 
     func validate() throws {
+        if build && http { throw ValidationError("--build and --http are different logs: give one") }
         if let since, Self.seconds(since) == nil { throw ValidationError("--since takes a duration such as 30s, 5m, 2h or 1d") }
         if let deployment, !DeploymentID.isWellFormed(deployment) { throw ValidationError("'\(deployment)' is not a deployment id") }
     }
@@ -184,9 +187,9 @@ struct Logs: AsyncParsableCommand {
             let resolved = try await session.resolve(target)
             let all = try await session.call { try await $0.deployments(of: resolved.service.id, in: resolved.environment.id) }
             guard let newest = all.first else { throw CLIError("\(resolved.service.name) has no deployments yet") }
-            id = newest.id
+            id = http ? (all.first { $0.status == .success } ?? newest).id : newest.id
         }
-        let phase = build ? "build" : "deploy"
+        let phase = build ? "build" : http ? "http" : "deploy"
         let cutoff = since.flatMap(Self.seconds).map { Date().addingTimeInterval(-$0) }
         let show: (LogLine) throws -> Void = { line in
             if let cutoff, line.time < cutoff { return }

@@ -56,6 +56,11 @@ public struct JSONOutput {
     public mutating func integer(_ value: Int) {
         bytes.append(contentsOf: String(value).utf8)
     }
+
+    /// A finite number (JSON has no NaN or infinity: those are written as 0).
+    public mutating func decimal(_ value: Double) {
+        bytes.append(contentsOf: (value.isFinite ? String(value) : "0").utf8)
+    }
 }
 
 extension Project: JSONWritable {
