@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import RailyardControl
+import RailyardEdge
 import RailyardCore
 import RailyardStore
 import ServiceLifecycle
@@ -29,6 +30,8 @@ public struct APIDependencies: Sendable {
     public var baseDomain = "localhost"
     /// The edge's HTTP port, for the URLs of domains; nil when no edge listens.
     public var edgeHTTPPort: Int?
+    /// The edge's routes, for `/metrics`; nil when no edge runs.
+    public var edgeRoutes: EdgeRoutes?
 
     public init(
         store: Store, tokens: TokenService, passwords: PasswordHasher = PasswordHasher(),
@@ -73,6 +76,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     ServiceStateController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DeployController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DomainController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
+    // Prometheus metrics of the edge, for a caller's own services (a scrape sends a token).
+    router.group().add(middleware: AuthMiddleware(store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder()))
+        .get("metrics") { _, context in try await metricsResponse(dependencies: dependencies, context: context) }
     return router
 }
 
@@ -94,4 +100,26 @@ public func buildApplication(
         try await beforeServing()
     }
     return application
+}
+
+/// The edge's metrics for the services the caller can read, labelled with their names; the
+/// edge-wide figures for workspace admins.
+func metricsResponse(dependencies: APIDependencies, context: APIRequestContext) async throws -> Response {
+    let caller = try context.requireCaller()
+    var services: [String: [(String, String)]] = [:]
+    if let edge = dependencies.edgeRoutes {
+        for id in edge.measuredServices where ServiceID.isWellFormed(id) {
+            guard let service = try await dependencies.store.service(id: ServiceID(rawValue: id)),
+                  let project = try await dependencies.store.project(id: service.projectID),
+                  caller.roles[project.workspaceID] != nil,
+                  caller.onlyProject == nil || caller.onlyProject == project.id
+            else { continue }
+            services[id] = [("service", service.name), ("project", project.name), ("service_id", id)]
+        }
+    }
+    let includeEdge = caller.onlyProject == nil && caller.roles.values.contains(.admin)
+    let text = dependencies.edgeRoutes?.prometheusText(services: services, includeEdge: includeEdge) ?? ""
+    var headers = HTTPFields()
+    headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
 }

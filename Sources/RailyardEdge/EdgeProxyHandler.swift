@@ -92,17 +92,21 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Tells `onAccess` how the exchange ended (requests for unknown hosts are not logged: they
     /// belong to no service).
     private func record(_ exchange: Exchange, status: Int) {
-        guard let onAccess, let route = exchange.route else { return }
+        guard let route = exchange.route else { return }
+        let seconds = Double((NIODeadline.now() - exchange.startedAt).nanoseconds) / 1e9
+        route.metrics.record(status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
+        guard let onAccess else { return }
         let host = exchange.head.headers.first(name: "host").flatMap(EdgeRoutes.normalize) ?? ""
         onAccess(AccessRecord(
             time: Date(), method: exchange.head.method.rawValue, host: host, path: exchange.head.uri, status: status,
-            durationSeconds: Double((NIODeadline.now() - exchange.startedAt).nanoseconds) / 1e9,
+            durationSeconds: seconds,
             bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut, requestID: exchange.requestID,
             clientAddress: clientAddress, service: route.service, upstream: exchange.upstream?.label ?? exchange.lastUpstreamLabel))
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        routes.openConnections.wrappingIncrement(ordering: .relaxed)
         if let address = context.channel.remoteAddress?.ipAddress { clientAddress = address }
         scheduleIdleCheck(at: .now() + limits.clientIdle)
     }
@@ -128,6 +132,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        routes.openConnections.wrappingDecrement(ordering: .relaxed)
         abandon()
         idleCheck?.cancel()
         idleCheck = nil

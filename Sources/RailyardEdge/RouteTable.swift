@@ -34,11 +34,13 @@ public final class Route: Sendable {
     /// What the route serves, for logs (for example the service's id).
     public let service: String
     public let upstreams: [Upstream]
+    let metrics: ServiceMetrics
     private let cursor = ManagedAtomic<Int>(0)
 
-    public init(service: String, upstreams: [Upstream]) {
+    public init(service: String, upstreams: [Upstream], metrics: ServiceMetrics = ServiceMetrics()) {
         self.service = service
         self.upstreams = upstreams
+        self.metrics = metrics
     }
 
     /// The instance with the fewest requests in flight, skipping those recently failed and
@@ -85,8 +87,24 @@ public final class EdgeRoutes: Sendable {
     /// Every instance routed to lately, in the table or not, so that requests still in flight
     /// on one that left can be counted (the request path never takes this lock).
     private let known = Mutex<[String: Upstream]>([:])
+    /// Per service, kept across table replacements.
+    let metricsByService = Mutex<[String: ServiceMetrics]>([:])
+    /// Client connections open now.
+    let openConnections = ManagedAtomic<Int>(0)
 
     public init() {}
+
+    /// Requests in flight per service: the sum over its routed instances.
+    func inFlightByService() -> [String: Int] {
+        var result: [String: Int] = [:]
+        for route in current.routes.values {
+            var seen: Set<String> = []
+            for upstream in route.upstreams where seen.insert(upstream.key).inserted {
+                result[route.service, default: 0] += upstream.outstanding.load(ordering: .relaxed)
+            }
+        }
+        return result
+    }
 
     public var current: RouteTable { table.load(ordering: .acquiring) }
 
@@ -107,7 +125,13 @@ public final class EdgeRoutes: Sendable {
                     known[key] = upstream
                     return upstream
                 }
-                routes[Self.normalize(host) ?? host] = Route(service: entry.service, upstreams: upstreams)
+                let metrics = metricsByService.withLock { all in
+                    if let existing = all[entry.service] { return existing }
+                    let created = ServiceMetrics()
+                    all[entry.service] = created
+                    return created
+                }
+                routes[Self.normalize(host) ?? host] = Route(service: entry.service, upstreams: upstreams, metrics: metrics)
             }
             // Forget instances that left and have nothing in flight.
             known = known.filter { inUse.contains($0.key) || $0.value.outstanding.load(ordering: .relaxed) > 0 }

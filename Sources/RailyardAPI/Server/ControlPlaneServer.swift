@@ -113,6 +113,7 @@ public enum ControlPlaneServer {
                 throw ConfigurationError("the edge router cannot listen on \(httpHost):\(options.httpPort): \(error)")
             }
             configured.edgeHTTPPort = channel.localAddress?.port ?? options.httpPort
+            configured.edgeRoutes = edge.routes
             await control.attachEdge(edge.routes)
             services.append(EdgeService(channel: channel))
             logger.info("edge router listening", metadata: [

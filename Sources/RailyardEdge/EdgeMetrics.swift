@@ -1,0 +1,83 @@
+import Atomics
+import Foundation
+
+/// Counters for one service's traffic through the edge, updated with atomics on the request
+/// path and read for the Prometheus exposition.
+public final class ServiceMetrics: Sendable {
+    /// Upper bounds of the latency histogram, in seconds (the last bucket is +Inf).
+    static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+    let byClass = (0..<5).map { _ in ManagedAtomic<Int>(0) }
+    let buckets = (0...bounds.count).map { _ in ManagedAtomic<Int>(0) }
+    let durationMicros = ManagedAtomic<Int>(0)
+    let bytesIn = ManagedAtomic<Int>(0)
+    let bytesOut = ManagedAtomic<Int>(0)
+
+    public init() {}
+
+    func record(status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
+        byClass[min(max(status / 100, 1), 5) - 1].wrappingIncrement(ordering: .relaxed)
+        let bucket = Self.bounds.firstIndex { seconds <= $0 } ?? Self.bounds.count
+        buckets[bucket].wrappingIncrement(ordering: .relaxed)
+        durationMicros.wrappingIncrement(by: Int(max(seconds, 0) * 1_000_000), ordering: .relaxed)
+        self.bytesIn.wrappingIncrement(by: bytesIn, ordering: .relaxed)
+        self.bytesOut.wrappingIncrement(by: bytesOut, ordering: .relaxed)
+    }
+}
+
+extension EdgeRoutes {
+    /// The services that have metrics, by the id the control plane gave their routes.
+    public var measuredServices: [String] { metricsByService.withLock { Array($0.keys) }.sorted() }
+
+    /// Prometheus text for `services` (id → labels such as `service="web"`), plus the edge's
+    /// open connections when `includeEdge`.
+    public func prometheusText(services: [String: [(String, String)]], includeEdge: Bool) -> String {
+        let metrics = metricsByService.withLock { $0 }
+        let inFlight = inFlightByService()
+        var lines: [String] = []
+        func labels(_ pairs: [(String, String)], _ extra: [(String, String)] = []) -> String {
+            let all = pairs + extra
+            return "{" + all.map { "\($0.0)=\"\(Self.escape($0.1))\"" }.joined(separator: ",") + "}"
+        }
+        let ordered = services.keys.sorted().compactMap { id in metrics[id].map { (id, $0, services[id] ?? []) } }
+        lines.append("# HELP railyard_http_requests_total Requests the edge answered, by status class.")
+        lines.append("# TYPE railyard_http_requests_total counter")
+        for (_, metric, pairs) in ordered {
+            for (index, counter) in metric.byClass.enumerated() {
+                lines.append("railyard_http_requests_total\(labels(pairs, [("class", "\(index + 1)xx")])) \(counter.load(ordering: .relaxed))")
+            }
+        }
+        lines.append("# HELP railyard_http_request_duration_seconds Time from a request's head to the end of its answer.")
+        lines.append("# TYPE railyard_http_request_duration_seconds histogram")
+        for (_, metric, pairs) in ordered {
+            var cumulative = 0
+            for (index, counter) in metric.buckets.enumerated() {
+                cumulative += counter.load(ordering: .relaxed)
+                let bound = index < ServiceMetrics.bounds.count ? String(ServiceMetrics.bounds[index]) : "+Inf"
+                lines.append("railyard_http_request_duration_seconds_bucket\(labels(pairs, [("le", bound)])) \(cumulative)")
+            }
+            lines.append("railyard_http_request_duration_seconds_sum\(labels(pairs)) \(Double(metric.durationMicros.load(ordering: .relaxed)) / 1e6)")
+            lines.append("railyard_http_request_duration_seconds_count\(labels(pairs)) \(cumulative)")
+        }
+        lines.append("# HELP railyard_http_received_bytes_total Request body bytes received from clients.")
+        lines.append("# TYPE railyard_http_received_bytes_total counter")
+        for (_, metric, pairs) in ordered { lines.append("railyard_http_received_bytes_total\(labels(pairs)) \(metric.bytesIn.load(ordering: .relaxed))") }
+        lines.append("# HELP railyard_http_sent_bytes_total Answer body bytes sent to clients.")
+        lines.append("# TYPE railyard_http_sent_bytes_total counter")
+        for (_, metric, pairs) in ordered { lines.append("railyard_http_sent_bytes_total\(labels(pairs)) \(metric.bytesOut.load(ordering: .relaxed))") }
+        lines.append("# HELP railyard_http_requests_in_flight Requests (and open WebSockets) being served now.")
+        lines.append("# TYPE railyard_http_requests_in_flight gauge")
+        for (id, _, pairs) in ordered { lines.append("railyard_http_requests_in_flight\(labels(pairs)) \(inFlight[id] ?? 0)") }
+        if includeEdge {
+            lines.append("# HELP railyard_edge_open_connections Client connections open to the edge.")
+            lines.append("# TYPE railyard_edge_open_connections gauge")
+            lines.append("railyard_edge_open_connections \(openConnections.load(ordering: .relaxed))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
