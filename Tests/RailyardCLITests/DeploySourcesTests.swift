@@ -116,11 +116,15 @@ extension DeployEndToEndTests {
             #expect(result.status == 0, "\(result.log)")
             ids.append(result.deployment["id"] as? String ?? "")
         }
-        let sources = try FileManager.default.contentsOfDirectory(atPath: world.data + "/sources").sorted()
-        #expect(sources == ids.suffix(2).map { "\($0).tar.gz" }, "\(sources)")
+        // Pruning follows the switch-over (after the old deployment is retired), so it may
+        // finish just after `up` returns.
         let serviceID = try #require(try await world.deployments("web").first?["serviceId"] as? String)
-        let artifacts = try FileManager.default.contentsOfDirectory(atPath: world.data + "/artifacts/" + serviceID).sorted()
-        #expect(artifacts == Array(ids.suffix(2)), "\(artifacts)")
+        let sourcesFolder = world.data + "/sources", artifactsFolder = world.data + "/artifacts/" + serviceID
+        try await Self.waitFor("pruning to keep the newest two") {
+            let sources = try FileManager.default.contentsOfDirectory(atPath: sourcesFolder).sorted()
+            let artifacts = try FileManager.default.contentsOfDirectory(atPath: artifactsFolder).sorted()
+            return sources == ids.suffix(2).map { "\($0).tar.gz" } && artifacts == Array(ids.suffix(2))
+        }
         let redeployed = try await world.cli.execJSON(["redeploy", "--service", "web"]) as? [String: Any] ?? [:]
         #expect(redeployed["status"] as? String == "SUCCESS", "\(redeployed)")
         for address in Self.addresses(redeployed) { #expect(await Self.get(address)?.body == "v4") }
