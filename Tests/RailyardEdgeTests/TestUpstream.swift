@@ -104,13 +104,13 @@ final class TestUpstream: Sendable {
             case "/big":
                 stream(bytes: query(head, "bytes") ?? 0, context: context)
             case "/events":
-                // Server-Sent Events: three events 300 ms apart, each flushed as it is written.
+                // Server-Sent Events: three events 500 ms apart, each flushed as it is written.
                 var headers = HTTPHeaders()
                 headers.add(name: "content-type", value: "text/event-stream")
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 for index in 0..<3 {
-                    context.eventLoop.scheduleTask(in: .milliseconds(Int64(index * 300))) {
+                    context.eventLoop.scheduleTask(in: .milliseconds(Int64(index * 500))) {
                         let (handler, context) = bound.value
                         context.writeAndFlush(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "data: \(index)\n\n")))), promise: nil)
                         if index == 2 { context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil) }
