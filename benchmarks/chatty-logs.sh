@@ -13,16 +13,8 @@ rate=${2:-100000}
 scratch=.build-release
 swift build -c release --scratch-path "$scratch" --product railyard >/dev/null
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/railyard
-work=$(mktemp -d /tmp/railyard-bench-chatty.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-RAILYARD_ADMIN_EMAIL=bench@example.com RAILYARD_ADMIN_PASSWORD=bench-password \
-  "$bin" server --data "$work/data" --api-listen "127.0.0.1:$port" --http-listen 127.0.0.1:0 > "$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-export XDG_CONFIG_HOME="$work/config" RAILYARD_SERVER="http://127.0.0.1:$port"
-for _ in $(seq 50); do curl -sf --noproxy '*' "$RAILYARD_SERVER/healthz" >/dev/null && break; sleep 0.1; done
-"$bin" login --email bench@example.com --password bench-password >/dev/null
-mkdir -p "$work/cli" && cd "$work/cli" && "$bin" init --name bench >/dev/null
+# shellcheck source=benchmarks/server.sh
+source "$root/benchmarks/server.sh"
 
 address() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["instances"][0]["address"])' "$1"; }
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }

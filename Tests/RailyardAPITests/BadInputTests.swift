@@ -255,6 +255,33 @@ struct BadInputTests {
         }
     }
 
+    @Test func domainsAreValidatedAndLimited() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let path = "/api/v1/services/\(f.service)/domains?environmentId=\(f.environment)"
+            for bad in ["", "nodots", "-bad.example.com", "bad-.example.com", "a..b.com", "under_score.example.com", "1.2.3.4",
+                        String(repeating: "a", count: 64) + ".com"] {
+                let reply = try await api.call(.post, path, token: f.admin, json: ["hostname": bad])
+                #expect(reply.status == 422, "\(bad)")
+                #expect((reply.json["error"] as? [String: Any])?["field"] as? String == "hostname")
+            }
+            try await api.expect(422, .post, path, token: f.admin, json: ["targetPort": 70000])
+            try await api.expect(403, .post, path, token: f.viewer, json: [String: Any]())
+            let generated = try await api.expect(201, .post, path, token: f.admin, json: [String: Any]())
+            #expect(generated.json["hostname"] as? String == "web-shop.localhost")
+            let again = try await api.expect(201, .post, path, token: f.admin, json: [String: Any]())
+            #expect(again.json["hostname"] as? String == "web-shop-2.localhost")
+            try await api.expect(409, .post, path, token: f.admin, json: ["hostname": "WEB-SHOP.localhost"])
+            for index in 3...20 { try await api.expect(201, .post, path, token: f.admin, json: ["hostname": "d\(index).example.com"]) }
+            let over = try await api.call(.post, path, token: f.admin, json: ["hostname": "one-too-many.example.com"])
+            #expect(over.status == 409)
+            #expect(over.errorCode == "conflict")
+            // The outsider's workspace cannot see or take these names.
+            try await api.expect(404, .get, path, token: f.outsider)
+        }
+    }
+
     @Test func everyMutationIsAudited() async throws {
         let harness = try await APIHarness.make()
         try await harness.test { api in

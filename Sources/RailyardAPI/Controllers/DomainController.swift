@@ -37,9 +37,6 @@ struct DomainController {
         var items: [Domain]
     }
 
-    /// Per service and environment.
-    static let maximumDomains = 20
-
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.get("services/{serviceId}/domains", use: list)
         group.post("services/{serviceId}/domains", use: create)
@@ -57,9 +54,6 @@ struct DomainController {
         let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .changeService)
         let body = try await JSONIO.decode(CreateDomainRequest.self, from: request, context: context)
         try Self.validate(port: body.targetPort)
-        if try await store.domains(of: service.id, in: environment.id).count >= Self.maximumDomains {
-            throw RailyardError.conflict("a service has at most \(Self.maximumDomains) domains in an environment")
-        }
         let domain: Domain
         if let hostname = body.hostname {
             let normalized = hostname.lowercased()

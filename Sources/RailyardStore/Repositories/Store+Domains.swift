@@ -4,11 +4,21 @@ import RailyardCore
 extension Store {
     /// A domain for the service in the environment. A host name in use anywhere, in any
     /// workspace, is a conflict that names nothing of its owner.
+    /// At most this many domains per service and environment (checked in the transaction
+    /// that adds one, so concurrent adds cannot pass it).
+    public static let maximumDomains = 20
+
     public func createDomain(
         service: ServiceID, environment: EnvironmentID, hostname: String, kind: Domain.Kind, targetPort: Int?,
         audit: AuditContext
     ) async throws -> Domain {
         try await write(conflict: "the domain \(hostname) is already in use") { db in
+            let count = try await db.first(
+                "SELECT COUNT(*) AS n FROM domains WHERE service_id = ? AND environment_id = ?",
+                [SQLValue(service), SQLValue(environment)])?.integer("n") ?? 0
+            if count >= Self.maximumDomains {
+                throw RailyardError.conflict("a service has at most \(Self.maximumDomains) domains in an environment")
+            }
             guard let row = try await db.first(
                 """
                 SELECT p.workspace_id FROM services s JOIN projects p ON p.id = s.project_id
@@ -39,13 +49,10 @@ extension Store {
         for attempt in 1...100 {
             let hostname = DomainRules.generated(
                 service: service.name, project: projectName, environment: environment.name, base: base, attempt: attempt)
-            do {
-                return try await createDomain(
-                    service: service.id, environment: environment.id, hostname: hostname, kind: .generated,
-                    targetPort: targetPort, audit: audit)
-            } catch let error as RailyardError where error.kind == .conflict {
-                continue
-            }
+            if try await domain(hostname: hostname) != nil { continue }
+            return try await createDomain(
+                service: service.id, environment: environment.id, hostname: hostname, kind: .generated,
+                targetPort: targetPort, audit: audit)
         }
         throw RailyardError.conflict("no free generated name for this service; add a custom domain instead")
     }
