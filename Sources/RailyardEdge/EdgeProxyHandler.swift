@@ -186,12 +186,13 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is HTTPParserError, exchange == nil || exchange?.responseStarted == false {
-            // Malformed requests get a 400 and the connection ends.
+            // Malformed requests get a 400 and the connection ends (a request underway is
+            // given up first, so that its instance is no longer counted as busy with it).
+            abandon()
             let page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: RequestID.generate())
             context.write(wrapOutboundOut(.head(page.head(keepAlive: false))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
-            exchange = nil
             return
         }
         context.close(promise: nil)

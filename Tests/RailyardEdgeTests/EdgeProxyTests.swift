@@ -198,6 +198,17 @@ struct EdgeProxyTests {
         let chunked = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
         #expect(chunked.hasPrefix("HTTP/1.1 200"), "\(chunked.prefix(80))")
         #expect(chunked.hasSuffix("\r\n\r\n11"), "a chunked body reaches the instance whole: \(chunked.suffix(40))")
+        // A body that breaks the framing after the request went to the instance: 400, and the
+        // instance is no longer counted as busy with it. (Two requests first, on two new
+        // connections, leave a kept-alive instance connection on each event loop, so that the
+        // broken request goes out at once.)
+        for _ in 0..<2 {
+            #expect(try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nConnection: close\r\n\r\n").hasSuffix("ok"))
+        }
+        let broken = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nnot a chunk\r\n")
+        #expect(broken.hasPrefix("HTTP/1.1 400"), "\(broken.prefix(80))")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(edge.server.routes.inFlight(port: upstream.port) == 0)
         #expect(try await Self.get(edge, host: "ok.localhost").body == "ok")
     }
 
