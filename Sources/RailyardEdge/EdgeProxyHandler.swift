@@ -15,6 +15,9 @@ public struct EdgeLimits: Sendable {
     public var clientIdle: TimeAmount = .seconds(75)
     /// An instance that refused a connection is avoided this long.
     public var passiveHealthWindow: TimeAmount = .seconds(10)
+    /// Client connections open at once; past it a new one gets a 503 and is closed, so a flood
+    /// of (slow) clients cannot exhaust the server's descriptors.
+    public var maximumConnections = 10_000
     /// Idle kept-alive connections per instance and event loop. As many as busy clients may
     /// need at once: past it, each request would open (and close) a connection of its own.
     public var idleConnectionsPerUpstream = 512

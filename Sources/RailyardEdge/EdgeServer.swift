@@ -46,6 +46,11 @@ public final class EdgeServer: Sendable {
                     guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value else {
                         throw EdgeError("no connection pool for this event loop")
                     }
+                    // Past the limit a connection gets a 503 and is closed, with no HTTP parsing.
+                    if routes.openConnections.load(ordering: .relaxed) >= limits.maximumConnections {
+                        try channel.pipeline.syncOperations.addHandler(TurnAwayHandler())
+                        return
+                    }
                     // The HTTP handlers by hand, so that an upgraded connection can take them out
                     // (the decoder then hands on what it has not parsed).
                     let encoder = HTTPResponseEncoder()
@@ -81,4 +86,28 @@ public struct AccessRecord: Sendable {
     /// The route's service, and the instance that answered (its label), if one did.
     public var service: String
     public var upstream: String?
+}
+
+/// Answers a connection over the edge's limit with a fixed 503 and closes it.
+final class TurnAwayHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static let answer = """
+        HTTP/1.1 503 Service Unavailable\r
+        content-type: text/plain; charset=utf-8\r
+        content-length: 41\r
+        connection: close\r
+        \r
+        Too many connections; try again shortly.
+
+        """
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Self.answer))).whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }

@@ -295,6 +295,35 @@ struct EdgeProxyTests {
         #expect(waited >= .milliseconds(900) && waited < .seconds(5), "closed after \(waited)")
     }
 
+    @Test func connectionsPastTheLimitGetAServiceUnavailable() async throws {
+        let upstream = try await TestUpstream.start("ok")
+        var limits = EdgeLimits()
+        limits.maximumConnections = 2
+        let edge = try await Edge.start(limits: limits)
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("ok.localhost", to: [upstream.port])
+        // Two idle clients hold the two places.
+        var held: [Int32] = []
+        for _ in 0..<2 {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(edge.port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            held.append(descriptor)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let turnedAway = try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\n\r\n")
+        #expect(turnedAway.hasPrefix("HTTP/1.1 503"), "\(turnedAway.prefix(80))")
+        for descriptor in held { close(descriptor) }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nConnection: close\r\n\r\n").hasSuffix("ok"))
+    }
+
     static func residentBytes() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
