@@ -50,10 +50,10 @@ struct EdgeProxyTests {
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: collected))
     }
 
-    /// Sends raw bytes and reads until the edge closes or `timeout` passes.
-    static func raw(_ port: Int, _ text: String, timeout: Double = 5) throws -> String {
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, whose reads give up after `timeout`
+    /// seconds. The caller closes it, once.
+    static func connectedSocket(_ port: Int, timeout: Int = 5) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
@@ -61,9 +61,19 @@ struct EdgeProxyTests {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw EdgeError("cannot connect") }
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        guard connected == 0 else {
+            close(descriptor)
+            throw EdgeError("cannot connect to port \(port)")
+        }
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        return descriptor
+    }
+
+    /// Sends raw bytes and reads until the edge closes or `timeout` passes.
+    static func raw(_ port: Int, _ text: String, timeout: Double = 5) throws -> String {
+        let descriptor = try connectedSocket(port, timeout: Int(timeout))
+        defer { close(descriptor) }
         _ = text.withCString { send(descriptor, $0, strlen($0), 0) }
         var received = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -243,17 +253,7 @@ struct EdgeProxyTests {
         edge.route("ws.localhost", to: [upstream.port])
         // Closed once, below, before the in-flight count is checked (closing it twice could
         // close a descriptor the edge has been given since).
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(edge.port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        #expect(connected == 0)
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let descriptor = try Self.connectedSocket(edge.port)
         func send(_ text: String) { _ = text.withCString { Glibc.send(descriptor, $0, strlen($0), 0) } }
         func receive(until marker: String) -> String {
             var received = [UInt8]()
@@ -304,18 +304,7 @@ struct EdgeProxyTests {
         edge.route("ok.localhost", to: [upstream.port])
         // Two idle clients hold the two places.
         var held: [Int32] = []
-        for _ in 0..<2 {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(edge.port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
-            held.append(descriptor)
-        }
+        for _ in 0..<2 { held.append(try Self.connectedSocket(edge.port)) }
         try await Task.sleep(for: .milliseconds(200))
         let turnedAway = try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\n\r\n")
         #expect(turnedAway.hasPrefix("HTTP/1.1 503"), "\(turnedAway.prefix(80))")
