@@ -30,6 +30,8 @@ public struct APIDependencies: Sendable {
     public var baseDomain = "localhost"
     /// The edge's HTTP port, for the URLs of domains; nil when no edge listens.
     public var edgeHTTPPort: Int?
+    /// Where the edge serves HTTPS, when it does.
+    public var edgeHTTPSPort: Int?
     /// The edge's routes, for `/metrics`; nil when no edge runs.
     public var edgeRoutes: EdgeRoutes?
 

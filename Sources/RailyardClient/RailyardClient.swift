@@ -239,15 +239,20 @@ extension RailyardClient {
         public var repository: GitSource??
         public var memoryLimit: Int64??
         public var cpuLimitMillis: Int??
+        public var requestBodyLimit: Int64??
 
-        public init(name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil) {
+        public init(
+            name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil,
+            requestBodyLimit: Int64?? = nil
+        ) {
             self.name = name
             self.repository = repository
             self.memoryLimit = memoryLimit
             self.cpuLimitMillis = cpuLimitMillis
+            self.requestBodyLimit = requestBodyLimit
         }
 
-        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis }
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -255,6 +260,7 @@ extension RailyardClient {
             if let repository { try container.encode(repository, forKey: .repository) }
             if let memoryLimit { try container.encode(memoryLimit, forKey: .memoryLimit) }
             if let cpuLimitMillis { try container.encode(cpuLimitMillis, forKey: .cpuLimitMillis) }
+            if let requestBodyLimit { try container.encode(requestBodyLimit, forKey: .requestBodyLimit) }
         }
     }
 
@@ -271,33 +277,58 @@ extension RailyardClient {
     }
 
     /// A custom domain, or with no hostname a generated one.
+    /// A domain: generated when `hostname` is nil. A certificate (PEM chain) comes with its key.
     public func createDomain(
-        service: ServiceID, environment: EnvironmentID, hostname: String?, targetPort: Int?
+        service: ServiceID, environment: EnvironmentID, hostname: String?, targetPort: Int?, httpsRedirect: Bool? = nil,
+        certificate: String? = nil, privateKey: String? = nil
     ) async throws -> Domain {
         struct Body: Encodable {
             var hostname: String?
             var targetPort: Int?
+            var httpsRedirect: Bool?
+            var certificate: String?
+            var privateKey: String?
         }
         return try await send(
             .POST, "/api/v1/services/\(service)/domains", query: ["environmentId": environment.rawValue],
-            body: Body(hostname: hostname, targetPort: targetPort))
+            body: Body(hostname: hostname, targetPort: targetPort, httpsRedirect: httpsRedirect, certificate: certificate,
+                       privateKey: privateKey))
     }
 
-    /// Renames a domain or changes its port (`.some(nil)`: the instance's PORT again).
-    public func updateDomain(_ id: DomainID, hostname: String?, targetPort: Int??) async throws -> Domain {
-        struct Body: Encodable {
-            var hostname: String?
-            var targetPort: Int??
+    /// A change to a domain: nil leaves a setting alone; `.some(nil)` means the instance's PORT
+    /// again, or (certificate and key) no installed certificate.
+    public struct DomainChange: Encodable, Sendable {
+        public var hostname: String?
+        public var targetPort: Int??
+        public var httpsRedirect: Bool?
+        public var certificate: String??
+        public var privateKey: String??
 
-            enum CodingKeys: String, CodingKey { case hostname, targetPort }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encodeIfPresent(hostname, forKey: .hostname)
-                if let targetPort { try container.encode(targetPort, forKey: .targetPort) }
-            }
+        public init(
+            hostname: String? = nil, targetPort: Int?? = nil, httpsRedirect: Bool? = nil, certificate: String?? = nil,
+            privateKey: String?? = nil
+        ) {
+            self.hostname = hostname
+            self.targetPort = targetPort
+            self.httpsRedirect = httpsRedirect
+            self.certificate = certificate
+            self.privateKey = privateKey
         }
-        return try await send(.PATCH, "/api/v1/domains/\(id)", body: Body(hostname: hostname, targetPort: targetPort))
+
+        enum CodingKeys: String, CodingKey { case hostname, targetPort, httpsRedirect, certificate, privateKey }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(hostname, forKey: .hostname)
+            if let targetPort { try container.encode(targetPort, forKey: .targetPort) }
+            try container.encodeIfPresent(httpsRedirect, forKey: .httpsRedirect)
+            if let certificate { try container.encode(certificate, forKey: .certificate) }
+            if let privateKey { try container.encode(privateKey, forKey: .privateKey) }
+        }
+    }
+
+    public func updateDomain(_ id: DomainID, _ change: DomainChange) async throws -> Domain {
+        try await send(.PATCH, "/api/v1/domains/\(id)", body: change)
     }
 
     public func deleteDomain(_ id: DomainID) async throws {

@@ -57,6 +57,9 @@ public actor DeploymentController {
     private var edge: EdgeRoutes?
     /// Every domain, as the store last said.
     private var domains: [Domain] = []
+    private var requestBodyLimits: [ServiceID: Int64] = [:]
+    /// Installed certificates by domain, with the PEM they were parsed from.
+    private var tlsIdentities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
 
     public init(store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, runner: SandboxRunner = SandboxRunner()) throws {
         self.store = store
@@ -82,7 +85,7 @@ public actor DeploymentController {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake = continuation
         // The domains first, so that recovered deployments are routed as they come back.
-        await domainsChanged()
+        await routingChanged()
         await recover()
         logs.removeExpired()
         let monitor = Task { await self.monitorHealth() }
@@ -159,10 +162,29 @@ public actor DeploymentController {
         edge = routes
     }
 
-    /// Reads the domains again (after one was added, renamed or removed) and republishes.
-    public func domainsChanged() async {
+    /// Reads the domains, their certificates and the services' body limits again (after one
+    /// changed) and republishes.
+    public func routingChanged() async {
         do {
             domains = try await store.allDomains()
+            requestBodyLimits = try await store.requestBodyLimits()
+            var identities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
+            for (id, certificate) in try await store.domainCertificates() {
+                // Parsed once per certificate, not at every publish.
+                if let known = tlsIdentities[id], known.chainPEM == certificate.chainPEM {
+                    identities[id] = known
+                    continue
+                }
+                do {
+                    identities[id] = (certificate.chainPEM, try TLSIdentity(
+                        certificateChainPEM: certificate.chainPEM, privateKeyPEM: certificate.privateKeyPEM))
+                } catch {
+                    logger.warning("an installed certificate cannot be used", metadata: [
+                        "railyard.domain": "\(id)", "error": "\(error)",
+                    ])
+                }
+            }
+            tlsIdentities = identities
         } catch {
             logger.warning("cannot read domains", metadata: ["error": "\(error)"])
         }
@@ -180,7 +202,7 @@ public actor DeploymentController {
             if let current = active[key], current.id > deployment.id { continue }
             active[key] = deployment
         }
-        var entries: [String: (service: String, addresses: [(host: String, port: Int)])] = [:]
+        var entries: [String: RouteEntry] = [:]
         var labels: [String: String] = [:]
         for deployment in active.values {
             for instance in deployment.instances.values { labels["127.0.0.1:\(instance.port)"] = "\(deployment.id)/\(instance.replica)" }
@@ -189,9 +211,11 @@ public actor DeploymentController {
             let instances = active["\(domain.serviceID)/\(domain.environmentID)"]?.instances.values
                 .filter { $0.state == "healthy" && !$0.stopping }
                 .sorted { $0.replica < $1.replica } ?? []
-            entries[domain.hostname] = (
+            entries[domain.hostname] = RouteEntry(
                 service: domain.serviceID.rawValue,
-                addresses: instances.map { (host: "127.0.0.1", port: domain.targetPort ?? $0.port) })
+                addresses: instances.map { (host: "127.0.0.1", port: domain.targetPort ?? $0.port) },
+                identity: tlsIdentities[domain.id]?.identity, redirectsToHTTPS: domain.httpsRedirect,
+                maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) })
         }
         edge.replace(with: entries, labels: labels)
     }

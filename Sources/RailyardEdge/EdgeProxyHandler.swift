@@ -51,7 +51,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var upstream: Upstream?
         var link: UpstreamHandler?
         /// An answer of the edge's own (404, 502…) once the request has been read.
-        var localAnswer: (HTTPResponseStatus, String)?
+        var localAnswer: LocalAnswer?
         /// It asks to switch protocols (a WebSocket): on 101 the connection becomes a tunnel.
         let isUpgrade: Bool
         /// The 101 came: what the decoder still reports of that answer is not for the client.
@@ -82,13 +82,21 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var exchange: Exchange?
     private var readPending = false
     private var clientAddress = "unknown"
+    /// The connection came over TLS.
+    private let secure: Bool
+    /// The connection is being closed: nothing more it sends is read as a request.
+    private var closing = false
 
     private let onAccess: (@Sendable (AccessRecord) -> Void)?
 
-    init(routes: EdgeRoutes, pool: UpstreamPool, limits: EdgeLimits, onAccess: (@Sendable (AccessRecord) -> Void)? = nil) {
+    init(
+        routes: EdgeRoutes, pool: UpstreamPool, limits: EdgeLimits, secure: Bool = false,
+        onAccess: (@Sendable (AccessRecord) -> Void)? = nil
+    ) {
         self.routes = routes
         self.pool = pool
         self.limits = limits
+        self.secure = secure
         self.onAccess = onAccess
     }
 
@@ -150,6 +158,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Client → instance
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if closing { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
             lastActivity = .now()
@@ -158,12 +167,16 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard let exchange else { return }
             exchange.bytesIn += body.readableBytes
             guard exchange.localAnswer == nil else { return }
+            if let limit = exchange.route?.maximumBodyBytes, exchange.bytesIn > limit {
+                refuseBody(exchange, limit: limit, context: context)
+                return
+            }
             send(.body(.byteBuffer(body)), in: exchange)
         case .end(let trailers):
             guard let exchange else { return }
             exchange.requestEnded = true
-            if let (status, message) = exchange.localAnswer {
-                answer(status, message, in: exchange, context: context)
+            if let local = exchange.localAnswer {
+                answer(local, in: exchange, context: context)
                 return
             }
             send(.end(trailers), in: exchange)
@@ -207,19 +220,32 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let route = host.flatMap { routes.current.route(for: $0) }
         let exchange = Exchange(head: head, route: route, requestID: requestID, keepAlive: head.isKeepAlive)
         self.exchange = exchange
-        guard host != nil else {
-            exchange.localAnswer = (.badRequest, "The request has no valid Host header.")
+        guard let host else {
+            exchange.localAnswer = LocalAnswer(.badRequest, "The request has no valid Host header.")
             return
         }
         guard let route else {
-            exchange.localAnswer = (.notFound, "No application answers at this address.")
+            exchange.localAnswer = LocalAnswer(.notFound, "No application answers at this address.")
+            return
+        }
+        if route.redirectsToHTTPS, !secure {
+            let port = routes.httpsPort.load(ordering: .relaxed)
+            if port > 0 {
+                let authority = port == 443 ? host : "\(host):\(port)"
+                let target = head.uri.hasPrefix("/") ? head.uri : "/"
+                exchange.localAnswer = LocalAnswer(.permanentRedirect, "This application is served over HTTPS.", location: "https://\(authority)\(target)")
+                return
+            }
+        }
+        if let limit = route.maximumBodyBytes, let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            refuseBody(exchange, limit: limit, context: context)
             return
         }
         guard !route.upstreams.isEmpty else {
-            exchange.localAnswer = (.serviceUnavailable, "The application has no healthy instance right now.")
+            exchange.localAnswer = LocalAnswer(.serviceUnavailable, "The application has no healthy instance right now.")
             return
         }
-        exchange.buffered = [.head(forwardedHead(head, requestID: requestID, host: host ?? ""))]
+        exchange.buffered = [.head(forwardedHead(head, requestID: requestID, host: host))]
         connect(exchange)
     }
 
@@ -251,9 +277,13 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         pool.acquire(upstream, on: context.eventLoop, fresh: fresh, limits: limits).whenComplete { result in
             let handler = bound.value
             guard handler.exchange === exchange else {
-                // The client went away while connecting.
+                // The client went away while connecting (abandoning the exchange counted the
+                // instance as no longer busy with it, unless it did not get that far).
                 if case .success(let link) = result { link.close() }
-                upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+                if exchange.upstream === upstream {
+                    upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+                    exchange.upstream = nil
+                }
                 return
             }
             switch result {
@@ -424,10 +454,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.link?.close()
         exchange.link = nil
         if exchange.requestEnded {
-            answer(status, message, in: exchange, context: context)
+            answer(LocalAnswer(status, message), in: exchange, context: context)
         } else {
             // The rest of the body is read and dropped, then the answer goes.
-            exchange.localAnswer = (status, message)
+            exchange.localAnswer = LocalAnswer(status, message)
             if readPending {
                 readPending = false
                 context.read()
@@ -435,19 +465,40 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func answer(_ status: HTTPResponseStatus, _ message: String, in exchange: Exchange, context: ChannelHandlerContext) {
+    private func answer(_ local: LocalAnswer, in exchange: Exchange, context: ChannelHandlerContext, keepAlive: Bool? = nil) {
         self.exchange = nil
-        let page = ErrorPage.make(status, message, requestID: exchange.requestID)
+        let keepAlive = keepAlive ?? exchange.keepAlive
+        let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID)
         exchange.bytesOut = page.body.readableBytes
-        record(exchange, status: Int(status.code))
-        context.write(wrapOutboundOut(.head(page.head(keepAlive: exchange.keepAlive, version: exchange.head.version))), promise: nil)
+        record(exchange, status: Int(local.status.code))
+        var head = page.head(keepAlive: keepAlive, version: exchange.head.version)
+        if let location = local.location { head.headers.add(name: "location", value: location) }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         if exchange.head.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil) }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !exchange.keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
+        if !keepAlive {
+            closing = true
+            written.whenComplete { _ in context.close(promise: nil) }
+        }
         if readPending {
             readPending = false
             context.read()
         }
+    }
+
+    /// The request's body is over the route's limit: a 413 at once (or, when the answer has
+    /// begun, the end of the connection), and the connection closes rather than read the rest.
+    private func refuseBody(_ exchange: Exchange, limit: Int, context: ChannelHandlerContext) {
+        let responseStarted = exchange.responseStarted
+        abandon()
+        if responseStarted {
+            record(exchange, status: exchange.status)
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        let message = "The request body is larger than this application accepts (\(ByteCountText.make(limit)))."
+        answer(LocalAnswer(.payloadTooLarge, message), in: exchange, context: context, keepAlive: false)
     }
 
     private func abandon() {
@@ -489,7 +540,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
         headers.replaceOrAdd(name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : forwardedFor + ", " + clientAddress)
-        headers.replaceOrAdd(name: "x-forwarded-proto", value: "http")
+        headers.replaceOrAdd(name: "x-forwarded-proto", value: secure ? "https" : "http")
         if let original = head.headers.first(name: "host") { headers.replaceOrAdd(name: "x-forwarded-host", value: original) }
         headers.replaceOrAdd(name: "x-request-id", value: requestID)
         return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
@@ -522,6 +573,30 @@ enum RequestID {
 
     private static let prefix = UInt64.random(in: .min ... .max)
     private static let counter = ManagedAtomic<UInt64>(UInt64.random(in: 0...UInt64(UInt32.max)))
+}
+
+/// An answer the edge gives itself rather than an instance.
+struct LocalAnswer {
+    var status: HTTPResponseStatus
+    var message: String
+    /// For redirects.
+    var location: String?
+
+    init(_ status: HTTPResponseStatus, _ message: String, location: String? = nil) {
+        self.status = status
+        self.message = message
+        self.location = location
+    }
+}
+
+enum ByteCountText {
+    /// 1048576 → "1 MiB"; exact multiples of KiB, MiB or GiB are named so, other sizes in bytes.
+    static func make(_ bytes: Int) -> String {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0 {
+            return "\(bytes / size) \(unit)"
+        }
+        return "\(bytes) bytes"
+    }
 }
 
 /// The edge's own answers: short pages that name no host.

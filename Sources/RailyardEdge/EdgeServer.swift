@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The edge router: an HTTP/1.1 reverse proxy that sends each request to an instance of the
 /// route its Host names. It knows nothing of the store; the control plane hands it route
@@ -30,8 +31,31 @@ public final class EdgeServer: Sendable {
         self.pools = pools
     }
 
-    /// Starts listening; the channel's local address says where (port 0 picks one).
+    /// Starts serving HTTP; the channel's local address says where (port 0 picks one).
     public func bind(host: String, port: Int) async throws -> any Channel {
+        try await bind(host: host, port: port, tls: nil)
+    }
+
+    /// Starts serving HTTPS. Each handshake presents the certificate of the host the client
+    /// names (SNI): the one installed for it, else a self-signed one; clients that name no
+    /// routed host get the edge's own self-signed certificate (and then a 404).
+    public func bindTLS(host: String, port: Int) async throws -> any Channel {
+        let fallback = try TLSIdentity.selfSigned(for: "railyard-edge.invalid")
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: fallback.override.certificateChain ?? [], privateKey: fallback.override.privateKey ?? .file(""))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.applicationProtocols = ["http/1.1"]
+        let routes = self.routes
+        configuration.sslContextCallback = { hello, promise in
+            promise.succeed(routes.identity(for: hello.serverHostname)?.override ?? .noChanges)
+        }
+        let context = try NIOSSLContext(configuration: configuration)
+        let channel = try await bind(host: host, port: port, tls: context)
+        routes.setHTTPSPort(channel.localAddress?.port ?? port)
+        return channel
+    }
+
+    private func bind(host: String, port: Int, tls: NIOSSLContext?) async throws -> any Channel {
         let routes = self.routes
         let limits = self.limits
         let pools = self.pools
@@ -46,19 +70,22 @@ public final class EdgeServer: Sendable {
                     guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value else {
                         throw EdgeError("no connection pool for this event loop")
                     }
+                    let pipeline = channel.pipeline.syncOperations
                     // Past the limit a connection gets a 503 and is closed, with no HTTP parsing.
                     if routes.openConnections.load(ordering: .relaxed) >= limits.maximumConnections {
-                        try channel.pipeline.syncOperations.addHandler(TurnAwayHandler())
+                        if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
+                        try pipeline.addHandler(TurnAwayHandler())
                         return
                     }
+                    if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                     // The HTTP handlers by hand, so that an upgraded connection can take them out
                     // (the decoder then hands on what it has not parsed).
                     let encoder = HTTPResponseEncoder()
                     let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
                     let pipelining = HTTPServerPipelineHandler()
-                    let proxy = EdgeProxyHandler(routes: routes, pool: pool, limits: limits, onAccess: onAccess)
+                    let proxy = EdgeProxyHandler(routes: routes, pool: pool, limits: limits, secure: tls != nil, onAccess: onAccess)
                     proxy.httpHandlers = [encoder, decoder, pipelining]
-                    try channel.pipeline.syncOperations.addHandlers([encoder, decoder, pipelining, proxy])
+                    try pipeline.addHandlers([encoder, decoder, pipelining, proxy])
                 }
             }
             .bind(host: host, port: port)
@@ -107,6 +134,9 @@ final class TurnAwayHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Self.answer))).whenComplete { _ in
             context.close(promise: nil)
         }
+        // Over TLS the answer waits for a handshake that may never come.
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .seconds(10)) { bound.value.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}

@@ -34,12 +34,21 @@ public final class Route: Sendable {
     /// What the route serves, for logs (for example the service's id).
     public let service: String
     public let upstreams: [Upstream]
+    /// Plain-HTTP requests get a permanent redirect to HTTPS (when the edge serves HTTPS).
+    public let redirectsToHTTPS: Bool
+    /// Request bodies larger than this get a 413; nil for no limit.
+    public let maximumBodyBytes: Int?
     let metrics: ServiceMetrics
     private let cursor = ManagedAtomic<Int>(0)
 
-    public init(service: String, upstreams: [Upstream], metrics: ServiceMetrics = ServiceMetrics()) {
+    public init(
+        service: String, upstreams: [Upstream], redirectsToHTTPS: Bool = false, maximumBodyBytes: Int? = nil,
+        metrics: ServiceMetrics = ServiceMetrics()
+    ) {
         self.service = service
         self.upstreams = upstreams
+        self.redirectsToHTTPS = redirectsToHTTPS
+        self.maximumBodyBytes = maximumBodyBytes
         self.metrics = metrics
     }
 
@@ -69,11 +78,39 @@ public final class Route: Sendable {
     }
 }
 
+/// What the control plane says about one host name.
+public struct RouteEntry: Sendable {
+    /// What the route serves, for logs and metrics (for example the service's id).
+    public var service: String
+    /// The healthy instances, in the order to prefer on ties.
+    public var addresses: [(host: String, port: Int)]
+    /// The certificate installed for the host; nil serves a self-signed one over HTTPS.
+    public var identity: TLSIdentity?
+    public var redirectsToHTTPS: Bool
+    public var maximumBodyBytes: Int?
+
+    public init(
+        service: String, addresses: [(host: String, port: Int)], identity: TLSIdentity? = nil,
+        redirectsToHTTPS: Bool = false, maximumBodyBytes: Int? = nil
+    ) {
+        self.service = service
+        self.addresses = addresses
+        self.identity = identity
+        self.redirectsToHTTPS = redirectsToHTTPS
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+}
+
 /// Host name → route, replaced as a whole. Immutable once made.
 public final class RouteTable: AtomicReference, Sendable {
     let routes: [String: Route]
+    /// Host name → its installed certificate.
+    let identities: [String: TLSIdentity]
 
-    public init(routes: [String: Route] = [:]) { self.routes = routes }
+    public init(routes: [String: Route] = [:], identities: [String: TLSIdentity] = [:]) {
+        self.routes = routes
+        self.identities = identities
+    }
 
     func route(for host: String) -> Route? { routes[host] }
 
@@ -91,6 +128,10 @@ public final class EdgeRoutes: Sendable {
     let metricsByService = Mutex<[String: ServiceMetrics]>([:])
     /// Client connections open now.
     let openConnections = ManagedAtomic<Int>(0)
+    /// Where the edge serves HTTPS (0 when it does not), for redirects.
+    let httpsPort = ManagedAtomic<Int>(0)
+    /// Self-signed certificates of routed hosts that have none installed, made on first use.
+    private let selfSigned = Mutex<[String: TLSIdentity]>([:])
 
     public init() {}
 
@@ -108,13 +149,28 @@ public final class EdgeRoutes: Sendable {
 
     public var current: RouteTable { table.load(ordering: .acquiring) }
 
-    /// Replaces the table with `entries` (host → service and its instances' addresses).
-    /// Instances already known keep their counters and passive-health state.
-    public func replace(
-        with entries: [String: (service: String, addresses: [(host: String, port: Int)])], labels: [String: String] = [:]
-    ) {
+    /// The certificate to present to a client that asked for `serverName` (SNI): the host's
+    /// installed one, else a self-signed one for a routed host; nil (the edge's default) for
+    /// hosts it does not route, so that strangers' names cannot make it mint certificates.
+    func identity(for serverName: String?) -> TLSIdentity? {
+        guard let serverName, let host = Self.normalize(serverName) else { return nil }
+        let table = current
+        if let installed = table.identities[host] { return installed }
+        guard table.routes[host] != nil else { return nil }
+        return selfSigned.withLock { cache in
+            if let made = cache[host] { return made }
+            let made = try? TLSIdentity.selfSigned(for: host)
+            cache[host] = made
+            return made
+        }
+    }
+
+    /// Replaces the table with `entries` (host → service, its instances' addresses and TLS
+    /// settings). Instances already known keep their counters and passive-health state.
+    public func replace(with entries: [String: RouteEntry], labels: [String: String] = [:]) {
         let table = known.withLock { known -> RouteTable in
             var routes: [String: Route] = [:]
+            var identities: [String: TLSIdentity] = [:]
             var inUse: Set<String> = []
             for (host, entry) in entries {
                 let upstreams = entry.addresses.map { address -> Upstream in
@@ -131,14 +187,25 @@ public final class EdgeRoutes: Sendable {
                     all[entry.service] = created
                     return created
                 }
-                routes[Self.normalize(host) ?? host] = Route(service: entry.service, upstreams: upstreams, metrics: metrics)
+                let name = Self.normalize(host) ?? host
+                routes[name] = Route(
+                    service: entry.service, upstreams: upstreams, redirectsToHTTPS: entry.redirectsToHTTPS,
+                    maximumBodyBytes: entry.maximumBodyBytes, metrics: metrics)
+                if let identity = entry.identity { identities[name] = identity }
             }
             // Forget instances that left and have nothing in flight.
             known = known.filter { inUse.contains($0.key) || $0.value.outstanding.load(ordering: .relaxed) > 0 }
-            return RouteTable(routes: routes)
+            return RouteTable(routes: routes, identities: identities)
         }
         self.table.store(table, ordering: .releasing)
+        // Self-signed certificates of hosts no longer routed, or now with their own, go.
+        selfSigned.withLock { cache in
+            cache = cache.filter { table.routes[$0.key] != nil && table.identities[$0.key] == nil }
+        }
     }
+
+    /// Where the edge serves HTTPS, so that plain-HTTP requests can be redirected there.
+    public func setHTTPSPort(_ port: Int) { httpsPort.store(port, ordering: .relaxed) }
 
     /// Requests in flight to the instance at `host:port`, whether or not it is still routed.
     public func inFlight(host: String = "127.0.0.1", port: Int) -> Int {

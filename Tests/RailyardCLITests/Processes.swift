@@ -102,6 +102,7 @@ final class ServerProcess: @unchecked Sendable {
     private(set) var port = 0
     /// The edge router's port (kept across restarts, like the API's).
     private(set) var httpPort = 0
+    private(set) var httpsPort = 0
     let logPath: String
 
     init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:], arguments: [String] = []) {
@@ -127,7 +128,8 @@ final class ServerProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: try RailyardBinary.path())
         // A restart keeps the port, so clients keep their server URL.
         var arguments = [
-            "server", "--api-listen", "127.0.0.1:\(port)", "--http-listen", "127.0.0.1:\(httpPort)", "--data", dataDirectory,
+            "server", "--api-listen", "127.0.0.1:\(port)", "--http-listen", "127.0.0.1:\(httpPort)",
+            "--https-listen", "127.0.0.1:\(httpsPort)", "--data", dataDirectory,
         ]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
         process.arguments = arguments + extraArguments
@@ -148,6 +150,9 @@ final class ServerProcess: @unchecked Sendable {
                     self.port = port
                     if let edge = text.range(of: "railyard.http=127.0.0.1:") {
                         httpPort = Int(text[edge.upperBound...].prefix { $0.isNumber }) ?? httpPort
+                    }
+                    if let edge = text.range(of: "railyard.https=127.0.0.1:") {
+                        httpsPort = Int(text[edge.upperBound...].prefix { $0.isNumber }) ?? httpsPort
                     }
                     return
                 }

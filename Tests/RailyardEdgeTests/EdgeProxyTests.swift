@@ -21,11 +21,20 @@ struct EdgeProxyTests {
             return Edge(server: server, channel: channel)
         }
 
-        func route(_ host: String, to upstreams: [Int], service: String = "svc") {
-            var entries = server.routes.current.routes.mapValues { route in
-                (service: route.service, addresses: route.upstreams.map { (host: $0.host, port: $0.port) })
+        func route(
+            _ host: String, to upstreams: [Int], service: String = "svc", identity: TLSIdentity? = nil,
+            redirectsToHTTPS: Bool = false, maximumBodyBytes: Int? = nil
+        ) {
+            let table = server.routes.current
+            var entries = table.routes.mapValues { route in
+                RouteEntry(
+                    service: route.service, addresses: route.upstreams.map { (host: $0.host, port: $0.port) },
+                    redirectsToHTTPS: route.redirectsToHTTPS, maximumBodyBytes: route.maximumBodyBytes)
             }
-            entries[host] = (service: service, addresses: upstreams.map { (host: "127.0.0.1", port: $0) })
+            for (name, identity) in table.identities { entries[name]?.identity = identity }
+            entries[host] = RouteEntry(
+                service: service, addresses: upstreams.map { (host: "127.0.0.1", port: $0) }, identity: identity,
+                redirectsToHTTPS: redirectsToHTTPS, maximumBodyBytes: maximumBodyBytes)
             server.routes.replace(with: entries)
         }
 

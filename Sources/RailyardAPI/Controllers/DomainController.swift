@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RailyardControl
 import RailyardCore
+import RailyardEdge
 import RailyardStore
 
 /// Domains: generated (`SERVICE-PROJECT.BASE`) or custom host names the edge routes to a
@@ -12,26 +13,48 @@ struct DomainController {
     var store: Store { dependencies.store }
     var serviceState: ServiceStateController { ServiceStateController(dependencies: dependencies, projects: projects) }
 
-    /// No hostname: a generated one.
+    /// No hostname: a generated one. A certificate (PEM chain, leaf first) comes with its
+    /// private key (PEM).
     struct CreateDomainRequest: Decodable {
         var hostname: String?
         var targetPort: Int?
+        var httpsRedirect: Bool?
+        var certificate: String?
+        var privateKey: String?
     }
 
+    /// A field left out stays as it is; `null` for targetPort means the instance's PORT, and
+    /// `null` for certificate and privateKey removes the installed certificate.
     struct UpdateDomainRequest: Decodable {
         var hostname: String?
         var targetPort: Int??
+        var httpsRedirect: Bool?
+        var certificate: String??
+        var privateKey: String??
 
-        enum CodingKeys: String, CodingKey { case hostname, targetPort }
+        enum CodingKeys: String, CodingKey { case hostname, targetPort, httpsRedirect, certificate, privateKey }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             hostname = try container.decodeIfPresent(String.self, forKey: .hostname)
-            if container.contains(.targetPort) {
-                targetPort = try container.decodeNil(forKey: .targetPort) ? .some(nil) : .some(try container.decode(Int.self, forKey: .targetPort))
-            }
+            targetPort = try Self.setting(Int.self, .targetPort, container)
+            httpsRedirect = try container.decodeIfPresent(Bool.self, forKey: .httpsRedirect)
+            certificate = try Self.setting(String.self, .certificate, container)
+            privateKey = try Self.setting(String.self, .privateKey, container)
+        }
+
+        /// Absent: nil (leave it). `null`: .some(nil) (clear it). A value: set it.
+        static func setting<T: Decodable>(
+            _ type: T.Type, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>
+        ) throws -> T?? {
+            guard container.contains(key) else { return nil }
+            if try container.decodeNil(forKey: key) { return .some(nil) }
+            return .some(try container.decode(T.self, forKey: key))
         }
     }
+
+    /// Certificate files are small; anything near this is not one.
+    static let maximumPEMBytes = 64 * 1024
 
     struct DomainList: Encodable {
         var items: [Domain]
@@ -58,16 +81,22 @@ struct DomainController {
         if let hostname = body.hostname {
             let normalized = hostname.lowercased()
             if let problem = DomainRules.hostnameProblem(normalized) { throw RailyardError.invalid(problem, field: "hostname") }
+            let certificate = try Self.certificate(body.certificate, body.privateKey, for: normalized)
             domain = try await store.createDomain(
                 service: service.id, environment: environment.id, hostname: normalized, kind: .custom,
-                targetPort: body.targetPort, audit: context.audit(caller))
+                targetPort: body.targetPort, httpsRedirect: body.httpsRedirect ?? false, certificate: certificate,
+                audit: context.audit(caller))
         } else {
+            if body.certificate != nil || body.privateKey != nil {
+                throw RailyardError.invalid(
+                    "a generated domain has a self-signed certificate; give a hostname to install your own", field: "certificate")
+            }
             guard let project = try await store.project(id: service.projectID) else { throw RailyardError.notFound("service") }
             domain = try await store.createGeneratedDomain(
                 service: service, projectName: project.name, environment: environment, base: dependencies.baseDomain,
-                targetPort: body.targetPort, audit: context.audit(caller))
+                targetPort: body.targetPort, httpsRedirect: body.httpsRedirect ?? false, audit: context.audit(caller))
         }
-        await dependencies.control?.domainsChanged()
+        await dependencies.control?.routingChanged()
         return try JSONIO.response(withURL(domain), status: .created)
     }
 
@@ -79,15 +108,34 @@ struct DomainController {
             throw RailyardError.invalid(problem, field: "hostname")
         }
         if case .some(let port) = body.targetPort { try Self.validate(port: port) }
-        let updated = try await store.updateDomain(domain.id, hostname: hostname, targetPort: body.targetPort, audit: context.audit(caller))
-        await dependencies.control?.domainsChanged()
+        var certificate: DomainCertificate?? = nil
+        switch (body.certificate, body.privateKey) {
+        case (nil, nil):
+            // A renamed domain keeps its certificate only if it covers the new name.
+            if let hostname, let installed = try await store.domainCertificates()[domain.id] {
+                let identity = try Self.identity(installed.chainPEM, installed.privateKeyPEM)
+                if let problem = identity.problem(serving: hostname) {
+                    throw RailyardError.invalid("\(problem); give a certificate for the new name too", field: "hostname")
+                }
+            }
+        case (.some(nil), .some(nil)):
+            certificate = .some(nil)
+        case (.some(.some(let chain)), .some(.some(let key))):
+            certificate = .some(try Self.certificate(chain, key, for: hostname ?? domain.hostname))
+        default:
+            throw RailyardError.invalid("give certificate and privateKey together (both null removes the certificate)", field: "certificate")
+        }
+        let updated = try await store.updateDomain(
+            domain.id, hostname: hostname, targetPort: body.targetPort, httpsRedirect: body.httpsRedirect,
+            certificate: certificate, audit: context.audit(caller))
+        await dependencies.control?.routingChanged()
         return try JSONIO.response(withURL(updated))
     }
 
     @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (domain, caller) = try await access(context)
         try await store.deleteDomain(domain.id, audit: context.audit(caller))
-        await dependencies.control?.domainsChanged()
+        await dependencies.control?.routingChanged()
         return JSONIO.noContent()
     }
 
@@ -111,10 +159,38 @@ struct DomainController {
         }
     }
 
+    /// The certificate and key, checked: they parse, belong together and serve `hostname` now.
+    static func certificate(_ chain: String?, _ key: String?, for hostname: String) throws -> DomainCertificate? {
+        guard chain != nil || key != nil else { return nil }
+        guard let chain, let key else {
+            throw RailyardError.invalid("give certificate and privateKey together", field: chain == nil ? "certificate" : "privateKey")
+        }
+        let identity = try identity(chain, key)
+        if let problem = identity.problem(serving: hostname) { throw RailyardError.invalid(problem, field: "certificate") }
+        return DomainCertificate(
+            chainPEM: chain, privateKeyPEM: key,
+            summary: CertificateSummary(names: identity.names, issuer: identity.issuer, expiresAt: identity.notValidAfter))
+    }
+
+    static func identity(_ chain: String, _ key: String) throws -> TLSIdentity {
+        guard chain.utf8.count <= maximumPEMBytes, key.utf8.count <= maximumPEMBytes else {
+            throw RailyardError.invalid("a certificate or key is at most 64 KiB of PEM", field: "certificate")
+        }
+        do {
+            return try TLSIdentity(certificateChainPEM: chain, privateKeyPEM: key)
+        } catch let problem as TLSIdentityProblem {
+            throw RailyardError.invalid(problem.description, field: "certificate")
+        }
+    }
+
     private func withURL(_ domain: Domain) -> Domain {
         var domain = domain
         if let port = dependencies.edgeHTTPPort {
             domain.url = "http://\(domain.hostname)" + (port == 80 ? "" : ":\(port)")
+        }
+        if let port = dependencies.edgeHTTPSPort {
+            domain.httpsURL = "https://\(domain.hostname)" + (port == 443 ? "" : ":\(port)")
+            if domain.httpsRedirect || dependencies.edgeHTTPPort == nil { domain.url = domain.httpsURL }
         }
         return domain
     }

@@ -29,8 +29,9 @@ struct ProjectController {
         var repository: GitSource??
         var memoryLimit: Int64??
         var cpuLimitMillis: Int??
+        var requestBodyLimit: Int64??
 
-        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis }
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -38,6 +39,7 @@ struct ProjectController {
             repository = try Self.setting(GitSource.self, .repository, container)
             memoryLimit = try Self.setting(Int64.self, .memoryLimit, container)
             cpuLimitMillis = try Self.setting(Int.self, .cpuLimitMillis, container)
+            requestBodyLimit = try Self.setting(Int64.self, .requestBodyLimit, container)
         }
 
         /// Absent: nil (leave it). `null`: .some(nil) (clear it). A value: set it.
@@ -53,6 +55,7 @@ struct ProjectController {
     /// The smallest and largest memory limits: below 16 MiB hardly any runtime starts.
     static let memoryLimits: ClosedRange<Int64> = (16 << 20)...(1 << 40)
     static let cpuLimits: ClosedRange<Int> = 10...1_024_000
+    static let requestBodyLimits: ClosedRange<Int64> = 1...(1 << 40)
 
     static func validate(_ repository: GitSource?) throws {
         guard let repository, let problem = repository.problem else { return }
@@ -223,14 +226,21 @@ struct ProjectController {
         if case .some(.some(let cpu)) = body.cpuLimitMillis, !Self.cpuLimits.contains(cpu) {
             throw RailyardError.invalid("cpuLimitMillis must be between 10 (0.01 core) and 1024000, in thousandths of a core", field: "cpuLimitMillis")
         }
-        return try JSONIO.response(try await store.updateService(
+        if case .some(.some(let bytes)) = body.requestBodyLimit, !Self.requestBodyLimits.contains(bytes) {
+            throw RailyardError.invalid("requestBodyLimit must be between 1 byte and 1 TiB, in bytes", field: "requestBodyLimit")
+        }
+        let updated = try await store.updateService(
             service.id, name: body.name, repository: body.repository, memoryLimit: body.memoryLimit,
-            cpuLimitMillis: body.cpuLimitMillis, audit: context.audit(caller)))
+            cpuLimitMillis: body.cpuLimitMillis, requestBodyLimit: body.requestBodyLimit, audit: context.audit(caller))
+        if body.requestBodyLimit != nil { await dependencies.control?.routingChanged() }
+        return try JSONIO.response(updated)
     }
 
     @Sendable func deleteService(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, _, caller) = try await accessService(context, .changeService, environment: nil)
         try await store.deleteService(service.id, audit: context.audit(caller))
+        // Its domains went with it.
+        await dependencies.control?.routingChanged()
         return JSONIO.noContent()
     }
 

@@ -32,6 +32,11 @@ public struct ServerOptions: Sendable {
     /// Where the edge router listens for HTTP; nil runs no edge.
     public var httpHost: String? = "0.0.0.0"
     public var httpPort = 8080
+    /// Where it listens for HTTPS; nil serves no HTTPS.
+    public var httpsHost: String? = "0.0.0.0"
+    public var httpsPort = 8443
+    /// Client connections the edge keeps open at once (HTTP and HTTPS together).
+    public var maximumConnections = EdgeLimits().maximumConnections
     /// The base of generated domains.
     public var baseDomain = "localhost"
 
@@ -104,21 +109,38 @@ public enum ControlPlaneServer {
         configured.uploadLimit = options.uploadLimit
         configured.baseDomain = options.baseDomain
         var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
-        if let httpHost = options.httpHost {
-            let edge = EdgeServer(onAccess: { [control] record in control.logRequest(record) })
-            let channel: any Channel
-            do {
-                channel = try await edge.bind(host: httpHost, port: options.httpPort)
-            } catch {
-                throw ConfigurationError("the edge router cannot listen on \(httpHost):\(options.httpPort): \(error)")
+        if options.httpHost != nil || options.httpsHost != nil {
+            var limits = EdgeLimits()
+            limits.maximumConnections = options.maximumConnections
+            let edge = EdgeServer(limits: limits, onAccess: { [control] record in control.logRequest(record) })
+            var listening: Logger.Metadata = ["railyard.domain": "\(options.baseDomain)"]
+            if let httpHost = options.httpHost {
+                let channel: any Channel
+                do {
+                    channel = try await edge.bind(host: httpHost, port: options.httpPort)
+                } catch {
+                    throw ConfigurationError("the edge router cannot listen on \(httpHost):\(options.httpPort): \(error)")
+                }
+                let port = channel.localAddress?.port ?? options.httpPort
+                configured.edgeHTTPPort = port
+                services.append(EdgeService(channel: channel))
+                listening["railyard.http"] = "\(httpHost):\(port)"
             }
-            configured.edgeHTTPPort = channel.localAddress?.port ?? options.httpPort
+            if let httpsHost = options.httpsHost {
+                let channel: any Channel
+                do {
+                    channel = try await edge.bindTLS(host: httpsHost, port: options.httpsPort)
+                } catch {
+                    throw ConfigurationError("the edge router cannot listen for HTTPS on \(httpsHost):\(options.httpsPort): \(error)")
+                }
+                let port = channel.localAddress?.port ?? options.httpsPort
+                configured.edgeHTTPSPort = port
+                services.append(EdgeService(channel: channel))
+                listening["railyard.https"] = "\(httpsHost):\(port)"
+            }
             configured.edgeRoutes = edge.routes
             await control.attachEdge(edge.routes)
-            services.append(EdgeService(channel: channel))
-            logger.info("edge router listening", metadata: [
-                "railyard.http": "\(httpHost):\(configured.edgeHTTPPort ?? options.httpPort)", "railyard.domain": "\(options.baseDomain)",
-            ])
+            logger.info("edge router listening", metadata: listening)
         }
         let dependencies = configured
         let application = buildApplication(

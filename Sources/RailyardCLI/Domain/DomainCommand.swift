@@ -18,13 +18,16 @@ struct DomainGenerate: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
     @Option(help: "The port inside the instance the domain reaches (default: its PORT).") var port: Int?
+    @Flag(help: "Redirect plain HTTP to HTTPS (served with a self-signed certificate).") var httpsRedirect = false
 
     func run() async throws {
         try DomainAdd.validate(port: port)
         var session = try Session(client)
         let resolved = try await session.resolve(target)
         let domain = try await session.call {
-            try await $0.createDomain(service: resolved.service.id, environment: resolved.environment.id, hostname: nil, targetPort: port)
+            try await $0.createDomain(
+                service: resolved.service.id, environment: resolved.environment.id, hostname: nil, targetPort: port,
+                httpsRedirect: httpsRedirect ? true : nil)
         }
         if client.json { return try Output.json(domain) }
         Output.line(domain.url ?? domain.hostname)
@@ -33,25 +36,50 @@ struct DomainGenerate: AsyncParsableCommand {
 
 struct DomainAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Attach a custom domain (point its DNS at this server).")
+        commandName: "add", abstract: "Attach a custom domain (point its DNS at this server).",
+        discussion: """
+            With --cert and --key (PEM files: the chain, leaf first, and its unencrypted private key) the edge serves
+            that certificate for the domain over HTTPS; without them, a self-signed one.
+            """)
 
     @Argument(help: "The host name, e.g. app.example.com.") var hostname: String
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
     @Option(help: "The port inside the instance the domain reaches (default: its PORT).") var port: Int?
+    @Option(help: "A PEM certificate chain for the domain (leaf first).") var cert: String?
+    @Option(help: "The certificate's PEM private key.") var key: String?
+    @Flag(help: "Redirect plain HTTP to HTTPS.") var httpsRedirect = false
 
     static func validate(port: Int?) throws {
         if let port, !(1...65535).contains(port) { throw CLIError("--port must be from 1 to 65535") }
     }
 
+    /// The certificate and key files' text: both or neither.
+    static func readCertificate(cert: String?, key: String?) throws -> (certificate: String, privateKey: String)? {
+        guard cert != nil || key != nil else { return nil }
+        guard let cert, let key else { throw CLIError("give --cert and --key together") }
+        func read(_ path: String, _ what: String) throws -> String {
+            let url = URL(fileURLWithPath: path)
+            guard let size = try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize else {
+                throw CLIError("cannot read the \(what) file \(path)")
+            }
+            guard size <= 64 * 1024 else { throw CLIError("\(path) is too large to be a \(what) (over 64 KiB)") }
+            guard let data = try? Data(contentsOf: url) else { throw CLIError("cannot read the \(what) file \(path)") }
+            return String(decoding: data, as: UTF8.self)
+        }
+        return (try read(cert, "certificate"), try read(key, "key"))
+    }
+
     func run() async throws {
         try Self.validate(port: port)
         if let problem = DomainRules.hostnameProblem(hostname.lowercased()) { throw CLIError(problem) }
+        let pem = try Self.readCertificate(cert: cert, key: key)
         var session = try Session(client)
         let resolved = try await session.resolve(target)
         let domain = try await session.call {
             try await $0.createDomain(
-                service: resolved.service.id, environment: resolved.environment.id, hostname: hostname.lowercased(), targetPort: port)
+                service: resolved.service.id, environment: resolved.environment.id, hostname: hostname.lowercased(), targetPort: port,
+                httpsRedirect: httpsRedirect ? true : nil, certificate: pem?.certificate, privateKey: pem?.privateKey)
         }
         if client.json { return try Output.json(domain) }
         Output.line(domain.url ?? domain.hostname)
@@ -69,24 +97,54 @@ struct DomainList: AsyncParsableCommand {
         let resolved = try await session.resolve(target)
         let domains = try await session.call { try await $0.domains(of: resolved.service.id, in: resolved.environment.id) }
         if client.json { return try Output.json(domains) }
-        Output.table(["DOMAIN", "KIND", "PORT", "URL"], domains.map {
-            [$0.hostname, $0.kind.rawValue, $0.targetPort.map(String.init) ?? "PORT", $0.url ?? "-"]
+        Output.table(["DOMAIN", "KIND", "PORT", "CERTIFICATE", "URL"], domains.map {
+            [$0.hostname, $0.kind.rawValue, $0.targetPort.map(String.init) ?? "PORT", Self.describe($0.certificate), $0.url ?? "-"]
         })
+    }
+
+    static func describe(_ certificate: CertificateSummary?) -> String {
+        guard let certificate else { return "self-signed" }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return "installed, until \(formatter.string(from: certificate.expiresAt))"
     }
 }
 
 struct DomainUpdate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "update", abstract: "Rename a domain or change its port.")
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Rename a domain, change its port, its certificate or its redirect to HTTPS.")
 
     @Argument(help: "The domain's host name or id.") var domain: String
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
     @Option(help: "A new host name.") var name: String?
     @Option(help: "The port inside the instance, or `default` for its PORT.") var port: String?
+    @Option(help: "A new PEM certificate chain (with --key).") var cert: String?
+    @Option(help: "Its PEM private key.") var key: String?
+    @Flag(help: "Remove the installed certificate (a self-signed one is served).") var removeCert = false
+    @Option(help: "Redirect plain HTTP to HTTPS: on or off.") var httpsRedirect: String?
 
     func run() async throws {
-        if name == nil && port == nil { throw CLIError("nothing to change: give --name or --port") }
+        if name == nil && port == nil && cert == nil && key == nil && !removeCert && httpsRedirect == nil {
+            throw CLIError("nothing to change: give --name, --port, --cert and --key, --remove-cert or --https-redirect")
+        }
         if let name, let problem = DomainRules.hostnameProblem(name.lowercased()) { throw CLIError(problem) }
+        if removeCert && (cert != nil || key != nil) { throw CLIError("--remove-cert goes without --cert and --key") }
+        var redirect: Bool?
+        switch httpsRedirect {
+        case nil: redirect = nil
+        case "on": redirect = true
+        case "off": redirect = false
+        default: throw CLIError("--https-redirect must be on or off")
+        }
+        var change = RailyardClient.DomainChange(hostname: name?.lowercased(), httpsRedirect: redirect)
+        if let pem = try DomainAdd.readCertificate(cert: cert, key: key) {
+            change.certificate = .some(pem.certificate)
+            change.privateKey = .some(pem.privateKey)
+        } else if removeCert {
+            change.certificate = .some(nil)
+            change.privateKey = .some(nil)
+        }
         var targetPort: Int?? = nil
         if let port {
             if port == "default" {
@@ -96,10 +154,11 @@ struct DomainUpdate: AsyncParsableCommand {
                 targetPort = .some(value)
             }
         }
+        change.targetPort = targetPort
         var session = try Session(client)
         let found = try await DomainRemove.find(domain, session: &session, target: target)
         let updated = try await session.call {
-            try await $0.updateDomain(found.id, hostname: name?.lowercased(), targetPort: targetPort)
+            try await $0.updateDomain(found.id, change)
         }
         if client.json { return try Output.json(updated) }
         Output.line(updated.url ?? updated.hostname)

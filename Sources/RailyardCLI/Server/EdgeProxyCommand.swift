@@ -16,7 +16,7 @@ struct EdgeProxyCommand: AsyncParsableCommand {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
             throw CLIError("--listen must be HOST:PORT")
         }
-        var entries: [String: (service: String, addresses: [(host: String, port: Int)])] = [:]
+        var entries: [String: RouteEntry] = [:]
         for text in route {
             let parts = text.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { throw CLIError("--route must be HOST=ADDRESS:PORT[,…]") }
@@ -26,7 +26,7 @@ struct EdgeProxyCommand: AsyncParsableCommand {
                 else { throw CLIError("bad upstream address \(address)") }
                 addresses.append((String(address[..<separator]), upstreamPort))
             }
-            entries[String(parts[0])] = (service: String(parts[0]), addresses: addresses)
+            entries[String(parts[0])] = RouteEntry(service: String(parts[0]), addresses: addresses)
         }
         let edge = EdgeServer()
         edge.routes.replace(with: entries)

@@ -33,6 +33,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Where the edge router serves apps over HTTP, HOST:PORT, or `off` (default 0.0.0.0:8080; RAILYARD_HTTP_LISTEN).")
     var httpListen: String?
 
+    @Option(name: .long, help: "Where it serves apps over HTTPS (certificates by SNI: installed ones, else self-signed), HOST:PORT, or `off` (default 0.0.0.0:8443; RAILYARD_HTTPS_LISTEN).")
+    var httpsListen: String?
+
+    @Option(name: .long, help: "Client connections the edge router keeps open at once; past it new ones get a 503 (default 10000).")
+    var maxConnections: Int?
+
     @Option(name: .long, help: "The base of generated domains, SERVICE-PROJECT.DOMAIN (default localhost; RAILYARD_DOMAIN).")
     var domain: String?
 
@@ -57,6 +63,12 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let httpListen, httpListen != "off", ServerOptions.parseListenAddress(httpListen) == nil {
             throw ValidationError("--http-listen must be HOST:PORT, e.g. 0.0.0.0:8080, or off")
+        }
+        if let httpsListen, httpsListen != "off", ServerOptions.parseListenAddress(httpsListen) == nil {
+            throw ValidationError("--https-listen must be HOST:PORT, e.g. 0.0.0.0:8443, or off")
+        }
+        if let maxConnections, !(1...1_000_000).contains(maxConnections) {
+            throw ValidationError("--max-connections must be between 1 and 1000000")
         }
         if let domain, DomainRules.hostnameProblem(domain) != nil && domain != "localhost" {
             throw ValidationError("--domain must be a host name such as apps.example.com (or localhost)")
@@ -87,16 +99,13 @@ struct ServerCommand: AsyncParsableCommand {
         if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
         if let artifactsKept { options.artifactsKept = artifactsKept }
         options.sandbox = !noSandbox
-        let http = httpListen ?? value("RAILYARD_HTTP_LISTEN") ?? "0.0.0.0:8080"
-        if http == "off" {
-            options.httpHost = nil
-        } else {
-            guard let (httpHost, httpPort) = ServerOptions.parseListenAddress(http) else {
-                throw CLIError("RAILYARD_HTTP_LISTEN must be HOST:PORT or off")
-            }
-            options.httpHost = httpHost
-            options.httpPort = httpPort
-        }
+        let http = try Self.listenAddress(httpListen ?? value("RAILYARD_HTTP_LISTEN") ?? "0.0.0.0:8080", "RAILYARD_HTTP_LISTEN")
+        options.httpHost = http?.host
+        options.httpPort = http?.port ?? 0
+        let https = try Self.listenAddress(httpsListen ?? value("RAILYARD_HTTPS_LISTEN") ?? "0.0.0.0:8443", "RAILYARD_HTTPS_LISTEN")
+        options.httpsHost = https?.host
+        options.httpsPort = https?.port ?? 0
+        if let maxConnections { options.maximumConnections = maxConnections }
         let base = (domain ?? value("RAILYARD_DOMAIN") ?? "localhost").lowercased()
         guard base == "localhost" || DomainRules.hostnameProblem(base) == nil else {
             throw CLIError("RAILYARD_DOMAIN must be a host name such as apps.example.com")
@@ -107,6 +116,13 @@ struct ServerCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw CLIError(error.description)
         }
+    }
+
+    /// HOST:PORT, or nil for `off`.
+    static func listenAddress(_ text: String, _ variable: String) throws -> (host: String, port: Int)? {
+        if text == "off" { return nil }
+        guard let address = ServerOptions.parseListenAddress(text) else { throw CLIError("\(variable) must be HOST:PORT or off") }
+        return address
     }
 
     static func defaultDataDirectory(_ environment: [String: String]) -> String {

@@ -6,11 +6,12 @@ import RailyardCore
 /// `railyard service update`: renames a service, sets its limits or its repository.
 struct ServiceUpdate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "update", abstract: "Change a service's name, memory and CPU limits, or git repository.",
+        commandName: "update", abstract: "Change a service's name, memory, CPU and request body limits, or git repository.",
         discussion: """
-            Limits apply to each replica from its next start (deploy, redeploy or restart).
-            --memory takes bytes or a size such as 512M, 1.5G or 256MiB; --cpu takes cores such as 1, 0.5 or 250m.
-            `none` removes a limit, or the repository.
+            Memory and CPU limits apply to each replica from its next start (deploy, redeploy or restart); the body
+            limit at once: the edge answers larger request bodies with 413.
+            --memory and --max-body take bytes or a size such as 512M, 1.5G or 256MiB; --cpu takes cores such as 1,
+            0.5 or 250m. `none` removes a limit, or the repository.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -18,16 +19,18 @@ struct ServiceUpdate: AsyncParsableCommand {
     @Option(help: "A new name.") var name: String?
     @Option(help: "Memory limit per replica (512M, 1G, none).") var memory: String?
     @Option(help: "CPU limit per replica, in cores (1, 0.5, 250m, none).") var cpu: String?
+    @Option(help: "Largest request body the edge passes on (10M, 1G, none).") var maxBody: String?
     @Option(help: "Git repository to deploy from, or none.") var repo: String?
     @Option(help: "Branch to deploy (with --repo, or to change the current repository's).") var branch: String?
     @Option(help: "The service's folder inside the repository.") var rootDir: String?
 
     func validate() throws {
-        if name == nil && memory == nil && cpu == nil && repo == nil && branch == nil && rootDir == nil {
-            throw CLIError("nothing to change: give --name, --memory, --cpu, --repo, --branch or --root-dir")
+        if name == nil && memory == nil && cpu == nil && maxBody == nil && repo == nil && branch == nil && rootDir == nil {
+            throw CLIError("nothing to change: give --name, --memory, --cpu, --max-body, --repo, --branch or --root-dir")
         }
         if let name, let problem = NameRules.serviceNameProblem(name) { throw CLIError(problem) }
         if let memory { _ = try Self.memoryBytes(memory) }
+        if let maxBody { _ = try Self.bytes(maxBody, option: "--max-body") }
         if let cpu { _ = try Self.cpuMillis(cpu) }
         if let repo, repo != "none", let problem = GitSource(url: repo, branch: branch, rootDirectory: rootDir).problem {
             throw CLIError(problem)
@@ -41,6 +44,7 @@ struct ServiceUpdate: AsyncParsableCommand {
         var change = RailyardClient.ServiceChange(name: name)
         if let memory { change.memoryLimit = .some(try Self.memoryBytes(memory)) }
         if let cpu { change.cpuLimitMillis = .some(try Self.cpuMillis(cpu)) }
+        if let maxBody { change.requestBodyLimit = .some(try Self.bytes(maxBody, option: "--max-body")) }
         if let repo {
             change.repository = repo == "none" ? .some(nil) : .some(GitSource(url: repo, branch: branch, rootDirectory: rootDir))
         } else if branch != nil || rootDir != nil {
@@ -61,12 +65,20 @@ struct ServiceUpdate: AsyncParsableCommand {
         let memory = service.memoryLimit.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "no limit"
         let cpu = service.cpuLimitMillis.map { String(format: "%g", Double($0) / 1000) + " cores" } ?? "no limit"
         let repository = service.repository.map { $0.url + ($0.branch.map { " (\($0))" } ?? "") } ?? "none"
-        return "memory \(memory), cpu \(cpu), repository \(repository)"
+        let body = service.requestBodyLimit.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "no limit"
+        return "memory \(memory), cpu \(cpu), request body \(body), repository \(repository)"
+    }
+
+    /// A memory limit: a size of at least 16 MiB, or nil for `none`.
+    static func memoryBytes(_ text: String) throws -> Int64? {
+        guard let bytes = try bytes(text, option: "--memory") else { return nil }
+        guard bytes >= 16 << 20 else { throw CLIError("--memory must be at least 16M (got '\(text)')") }
+        return bytes
     }
 
     /// `512M`, `1.5G`, `256MiB`, `1048576` (bytes); `none` for no limit. Binary units, as
     /// Kubernetes' Mi/Gi and Railway's GB both mean here.
-    static func memoryBytes(_ text: String) throws -> Int64? {
+    static func bytes(_ text: String, option: String) throws -> Int64? {
         let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
         if lowered == "none" || lowered == "0" { return nil }
         let (kib, mib, gib): (Double, Double, Double) = (1024, 1_048_576, 1_073_741_824)
@@ -80,12 +92,10 @@ struct ServiceUpdate: AsyncParsableCommand {
             number = String(lowered.dropLast(suffix.count))
             scale = factor
         }
-        guard let value = Double(number), value.isFinite, value > 0, value * scale < Double(Int64.max) else {
-            throw CLIError("--memory must be a size such as 512M or 1G, or none (got '\(text)')")
+        guard let value = Double(number), value.isFinite, value * scale >= 1, value * scale <= Double(1 << 40) else {
+            throw CLIError("\(option) must be a size from 1 byte to 1T such as 512M or 1G, or none (got '\(text)')")
         }
-        let bytes = Int64(value * scale)
-        guard bytes >= 16 << 20 else { throw CLIError("--memory must be at least 16M (got '\(text)')") }
-        return bytes
+        return Int64(value * scale)
     }
 
     /// `1`, `0.5`, `2` cores or `250m` thousandths; `none` for no limit.

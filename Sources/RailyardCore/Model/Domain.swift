@@ -16,13 +16,20 @@ public struct Domain: Codable, Sendable, Equatable {
     public var kind: Kind
     /// The port inside the instance the domain reaches; nil for the instance's PORT.
     public var targetPort: Int?
+    /// Plain-HTTP requests are redirected to HTTPS (when the server serves HTTPS).
+    public var httpsRedirect: Bool
+    /// The certificate installed for it; nil serves a self-signed one over HTTPS.
+    public var certificate: CertificateSummary?
     public var createdAt: Date
-    /// Where the edge serves it (set by the server in its answers).
+    /// Where the edge serves it (set by the server in its answers): HTTPS when it redirects there.
     public var url: String?
+    /// Where the edge serves it over HTTPS, when it does.
+    public var httpsURL: String?
 
     public init(
         id: DomainID, serviceID: ServiceID, environmentID: EnvironmentID, hostname: String, kind: Kind,
-        targetPort: Int?, createdAt: Date, url: String? = nil
+        targetPort: Int?, httpsRedirect: Bool = false, certificate: CertificateSummary? = nil, createdAt: Date,
+        url: String? = nil, httpsURL: String? = nil
     ) {
         self.id = id
         self.serviceID = serviceID
@@ -30,12 +37,43 @@ public struct Domain: Codable, Sendable, Equatable {
         self.hostname = hostname
         self.kind = kind
         self.targetPort = targetPort
+        self.httpsRedirect = httpsRedirect
+        self.certificate = certificate
         self.createdAt = createdAt
         self.url = url
+        self.httpsURL = httpsURL
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, serviceID = "serviceId", environmentID = "environmentId", hostname, kind, targetPort, createdAt, url
+        case id, serviceID = "serviceId", environmentID = "environmentId", hostname, kind, targetPort, httpsRedirect,
+             certificate, createdAt, url, httpsURL = "httpsUrl"
+    }
+}
+
+/// What the API tells of an installed certificate (never its key).
+public struct CertificateSummary: Codable, Sendable, Equatable {
+    /// The host names it covers.
+    public var names: [String]
+    public var issuer: String
+    public var expiresAt: Date
+
+    public init(names: [String], issuer: String, expiresAt: Date) {
+        self.names = names
+        self.issuer = issuer
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A certificate chain and its private key as the user gave them (PEM), with what they say.
+public struct DomainCertificate: Sendable, Equatable {
+    public var chainPEM: String
+    public var privateKeyPEM: String
+    public var summary: CertificateSummary
+
+    public init(chainPEM: String, privateKeyPEM: String, summary: CertificateSummary) {
+        self.chainPEM = chainPEM
+        self.privateKeyPEM = privateKeyPEM
+        self.summary = summary
     }
 }
 

@@ -109,6 +109,7 @@ extension Service: JSONWritable {
             output.optionalString("rootDirectory", repository.rootDirectory)
             output.raw("}")
         }
+        if let requestBodyLimit { output.key("requestBodyLimit"); output.integer(Int(requestBodyLimit)) }
         output.raw("}")
     }
 }

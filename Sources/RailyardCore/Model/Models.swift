@@ -90,12 +90,15 @@ public struct Service: Codable, Sendable, Equatable {
     public var memoryLimit: Int64?
     /// CPU limit of each instance, in thousandths of a core.
     public var cpuLimitMillis: Int?
+    /// Largest request body the edge passes to it, in bytes (larger ones get a 413); nil for none.
+    public var requestBodyLimit: Int64?
     public var createdAt: Date
 
     public init(
         id: ServiceID, projectID: ProjectID, name: String, repository: GitSource? = nil, memoryLimit: Int64? = nil,
-        cpuLimitMillis: Int? = nil, createdAt: Date
+        cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, createdAt: Date
     ) {
+        self.requestBodyLimit = requestBodyLimit
         self.id = id
         self.projectID = projectID
         self.name = name
@@ -106,7 +109,7 @@ public struct Service: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, createdAt
+        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, createdAt
     }
 }
 

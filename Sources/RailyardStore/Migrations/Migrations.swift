@@ -188,4 +188,14 @@ let migrations: [Migration] = [
         """,
         "CREATE INDEX domains_by_service ON domains(service_id, environment_id)",
     ]),
+    Migration(name: "0006_domain_tls_and_body_limits", statements: [
+        // The private key is sealed like variables; the rest describes the certificate.
+        "ALTER TABLE domains ADD COLUMN https_redirect BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE domains ADD COLUMN certificate_pem TEXT",
+        "ALTER TABLE domains ADD COLUMN private_key_sealed TEXT",
+        "ALTER TABLE domains ADD COLUMN certificate_names TEXT",
+        "ALTER TABLE domains ADD COLUMN certificate_issuer TEXT",
+        "ALTER TABLE domains ADD COLUMN certificate_expires_at BIGINT",
+        "ALTER TABLE services ADD COLUMN max_request_body BIGINT",
+    ]),
 ]

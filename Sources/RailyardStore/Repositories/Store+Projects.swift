@@ -197,7 +197,7 @@ extension Store {
     /// Changes a service's settings; a nil argument leaves that setting as it is.
     public func updateService(
         _ id: ServiceID, name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil,
-        cpuLimitMillis: Int?? = nil, audit: AuditContext
+        cpuLimitMillis: Int?? = nil, requestBodyLimit: Int64?? = nil, audit: AuditContext
     ) async throws -> Service {
         try await write(conflict: "a service named '\(name ?? "")' already exists in this project") { db in
             guard let row = try await db.first("SELECT * FROM services WHERE id = ?", [SQLValue(id)])
@@ -207,14 +207,16 @@ extension Store {
             if let repository { service.repository = repository }
             if let memoryLimit { service.memoryLimit = memoryLimit }
             if let cpuLimitMillis { service.cpuLimitMillis = cpuLimitMillis }
+            if let requestBodyLimit { service.requestBodyLimit = requestBodyLimit }
             try await db.execute(
                 """
                 UPDATE services SET name = ?, repository_url = ?, repository_branch = ?, repository_root = ?,
-                    memory_limit = ?, cpu_limit_millis = ? WHERE id = ?
+                    memory_limit = ?, cpu_limit_millis = ?, max_request_body = ? WHERE id = ?
                 """,
                 [.text(service.name), SQLValue(service.repository?.url), SQLValue(service.repository?.branch),
                  SQLValue(service.repository?.rootDirectory), service.memoryLimit.map { .integer($0) } ?? .null,
-                 service.cpuLimitMillis.map { .integer(Int64($0)) } ?? .null, SQLValue(id)])
+                 service.cpuLimitMillis.map { .integer(Int64($0)) } ?? .null,
+                 service.requestBodyLimit.map { .integer($0) } ?? .null, SQLValue(id)])
             let workspace = try await self.workspaceOf(project: service.projectID, db)
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.update",
                                        targetType: "service", targetID: id.rawValue)
@@ -231,6 +233,17 @@ extension Store {
             id: try row.id("id"), projectID: try row.id("project_id"), name: try row.text("name"), repository: repository,
             memoryLimit: try row.optionalInteger("memory_limit"),
             cpuLimitMillis: try row.optionalInteger("cpu_limit_millis").map { Int($0) },
+            requestBodyLimit: try row.optionalInteger("max_request_body"),
             createdAt: try row.date("created_at"))
+    }
+
+    /// The request body limit of every service that has one, for the edge.
+    public func requestBodyLimits() async throws -> [ServiceID: Int64] {
+        let rows = try await read { db in
+            try await db.query("SELECT id, max_request_body FROM services WHERE max_request_body IS NOT NULL")
+        }
+        var limits: [ServiceID: Int64] = [:]
+        for row in rows { limits[try row.id("id")] = try row.optionalInteger("max_request_body") }
+        return limits
     }
 }
