@@ -31,7 +31,7 @@ struct EdgeProxyCommand: AsyncParsableCommand {
         let edge = EdgeServer()
         edge.routes.replace(with: entries)
         let channel = try await edge.bind(host: String(listen[..<colon]), port: port)
-        FileHandle.standardError.write(Data("edge-proxy listening on \(listen)\n".utf8))
+        FileHandle.standardError.write(Data("edge-proxy listening on port \(channel.localAddress?.port ?? port)\n".utf8))
         try await channel.closeFuture.get()
     }
 }
