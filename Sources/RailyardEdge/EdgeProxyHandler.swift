@@ -81,6 +81,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
     private var readPending = false
+    /// Parts of requests that came before the answer to the one in flight.
+    private var pipelined: [HTTPServerRequestPart] = []
+    private var replaying = false
     private var clientAddress = "unknown"
     /// The connection came over TLS.
     private let secure: Bool
@@ -159,7 +162,17 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if closing { return }
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        // A request sent before the previous one was answered (pipelining) waits its turn.
+        if !pipelined.isEmpty || (exchange != nil && part.isHead) {
+            pipelined.append(part)
+            return
+        }
+        handle(part, context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head):
             lastActivity = .now()
             begin(head, context: context)
@@ -189,8 +202,14 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    /// Reading more from the client waits while the instance cannot take it.
+    /// Reading more from the client waits while the instance cannot take it, and while
+    /// pipelined requests wait. Otherwise reads go on even with an answer pending: holding them
+    /// would cost two `epoll_ctl` calls per request.
     func read(context: ChannelHandlerContext) {
+        if !pipelined.isEmpty {
+            readPending = true
+            return
+        }
         if let exchange, exchange.localAnswer == nil, !exchange.requestEnded {
             guard let link = exchange.link, link.isWritable else {
                 readPending = true
@@ -312,7 +331,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func resumeReadingClient() {
-        guard readPending, let context else { return }
+        guard readPending, pipelined.isEmpty, let context else { return }
         if let exchange, let link = exchange.link, !link.isWritable, !exchange.requestEnded { return }
         readPending = false
         context.read()
@@ -441,8 +460,27 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         lastActivity = .now()
         let keepAlive = exchange.keepAlive && exchange.requestEnded
         let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-        if !keepAlive { written.whenComplete { _ in context.close(promise: nil) } }
-        if readPending {
+        if !keepAlive {
+            closing = true
+            written.whenComplete { _ in context.close(promise: nil) }
+        }
+        nextRequest(context: context)
+    }
+
+    /// After an answer: the next pipelined request, if one waits, else more reading.
+    private func nextRequest(context: ChannelHandlerContext) {
+        if closing {
+            pipelined = []
+            return
+        }
+        guard !replaying else { return }
+        replaying = true
+        while let part = pipelined.first, !closing, exchange == nil || !part.isHead {
+            pipelined.removeFirst()
+            handle(part, context: context)
+        }
+        replaying = false
+        if readPending, pipelined.isEmpty {
             readPending = false
             context.read()
         }
@@ -480,10 +518,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             closing = true
             written.whenComplete { _ in context.close(promise: nil) }
         }
-        if readPending {
-            readPending = false
-            context.read()
-        }
+        nextRequest(context: context)
     }
 
     /// The request's body is over the route's limit: a 413 at once (or, when the answer has
@@ -573,6 +608,13 @@ enum RequestID {
 
     private static let prefix = UInt64.random(in: .min ... .max)
     private static let counter = ManagedAtomic<UInt64>(UInt64.random(in: 0...UInt64(UInt32.max)))
+}
+
+extension HTTPServerRequestPart {
+    var isHead: Bool {
+        if case .head = self { return true }
+        return false
+    }
 }
 
 /// An answer the edge gives itself rather than an instance.

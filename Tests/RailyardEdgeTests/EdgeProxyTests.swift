@@ -171,6 +171,27 @@ struct EdgeProxyTests {
         #expect(try await Self.get(edge, host: "slow.localhost", path: "/slow?ms=50").body == "slow slow")
     }
 
+    @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
+        let upstream = try await TestUpstream.start("p")
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("p.localhost", to: [upstream.port])
+        // Four requests in one write: a slow one, one for an unknown host (answered by the edge
+        // itself), one with a body, and the last asking to close.
+        let requests = "GET /slow?ms=300 HTTP/1.1\r\nHost: p.localhost\r\n\r\n"
+            + "GET / HTTP/1.1\r\nHost: unknown.localhost\r\n\r\n"
+            + "POST /count HTTP/1.1\r\nHost: p.localhost\r\nContent-Length: 5\r\n\r\nhello"
+            + "GET / HTTP/1.1\r\nHost: p.localhost\r\nConnection: close\r\n\r\n"
+        let answers = try Self.raw(edge.port, requests)
+        let statuses = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+        #expect(statuses == ["200", "404", "200", "200"], "\(answers)")
+        let slow = try #require(answers.range(of: "slow p"))
+        let notFound = try #require(answers.range(of: "404 Not Found"))
+        let counted = try #require(answers.range(of: "\r\n\r\n5"))
+        #expect(slow.lowerBound < notFound.lowerBound && notFound.lowerBound < counted.lowerBound, "in the order asked")
+        #expect(answers.hasSuffix("p"))
+    }
+
     @Test func malformedRequestsGetABadRequestAndTheEdgeKeepsServing() async throws {
         let upstream = try await TestUpstream.start("ok")
         let edge = try await Edge.start()

@@ -2147,7 +2147,7 @@ enum OpenAPIDocument {
             "tags": [
               "Domains"
             ],
-            "description": "With `hostname`, a custom domain (the name is lowercased before it is checked and stored); without it (left out or null; send `{}`, since an empty body answers 400), a generated one: `SERVICE-PROJECT.BASE` in the `production` environment, `SERVICE-PROJECT-ENVIRONMENT.BASE` in others, with `-2`, `-3`… added to the first label when the name is taken. `BASE` is the server's `RAILYARD_DOMAIN` (default `localhost`). 409 when the host name is already in use by any domain in any workspace, when the service already has 20 domains in the environment, or when no free generated name is left; 422 when `hostname` or `targetPort` breaks its rules (`field` names it). `targetPort` is checked first, then the 20-domain limit, then `hostname`'s rules, then whether the name is free. `environmentId` missing or not an id answers 400; an environment outside the service's project answers 404. Needs the member role.",
+            "description": "With `hostname`, a custom domain (the name is lowercased before it is checked and stored); without it (left out or null; send `{}`, since an empty body answers 400), a generated one: `SERVICE-PROJECT.BASE` in the `production` environment, `SERVICE-PROJECT-ENVIRONMENT.BASE` in others, with `-2`, `-3`… added to the first label when the name is taken. `BASE` is the server's `RAILYARD_DOMAIN` (default `localhost`). 409 when the host name is already in use by any domain in any workspace, when the service already has 20 domains in the environment, or when no free generated name is left; 422 when `hostname` or `targetPort` breaks its rules, or the certificate is refused: given without its key (or the key without it), not PEM, its key not the certificate's, not covering the host name, expired or not yet valid, or given for a generated domain (`field` names it). `targetPort` is checked first, then `hostname`'s rules, then the certificate, then the 20-domain limit, then whether the name is free. The private key is stored sealed and never returned; `certificate` in the answer describes the installed certificate. `environmentId` missing or not an id answers 400; an environment outside the service's project answers 404. Needs the member role.",
             "security": [
               {
                 "bearerAuth": []
@@ -2211,11 +2211,11 @@ enum OpenAPIDocument {
           ],
           "patch": {
             "operationId": "updateDomain",
-            "summary": "Rename a domain or change its target port",
+            "summary": "Rename a domain, change its target port, its certificate or its redirect to HTTPS",
             "tags": [
               "Domains"
             ],
-            "description": "A property left out stays as it is; `null` for `hostname` is the same as leaving it out, `null` for `targetPort` sends traffic to the instance's `PORT` again. The new host name is lowercased before it is checked. A generated domain keeps `kind: generated` when renamed. 409 when the host name is in use by another domain in any workspace; 422 when `hostname` or `targetPort` breaks its rules (`field` names it). Needs the member role in the domain's workspace.",
+            "description": "A property left out stays as it is; `null` for `hostname` is the same as leaving it out, `null` for `targetPort` sends traffic to the instance's `PORT` again. The new host name is lowercased before it is checked. A generated domain keeps `kind: generated` when renamed. 409 when the host name is in use by another domain in any workspace; 422 when `hostname` or `targetPort` breaks its rules, when only one of `certificate` and `privateKey` is given, when the certificate is refused (as when adding a domain), or when a rename leaves the installed certificate not covering the new name (`field` names it). `certificate` and `privateKey` both `null` remove the installed certificate (a self-signed one is served). Needs the member role in the domain's workspace.",
             "security": [
               {
                 "bearerAuth": []
@@ -2582,6 +2582,13 @@ enum OpenAPIDocument {
                 "minimum": 10,
                 "maximum": 1024000,
                 "description": "CPU limit of each instance, in thousandths of a core (10 to 1024000); absent: no limit."
+              },
+              "requestBodyLimit": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 1,
+                "maximum": 1099511627776,
+                "description": "Largest request body the edge passes to the service, in bytes; larger ones get 413. Absent: no limit."
               },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
@@ -3627,6 +3634,16 @@ enum OpenAPIDocument {
                 "minimum": 10,
                 "maximum": 1024000,
                 "description": "CPU limit of each instance in thousandths of a core, 10 to 1024000; null removes the limit."
+              },
+              "requestBodyLimit": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "format": "int64",
+                "minimum": 1,
+                "maximum": 1099511627776,
+                "description": "Largest request body the edge passes to the service in bytes, 1 byte to 1 TiB; larger ones get 413. null removes the limit."
               }
             }
           },
@@ -3775,12 +3792,24 @@ enum OpenAPIDocument {
                 "maximum": 65535,
                 "description": "The port inside the instance the domain reaches; absent: the instance's `PORT`."
               },
+              "httpsRedirect": {
+                "type": "boolean",
+                "description": "Plain-HTTP requests are redirected (308) to HTTPS when the server serves HTTPS."
+              },
+              "certificate": {
+                "$ref": "#/components/schemas/CertificateSummary",
+                "description": "The certificate installed for the domain; absent when none is (a self-signed one is served over HTTPS)."
+              },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
               },
               "url": {
                 "type": "string",
-                "description": "Where the edge serves the domain: `http://HOSTNAME`, with `:PORT` unless the edge listens on port 80. Absent when the server runs no edge router."
+                "description": "Where the edge serves the domain: `http://HOSTNAME`, with `:PORT` unless the edge listens on port 80; the HTTPS URL (`httpsUrl`) instead when the domain redirects to HTTPS or the edge serves only HTTPS. Absent when the server runs no edge router."
+              },
+              "httpsUrl": {
+                "type": "string",
+                "description": "Where the edge serves the domain over HTTPS, when it does: `https://HOSTNAME`, with `:PORT` unless the edge listens on port 443."
               }
             },
             "required": [
@@ -3789,7 +3818,32 @@ enum OpenAPIDocument {
               "environmentId",
               "hostname",
               "kind",
+              "httpsRedirect",
               "createdAt"
+            ]
+          },
+          "CertificateSummary": {
+            "type": "object",
+            "description": "What the API tells of a domain's installed certificate (never its private key).",
+            "properties": {
+              "names": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "Host names the certificate covers."
+              },
+              "issuer": {
+                "type": "string"
+              },
+              "expiresAt": {
+                "$ref": "#/components/schemas/Timestamp"
+              }
+            },
+            "required": [
+              "names",
+              "issuer",
+              "expiresAt"
             ]
           },
           "DomainList": {
@@ -3830,6 +3884,29 @@ enum OpenAPIDocument {
                 "minimum": 1,
                 "maximum": 65535,
                 "description": "The port inside the instance the domain reaches, 1 to 65535; left out or null: the instance's `PORT`."
+              },
+              "httpsRedirect": {
+                "type": [
+                  "boolean",
+                  "null"
+                ],
+                "description": "Redirect plain-HTTP requests (308) to HTTPS when the server serves HTTPS; left out or null: false."
+              },
+              "certificate": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 65536,
+                "description": "PEM certificate chain, leaf first; with `privateKey`. Only for custom domains (with `hostname`): it must cover the host name. At most 64 KiB. Left out or null: a self-signed certificate is served over HTTPS."
+              },
+              "privateKey": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 65536,
+                "description": "PEM private key (PKCS#8, SEC1 or PKCS#1), unencrypted; with `certificate`, which it must match. At most 64 KiB."
               }
             }
           },
@@ -3856,6 +3933,29 @@ enum OpenAPIDocument {
                 "minimum": 1,
                 "maximum": 65535,
                 "description": "The port inside the instance the domain reaches, 1 to 65535; null: the instance's `PORT`."
+              },
+              "httpsRedirect": {
+                "type": [
+                  "boolean",
+                  "null"
+                ],
+                "description": "Redirect plain-HTTP requests (308) to HTTPS when the server serves HTTPS; null is the same as leaving it out."
+              },
+              "certificate": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 65536,
+                "description": "A new PEM certificate chain, leaf first, with `privateKey`; it must cover the (new) host name. null together with `privateKey` null removes the installed certificate (a self-signed one is served again). At most 64 KiB."
+              },
+              "privateKey": {
+                "type": [
+                  "string",
+                  "null"
+                ],
+                "maxLength": 65536,
+                "description": "PEM private key (PKCS#8, SEC1 or PKCS#1), unencrypted, matching `certificate`; null together with `certificate` null removes the installed certificate. At most 64 KiB."
               }
             }
           }

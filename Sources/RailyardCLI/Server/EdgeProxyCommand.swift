@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOCore
+import NIOPosix
 import RailyardEdge
 
 /// `railyard edge-proxy`: the edge router alone, with fixed routes, for benchmarks/edge.sh
@@ -11,6 +12,7 @@ struct EdgeProxyCommand: AsyncParsableCommand {
 
     @Option(help: "HOST:PORT to listen on.") var listen = "127.0.0.1:8080"
     @Option(help: "HOST=ADDRESS:PORT[,ADDRESS:PORT…] (repeatable).") var route: [String] = []
+    @Option(help: "Event loop threads (default: one per core).") var threads: Int?
 
     func run() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
@@ -28,7 +30,8 @@ struct EdgeProxyCommand: AsyncParsableCommand {
             }
             entries[String(parts[0])] = RouteEntry(service: String(parts[0]), addresses: addresses)
         }
-        let edge = EdgeServer()
+        if let threads, !(1...256).contains(threads) { throw CLIError("--threads must be from 1 to 256") }
+        let edge = EdgeServer(group: threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton)
         edge.routes.replace(with: entries)
         let channel = try await edge.bind(host: String(listen[..<colon]), port: port)
         FileHandle.standardError.write(Data("edge-proxy listening on port \(channel.localAddress?.port ?? port)\n".utf8))
