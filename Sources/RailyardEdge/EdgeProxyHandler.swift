@@ -31,8 +31,8 @@ public struct EdgeLimits: Sendable {
 final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = Never
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// One request and its answer.
     final class Exchange {
@@ -40,8 +40,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let route: Route?
         let requestID: String
         let keepAlive: Bool
-        /// What to send the instance that has not gone yet (while connecting).
-        var buffered: [HTTPClientRequestPart] = []
+        /// What to send the instance that has not gone yet (while connecting), as bytes.
+        var buffered: [ByteBuffer] = []
+        /// The request body goes to the instance in chunks (its length is not known).
+        let requestChunked: Bool
         var requestEnded = false
         /// Some of the body went to an instance: the request can no longer be retried.
         var bodySent = false
@@ -54,8 +56,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var localAnswer: LocalAnswer?
         /// It asks to switch protocols (a WebSocket): on 101 the connection becomes a tunnel.
         let isUpgrade: Bool
-        /// The 101 came: what the decoder still reports of that answer is not for the client.
+        /// The 101 came: the connection is becoming a tunnel.
         var switching = false
+        /// The client connection closes after this answer (its end is the connection's end,
+        /// or the client cannot read it any other way).
+        var closesAfterAnswer = false
         let startedAt = NIODeadline.now()
         var bytesIn = 0
         var bytesOut = 0
@@ -68,6 +73,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.requestID = requestID
             self.isUpgrade = head.headers.contains(name: "upgrade")
                 && head.headers["connection"].contains { $0.lowercased().contains("upgrade") }
+            self.requestChunked = head.headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
             // After an upgrade that did not happen the decoder has stopped: the connection ends.
             self.keepAlive = keepAlive && !isUpgrade
         }
@@ -184,7 +190,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 refuseBody(exchange, limit: limit, context: context)
                 return
             }
-            send(.body(.byteBuffer(body)), in: exchange)
+            send(HTTPWire.frameBody(body, chunked: exchange.requestChunked), in: exchange, isBody: true)
         case .end(let trailers):
             guard let exchange else { return }
             exchange.requestEnded = true
@@ -192,7 +198,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 answer(local, in: exchange, context: context)
                 return
             }
-            send(.end(trailers), in: exchange)
+            if exchange.requestChunked { send(HTTPWire.lastChunk(trailers: trailers), in: exchange, isBody: false) }
             exchange.link?.flush()
         }
     }
@@ -224,10 +230,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // Malformed requests get a 400 and the connection ends (a request underway is
             // given up first, so that its instance is no longer counted as busy with it).
             abandon()
+            closing = true
             let page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: RequestID.generate())
-            context.write(wrapOutboundOut(.head(page.head(keepAlive: false))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            context.write(wrapOutboundOut(page.head(keepAlive: false)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
             return
         }
         context.close(promise: nil)
@@ -264,16 +270,16 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             exchange.localAnswer = LocalAnswer(.serviceUnavailable, "The application has no healthy instance right now.")
             return
         }
-        exchange.buffered = [.head(forwardedHead(head, requestID: requestID, host: host))]
+        exchange.buffered = [forwardedHead(exchange)]
         connect(exchange)
     }
 
-    private func send(_ part: HTTPClientRequestPart, in exchange: Exchange) {
+    private func send(_ bytes: ByteBuffer, in exchange: Exchange, isBody: Bool) {
         if let link = exchange.link {
-            if case .body = part { exchange.bodySent = true }
-            link.write(part)
+            if isBody { exchange.bodySent = true }
+            link.write(bytes)
         } else {
-            exchange.buffered.append(part)
+            exchange.buffered.append(bytes)
         }
     }
 
@@ -320,11 +326,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func attach(_ link: UpstreamHandler, to exchange: Exchange) {
         exchange.link = link
-        link.begin(owner: self, responseTimeout: limits.response)
-        for part in exchange.buffered {
-            if case .body = part { exchange.bodySent = true }
-            link.write(part)
-        }
+        link.begin(owner: self, responseTimeout: limits.response, method: exchange.head.method, expectsUpgrade: exchange.isUpgrade)
+        // The first buffered piece is the head; the rest is body.
+        if exchange.buffered.count > 1 { exchange.bodySent = true }
+        for bytes in exchange.buffered { link.write(bytes) }
         exchange.buffered = []
         link.flush()
         resumeReadingClient()
@@ -347,37 +352,55 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    func upstreamResponse(_ part: HTTPClientResponsePart) {
-        guard let context, let exchange, !exchange.switching else { return }
-        switch part {
-        case .head(var head):
-            if head.status == .switchingProtocols && exchange.isUpgrade {
-                exchange.responseStarted = true
-                exchange.switching = true
-                record(exchange, status: 101)
-                head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
-                context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
-                // Switched once this read is over: the decoders are mid-parse now.
-                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                context.eventLoop.execute { bound.value.becomeTunnel(exchange) }
-                return
-            }
-            // 1xx answers (100 Continue) are the instance's business with the edge.
-            if head.status.code < 200 { return }
+    /// The instance's answer began. Returns whether a chunked body keeps its framing (the
+    /// client reads chunks) or comes as its data alone.
+    @discardableResult
+    func upstreamResponseHead(_ head: HTTPWire.ResponseHead, framing: HTTPWire.Framing) -> Bool {
+        guard let context, let exchange, !exchange.switching else { return true }
+        let clientMinor = exchange.head.version.minor == 0 ? 0 : 1
+        if head.status == 101 {
             exchange.responseStarted = true
-            exchange.status = Int(head.status.code)
-            exchange.lastUpstreamLabel = exchange.upstream?.label
-            head.headers = Self.withoutHopByHop(head.headers)
-            head.headers.replaceOrAdd(name: "x-request-id", value: exchange.requestID)
-            head.version = exchange.head.version
-            if !exchange.keepAlive { head.headers.replaceOrAdd(name: "connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: head.status, headers: head.headers))), promise: nil)
-        case .body(let body):
-            exchange.bytesOut += body.readableBytes
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        case .end(let trailers):
-            finish(exchange, trailers: trailers, context: context)
+            exchange.switching = true
+            record(exchange, status: 101)
+            context.writeAndFlush(wrapOutboundOut(HTTPWire.clientResponseHead(
+                head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: true,
+                keepsChunkedFraming: false, switchingProtocols: true)), promise: nil)
+            // Switched once this read is over: the client's decoder may be mid-parse now.
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { bound.value.becomeTunnel(exchange) }
+            return false
         }
+        exchange.responseStarted = true
+        exchange.status = head.status
+        exchange.lastUpstreamLabel = exchange.upstream?.label
+        var keepsChunkedFraming = true
+        switch framing {
+        case .untilClose:
+            exchange.closesAfterAnswer = true
+        case .chunked where clientMinor == 0:
+            // HTTP/1.0 clients do not read chunks: the data alone, and the close ends it.
+            keepsChunkedFraming = false
+            exchange.closesAfterAnswer = true
+        default:
+            break
+        }
+        let keepAlive = exchange.keepAlive && !exchange.closesAfterAnswer
+        let bytes = HTTPWire.clientResponseHead(
+            head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: keepAlive,
+            keepsChunkedFraming: keepsChunkedFraming && framing.isChunked, switchingProtocols: false)
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        return keepsChunkedFraming
+    }
+
+    func upstreamBody(_ bytes: ByteBuffer) {
+        guard let context, let exchange, !exchange.switching else { return }
+        exchange.bytesOut += bytes.readableBytes
+        context.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func upstreamResponseEnd() {
+        guard let context, let exchange, !exchange.switching else { return }
+        finish(exchange, context: context)
     }
 
     func upstreamFlush() { context?.flush() }
@@ -390,6 +413,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.exchange = nil
+        closing = true
         idleCheck?.cancel()
         idleCheck = nil
         let (clientEnd, upstreamEnd) = GlueHandler.pair {
@@ -438,16 +462,15 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else {
                 upstream?.avoid(for: limits.passiveHealthWindow)
             }
-            let host = exchange.head.headers.first(name: "host").flatMap(EdgeRoutes.normalize) ?? ""
-            exchange.buffered = [.head(forwardedHead(exchange.head, requestID: exchange.requestID, host: host))]
-                + (exchange.requestEnded ? [.end(nil)] : [])
+            exchange.buffered = [forwardedHead(exchange)]
+                + (exchange.requestEnded && exchange.requestChunked ? [HTTPWire.lastChunk(trailers: nil)] : [])
             connect(exchange)
             return
         }
         fail(exchange, .badGateway, "The application closed the connection before answering.")
     }
 
-    private func finish(_ exchange: Exchange, trailers: HTTPHeaders?, context: ChannelHandlerContext) {
+    private func finish(_ exchange: Exchange, context: ChannelHandlerContext) {
         record(exchange, status: exchange.status)
         exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
         if let link = exchange.link {
@@ -458,11 +481,12 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.upstream = nil
         self.exchange = nil
         lastActivity = .now()
-        let keepAlive = exchange.keepAlive && exchange.requestEnded
-        let written = context.writeAndFlush(wrapOutboundOut(.end(trailers)))
-        if !keepAlive {
+        let keepAlive = exchange.keepAlive && exchange.requestEnded && !exchange.closesAfterAnswer
+        if keepAlive {
+            context.flush()
+        } else {
             closing = true
-            written.whenComplete { _ in context.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in context.close(promise: nil) }
         }
         nextRequest(context: context)
     }
@@ -509,11 +533,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID)
         exchange.bytesOut = page.body.readableBytes
         record(exchange, status: Int(local.status.code))
-        var head = page.head(keepAlive: keepAlive, version: exchange.head.version)
-        if let location = local.location { head.headers.add(name: "location", value: location) }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if exchange.head.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(page.body))), promise: nil) }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        let head = page.head(keepAlive: keepAlive, version: exchange.head.version, location: local.location)
+        context.write(wrapOutboundOut(head), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(exchange.head.method == .HEAD ? ByteBuffer() : page.body))
         if !keepAlive {
             closing = true
             written.whenComplete { _ in context.close(promise: nil) }
@@ -547,38 +569,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Headers
 
-    static let hopByHop = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]
-
-    /// Hop-by-hop headers (RFC 9110 §7.6.1), and any the Connection header names. Removed in
-    /// place, and only those present (the common message has none but Connection).
-    static func withoutHopByHop(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var headers = headers
-        for value in headers["connection"] {
-            for token in value.split(separator: ",") {
-                let name = token.trimmingCharacters(in: .whitespaces)
-                if !name.isEmpty, headers.contains(name: name) { headers.remove(name: name) }
-            }
-        }
-        for name in hopByHop where headers.contains(name: name) { headers.remove(name: name) }
-        return headers
-    }
-
-    private func forwardedHead(_ head: HTTPRequestHead, requestID: String, host: String) -> HTTPRequestHead {
-        var headers = Self.withoutHopByHop(head.headers)
-        if let exchange, exchange.isUpgrade, let protocolName = head.headers.first(name: "upgrade") {
-            headers.replaceOrAdd(name: "connection", value: "upgrade")
-            headers.replaceOrAdd(name: "upgrade", value: protocolName)
-        }
-        // The body's framing is the encoder's to write again; it must know one is coming.
-        if head.headers["transfer-encoding"].contains(where: { $0.lowercased().contains("chunked") }) {
-            headers.replaceOrAdd(name: "transfer-encoding", value: "chunked")
-        }
-        let forwardedFor = head.headers["x-forwarded-for"].joined(separator: ", ")
-        headers.replaceOrAdd(name: "x-forwarded-for", value: forwardedFor.isEmpty ? clientAddress : forwardedFor + ", " + clientAddress)
-        headers.replaceOrAdd(name: "x-forwarded-proto", value: secure ? "https" : "http")
-        if let original = head.headers.first(name: "host") { headers.replaceOrAdd(name: "x-forwarded-host", value: original) }
-        headers.replaceOrAdd(name: "x-request-id", value: requestID)
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: head.uri, headers: headers)
+    /// The request head as the instance gets it.
+    private func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
+        HTTPWire.requestHead(
+            exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure,
+            chunked: exchange.requestChunked, upgrade: exchange.isUpgrade ? exchange.head.headers.first(name: "upgrade") : nil)
     }
 }
 
@@ -608,6 +603,13 @@ enum RequestID {
 
     private static let prefix = UInt64.random(in: .min ... .max)
     private static let counter = ManagedAtomic<UInt64>(UInt64.random(in: 0...UInt64(UInt32.max)))
+}
+
+extension HTTPWire.Framing {
+    var isChunked: Bool {
+        if case .chunked = self { return true }
+        return false
+    }
 }
 
 extension HTTPServerRequestPart {
@@ -657,13 +659,17 @@ struct ErrorPage {
         return ErrorPage(status: status, body: ByteBuffer(string: html), requestID: requestID)
     }
 
-    func head(keepAlive: Bool, version: HTTPVersion = .http1_1) -> HTTPResponseHead {
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "text/html; charset=utf-8")
-        headers.add(name: "content-length", value: String(body.readableBytes))
-        headers.add(name: "x-request-id", value: requestID)
-        headers.add(name: "cache-control", value: "no-store")
-        if !keepAlive { headers.add(name: "connection", value: "close") }
-        return HTTPResponseHead(version: version, status: status, headers: headers)
+    func head(keepAlive: Bool, version: HTTPVersion = .http1_1, location: String? = nil) -> ByteBuffer {
+        var headers = [
+            ("content-type", "text/html; charset=utf-8"), ("content-length", String(body.readableBytes)),
+            ("x-request-id", requestID), ("cache-control", "no-store"),
+        ]
+        if let location { headers.append(("location", location)) }
+        if !keepAlive {
+            headers.append(("connection", "close"))
+        } else if version.minor == 0 {
+            headers.append(("connection", "keep-alive"))
+        }
+        return HTTPWire.responseHead(status: status, minorVersion: version.minor == 0 ? 0 : 1, headers: headers)
     }
 }

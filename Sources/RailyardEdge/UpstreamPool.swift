@@ -2,17 +2,26 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The instance side of one connection: forwards the answer to the client handler that owns it
-/// for the current request, and sits in the pool between requests.
+/// The instance side of one connection: writes requests as bytes, reads answers as bytes
+/// (only their heads are parsed; bodies pass through with their framing) and hands them to
+/// the client handler that owns it for the current request; sits in the pool between requests.
 final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias InboundOut = Never
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Where the current answer is.
+    private enum Reading {
+        case head
+        case length(remaining: Int)
+        case chunked(ChunkedBodyScanner, keepFraming: Bool)
+        case untilClose
+        /// After a 101: the bytes after its head belong to the tunnel.
+        case switching(ByteBuffer)
+    }
 
     let upstream: Upstream
-    /// The HTTP codec, taken out when the connection becomes a tunnel.
-    var httpHandlers: [any RemovableChannelHandler] = []
     private weak var pool: UpstreamPool?
     private var context: ChannelHandlerContext?
     private var owner: EdgeProxyHandler?
@@ -26,6 +35,11 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var reused = false
     private var keepAlive = true
     private var closed = false
+    private var reading = Reading.head
+    /// An answer's head so far, while it comes in pieces.
+    private var partialHead: ByteBuffer?
+    private var requestMethod = HTTPMethod.GET
+    private var expectsUpgrade = false
 
     init(upstream: Upstream, pool: UpstreamPool) {
         self.upstream = upstream
@@ -38,18 +52,20 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Used by the client handler
 
-    func begin(owner: EdgeProxyHandler, responseTimeout: TimeAmount) {
+    func begin(owner: EdgeProxyHandler, responseTimeout: TimeAmount, method: HTTPMethod, expectsUpgrade: Bool) {
         self.owner = owner
         self.responseTimeout = responseTimeout
+        self.requestMethod = method
+        self.expectsUpgrade = expectsUpgrade
         keepAlive = true
+        reading = .head
+        partialHead = nil
         lastActivity = .now()
         if timeout == nil { armTimeout(at: lastActivity + responseTimeout) }
     }
 
-    func write(_ part: HTTPClientRequestPart) {
-        guard let context else { return }
-        if case .head(let head) = part, !head.isKeepAlive { keepAlive = false }
-        context.write(wrapOutboundOut(part), promise: nil)
+    func write(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     func flush() { context?.flush() }
@@ -86,19 +102,21 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     var isUsable: Bool { !closed && (context?.channel.isActive ?? false) }
 
-    /// Turns the connection into one end of a byte tunnel: the HTTP codec and this handler
-    /// leave, `glue` takes over (and gets whatever the decoder had not parsed).
+    /// Turns the connection into one end of a byte tunnel: this handler leaves, `glue` takes
+    /// over, starting with what came after the 101's head.
     func becomeTunnel(_ glue: GlueHandler) {
         owner = nil
         timeout?.cancel()
         timeout = nil
         closed = true  // never back to the pool
         guard let context else { return }
+        var leftover = ByteBuffer()
+        if case .switching(let bytes) = reading { leftover = bytes }
         let pipeline = context.pipeline.syncOperations
         do {
             try pipeline.addHandler(glue)
+            if leftover.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(leftover)) }
             pipeline.removeHandler(context: context, promise: nil)
-            for handler in httpHandlers.reversed() { pipeline.removeHandler(handler, promise: nil) }
         } catch {
             context.close(promise: nil)
         }
@@ -107,18 +125,93 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Channel events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        var buffer = unwrapInboundIn(data)
         lastActivity = .now()
-        switch part {
-        case .head(let head):
-            if !head.isKeepAlive { keepAlive = false }
-            owner?.upstreamResponse(part)
-        case .body:
-            owner?.upstreamResponse(part)
-        case .end:
-            // The owner releases (or closes) this connection as it finishes.
-            owner?.upstreamResponse(part)
+        while buffer.readableBytes > 0 {
+            if case .switching(var held) = reading {
+                held.writeBuffer(&buffer)
+                reading = .switching(held)
+                return
+            }
+            guard let owner else {
+                // Bytes nobody asked for (an idle connection): it cannot be trusted again.
+                close()
+                return
+            }
+            switch reading {
+            case .head:
+                if var partial = partialHead {
+                    partial.writeBuffer(&buffer)
+                    buffer = partial
+                    partialHead = nil
+                }
+                guard let end = HTTPWire.headEnd(in: buffer) else {
+                    if buffer.readableBytes > HTTPWire.maximumHeadBytes { return malformed() }
+                    partialHead = buffer
+                    return
+                }
+                guard end <= HTTPWire.maximumHeadBytes, let headBytes = buffer.readSlice(length: end),
+                      let head = try? HTTPWire.parseResponseHead(headBytes)
+                else { return malformed() }
+                if head.status == 101 {
+                    guard expectsUpgrade else { return malformed() }
+                    reading = .switching(buffer)
+                    owner.upstreamResponseHead(head, framing: .none)
+                    return
+                }
+                // Interim answers (100 Continue) are the instance's business with the edge.
+                if head.status < 200 { continue }
+                if !head.keepAlive { keepAlive = false }
+                let framing = head.framing(requestMethod: requestMethod)
+                let keepFraming = owner.upstreamResponseHead(head, framing: framing)
+                switch framing {
+                case .none:
+                    return endResponse(leftover: buffer)
+                case .length(let length):
+                    reading = .length(remaining: length)
+                case .chunked:
+                    reading = .chunked(ChunkedBodyScanner(), keepFraming: keepFraming)
+                case .untilClose:
+                    keepAlive = false
+                    reading = .untilClose
+                }
+            case .length(let remaining):
+                let take = min(remaining, buffer.readableBytes)
+                guard let slice = buffer.readSlice(length: take) else { return malformed() }
+                owner.upstreamBody(slice)
+                if remaining == take { return endResponse(leftover: buffer) }
+                reading = .length(remaining: remaining - take)
+            case .chunked(var scanner, let keepFraming):
+                guard let output = try? scanner.consume(&buffer, keepFraming: keepFraming) else { return malformed() }
+                if output.readableBytes > 0 { owner.upstreamBody(output) }
+                if scanner.isDone { return endResponse(leftover: buffer) }
+                reading = .chunked(scanner, keepFraming: keepFraming)
+            case .untilClose:
+                owner.upstreamBody(buffer)
+                buffer = ByteBuffer()
+            case .switching:
+                return
+            }
         }
+    }
+
+    /// The answer's last byte came; anything after it was not asked for, so the connection
+    /// is not reused.
+    private func endResponse(leftover: ByteBuffer) {
+        reading = .head
+        if leftover.readableBytes > 0 { keepAlive = false }
+        // The owner releases (or closes) this connection as it finishes.
+        owner?.upstreamResponseEnd()
+    }
+
+    /// The instance's answer cannot be read as HTTP: the connection ends, and the client
+    /// handler treats it as a failed connection.
+    private func malformed() {
+        keepAlive = false
+        let owner = self.owner
+        self.owner = nil
+        close()
+        owner?.upstreamFailed(reused: false, timedOut: false)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -144,10 +237,15 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         timeout?.cancel()
         timeout = nil
         pool?.remove(self, on: context.eventLoop)
-        if let owner {
-            self.owner = nil
-            owner.upstreamFailed(reused: reused, timedOut: false)
+        guard let owner else { return }
+        if case .untilClose = reading {
+            // The close is the end of this answer.
+            reading = .head
+            owner.upstreamResponseEnd()
+            return
         }
+        self.owner = nil
+        owner.upstreamFailed(reused: reused, timedOut: false)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -206,11 +304,7 @@ final class UpstreamPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = boundHandler.value
-                    let encoder = HTTPRequestEncoder()
-                    let decoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
-                    handler.httpHandlers = [encoder, decoder]
-                    try channel.pipeline.syncOperations.addHandlers([encoder, decoder, handler])
+                    try channel.pipeline.syncOperations.addHandler(boundHandler.value)
                 }
             }
             .connect(host: upstream.host, port: upstream.port)
