@@ -48,7 +48,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// Some of the body went to an instance: the request can no longer be retried.
         var bodySent = false
         var responseStarted = false
-        var tried: Set<String> = []
+        /// Instances that failed this request (filled only when one does: most requests never
+        /// need it, and an empty set costs nothing).
+        var failed: Set<String> = []
         var wantsFreshConnection = false
         var upstream: Upstream?
         var link: UpstreamHandler?
@@ -71,9 +73,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.head = head
             self.route = route
             self.requestID = requestID
+            // Most requests have neither header: looked up without building arrays.
             self.isUpgrade = head.headers.contains(name: "upgrade")
                 && head.headers["connection"].contains { $0.lowercased().contains("upgrade") }
-            self.requestChunked = head.headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
+            self.requestChunked = head.headers.contains(name: "transfer-encoding")
+                && head.headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
             // After an upgrade that did not happen the decoder has stopped: the connection ends.
             self.keepAlive = keepAlive && !isUpgrade
         }
@@ -285,11 +289,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func connect(_ exchange: Exchange) {
         guard let context, let route = exchange.route else { return }
-        guard let upstream = route.pick(excluding: exchange.tried) else {
+        guard let upstream = route.pick(excluding: exchange.failed) else {
             fail(exchange, .badGateway, "The application could not be reached.")
             return
         }
-        exchange.tried.insert(upstream.key)
         exchange.upstream = upstream
         upstream.outstanding.wrappingIncrement(ordering: .relaxed)
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -317,6 +320,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .failure:
                 upstream.outstanding.wrappingDecrement(ordering: .relaxed)
                 upstream.avoid(for: handler.limits.passiveHealthWindow)
+                exchange.failed.insert(upstream.key)
                 exchange.upstream = nil
                 // Nothing reached the instance: another may take the request.
                 handler.connect(exchange)
@@ -456,11 +460,12 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // the instance had closed (the request never reached it) or the request is idempotent.
         let idempotent = [.GET, .HEAD, .OPTIONS].contains(exchange.head.method)
         if !exchange.bodySent, reused || idempotent {
-            if reused, let upstream {
-                exchange.tried.remove(upstream.key)
+            if reused {
+                // The same instance again, on a new connection.
                 exchange.wantsFreshConnection = true
-            } else {
-                upstream?.avoid(for: limits.passiveHealthWindow)
+            } else if let upstream {
+                upstream.avoid(for: limits.passiveHealthWindow)
+                exchange.failed.insert(upstream.key)
             }
             exchange.buffered = [forwardedHead(exchange)]
                 + (exchange.requestEnded && exchange.requestChunked ? [HTTPWire.lastChunk(trailers: nil)] : [])

@@ -5,26 +5,6 @@ import NIOHTTP1
 /// and passed on as bytes (only the head is looked at and rewritten; bodies go through with
 /// their framing), and requests are written to instances without an encoder in between.
 enum HTTPWire {
-    static let crlf: StaticString = "\r\n"
-
-    /// Hop-by-hop headers (RFC 9110 §7.6.1), lowercased.
-    static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]
-
-    /// Whether `name` (any case) is one of `lowercased` names, without making a String.
-    @inline(__always)
-    static func nameIs(_ name: ByteBufferView, _ lowercased: StaticString) -> Bool {
-        guard name.count == lowercased.utf8CodeUnitCount else { return false }
-        return lowercased.withUTF8Buffer { expected in
-            var index = 0
-            for byte in name {
-                let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                if lower != expected[index] { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-
     // MARK: Requests to instances
 
     /// The request head for the instance: the client's, minus hop-by-hop headers (and those its
@@ -39,21 +19,20 @@ enum HTTPWire {
         buffer.writeInteger(UInt8(ascii: " "))
         buffer.writeString(head.uri)
         buffer.writeStaticString(" HTTP/1.1\r\n")
-        let named = connectionTokens(head.headers)
+        let named = head.headers.contains(name: "connection") ? connectionTokens(head.headers) : []
         var forwardedFor: String?
         var originalHost: String?
         for (name, value) in head.headers {
-            let lower = name.lowercased()
-            switch lower {
-            case "x-forwarded-for":
+            switch requestHeaderKind(name) {
+            case .forwardedFor:
                 forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
                 continue
-            case "host":
+            case .host:
                 if originalHost == nil { originalHost = value }
-            case "x-forwarded-proto", "x-forwarded-host", "x-request-id":
+            case .replaced, .hopByHop:
                 continue
-            default:
-                if hopByHop.contains(lower) || named.contains(lower) { continue }
+            case .other:
+                if !named.isEmpty, named.contains(name.lowercased()) { continue }
             }
             buffer.writeString(name)
             buffer.writeStaticString(": ")
@@ -82,6 +61,47 @@ enum HTTPWire {
         buffer.writeString(requestID)
         buffer.writeStaticString("\r\n\r\n")
         return buffer
+    }
+
+    enum RequestHeaderKind {
+        case host, forwardedFor
+        /// Written by the edge itself (X-Forwarded-Proto, X-Forwarded-Host, X-Request-Id).
+        case replaced
+        case hopByHop
+        case other
+    }
+
+    /// What a request header is to the edge, by its name in any case, without making a
+    /// lowercased copy (this runs for every header of every request).
+    static func requestHeaderKind(_ name: String) -> RequestHeaderKind {
+        var name = name
+        return name.withUTF8 { bytes in
+            func named(_ lower: StaticString) -> Bool {
+                guard bytes.count == lower.utf8CodeUnitCount else { return false }
+                return lower.withUTF8Buffer { expected in
+                    for index in 0..<bytes.count {
+                        let byte = bytes[index]
+                        if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != expected[index] { return false }
+                    }
+                    return true
+                }
+            }
+            switch bytes.count {
+            case 2: return named("te") ? .hopByHop : .other
+            case 4: return named("host") ? .host : .other
+            case 7: return named("upgrade") || named("trailer") ? .hopByHop : .other
+            case 10: return named("connection") || named("keep-alive") ? .hopByHop : .other
+            case 12: return named("x-request-id") ? .replaced : .other
+            case 15: return named("x-forwarded-for") ? .forwardedFor : .other
+            case 16:
+                if named("proxy-connection") { return .hopByHop }
+                return named("x-forwarded-host") ? .replaced : .other
+            case 17:
+                if named("transfer-encoding") { return .hopByHop }
+                return named("x-forwarded-proto") ? .replaced : .other
+            default: return .other
+            }
+        }
     }
 
     /// The lowercased header names a Connection header lists (they are hop-by-hop too).
@@ -133,18 +153,35 @@ enum HTTPWire {
         case untilClose
     }
 
-    /// The parts of an answer's head the edge acts on, and where its header lines are.
+    /// What a response header is to the edge.
+    enum ResponseHeaderKind {
+        case contentLength, transferEncoding, connection, requestID
+        /// Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade.
+        case hopByHop
+        case other
+    }
+
+    /// One header line of a head, as offsets from the head's first byte.
+    struct HeaderLine {
+        var start: Int
+        var colon: Int
+        var end: Int
+        var kind: ResponseHeaderKind
+    }
+
+    /// The parts of an answer's head the edge acts on, and where its header lines are (the
+    /// head's bytes are kept and copied out by range, never split into pieces).
     struct ResponseHead {
+        var bytes: ByteBuffer
         var status: Int
-        /// "HTTP/1.1 200 OK": the status line's bytes after the version, e.g. " 200 OK".
-        var statusRest: ByteBuffer
+        /// The status line after the version, e.g. " 200 OK".
+        var statusRest: Range<Int>
         var minorVersion: Int
         var keepAlive: Bool
         var contentLength: Int?
         var chunked = false
         var transferEncoding = false
-        /// Each header line (without its line end), in order.
-        var lines: [ByteBuffer] = []
+        var lines: [HeaderLine] = []
         /// Lowercased names the Connection header lists.
         var connectionTokens: Set<String> = []
 
@@ -163,94 +200,143 @@ enum HTTPWire {
 
     /// The offset just past the blank line that ends a head in `buffer`, if it holds one.
     static func headEnd(in buffer: ByteBuffer) -> Int? {
-        let view = buffer.readableBytesView
-        var index = view.startIndex
-        let end = view.endIndex
-        // A head ends at the first empty line: LF LF, or LF CR LF.
-        while let newline = view[index...].firstIndex(of: UInt8(ascii: "\n")) {
-            let next = newline + 1
-            if next < end, view[next] == UInt8(ascii: "\n") { return next + 1 - view.startIndex }
-            if next + 1 < end, view[next] == UInt8(ascii: "\r"), view[next + 1] == UInt8(ascii: "\n") {
-                return next + 2 - view.startIndex
+        buffer.withUnsafeReadableBytes { bytes -> Int? in
+            var index = 0
+            let count = bytes.count
+            // A head ends at the first empty line: LF LF, or LF CR LF.
+            while index < count {
+                guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+                let next = newline + 1
+                if next < count, bytes[next] == UInt8(ascii: "\n") { return next + 1 }
+                if next + 1 < count, bytes[next] == UInt8(ascii: "\r"), bytes[next + 1] == UInt8(ascii: "\n") { return next + 2 }
+                index = next
             }
-            if next >= end { return nil }
-            index = next
+            return nil
         }
-        return nil
     }
 
     /// Parses an answer's head (`head` holds it whole, blank line included).
     static func parseResponseHead(_ head: ByteBuffer) throws -> ResponseHead {
-        var lines: [ByteBuffer] = []
-        var remaining = head
-        while let newline = remaining.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
-            let length = newline - remaining.readableBytesView.startIndex
-            guard var line = remaining.readSlice(length: length) else { throw MalformedResponse() }
-            remaining.moveReaderIndex(forwardBy: 1)
-            if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
-            if line.readableBytes == 0 { break }
-            lines.append(line)
-        }
-        guard var statusLine = lines.first, statusLine.readableBytes >= 12,
-              let prefix = statusLine.readString(length: 7), prefix == "HTTP/1.",
-              let minor = statusLine.readInteger(as: UInt8.self), minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1")
-        else { throw MalformedResponse() }
-        let statusRest = statusLine
-        guard statusRest.readableBytes >= 4, statusRest.getInteger(at: statusRest.readerIndex, as: UInt8.self) == UInt8(ascii: " "),
-              let digits = statusRest.getString(at: statusRest.readerIndex + 1, length: 3), let status = Int(digits),
-              (100...999).contains(status), digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-        else { throw MalformedResponse() }
-        guard statusRest.readableBytesView.allSatisfy({ $0 >= 0x20 || $0 == 0x09 }) else { throw MalformedResponse() }
-        var result = ResponseHead(
-            status: status, statusRest: statusRest, minorVersion: minor == UInt8(ascii: "1") ? 1 : 0,
-            keepAlive: minor == UInt8(ascii: "1"))
-        var sawKeepAliveToken = false
-        for line in lines.dropFirst() {
-            let view = line.readableBytesView
-            // No obsolete line folding, no control characters.
-            guard let first = view.first, first != 0x20, first != 0x09,
-                  let colon = view.firstIndex(of: UInt8(ascii: ":")), colon > view.startIndex,
-                  view.allSatisfy({ $0 >= 0x20 || $0 == 0x09 }) && !view.contains(0x7F)
-            else { throw MalformedResponse() }
-            let name = view[view.startIndex..<colon]
-            guard name.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw MalformedResponse() }
-            if nameIs(name, "content-length") {
-                let value = trimmed(view[(colon + 1)...])
-                for part in value.split(separator: UInt8(ascii: ",")) {
-                    let digits = trimmed(part)
-                    guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-                        throw MalformedResponse()
-                    }
-                    let length = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-                    if let known = result.contentLength, known != length { throw MalformedResponse() }
-                    result.contentLength = length
-                }
-            } else if nameIs(name, "transfer-encoding") {
-                result.transferEncoding = true
-                let codings = String(decoding: view[(colon + 1)...], as: UTF8.self).lowercased()
-                // Chunked must be the last coding for the length to be known.
-                let last = codings.split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
-                result.chunked = last == "chunked"
-            } else if nameIs(name, "connection") {
-                let value = String(decoding: view[(colon + 1)...], as: UTF8.self).lowercased()
-                for token in value.split(separator: ",") {
-                    let token = token.trimmingCharacters(in: .whitespaces)
-                    if token == "close" { result.keepAlive = false }
-                    if token == "keep-alive" { sawKeepAliveToken = true }
-                    if !token.isEmpty { result.connectionTokens.insert(token) }
+        try head.withUnsafeReadableBytes { bytes -> ResponseHead in
+            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+            func named(_ start: Int, _ end: Int, _ expected: StaticString) -> Bool {
+                guard end - start == expected.utf8CodeUnitCount else { return false }
+                return expected.withUTF8Buffer { expected in
+                    for index in 0..<(end - start) where lower(bytes[start + index]) != expected[index] { return false }
+                    return true
                 }
             }
-            result.lines.append(line)
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+            // Lines, without their line ends; the head's last line is the empty one.
+            var lines: [(start: Int, end: Int)] = []
+            lines.reserveCapacity(16)
+            var index = 0
+            while index < bytes.count {
+                guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { throw MalformedResponse() }
+                var end = newline
+                if end > index, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                if end == index { break }
+                lines.append((index, end))
+                index = newline + 1
+            }
+            // "HTTP/1.x NNN reason"
+            guard let statusLine = lines.first, statusLine.end - statusLine.start >= 12 else { throw MalformedResponse() }
+            let prefix: StaticString = "HTTP/1."
+            let hasPrefix = prefix.withUTF8Buffer { expected in
+                (0..<7).allSatisfy { bytes[statusLine.start + $0] == expected[$0] }
+            }
+            let minor = bytes[statusLine.start + 7]
+            guard hasPrefix, minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1"), bytes[statusLine.start + 8] == 0x20 else {
+                throw MalformedResponse()
+            }
+            var status = 0
+            for offset in 9..<12 {
+                let digit = bytes[statusLine.start + offset]
+                guard digit >= 0x30 && digit <= 0x39 else { throw MalformedResponse() }
+                status = status * 10 + Int(digit - 0x30)
+            }
+            guard status >= 100 else { throw MalformedResponse() }
+            for offset in (statusLine.start + 12)..<statusLine.end where bytes[offset] < 0x20 && bytes[offset] != 0x09 {
+                throw MalformedResponse()
+            }
+            var result = ResponseHead(
+                bytes: head, status: status, statusRest: (statusLine.start + 8)..<statusLine.end,
+                minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
+            result.lines.reserveCapacity(lines.count)
+            var sawKeepAliveToken = false
+            for line in lines.dropFirst() {
+                // No obsolete line folding, no control characters, a name before the colon.
+                guard !isSpace(bytes[line.start]) else { throw MalformedResponse() }
+                var colon: Int?
+                for offset in line.start..<line.end {
+                    let byte = bytes[offset]
+                    if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw MalformedResponse() }
+                    if colon == nil {
+                        if byte == UInt8(ascii: ":") {
+                            colon = offset
+                        } else if byte <= 0x20 || byte >= 0x7F {
+                            throw MalformedResponse()
+                        }
+                    }
+                }
+                guard let colon, colon > line.start else { throw MalformedResponse() }
+                var valueStart = colon + 1
+                var valueEnd = line.end
+                while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
+                while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+                let value = { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self).lowercased() }
+                var kind = ResponseHeaderKind.other
+                switch colon - line.start {
+                case 2 where named(line.start, colon, "te"): kind = .hopByHop
+                case 7 where named(line.start, colon, "upgrade") || named(line.start, colon, "trailer"): kind = .hopByHop
+                case 10 where named(line.start, colon, "connection"):
+                    kind = .connection
+                    for token in value().split(separator: ",") {
+                        let token = token.trimmingCharacters(in: .whitespaces)
+                        if token == "close" { result.keepAlive = false }
+                        if token == "keep-alive" { sawKeepAliveToken = true }
+                        if !token.isEmpty { result.connectionTokens.insert(token) }
+                    }
+                case 10 where named(line.start, colon, "keep-alive"): kind = .hopByHop
+                case 12 where named(line.start, colon, "x-request-id"): kind = .requestID
+                case 14 where named(line.start, colon, "content-length"):
+                    kind = .contentLength
+                    // One length, or the same one repeated ("42, 42").
+                    var length: Int?
+                    var digits = 0
+                    var current = 0
+                    for offset in valueStart...valueEnd {
+                        let byte = offset < valueEnd ? bytes[offset] : UInt8(ascii: ",")
+                        if byte >= 0x30 && byte <= 0x39 {
+                            guard digits < 18 else { throw MalformedResponse() }
+                            current = current * 10 + Int(byte - 0x30)
+                            digits += 1
+                        } else if byte == UInt8(ascii: ",") {
+                            guard digits > 0, length == nil || length == current else { throw MalformedResponse() }
+                            length = current
+                            current = 0
+                            digits = 0
+                        } else if !isSpace(byte) {
+                            throw MalformedResponse()
+                        }
+                    }
+                    guard let length, result.contentLength == nil || result.contentLength == length else { throw MalformedResponse() }
+                    result.contentLength = length
+                case 16 where named(line.start, colon, "proxy-connection"): kind = .hopByHop
+                case 17 where named(line.start, colon, "transfer-encoding"):
+                    kind = .transferEncoding
+                    result.transferEncoding = true
+                    // Chunked must be the last coding for the body's end to be known.
+                    let last = value().split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
+                    result.chunked = last == "chunked"
+                default:
+                    break
+                }
+                result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, kind: kind))
+            }
+            if result.minorVersion == 0 && sawKeepAliveToken && !result.connectionTokens.contains("close") { result.keepAlive = true }
+            return result
         }
-        if result.minorVersion == 0 && sawKeepAliveToken && !result.connectionTokens.contains("close") { result.keepAlive = true }
-        return result
-    }
-
-    static func trimmed<C: BidirectionalCollection>(_ bytes: C) -> C.SubSequence where C.Element == UInt8 {
-        var slice = bytes[...]
-        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
-        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
-        return slice
     }
 
     /// The head the client gets: the instance's status and headers without hop-by-hop ones
@@ -261,37 +347,33 @@ enum HTTPWire {
         switchingProtocols: Bool
     ) -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(128 + head.lines.reduce(0) { $0 + $1.readableBytes + 2 })
-        buffer.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
-        buffer.writeImmutableBuffer(head.statusRest)
-        buffer.writeStaticString("\r\n")
-        for line in head.lines {
-            let view = line.readableBytesView
-            guard let colon = view.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let name = view[view.startIndex..<colon]
-            if nameIs(name, "x-request-id") { continue }
-            if switchingProtocols {
-                // A 101 keeps Connection and Upgrade: they say what the connection becomes.
-                buffer.writeImmutableBuffer(line)
-                buffer.writeStaticString("\r\n")
-                continue
-            }
-            if nameIs(name, "transfer-encoding") {
-                if keepsChunkedFraming {
-                    buffer.writeStaticString("transfer-encoding: chunked\r\n")
-                }
-                continue
-            }
-            if nameIs(name, "content-length"), head.transferEncoding { continue }
-            if nameIs(name, "connection") || nameIs(name, "keep-alive") || nameIs(name, "proxy-connection")
-                || nameIs(name, "te") || nameIs(name, "trailer") || nameIs(name, "upgrade") {
-                continue
-            }
-            if !head.connectionTokens.isEmpty, head.connectionTokens.contains(String(decoding: name, as: UTF8.self).lowercased()) {
-                continue
-            }
-            buffer.writeImmutableBuffer(line)
+        buffer.reserveCapacity(head.bytes.readableBytes + 80)
+        head.bytes.withUnsafeReadableBytes { bytes in
+            buffer.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.statusRest]))
             buffer.writeStaticString("\r\n")
+            for line in head.lines {
+                switch line.kind {
+                case .requestID:
+                    continue
+                case .connection, .hopByHop:
+                    // A 101 keeps Connection and Upgrade: they say what the connection becomes.
+                    if !switchingProtocols { continue }
+                case .transferEncoding:
+                    if switchingProtocols { break }
+                    if keepsChunkedFraming { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+                    continue
+                case .contentLength:
+                    if head.transferEncoding { continue }
+                case .other:
+                    if !head.connectionTokens.isEmpty, !switchingProtocols {
+                        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.colon]), as: UTF8.self)
+                        if head.connectionTokens.contains(name.lowercased()) { continue }
+                    }
+                }
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.end]))
+                buffer.writeStaticString("\r\n")
+            }
         }
         buffer.writeStaticString("x-request-id: ")
         buffer.writeString(requestID)

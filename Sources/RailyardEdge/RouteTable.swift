@@ -215,6 +215,11 @@ public final class EdgeRoutes: Sendable {
     /// A Host header's name, lowercased, without port or trailing dot; nil when it is not a
     /// plausible host name.
     public static func normalize(_ header: String) -> String? {
+        // Usually already a plain lowercase name: returned as it is, without a copy.
+        if !header.isEmpty, header.utf8.count <= 253, header.utf8.last != 0x2E,
+           header.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }) {
+            return header
+        }
         var host = Substring(header.lowercased())
         if host.hasPrefix("[") {
             guard let end = host.firstIndex(of: "]") else { return nil }
