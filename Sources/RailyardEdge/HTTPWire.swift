@@ -264,6 +264,7 @@ enum HTTPWire {
                 minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
             result.lines.reserveCapacity(lines.count)
             var sawKeepAliveToken = false
+            var sawClose = false
             for line in lines.dropFirst() {
                 // No obsolete line folding, no control characters, a name before the colon.
                 guard !isSpace(bytes[line.start]) else { throw MalformedResponse() }
@@ -291,11 +292,25 @@ enum HTTPWire {
                 case 7 where named(line.start, colon, "upgrade") || named(line.start, colon, "trailer"): kind = .hopByHop
                 case 10 where named(line.start, colon, "connection"):
                     kind = .connection
-                    for token in value().split(separator: ",") {
-                        let token = token.trimmingCharacters(in: .whitespaces)
-                        if token == "close" { result.keepAlive = false }
-                        if token == "keep-alive" { sawKeepAliveToken = true }
-                        if !token.isEmpty { result.connectionTokens.insert(token) }
+                    // Comma-separated tokens; close and keep-alive are the usual ones and name
+                    // no header to drop (Keep-Alive is dropped anyway), so they are not stored.
+                    var tokenStart = valueStart
+                    for offset in valueStart...valueEnd where offset == valueEnd || bytes[offset] == UInt8(ascii: ",") {
+                        var start = tokenStart
+                        var end = offset
+                        tokenStart = offset + 1
+                        while start < end, isSpace(bytes[start]) { start += 1 }
+                        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+                        if start == end { continue }
+                        if named(start, end, "close") {
+                            result.keepAlive = false
+                            sawClose = true
+                        } else if named(start, end, "keep-alive") {
+                            sawKeepAliveToken = true
+                        } else {
+                            result.connectionTokens.insert(
+                                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased())
+                        }
                     }
                 case 10 where named(line.start, colon, "keep-alive"): kind = .hopByHop
                 case 12 where named(line.start, colon, "x-request-id"): kind = .requestID
@@ -334,7 +349,7 @@ enum HTTPWire {
                 }
                 result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, kind: kind))
             }
-            if result.minorVersion == 0 && sawKeepAliveToken && !result.connectionTokens.contains("close") { result.keepAlive = true }
+            if result.minorVersion == 0 && sawKeepAliveToken && !sawClose { result.keepAlive = true }
             return result
         }
     }

@@ -1,0 +1,125 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+@testable import RailyardEdge
+
+/// Answers from instances as bytes on the wire: framings, interim answers, hop-by-hop headers,
+/// heads split across reads, and answers that are not HTTP.
+struct EdgeWireTests {
+    typealias Edge = EdgeProxyTests.Edge
+
+    /// An "instance" that answers every request with fixed bytes, written in `pieces` a few
+    /// milliseconds apart, and closes afterwards when `closes`.
+    final class CannedUpstream: Sendable {
+        let channel: any Channel
+        var port: Int { channel.localAddress?.port ?? 0 }
+
+        init(pieces: [String], closes: Bool) async throws {
+            channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(Answer(pieces: pieces, closes: closes))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+        }
+
+        func stop() async { try? await channel.close() }
+
+        final class Answer: ChannelInboundHandler {
+            typealias InboundIn = ByteBuffer
+            typealias OutboundOut = ByteBuffer
+            let pieces: [String]
+            let closes: Bool
+            var request = ""
+
+            init(pieces: [String], closes: Bool) {
+                self.pieces = pieces
+                self.closes = closes
+            }
+
+            func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+                request += String(buffer: unwrapInboundIn(data))
+                guard let end = request.range(of: "\r\n\r\n") else { return }
+                request = String(request[end.upperBound...])
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                for (index, piece) in pieces.enumerated() {
+                    context.eventLoop.scheduleTask(in: .milliseconds(Int64(index * 5))) {
+                        let (handler, context) = bound.value
+                        context.writeAndFlush(handler.wrapOutboundOut(ByteBuffer(string: piece)), promise: nil)
+                        if index == handler.pieces.count - 1, handler.closes { context.close(promise: nil) }
+                    }
+                }
+            }
+        }
+    }
+
+    static func through(_ pieces: [String], closes: Bool = false, request: String? = nil) async throws -> String {
+        let upstream = try await CannedUpstream(pieces: pieces, closes: closes)
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("wire.localhost", to: [upstream.port])
+        return try EdgeProxyTests.raw(edge.port, request ?? "GET / HTTP/1.1\r\nHost: wire.localhost\r\nConnection: close\r\n\r\n")
+    }
+
+    @Test func chunkedAnswersKeepTheirFramingForHTTP11AndLoseItForHTTP10() async throws {
+        let chunked = [
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n",
+            "5;ext=1\r\nhello\r\n", "6\r\n world\r\n", "0\r\nX-Trailer: yes\r\n\r\n",
+        ]
+        let modern = try await Self.through(chunked)
+        #expect(modern.lowercased().contains("transfer-encoding: chunked\r\n"), "\(modern)")
+        #expect(modern.hasSuffix("5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n"), "\(modern)")
+        let old = try await Self.through(chunked, request: "GET / HTTP/1.0\r\nHost: wire.localhost\r\n\r\n")
+        #expect(old.hasPrefix("HTTP/1.0 200 OK\r\n"), "\(old)")
+        #expect(!old.lowercased().contains("transfer-encoding"), "\(old)")
+        #expect(old.hasSuffix("\r\n\r\nhello world"), "an HTTP/1.0 client gets the data alone: \(old)")
+    }
+
+    @Test func answersWithoutALengthEndWhenTheInstanceCloses() async throws {
+        let answer = try await Self.through(["HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n", "until ", "close"], closes: true,
+                                            request: "GET / HTTP/1.1\r\nHost: wire.localhost\r\n\r\n")
+        #expect(answer.lowercased().contains("connection: close"), "the client learns the close ends it: \(answer)")
+        #expect(answer.hasSuffix("until close"))
+    }
+
+    @Test func interimAnswersAreDroppedAndHopByHopHeadersRemoved() async throws {
+        let answer = try await Self.through([
+            "HTTP/1.1 100 Continue\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: timeout=5\r\n"
+                + "X-Request-Id: from-the-app\r\nContent-Length: 2\r\nX-Kept: yes\r\n\r\nok",
+        ])
+        #expect(!answer.contains("100 Continue"), "\(answer)")
+        let lowered = answer.lowercased()
+        #expect(!lowered.contains("x-secret") && !lowered.contains("keep-alive"), "\(answer)")
+        #expect(!answer.contains("from-the-app"), "the edge's request id replaces the app's")
+        #expect(lowered.contains("x-request-id: ") && lowered.contains("x-kept: yes") && answer.hasSuffix("\r\n\r\nok"), "\(answer)")
+    }
+
+    @Test func aHeadSplitAcrossReadsIsReadWhole() async throws {
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Split: across reads\r\n\r\nsplit"
+        let pieces = stride(from: 0, to: head.count, by: 7).map { start -> String in
+            let from = head.index(head.startIndex, offsetBy: start)
+            return String(head[from..<(head.index(from, offsetBy: 7, limitedBy: head.endIndex) ?? head.endIndex)])
+        }
+        let answer = try await Self.through(pieces)
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK") && answer.contains("X-Split: across reads") && answer.hasSuffix("split"), "\(answer)")
+    }
+
+    @Test func answersThatAreNotHTTPGetABadGateway() async throws {
+        for broken in [
+            ["SSH-2.0-OpenSSH_9.2\r\n\r\n"],
+            ["HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello"],
+            ["HTTP/1.1 200 OK\r\n folded: header\r\n\r\n"],
+            ["HTTP/1.1 20x OK\r\n\r\n"],
+        ] {
+            let answer = try await Self.through(broken)
+            #expect(answer.hasPrefix("HTTP/1.1 502"), "\(broken): \(answer)")
+        }
+        let badChunks = try await Self.through(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "zz\r\nnope\r\n"])
+        #expect(badChunks.hasPrefix("HTTP/1.1 200"), "the answer had begun: the client connection just ends")
+        #expect(!badChunks.contains("nope"))
+    }
+}
