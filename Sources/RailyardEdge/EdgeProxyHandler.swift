@@ -29,22 +29,23 @@ public struct EdgeLimits: Sendable {
 /// Host names, and streams the answer back. Reads from either side stop while the other side
 /// cannot take more (back-pressure), so bodies of any size pass in bounded memory.
 final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = Never
+    typealias InboundIn = ByteBuffer
+    /// To the tunnel that takes over after a 101.
+    typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// One request and its answer.
     final class Exchange {
-        let head: HTTPRequestHead
+        let head: HTTPWire.RequestHead
         let route: Route?
         let requestID: String
         let keepAlive: Bool
         /// What to send the instance that has not gone yet (while connecting), as bytes.
         var buffered: [ByteBuffer] = []
-        /// The request body goes to the instance in chunks (its length is not known).
-        let requestChunked: Bool
         var requestEnded = false
+        /// Where the rest of the request body is.
+        var body: RequestBody
         /// Some of the body went to an instance: the request can no longer be retried.
         var bodySent = false
         var responseStarted = false
@@ -69,31 +70,39 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var status = 0
         var lastUpstreamLabel: String?
 
-        init(head: HTTPRequestHead, route: Route?, requestID: String, keepAlive: Bool) {
+        init(head: HTTPWire.RequestHead, route: Route?, requestID: String) {
             self.head = head
             self.route = route
             self.requestID = requestID
-            // Most requests have neither header: looked up without building arrays.
-            self.isUpgrade = head.headers.contains(name: "upgrade")
-                && head.headers["connection"].contains { $0.lowercased().contains("upgrade") }
-            self.requestChunked = head.headers.contains(name: "transfer-encoding")
-                && head.headers["transfer-encoding"].contains { $0.lowercased().contains("chunked") }
-            // After an upgrade that did not happen the decoder has stopped: the connection ends.
-            self.keepAlive = keepAlive && !isUpgrade
+            self.isUpgrade = head.upgrade != nil
+            // After an upgrade that did not happen, what follows is not HTTP: the connection ends.
+            self.keepAlive = head.keepAlive && !isUpgrade
+            if head.chunked {
+                body = .chunked(ChunkedBodyScanner())
+            } else if let length = head.contentLength, length > 0 {
+                body = .length(remaining: length)
+            } else {
+                body = .none
+            }
         }
     }
 
-    /// The HTTP codec before this handler, taken out when the connection becomes a tunnel.
-    var httpHandlers: [any RemovableChannelHandler] = []
+    enum RequestBody {
+        case none
+        case length(remaining: Int)
+        case chunked(ChunkedBodyScanner)
+    }
+
     private let routes: EdgeRoutes
     private let pool: UpstreamPool
     private let limits: EdgeLimits
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
     private var readPending = false
-    /// Parts of requests that came before the answer to the one in flight.
-    private var pipelined: [HTTPServerRequestPart] = []
-    private var replaying = false
+    /// Bytes from the client not yet taken: a head still coming, or requests sent before the
+    /// answer to the one in flight (pipelining), which wait their turn.
+    private var inbound = ByteBuffer()
+    private var processing = false
     private var clientAddress = "unknown"
     /// The connection came over TLS.
     private let secure: Bool
@@ -120,7 +129,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let seconds = Double((NIODeadline.now() - exchange.startedAt).nanoseconds) / 1e9
         route.metrics.record(status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
         guard let onAccess else { return }
-        let host = exchange.head.headers.first(name: "host").flatMap(EdgeRoutes.normalize) ?? ""
+        let host = exchange.head.host.flatMap(EdgeRoutes.normalize) ?? ""
         onAccess(AccessRecord(
             time: Date(), method: exchange.head.method.rawValue, host: host, path: exchange.head.uri, status: status,
             durationSeconds: seconds,
@@ -172,39 +181,115 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if closing { return }
-        let part = unwrapInboundIn(data)
-        // A request sent before the previous one was answered (pipelining) waits its turn.
-        if !pipelined.isEmpty || (exchange != nil && part.isHead) {
-            pipelined.append(part)
-            return
+        var bytes = unwrapInboundIn(data)
+        if inbound.readableBytes == 0 {
+            inbound = bytes
+        } else {
+            inbound.writeBuffer(&bytes)
         }
-        handle(part, context: context)
+        processInbound(context: context)
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let head):
+    /// Takes what it can of `inbound`: the body of the request being read, else the next
+    /// request's head once no answer is pending.
+    private func processInbound(context: ChannelHandlerContext) {
+        guard !processing else { return }
+        processing = true
+        defer { processing = false }
+        while inbound.readableBytes > 0, !closing {
+            if let exchange {
+                guard !exchange.requestEnded else { return }  // a pipelined request waits
+                readBody(of: exchange, context: context)
+                continue
+            }
+            guard let end = HTTPWire.headEnd(in: inbound) else {
+                if inbound.readableBytes > HTTPWire.maximumHeadBytes { refuseHead(.headTooLarge, context: context) }
+                return
+            }
+            guard end <= HTTPWire.maximumHeadBytes else { return refuseHead(.headTooLarge, context: context) }
+            let headBytes = inbound.readSlice(length: end) ?? ByteBuffer()
+            let head: HTTPWire.RequestHead
+            do {
+                head = try HTTPWire.parseRequestHead(headBytes)
+            } catch {
+                return refuseHead(error, context: context)
+            }
             lastActivity = .now()
-            begin(head, context: context)
-        case .body(let body):
-            guard let exchange else { return }
-            exchange.bytesIn += body.readableBytes
-            guard exchange.localAnswer == nil else { return }
+            let started = begin(head, context: context)
+            if let exchange, exchange === started, case .none = exchange.body {
+                endRequest(exchange, context: context)
+            }
+        }
+    }
+
+    /// The next bytes of the request body: passed on with their framing (or dropped when the
+    /// edge answers itself), up to the body's end.
+    private func readBody(of exchange: Exchange, context: ChannelHandlerContext) {
+        let piece: ByteBuffer
+        var ended = false
+        switch exchange.body {
+        case .none:
+            endRequest(exchange, context: context)
+            return
+        case .length(let remaining):
+            let take = min(remaining, inbound.readableBytes)
+            piece = inbound.readSlice(length: take) ?? ByteBuffer()
+            ended = take == remaining
+            exchange.body = .length(remaining: remaining - take)
+        case .chunked(var scanner):
+            guard let framed = try? scanner.consume(&inbound, keepFraming: true) else {
+                // A chunked body that is not: nothing after it can be trusted.
+                if exchange.responseStarted {
+                    abandon()
+                    closing = true
+                    context.close(promise: nil)
+                } else {
+                    abandon()
+                    refuseHead(.malformed, context: context)
+                }
+                return
+            }
+            piece = framed
+            ended = scanner.isDone
+            exchange.body = .chunked(scanner)
+        }
+        exchange.bytesIn += piece.readableBytes
+        if exchange.localAnswer == nil {
             if let limit = exchange.route?.maximumBodyBytes, exchange.bytesIn > limit {
                 refuseBody(exchange, limit: limit, context: context)
                 return
             }
-            send(HTTPWire.frameBody(body, chunked: exchange.requestChunked), in: exchange, isBody: true)
-        case .end(let trailers):
-            guard let exchange else { return }
-            exchange.requestEnded = true
-            if let local = exchange.localAnswer {
-                answer(local, in: exchange, context: context)
-                return
-            }
-            if exchange.requestChunked { send(HTTPWire.lastChunk(trailers: trailers), in: exchange, isBody: false) }
-            exchange.link?.flush()
+            send(piece, in: exchange, isBody: true)
         }
+        if ended { endRequest(exchange, context: context) }
+    }
+
+    /// The whole request was read: the edge's own answer goes now, or the instance has it all.
+    private func endRequest(_ exchange: Exchange, context: ChannelHandlerContext) {
+        exchange.requestEnded = true
+        if let local = exchange.localAnswer {
+            answer(local, in: exchange, context: context)
+            return
+        }
+        exchange.link?.flush()
+    }
+
+    /// A request head that cannot be served: 400, 431 or 501, and the connection ends (where
+    /// the next request would start is not known).
+    private func refuseHead(_ problem: HTTPWire.RequestProblem, context: ChannelHandlerContext) {
+        closing = true
+        inbound = ByteBuffer()
+        let page: ErrorPage
+        switch problem {
+        case .malformed:
+            page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: RequestID.generate())
+        case .headTooLarge:
+            page = ErrorPage.make(.requestHeaderFieldsTooLarge, "The request's headers are too large.", requestID: RequestID.generate())
+        case .unsupportedTransferCoding:
+            page = ErrorPage.make(.notImplemented, "The request's transfer coding is not supported.", requestID: RequestID.generate())
+        }
+        context.write(wrapOutboundOut(page.head(keepAlive: false)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -212,50 +297,44 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
     }
 
-    /// Reading more from the client waits while the instance cannot take it, and while
-    /// pipelined requests wait. Otherwise reads go on even with an answer pending: holding them
+    /// Reading more from the client waits while the instance cannot take the body, and while a
+    /// pipelined request waits. Otherwise reads go on even with an answer pending: holding them
     /// would cost two `epoll_ctl` calls per request.
     func read(context: ChannelHandlerContext) {
-        if !pipelined.isEmpty {
-            readPending = true
-            return
-        }
-        if let exchange, exchange.localAnswer == nil, !exchange.requestEnded {
-            guard let link = exchange.link, link.isWritable else {
-                readPending = true
-                return
+        if let exchange {
+            if exchange.requestEnded {
+                if inbound.readableBytes > 0 {
+                    readPending = true
+                    return
+                }
+            } else if exchange.localAnswer == nil {
+                guard let link = exchange.link, link.isWritable else {
+                    readPending = true
+                    return
+                }
             }
         }
         context.read()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is HTTPParserError, exchange == nil || exchange?.responseStarted == false {
-            // Malformed requests get a 400 and the connection ends (a request underway is
-            // given up first, so that its instance is no longer counted as busy with it).
-            abandon()
-            closing = true
-            let page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: RequestID.generate())
-            context.write(wrapOutboundOut(page.head(keepAlive: false)), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
-            return
-        }
         context.close(promise: nil)
     }
 
-    private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let requestID = RequestID.accept(head.headers.first(name: "x-request-id")) ?? RequestID.generate()
-        let host = head.headers.first(name: "host").flatMap(EdgeRoutes.normalize)
+    /// Starts the exchange for a request whose head was read (it may be answered at once).
+    private func begin(_ head: HTTPWire.RequestHead, context: ChannelHandlerContext) -> Exchange {
+        let requestID = RequestID.accept(head.requestID) ?? RequestID.generate()
+        let host = head.host.flatMap(EdgeRoutes.normalize)
         let route = host.flatMap { routes.current.route(for: $0) }
-        let exchange = Exchange(head: head, route: route, requestID: requestID, keepAlive: head.isKeepAlive)
+        let exchange = Exchange(head: head, route: route, requestID: requestID)
         self.exchange = exchange
         guard let host else {
             exchange.localAnswer = LocalAnswer(.badRequest, "The request has no valid Host header.")
-            return
+            return exchange
         }
         guard let route else {
             exchange.localAnswer = LocalAnswer(.notFound, "No application answers at this address.")
-            return
+            return exchange
         }
         if route.redirectsToHTTPS, !secure {
             let port = routes.httpsPort.load(ordering: .relaxed)
@@ -263,19 +342,20 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 let authority = port == 443 ? host : "\(host):\(port)"
                 let target = head.uri.hasPrefix("/") ? head.uri : "/"
                 exchange.localAnswer = LocalAnswer(.permanentRedirect, "This application is served over HTTPS.", location: "https://\(authority)\(target)")
-                return
+                return exchange
             }
         }
-        if let limit = route.maximumBodyBytes, let length = head.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+        if let limit = route.maximumBodyBytes, let length = head.contentLength, length > limit {
             refuseBody(exchange, limit: limit, context: context)
-            return
+            return exchange
         }
         guard !route.upstreams.isEmpty else {
             exchange.localAnswer = LocalAnswer(.serviceUnavailable, "The application has no healthy instance right now.")
-            return
+            return exchange
         }
         exchange.buffered = [forwardedHead(exchange)]
         connect(exchange)
+        return exchange
     }
 
     private func send(_ bytes: ByteBuffer, in exchange: Exchange, isBody: Bool) {
@@ -340,8 +420,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func resumeReadingClient() {
-        guard readPending, pipelined.isEmpty, let context else { return }
-        if let exchange, let link = exchange.link, !link.isWritable, !exchange.requestEnded { return }
+        guard readPending, let context else { return }
+        if let exchange {
+            if exchange.requestEnded, inbound.readableBytes > 0 { return }
+            if let link = exchange.link, !link.isWritable, !exchange.requestEnded { return }
+        }
         readPending = false
         context.read()
     }
@@ -361,7 +444,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     @discardableResult
     func upstreamResponseHead(_ head: HTTPWire.ResponseHead, framing: HTTPWire.Framing) -> Bool {
         guard let context, let exchange, !exchange.switching else { return true }
-        let clientMinor = exchange.head.version.minor == 0 ? 0 : 1
+        let clientMinor = exchange.head.minorVersion
         if head.status == 101 {
             exchange.responseStarted = true
             exchange.switching = true
@@ -427,11 +510,17 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         do {
             try pipeline.addHandler(clientEnd)
             link.becomeTunnel(upstreamEnd)
-            let handlers = httpHandlers
+            // What the client sent after its request (before the 101 came) goes through first.
+            if inbound.readableBytes > 0 {
+                context.fireChannelRead(wrapInboundOut(inbound))
+                context.fireChannelReadComplete()
+                inbound = ByteBuffer()
+            }
             pipeline.removeHandler(context: context, promise: nil)
-            // Last to first: the decoder hands what it has not parsed to the handler after it,
-            // which must by then be the tunnel.
-            for handler in handlers.reversed() { pipeline.removeHandler(handler, promise: nil) }
+            if readPending {
+                readPending = false
+                context.read()
+            }
         } catch {
             link.close()
             context.close(promise: nil)
@@ -467,8 +556,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 upstream.avoid(for: limits.passiveHealthWindow)
                 exchange.failed.insert(upstream.key)
             }
+            // Nothing of the body went: the head again, and the request reads on as before.
             exchange.buffered = [forwardedHead(exchange)]
-                + (exchange.requestEnded && exchange.requestChunked ? [HTTPWire.lastChunk(trailers: nil)] : [])
             connect(exchange)
             return
         }
@@ -499,17 +588,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// After an answer: the next pipelined request, if one waits, else more reading.
     private func nextRequest(context: ChannelHandlerContext) {
         if closing {
-            pipelined = []
+            inbound = ByteBuffer()
             return
         }
-        guard !replaying else { return }
-        replaying = true
-        while let part = pipelined.first, !closing, exchange == nil || !part.isHead {
-            pipelined.removeFirst()
-            handle(part, context: context)
-        }
-        replaying = false
-        if readPending, pipelined.isEmpty {
+        processInbound(context: context)
+        if readPending, exchange == nil || inbound.readableBytes == 0 {
             readPending = false
             context.read()
         }
@@ -538,7 +621,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID)
         exchange.bytesOut = page.body.readableBytes
         record(exchange, status: Int(local.status.code))
-        let head = page.head(keepAlive: keepAlive, version: exchange.head.version, location: local.location)
+        let head = page.head(keepAlive: keepAlive, minorVersion: exchange.head.minorVersion, location: local.location)
         context.write(wrapOutboundOut(head), promise: nil)
         let written = context.writeAndFlush(wrapOutboundOut(exchange.head.method == .HEAD ? ByteBuffer() : page.body))
         if !keepAlive {
@@ -576,9 +659,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The request head as the instance gets it.
     private func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
-        HTTPWire.requestHead(
-            exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure,
-            chunked: exchange.requestChunked, upgrade: exchange.isUpgrade ? exchange.head.headers.first(name: "upgrade") : nil)
+        HTTPWire.requestHead(exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure)
     }
 }
 
@@ -613,13 +694,6 @@ enum RequestID {
 extension HTTPWire.Framing {
     var isChunked: Bool {
         if case .chunked = self { return true }
-        return false
-    }
-}
-
-extension HTTPServerRequestPart {
-    var isHead: Bool {
-        if case .head = self { return true }
         return false
     }
 }
@@ -664,7 +738,7 @@ struct ErrorPage {
         return ErrorPage(status: status, body: ByteBuffer(string: html), requestID: requestID)
     }
 
-    func head(keepAlive: Bool, version: HTTPVersion = .http1_1, location: String? = nil) -> ByteBuffer {
+    func head(keepAlive: Bool, minorVersion: Int = 1, location: String? = nil) -> ByteBuffer {
         var headers = [
             ("content-type", "text/html; charset=utf-8"), ("content-length", String(body.readableBytes)),
             ("x-request-id", requestID), ("cache-control", "no-store"),
@@ -672,9 +746,9 @@ struct ErrorPage {
         if let location { headers.append(("location", location)) }
         if !keepAlive {
             headers.append(("connection", "close"))
-        } else if version.minor == 0 {
+        } else if minorVersion == 0 {
             headers.append(("connection", "keep-alive"))
         }
-        return HTTPWire.responseHead(status: status, minorVersion: version.minor == 0 ? 0 : 1, headers: headers)
+        return HTTPWire.responseHead(status: status, minorVersion: minorVersion, headers: headers)
     }
 }

@@ -80,12 +80,9 @@ public final class EdgeServer: Sendable {
                     if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                     // The HTTP handlers by hand, so that an upgraded connection can take them out
                     // (the decoder then hands on what it has not parsed).
-                    // Requests are decoded by NIOHTTP1; answers go out as bytes (the proxy
-                    // writes them), and pipelined requests are queued by the proxy itself.
-                    let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
-                    let proxy = EdgeProxyHandler(routes: routes, pool: pool, limits: limits, secure: tls != nil, onAccess: onAccess)
-                    proxy.httpHandlers = [decoder]
-                    try pipeline.addHandlers([decoder, proxy])
+                    // Bytes in, bytes out: the proxy reads requests and writes answers itself.
+                    try pipeline.addHandler(
+                        EdgeProxyHandler(routes: routes, pool: pool, limits: limits, secure: tls != nil, onAccess: onAccess))
                 }
             }
             .bind(host: host, port: port)

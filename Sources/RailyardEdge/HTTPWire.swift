@@ -5,140 +5,276 @@ import NIOHTTP1
 /// and passed on as bytes (only the head is looked at and rewritten; bodies go through with
 /// their framing), and requests are written to instances without an encoder in between.
 enum HTTPWire {
+    // MARK: Requests from clients
+
+    /// What a request header is to the edge.
+    enum RequestHeaderKind {
+        case host, forwardedFor, requestID, contentLength, transferEncoding, connection, upgrade
+        /// Written by the edge itself (X-Forwarded-Proto, X-Forwarded-Host).
+        case replaced
+        /// Keep-Alive, Proxy-Connection, TE, Trailer.
+        case hopByHop
+        case other
+    }
+
+    /// A client's request head, checked (RFC 9112), with its header lines as offsets into its
+    /// bytes so that it can be passed on without being taken apart.
+    struct RequestHead {
+        var bytes: ByteBuffer
+        var method: HTTPMethod
+        var uri: String
+        /// The method and target as they came ("GET /path"), for the head sent on.
+        var requestLine: Range<Int>
+        var minorVersion: Int
+        var keepAlive: Bool
+        var lines: [HeaderLine<RequestHeaderKind>] = []
+        var host: String?
+        var requestID: String?
+        var forwardedFor: String?
+        var contentLength: Int?
+        var chunked = false
+        /// The protocol it asks to switch to (an Upgrade header with a Connection: upgrade).
+        var upgrade: String?
+        var connectionTokens: Set<String> = []
+
+        var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }
+    }
+
+    enum RequestProblem: Error {
+        /// 400.
+        case malformed
+        /// 431: the head is larger than `maximumHeadBytes`.
+        case headTooLarge
+        /// 501: a transfer coding other than chunked.
+        case unsupportedTransferCoding
+    }
+
+    /// Whether `byte` may be in a token (a method or a header name).
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"),
+             UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"),
+             UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"): true
+        default: false
+        }
+    }
+
+    /// Parses a request head (`head` holds it whole, blank line included). Strict where a
+    /// lenient reading could let one request hide another (request smuggling): a length and a
+    /// transfer coding together, differing lengths, folded or malformed header lines, control
+    /// characters, more than one Host.
+    static func parseRequestHead(_ head: ByteBuffer) throws(RequestProblem) -> RequestHead {
+        do {
+            return try head.withUnsafeReadableBytes { bytes throws(RequestProblem) -> RequestHead in
+                try parseRequestHead(head, bytes)
+            }
+        } catch {
+            throw error
+        }
+    }
+
+    private static func parseRequestHead(_ head: ByteBuffer, _ bytes: UnsafeRawBufferPointer) throws(RequestProblem) -> RequestHead {
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        func named(_ start: Int, _ end: Int, _ expected: StaticString) -> Bool {
+            guard end - start == expected.utf8CodeUnitCount else { return false }
+            return expected.withUTF8Buffer { expected in
+                for index in 0..<(end - start) where lower(bytes[start + index]) != expected[index] { return false }
+                return true
+            }
+        }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func string(_ start: Int, _ end: Int) -> String {
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        var lines: [(start: Int, end: Int)] = []
+        lines.reserveCapacity(16)
+        var index = 0
+        while index < bytes.count {
+            guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { throw .malformed }
+            var end = newline
+            if end > index, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if end == index {
+                // Empty lines before the request line are tolerated (RFC 9112 §2.2).
+                if lines.isEmpty {
+                    index = newline + 1
+                    continue
+                }
+                break
+            }
+            lines.append((index, end))
+            index = newline + 1
+        }
+        // METHOD SP request-target SP HTTP/1.x
+        guard let requestLine = lines.first else { throw .malformed }
+        var cursor = requestLine.start
+        while cursor < requestLine.end, isTokenByte(bytes[cursor]) { cursor += 1 }
+        let methodEnd = cursor
+        guard methodEnd > requestLine.start, methodEnd - requestLine.start <= 32, cursor < requestLine.end, bytes[cursor] == 0x20
+        else { throw .malformed }
+        cursor += 1
+        let targetStart = cursor
+        while cursor < requestLine.end, bytes[cursor] > 0x20, bytes[cursor] < 0x7F { cursor += 1 }
+        let targetEnd = cursor
+        guard targetEnd > targetStart, requestLine.end - cursor == 9, bytes[cursor] == 0x20 else { throw .malformed }
+        let version: StaticString = "HTTP/1."
+        let isHTTP1 = version.withUTF8Buffer { expected in (0..<7).allSatisfy { bytes[cursor + 1 + $0] == expected[$0] } }
+        let minor = bytes[cursor + 8]
+        guard isHTTP1, minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { throw .malformed }
+        var result = RequestHead(
+            bytes: head, method: HTTPMethod(rawValue: string(requestLine.start, methodEnd)), uri: string(targetStart, targetEnd),
+            requestLine: requestLine.start..<targetEnd, minorVersion: minor == UInt8(ascii: "1") ? 1 : 0,
+            keepAlive: minor == UInt8(ascii: "1"))
+        result.lines.reserveCapacity(lines.count)
+        var hosts = 0
+        var transferEncoding = false
+        var upgradeValue: String?
+        var closes = false
+        var keepsAlive = false
+        var upgradeToken = false
+        for line in lines.dropFirst() {
+            var colon = line.start
+            while colon < line.end, isTokenByte(bytes[colon]) { colon += 1 }
+            // A name, then at once a colon: no space before it, no folded lines.
+            guard colon > line.start, colon < line.end, bytes[colon] == UInt8(ascii: ":") else { throw .malformed }
+            var valueStart = colon + 1
+            var valueEnd = line.end
+            for offset in valueStart..<valueEnd {
+                let byte = bytes[offset]
+                if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw .malformed }
+            }
+            while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
+            while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            var kind = RequestHeaderKind.other
+            switch colon - line.start {
+            case 2 where named(line.start, colon, "te"): kind = .hopByHop
+            case 4 where named(line.start, colon, "host"):
+                kind = .host
+                hosts += 1
+                result.host = string(valueStart, valueEnd)
+            case 7 where named(line.start, colon, "upgrade"):
+                kind = .upgrade
+                upgradeValue = string(valueStart, valueEnd)
+            case 7 where named(line.start, colon, "trailer"): kind = .hopByHop
+            case 10 where named(line.start, colon, "connection"):
+                kind = .connection
+                var tokenStart = valueStart
+                for offset in valueStart...valueEnd where offset == valueEnd || bytes[offset] == UInt8(ascii: ",") {
+                    var start = tokenStart
+                    var end = offset
+                    tokenStart = offset + 1
+                    while start < end, isSpace(bytes[start]) { start += 1 }
+                    while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+                    if start == end { continue }
+                    if named(start, end, "close") {
+                        closes = true
+                    } else if named(start, end, "keep-alive") {
+                        keepsAlive = true
+                    } else if named(start, end, "upgrade") {
+                        upgradeToken = true
+                    } else {
+                        result.connectionTokens.insert(string(start, end).lowercased())
+                    }
+                }
+            case 10 where named(line.start, colon, "keep-alive"): kind = .hopByHop
+            case 12 where named(line.start, colon, "x-request-id"):
+                kind = .requestID
+                result.requestID = string(valueStart, valueEnd)
+            case 14 where named(line.start, colon, "content-length"):
+                kind = .contentLength
+                var length = 0
+                guard valueEnd > valueStart, valueEnd - valueStart <= 18 else { throw .malformed }
+                for offset in valueStart..<valueEnd {
+                    let byte = bytes[offset]
+                    guard byte >= 0x30 && byte <= 0x39 else { throw .malformed }
+                    length = length * 10 + Int(byte - 0x30)
+                }
+                guard result.contentLength == nil || result.contentLength == length else { throw .malformed }
+                result.contentLength = length
+            case 15 where named(line.start, colon, "x-forwarded-for"):
+                kind = .forwardedFor
+                let value = string(valueStart, valueEnd)
+                result.forwardedFor = result.forwardedFor.map { $0 + ", " + value } ?? value
+            case 16 where named(line.start, colon, "proxy-connection"): kind = .hopByHop
+            case 16 where named(line.start, colon, "x-forwarded-host"): kind = .replaced
+            case 17 where named(line.start, colon, "transfer-encoding"):
+                kind = .transferEncoding
+                transferEncoding = true
+                // Only chunked, last, is understood (anything else leaves the length unknown).
+                let codings = string(valueStart, valueEnd).lowercased().split(separator: ",")
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                guard codings == ["chunked"] else { throw .unsupportedTransferCoding }
+                result.chunked = true
+            case 17 where named(line.start, colon, "x-forwarded-proto"): kind = .replaced
+            default:
+                break
+            }
+            result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, kind: kind))
+        }
+        if transferEncoding {
+            // Both framings at once, or a transfer coding in HTTP/1.0: the classic smuggling.
+            guard result.contentLength == nil, result.minorVersion == 1 else { throw .malformed }
+        }
+        guard hosts <= 1, hosts == 1 || result.minorVersion == 0 else { throw .malformed }
+        if result.minorVersion == 1 {
+            result.keepAlive = !closes
+        } else {
+            result.keepAlive = keepsAlive && !closes
+        }
+        if upgradeToken, let upgradeValue, !upgradeValue.isEmpty { result.upgrade = upgradeValue }
+        return result
+    }
+
     // MARK: Requests to instances
 
-    /// The request head for the instance: the client's, minus hop-by-hop headers (and those its
-    /// Connection header names) and forwarding headers it may have forged, plus the edge's
-    /// forwarding headers. The body's framing is written again by `frameBody`.
-    static func requestHead(
-        _ head: HTTPRequestHead, requestID: String, clientAddress: String, secure: Bool, chunked: Bool, upgrade: String?
-    ) -> ByteBuffer {
+    /// The request head for the instance: the client's request line and headers, minus
+    /// hop-by-hop headers (RFC 9110 §7.6.1: Connection, Keep-Alive, Proxy-Connection, TE,
+    /// Trailer, Transfer-Encoding, Upgrade, and those Connection names) and forwarding headers
+    /// it may have forged, plus the edge's forwarding headers. The body goes on with its framing.
+    static func requestHead(_ head: RequestHead, requestID: String, clientAddress: String, secure: Bool) -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(256 + head.uri.utf8.count + head.headers.count * 48)
-        buffer.writeString(head.method.rawValue)
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(head.uri)
-        buffer.writeStaticString(" HTTP/1.1\r\n")
-        let named = head.headers.contains(name: "connection") ? connectionTokens(head.headers) : []
-        var forwardedFor: String?
-        var originalHost: String?
-        for (name, value) in head.headers {
-            switch requestHeaderKind(name) {
-            case .forwardedFor:
-                forwardedFor = forwardedFor.map { $0 + ", " + value } ?? value
-                continue
-            case .host:
-                if originalHost == nil { originalHost = value }
-            case .replaced, .hopByHop:
-                continue
-            case .other:
-                if !named.isEmpty, named.contains(name.lowercased()) { continue }
+        buffer.reserveCapacity(head.bytes.readableBytes + 160)
+        head.bytes.withUnsafeReadableBytes { bytes in
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.requestLine]))
+            buffer.writeStaticString(" HTTP/1.1\r\n")
+            for line in head.lines {
+                switch line.kind {
+                case .host, .contentLength:
+                    break
+                case .other:
+                    if !head.connectionTokens.isEmpty {
+                        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.colon]), as: UTF8.self)
+                        if head.connectionTokens.contains(name.lowercased()) { continue }
+                    }
+                case .forwardedFor, .requestID, .replaced, .hopByHop, .transferEncoding, .connection, .upgrade:
+                    continue
+                }
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.end]))
+                buffer.writeStaticString("\r\n")
             }
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
         }
-        if let upgrade {
+        if let upgrade = head.upgrade {
             buffer.writeStaticString("connection: upgrade\r\nupgrade: ")
             buffer.writeString(upgrade)
             buffer.writeStaticString("\r\n")
         }
-        if chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+        if head.chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
         buffer.writeStaticString("x-forwarded-for: ")
-        if let forwardedFor {
+        if let forwardedFor = head.forwardedFor {
             buffer.writeString(forwardedFor)
             buffer.writeStaticString(", ")
         }
         buffer.writeString(clientAddress)
         buffer.writeStaticString(secure ? "\r\nx-forwarded-proto: https\r\n" : "\r\nx-forwarded-proto: http\r\n")
-        if let originalHost {
+        if let host = head.host {
             buffer.writeStaticString("x-forwarded-host: ")
-            buffer.writeString(originalHost)
+            buffer.writeString(host)
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("x-request-id: ")
         buffer.writeString(requestID)
         buffer.writeStaticString("\r\n\r\n")
-        return buffer
-    }
-
-    enum RequestHeaderKind {
-        case host, forwardedFor
-        /// Written by the edge itself (X-Forwarded-Proto, X-Forwarded-Host, X-Request-Id).
-        case replaced
-        case hopByHop
-        case other
-    }
-
-    /// What a request header is to the edge, by its name in any case, without making a
-    /// lowercased copy (this runs for every header of every request).
-    static func requestHeaderKind(_ name: String) -> RequestHeaderKind {
-        var name = name
-        return name.withUTF8 { bytes in
-            func named(_ lower: StaticString) -> Bool {
-                guard bytes.count == lower.utf8CodeUnitCount else { return false }
-                return lower.withUTF8Buffer { expected in
-                    for index in 0..<bytes.count {
-                        let byte = bytes[index]
-                        if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != expected[index] { return false }
-                    }
-                    return true
-                }
-            }
-            switch bytes.count {
-            case 2: return named("te") ? .hopByHop : .other
-            case 4: return named("host") ? .host : .other
-            case 7: return named("upgrade") || named("trailer") ? .hopByHop : .other
-            case 10: return named("connection") || named("keep-alive") ? .hopByHop : .other
-            case 12: return named("x-request-id") ? .replaced : .other
-            case 15: return named("x-forwarded-for") ? .forwardedFor : .other
-            case 16:
-                if named("proxy-connection") { return .hopByHop }
-                return named("x-forwarded-host") ? .replaced : .other
-            case 17:
-                if named("transfer-encoding") { return .hopByHop }
-                return named("x-forwarded-proto") ? .replaced : .other
-            default: return .other
-            }
-        }
-    }
-
-    /// The lowercased header names a Connection header lists (they are hop-by-hop too).
-    static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
-        var tokens: Set<String> = []
-        for value in headers["connection"] {
-            for token in value.split(separator: ",") {
-                let name = token.trimmingCharacters(in: .whitespaces).lowercased()
-                if !name.isEmpty { tokens.insert(name) }
-            }
-        }
-        return tokens
-    }
-
-    /// A piece of a request body as the instance gets it: as is, or as one chunk.
-    static func frameBody(_ body: ByteBuffer, chunked: Bool) -> ByteBuffer {
-        guard chunked else { return body }
-        var framed = ByteBuffer()
-        framed.reserveCapacity(body.readableBytes + 12)
-        framed.writeString(String(body.readableBytes, radix: 16))
-        framed.writeStaticString("\r\n")
-        framed.writeImmutableBuffer(body)
-        framed.writeStaticString("\r\n")
-        return framed
-    }
-
-    /// The end of a chunked request body, with its trailers.
-    static func lastChunk(trailers: HTTPHeaders?) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.writeStaticString("0\r\n")
-        for (name, value) in trailers ?? [:] {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
         return buffer
     }
 
@@ -162,11 +298,11 @@ enum HTTPWire {
     }
 
     /// One header line of a head, as offsets from the head's first byte.
-    struct HeaderLine {
+    struct HeaderLine<Kind> {
         var start: Int
         var colon: Int
         var end: Int
-        var kind: ResponseHeaderKind
+        var kind: Kind
     }
 
     /// The parts of an answer's head the edge acts on, and where its header lines are (the
@@ -181,7 +317,7 @@ enum HTTPWire {
         var contentLength: Int?
         var chunked = false
         var transferEncoding = false
-        var lines: [HeaderLine] = []
+        var lines: [HeaderLine<ResponseHeaderKind>] = []
         /// Lowercased names the Connection header lists.
         var connectionTokens: Set<String> = []
 
