@@ -479,6 +479,15 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return keepsChunkedFraming
     }
 
+    /// A 1xx answer before the real one: passed on to HTTP/1.1 clients (RFC 9110 §15.2), not
+    /// to HTTP/1.0 ones, which do not expect them.
+    func upstreamInterim(_ head: HTTPWire.ResponseHead) {
+        guard let context, let exchange, !exchange.switching, !exchange.responseStarted, exchange.head.minorVersion == 1 else { return }
+        context.writeAndFlush(wrapOutboundOut(HTTPWire.clientResponseHead(
+            head, clientMinorVersion: 1, requestID: exchange.requestID, keepAlive: true, keepsChunkedFraming: false,
+            switchingProtocols: false)), promise: nil)
+    }
+
     func upstreamBody(_ bytes: ByteBuffer) {
         guard let context, let exchange, !exchange.switching else { return }
         exchange.bytesOut += bytes.readableBytes

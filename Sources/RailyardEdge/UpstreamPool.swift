@@ -159,8 +159,11 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     owner.upstreamResponseHead(head, framing: .none)
                     return
                 }
-                // Interim answers (100 Continue) are the instance's business with the edge.
-                if head.status < 200 { continue }
+                // Interim answers (100 Continue, 103 Early Hints) go on to clients that read them.
+                if head.status < 200 {
+                    owner.upstreamInterim(head)
+                    continue
+                }
                 if !head.keepAlive { keepAlive = false }
                 let framing = head.framing(requestMethod: requestMethod)
                 let keepFraming = owner.upstreamResponseHead(head, framing: framing)

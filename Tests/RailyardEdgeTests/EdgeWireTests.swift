@@ -85,13 +85,16 @@ struct EdgeWireTests {
         #expect(answer.hasSuffix("until close"))
     }
 
-    @Test func interimAnswersAreDroppedAndHopByHopHeadersRemoved() async throws {
-        let answer = try await Self.through([
+    @Test func interimAnswersGoToHTTP11ClientsAndHopByHopHeadersAreRemoved() async throws {
+        let pieces = [
             "HTTP/1.1 100 Continue\r\n\r\n",
             "HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: timeout=5\r\n"
                 + "X-Request-Id: from-the-app\r\nContent-Length: 2\r\nX-Kept: yes\r\n\r\nok",
-        ])
-        #expect(!answer.contains("100 Continue"), "\(answer)")
+        ]
+        let answer = try await Self.through(pieces)
+        #expect(answer.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(answer)")
+        let old = try await Self.through(pieces, request: "GET / HTTP/1.0\r\nHost: wire.localhost\r\n\r\n")
+        #expect(old.hasPrefix("HTTP/1.0 200 OK"), "an HTTP/1.0 client gets no interim answer: \(old)")
         let lowered = answer.lowercased()
         #expect(!lowered.contains("x-secret") && !lowered.contains("keep-alive"), "\(answer)")
         #expect(!answer.contains("from-the-app"), "the edge's request id replaces the app's")
