@@ -213,6 +213,7 @@ let package = Package(
                 "RailyardSandbox", "RailyardCLI", "RailyardClient", "RailyardCore", "RailyardEdge",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strict

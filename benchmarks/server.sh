@@ -5,7 +5,7 @@
 work=$(mktemp -d /tmp/railyard-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RAILYARD_ADMIN_EMAIL=bench@example.com RAILYARD_ADMIN_PASSWORD=bench-password \
-  "$bin" server --data "$work/data" --api-listen "127.0.0.1:$port" --http-listen 127.0.0.1:0 > "$work/server.log" 2>&1 &
+  "$bin" server --data "$work/data" --api-listen "127.0.0.1:$port" --http-listen 127.0.0.1:0 --https-listen 127.0.0.1:0 > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 export XDG_CONFIG_HOME="$work/config" RAILYARD_SERVER="http://127.0.0.1:$port"

@@ -134,6 +134,8 @@ struct CLIEndToEndTests {
         #expect(bad.status != 0)
         #expect(try CLI.make().run(["server", "--http-listen", "nonsense"]).status != 0)
         #expect(try CLI.make().run(["server", "--domain", "not a domain"]).status != 0)
+        #expect(try CLI.make().run(["server", "--https-listen", "nonsense"]).status != 0)
+        #expect(try CLI.make().run(["server", "--max-connections", "0"]).status != 0)
         // The edge's port is taken: the server says so in one line and exits.
         let taken = try ServerProcess(dataDirectory: Self.temporaryFolder())
         try taken.start()

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOPosix
 import Testing
 
 /// A gigabyte each way through the edge, run as its own process (`railyard edge-proxy`, the
@@ -50,6 +51,16 @@ struct EdgeStreamingTests {
             line.range(of: "listening on port ").flatMap { Int(line[$0.upperBound...]) }
         }
         defer { edge.terminate() }
+        // Its own event loop: two gigabytes through the shared ones would stall every other
+        // test running beside this one.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = HTTPClient(eventLoopGroupProvider: .shared(group))
+        defer {
+            Task {
+                try? await client.shutdown()
+                try? await group.shutdownGracefully()
+            }
+        }
 
         func request(_ path: String) -> HTTPClientRequest {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(edgePort)\(path)")
@@ -57,13 +68,13 @@ struct EdgeStreamingTests {
             return request
         }
         // Warmed up (first connections, pools, buffers) before the baseline is taken.
-        let warm = try await HTTPClient.shared.execute(request("/big?bytes=4194304"), timeout: .seconds(30))
+        let warm = try await client.execute(request("/big?bytes=4194304"), timeout: .seconds(30))
         for try await _ in warm.body {}
         let before = Self.memory(of: edge.processIdentifier, "VmRSS")
         let size = 1 << 30
 
         // Download: counted as it arrives, never held.
-        let response = try await HTTPClient.shared.execute(request("/big?bytes=\(size)"), timeout: .seconds(300))
+        let response = try await client.execute(request("/big?bytes=\(size)"), timeout: .seconds(300))
         var downloaded = 0
         for try await part in response.body { downloaded += part.readableBytes }
         #expect(downloaded == size)
@@ -76,7 +87,7 @@ struct EdgeStreamingTests {
             for _ in 0..<(size >> 20) { continuation.yield(piece) }
             continuation.finish()
         }, length: .known(Int64(size)))
-        let counted = try await HTTPClient.shared.execute(upload, timeout: .seconds(300))
+        let counted = try await client.execute(upload, timeout: .seconds(300))
         #expect(String(buffer: try await counted.body.collect(upTo: 1024)) == String(size))
 
         // The high-water mark, so that a peak in the middle counts too.

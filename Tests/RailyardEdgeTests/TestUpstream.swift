@@ -11,10 +11,15 @@ final class TestUpstream: Sendable {
     let channel: any Channel
     let connections: ManagedAtomic<Int>
     let requests: ManagedAtomic<Int>
+    /// `/gated-events` sends its second event only once this is set.
+    let gate: ManagedAtomic<Bool>
 
     var port: Int { channel.localAddress?.port ?? 0 }
 
-    private init(name: String, channel: any Channel, connections: ManagedAtomic<Int>, requests: ManagedAtomic<Int>) {
+    private init(
+        name: String, channel: any Channel, connections: ManagedAtomic<Int>, requests: ManagedAtomic<Int>, gate: ManagedAtomic<Bool>
+    ) {
+        self.gate = gate
         self.name = name
         self.channel = channel
         self.connections = connections
@@ -24,6 +29,7 @@ final class TestUpstream: Sendable {
     static func start(_ name: String) async throws -> TestUpstream {
         let connections = ManagedAtomic<Int>(0)
         let requests = ManagedAtomic<Int>(0)
+        let gate = ManagedAtomic<Bool>(false)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -32,13 +38,13 @@ final class TestUpstream: Sendable {
                     let encoder = HTTPResponseEncoder()
                     let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
                     let pipelining = HTTPServerPipelineHandler()
-                    let handler = Handler(name: name, requests: requests)
+                    let handler = Handler(name: name, requests: requests, gate: gate)
                     handler.httpHandlers = [encoder, decoder, pipelining]
                     try channel.pipeline.syncOperations.addHandlers([encoder, decoder, pipelining, handler])
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return TestUpstream(name: name, channel: channel, connections: connections, requests: requests)
+        return TestUpstream(name: name, channel: channel, connections: connections, requests: requests, gate: gate)
     }
 
     func stop() async { try? await channel.close() }
@@ -54,7 +60,10 @@ final class TestUpstream: Sendable {
         var head: HTTPRequestHead?
         var received = 0
 
-        init(name: String, requests: ManagedAtomic<Int>) {
+        let gate: ManagedAtomic<Bool>
+
+        init(name: String, requests: ManagedAtomic<Int>, gate: ManagedAtomic<Bool>) {
+            self.gate = gate
             self.name = name
             self.requests = requests
         }
@@ -116,6 +125,23 @@ final class TestUpstream: Sendable {
                         if index == 2 { context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil) }
                     }
                 }
+            case "/gated-events":
+                // One event, then the second only once the client has said it got the first:
+                // a proxy that held the stream back would never let it finish.
+                var headers = HTTPHeaders()
+                headers.add(name: "content-type", value: "text/event-stream")
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "data: first\n\n")))), promise: nil)
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                func waitForGate() {
+                    bound.value.1.eventLoop.scheduleTask(in: .milliseconds(10)) {
+                        let (handler, context) = bound.value
+                        guard handler.gate.load(ordering: .relaxed) else { return waitForGate() }
+                        context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "data: second\n\n")))), promise: nil)
+                        context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                    }
+                }
+                waitForGate()
             case "/slow":
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(query(head, "ms") ?? 1000))) {
