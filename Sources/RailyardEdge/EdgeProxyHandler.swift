@@ -452,7 +452,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(HTTPWire.clientResponseHead(
                 head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: true,
                 keepsChunkedFraming: false, switchingProtocols: true)), promise: nil)
-            // Switched once this read is over: the client's decoder may be mid-parse now.
+            // Switched once this read is over: the instance's handler is mid-read now.
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             context.eventLoop.execute { bound.value.becomeTunnel(exchange) }
             return false
