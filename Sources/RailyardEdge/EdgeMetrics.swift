@@ -7,22 +7,40 @@ public final class ServiceMetrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds (the last bucket is +Inf).
     static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    let byClass = (0..<5).map { _ in ManagedAtomic<Int>(0) }
-    let buckets = (0...bounds.count).map { _ in ManagedAtomic<Int>(0) }
-    let durationMicros = ManagedAtomic<Int>(0)
-    let bytesIn = ManagedAtomic<Int>(0)
-    let bytesOut = ManagedAtomic<Int>(0)
+    /// One set of counters per event loop (by its shard number), so that loops do not fight
+    /// over the same cache lines on every request; readers add them up.
+    final class Counters: Sendable {
+        let byClass = (0..<5).map { _ in ManagedAtomic<Int>(0) }
+        let buckets = (0...ServiceMetrics.bounds.count).map { _ in ManagedAtomic<Int>(0) }
+        let durationMicros = ManagedAtomic<Int>(0)
+        let bytesIn = ManagedAtomic<Int>(0)
+        let bytesOut = ManagedAtomic<Int>(0)
+    }
+
+    static let shardCount = 8
+    let shards = (0..<ServiceMetrics.shardCount).map { _ in Counters() }
 
     public init() {}
 
-    func record(status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
-        byClass[min(max(status / 100, 1), 5) - 1].wrappingIncrement(ordering: .relaxed)
+    func record(shard: Int, status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
+        let counters = shards[shard % Self.shardCount]
+        counters.byClass[min(max(status / 100, 1), 5) - 1].wrappingIncrement(ordering: .relaxed)
         let bucket = Self.bounds.firstIndex { seconds <= $0 } ?? Self.bounds.count
-        buckets[bucket].wrappingIncrement(ordering: .relaxed)
-        durationMicros.wrappingIncrement(by: Int(max(seconds, 0) * 1_000_000), ordering: .relaxed)
-        self.bytesIn.wrappingIncrement(by: bytesIn, ordering: .relaxed)
-        self.bytesOut.wrappingIncrement(by: bytesOut, ordering: .relaxed)
+        counters.buckets[bucket].wrappingIncrement(ordering: .relaxed)
+        counters.durationMicros.wrappingIncrement(by: Int(max(seconds, 0) * 1_000_000), ordering: .relaxed)
+        counters.bytesIn.wrappingIncrement(by: bytesIn, ordering: .relaxed)
+        counters.bytesOut.wrappingIncrement(by: bytesOut, ordering: .relaxed)
     }
+
+    private func total(_ counter: (Counters) -> ManagedAtomic<Int>) -> Int {
+        shards.reduce(0) { $0 + counter($1).load(ordering: .relaxed) }
+    }
+
+    var requestsByClass: [Int] { (0..<5).map { index in total { $0.byClass[index] } } }
+    var bucketCounts: [Int] { (0...Self.bounds.count).map { index in total { $0.buckets[index] } } }
+    var durationMicros: Int { total { $0.durationMicros } }
+    var bytesIn: Int { total { $0.bytesIn } }
+    var bytesOut: Int { total { $0.bytesOut } }
 }
 
 extension EdgeRoutes {
@@ -43,28 +61,28 @@ extension EdgeRoutes {
         lines.append("# HELP railyard_http_requests_total Requests the edge answered, by status class.")
         lines.append("# TYPE railyard_http_requests_total counter")
         for (_, metric, pairs) in ordered {
-            for (index, counter) in metric.byClass.enumerated() {
-                lines.append("railyard_http_requests_total\(labels(pairs, [("class", "\(index + 1)xx")])) \(counter.load(ordering: .relaxed))")
+            for (index, count) in metric.requestsByClass.enumerated() {
+                lines.append("railyard_http_requests_total\(labels(pairs, [("class", "\(index + 1)xx")])) \(count)")
             }
         }
         lines.append("# HELP railyard_http_request_duration_seconds Time from a request's head to the end of its answer.")
         lines.append("# TYPE railyard_http_request_duration_seconds histogram")
         for (_, metric, pairs) in ordered {
             var cumulative = 0
-            for (index, counter) in metric.buckets.enumerated() {
-                cumulative += counter.load(ordering: .relaxed)
+            for (index, count) in metric.bucketCounts.enumerated() {
+                cumulative += count
                 let bound = index < ServiceMetrics.bounds.count ? String(ServiceMetrics.bounds[index]) : "+Inf"
                 lines.append("railyard_http_request_duration_seconds_bucket\(labels(pairs, [("le", bound)])) \(cumulative)")
             }
-            lines.append("railyard_http_request_duration_seconds_sum\(labels(pairs)) \(Double(metric.durationMicros.load(ordering: .relaxed)) / 1e6)")
+            lines.append("railyard_http_request_duration_seconds_sum\(labels(pairs)) \(Double(metric.durationMicros) / 1e6)")
             lines.append("railyard_http_request_duration_seconds_count\(labels(pairs)) \(cumulative)")
         }
         lines.append("# HELP railyard_http_received_bytes_total Request body bytes received from clients.")
         lines.append("# TYPE railyard_http_received_bytes_total counter")
-        for (_, metric, pairs) in ordered { lines.append("railyard_http_received_bytes_total\(labels(pairs)) \(metric.bytesIn.load(ordering: .relaxed))") }
+        for (_, metric, pairs) in ordered { lines.append("railyard_http_received_bytes_total\(labels(pairs)) \(metric.bytesIn)") }
         lines.append("# HELP railyard_http_sent_bytes_total Answer body bytes sent to clients.")
         lines.append("# TYPE railyard_http_sent_bytes_total counter")
-        for (_, metric, pairs) in ordered { lines.append("railyard_http_sent_bytes_total\(labels(pairs)) \(metric.bytesOut.load(ordering: .relaxed))") }
+        for (_, metric, pairs) in ordered { lines.append("railyard_http_sent_bytes_total\(labels(pairs)) \(metric.bytesOut)") }
         lines.append("# HELP railyard_http_requests_in_flight Requests (and open WebSockets) being served now.")
         lines.append("# TYPE railyard_http_requests_in_flight gauge")
         for (id, _, pairs) in ordered { lines.append("railyard_http_requests_in_flight\(labels(pairs)) \(inFlight[id] ?? 0)") }

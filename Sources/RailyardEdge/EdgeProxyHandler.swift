@@ -94,7 +94,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let routes: EdgeRoutes
-    private let pool: UpstreamPool
+    /// What this connection's event loop keeps: its connection pool, metrics shard, request ids.
+    private let loop: EdgeLoop
+    private var pool: UpstreamPool { loop.pool }
     private let limits: EdgeLimits
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
@@ -112,11 +114,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let onAccess: (@Sendable (AccessRecord) -> Void)?
 
     init(
-        routes: EdgeRoutes, pool: UpstreamPool, limits: EdgeLimits, secure: Bool = false,
+        routes: EdgeRoutes, loop: EdgeLoop, limits: EdgeLimits, secure: Bool = false,
         onAccess: (@Sendable (AccessRecord) -> Void)? = nil
     ) {
         self.routes = routes
-        self.pool = pool
+        self.loop = loop
         self.limits = limits
         self.secure = secure
         self.onAccess = onAccess
@@ -127,7 +129,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func record(_ exchange: Exchange, status: Int) {
         guard let route = exchange.route else { return }
         let seconds = Double((NIODeadline.now() - exchange.startedAt).nanoseconds) / 1e9
-        route.metrics.record(status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
+        route.metrics.record(shard: loop.shard, status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
         guard let onAccess else { return }
         let host = exchange.head.host.flatMap(EdgeRoutes.normalize) ?? ""
         onAccess(AccessRecord(
@@ -282,11 +284,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let page: ErrorPage
         switch problem {
         case .malformed:
-            page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: RequestID.generate())
+            page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: loop.requestIDs.next())
         case .headTooLarge:
-            page = ErrorPage.make(.requestHeaderFieldsTooLarge, "The request's headers are too large.", requestID: RequestID.generate())
+            page = ErrorPage.make(.requestHeaderFieldsTooLarge, "The request's headers are too large.", requestID: loop.requestIDs.next())
         case .unsupportedTransferCoding:
-            page = ErrorPage.make(.notImplemented, "The request's transfer coding is not supported.", requestID: RequestID.generate())
+            page = ErrorPage.make(.notImplemented, "The request's transfer coding is not supported.", requestID: loop.requestIDs.next())
         }
         context.write(wrapOutboundOut(page.head(keepAlive: false)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
@@ -323,7 +325,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Starts the exchange for a request whose head was read (it may be answered at once).
     private func begin(_ head: HTTPWire.RequestHead, context: ChannelHandlerContext) -> Exchange {
-        let requestID = RequestID.accept(head.requestID) ?? RequestID.generate()
+        let requestID = RequestID.accept(head.requestID) ?? loop.requestIDs.next()
         let host = head.host.flatMap(EdgeRoutes.normalize)
         let route = host.flatMap { routes.current.route(for: $0) }
         let exchange = Exchange(head: head, route: route, requestID: requestID)
@@ -680,30 +682,29 @@ enum RequestID {
         else { return nil }
         return value
     }
-
-    /// 32 hex digits: a random per-process prefix and a counter. Unique, cheap (no system call
-    /// per request); request ids need not be unguessable.
-    static func generate() -> String {
-        let count = counter.wrappingIncrementThenLoad(ordering: .relaxed)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        let digits: StaticString = "0123456789abcdef"
-        digits.withUTF8Buffer { hex in
-            for index in 0..<16 {
-                bytes[15 - index] = hex[Int((prefix >> (UInt64(index) * 4)) & 0xF)]
-                bytes[31 - index] = hex[Int((count >> (UInt64(index) * 4)) & 0xF)]
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static let prefix = UInt64.random(in: .min ... .max)
-    private static let counter = ManagedAtomic<UInt64>(UInt64.random(in: 0...UInt64(UInt32.max)))
 }
 
-extension HTTPWire.Framing {
-    var isChunked: Bool {
-        if case .chunked = self { return true }
-        return false
+/// Makes request ids on one event loop: 32 hex digits, a random prefix of its own and a
+/// counter. Unique, cheap (no system call, no atomic shared with other loops); request ids
+/// need not be unguessable.
+struct RequestIDGenerator {
+    private let prefix = UInt64.random(in: .min ... .max)
+    private var counter = UInt64.random(in: 0...UInt64(UInt32.max))
+
+    mutating func next() -> String {
+        counter &+= 1
+        let count = counter
+        let prefix = self.prefix
+        return String(unsafeUninitializedCapacity: 32) { bytes in
+            let digits: StaticString = "0123456789abcdef"
+            digits.withUTF8Buffer { hex in
+                for index in 0..<16 {
+                    bytes[15 - index] = hex[Int((prefix >> (UInt64(index) * 4)) & 0xF)]
+                    bytes[31 - index] = hex[Int((count >> (UInt64(index) * 4)) & 0xF)]
+                }
+            }
+            return 32
+        }
     }
 }
 

@@ -10,8 +10,8 @@ public final class EdgeServer: Sendable {
     public let routes: EdgeRoutes
     public let limits: EdgeLimits
     private let group: any EventLoopGroup
-    /// One connection pool per event loop, used only on its loop.
-    private let pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool>]
+    /// Per event loop: its connection pool, metrics shard and request ids, used only there.
+    private let loops: [ObjectIdentifier: NIOLoopBoundBox<EdgeLoop>]
 
     /// Told of every request answered for a known host, on the event loop: keep it cheap.
     private let onAccess: (@Sendable (AccessRecord) -> Void)?
@@ -23,11 +23,12 @@ public final class EdgeServer: Sendable {
         self.limits = limits
         self.group = group
         self.onAccess = onAccess
-        var pools: [ObjectIdentifier: NIOLoopBoundBox<UpstreamPool>] = [:]
-        for loop in group.makeIterator() {
-            pools[ObjectIdentifier(loop)] = .makeBoxSendingValue(UpstreamPool(maximumIdle: limits.idleConnectionsPerUpstream), eventLoop: loop)
+        var loops: [ObjectIdentifier: NIOLoopBoundBox<EdgeLoop>] = [:]
+        for (index, loop) in group.makeIterator().enumerated() {
+            let state = EdgeLoop(pool: UpstreamPool(maximumIdle: limits.idleConnectionsPerUpstream), shard: index)
+            loops[ObjectIdentifier(loop)] = .makeBoxSendingValue(state, eventLoop: loop)
         }
-        self.pools = pools
+        self.loops = loops
     }
 
     /// Starts serving HTTP; the channel's local address says where (port 0 picks one).
@@ -57,7 +58,7 @@ public final class EdgeServer: Sendable {
     private func bind(host: String, port: Int, tls: NIOSSLContext?) async throws -> any Channel {
         let routes = self.routes
         let limits = self.limits
-        let pools = self.pools
+        let loops = self.loops
         let onAccess = self.onAccess
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
@@ -66,7 +67,7 @@ public final class EdgeServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard let pool = pools[ObjectIdentifier(channel.eventLoop)]?.value else {
+                    guard let loop = loops[ObjectIdentifier(channel.eventLoop)]?.value else {
                         throw EdgeError("no connection pool for this event loop")
                     }
                     let pipeline = channel.pipeline.syncOperations
@@ -81,7 +82,7 @@ public final class EdgeServer: Sendable {
                     // (the decoder then hands on what it has not parsed).
                     // Bytes in, bytes out: the proxy reads requests and writes answers itself.
                     try pipeline.addHandler(
-                        EdgeProxyHandler(routes: routes, pool: pool, limits: limits, secure: tls != nil, onAccess: onAccess))
+                        EdgeProxyHandler(routes: routes, loop: loop, limits: limits, secure: tls != nil, onAccess: onAccess))
                 }
             }
             .bind(host: host, port: port)

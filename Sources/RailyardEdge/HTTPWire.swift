@@ -287,6 +287,11 @@ enum HTTPWire {
         case chunked
         /// Until the instance closes the connection.
         case untilClose
+
+        var isChunked: Bool {
+            if case .chunked = self { return true }
+            return false
+        }
     }
 
     /// What a response header is to the edge.

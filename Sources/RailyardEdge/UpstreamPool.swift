@@ -330,3 +330,16 @@ final class UpstreamPool {
         idle[handler.upstream.key] = list.isEmpty ? nil : list
     }
 }
+
+/// What the edge keeps per event loop, used only on that loop (so without locks): its
+/// connection pool, its shard of the metrics counters, its request id generator.
+final class EdgeLoop {
+    let pool: UpstreamPool
+    let shard: Int
+    var requestIDs = RequestIDGenerator()
+
+    init(pool: UpstreamPool, shard: Int) {
+        self.pool = pool
+        self.shard = shard
+    }
+}
