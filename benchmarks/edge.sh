@@ -2,13 +2,16 @@
 # The edge router against nginx's reverse proxy (and HAProxy and Caddy when installed), in the
 # same run: wrk over loopback through each proxy to one tiny upstream (nginx answering a fixed
 # 13-byte body), keep-alive to the upstream everywhere, at 64 and 256 connections. Reports
-# requests/s, p50 and p99 latency, each proxy's RSS after the run, and ratios to nginx.
-# Usage: benchmarks/edge.sh [SECONDS]   (release build; needs nginx and wrk:
+# requests/s, p50 and p99 latency, each proxy's RSS after the run, and ratios to nginx. Each
+# figure is the median of ROUNDS runs, the proxies taking turns in each round (runs on a shared
+# machine vary by 10% and more from one to the next).
+# Usage: benchmarks/edge.sh [SECONDS] [ROUNDS]   (release build; needs nginx and wrk:
 #        apt-get install nginx-light wrk [haproxy caddy])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 duration=${1:-10}
+rounds=${2:-3}
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs nginx and wrk (apt-get install nginx-light wrk)" >&2; exit 1; }
 scratch=.build-release
 swift build -c release --scratch-path "$scratch" --product railyard >/dev/null
@@ -90,17 +93,30 @@ run_wrk() {
     END {printf "%s %.2f %.2f\n", rps, ms(p50), ms(p99)}'
 }
 
-echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared by wrk, proxy and upstream; wrk -t2 -d${duration}s; release build"
+echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared by wrk, proxy and upstream; wrk -t2 -d${duration}s; median of $rounds rounds; release build"
 printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx"
+median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for connections in 64 256; do
-  read -r n_rps n_p50 n_p99 < <(run_wrk "$nginx_port" "$connections")
-  rows=("nginx $nginx_port $n_rps $n_p50 $n_p99 $(rss_kb $(nginx_pids))")
-  read -r rps p50 p99 < <(run_wrk "$edge" "$connections"); rows+=("railyard $edge $rps $p50 $p99 $(rss_kb $edge_pid)")
-  if [ -n "${haproxy_pid:-}" ]; then read -r rps p50 p99 < <(run_wrk "$haproxy_port" "$connections"); rows+=("haproxy $haproxy_port $rps $p50 $p99 $(rss_kb $haproxy_pid)"); fi
-  if [ -n "${caddy_pid:-}" ]; then read -r rps p50 p99 < <(run_wrk "$caddy_port" "$connections"); rows+=("caddy $caddy_port $rps $p50 $p99 $(rss_kb $caddy_pid)"); fi
-  for row in "${rows[@]}"; do
-    read -r name _ rps p50 p99 rss <<<"$row"
-    printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" "$name" "$connections" "$rps" "$p50" "$p99" "$(( rss / 1024 ))" \
-      "$(python3 -c "print(f'{$rps / $n_rps:.2f}')")" "$(python3 -c "print(f'{$p99 / max($n_p99, 0.001):.2f}')")"
+  names=(nginx railyard); ports=("$nginx_port" "$edge"); pidsets=("nginx" "$edge_pid")
+  if [ -n "${haproxy_pid:-}" ]; then names+=(haproxy); ports+=("$haproxy_port"); pidsets+=("$haproxy_pid"); fi
+  if [ -n "${caddy_pid:-}" ]; then names+=(caddy); ports+=("$caddy_port"); pidsets+=("$caddy_pid"); fi
+  results="$work/results-$connections"; : > "$results"
+  for _ in $(seq "$rounds"); do
+    for i in "${!names[@]}"; do
+      read -r rps p50 p99 < <(run_wrk "${ports[$i]}" "$connections")
+      echo "${names[$i]} $rps $p50 $p99" >> "$results"
+    done
+  done
+  declare -A rps_of p50_of p99_of
+  for name in "${names[@]}"; do
+    rps_of[$name]=$(awk -v n="$name" '$1 == n {print $2}' "$results" | median)
+    p50_of[$name]=$(awk -v n="$name" '$1 == n {print $3}' "$results" | median)
+    p99_of[$name]=$(awk -v n="$name" '$1 == n {print $4}' "$results" | median)
+  done
+  for i in "${!names[@]}"; do
+    name=${names[$i]}
+    if [ "${pidsets[$i]}" = nginx ]; then rss=$(rss_kb $(nginx_pids)); else rss=$(rss_kb "${pidsets[$i]}"); fi
+    printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" "$name" "$connections" "${rps_of[$name]}" "${p50_of[$name]}" "${p99_of[$name]}" "$(( rss / 1024 ))" \
+      "$(python3 -c "print(f'{${rps_of[$name]} / ${rps_of[nginx]}:.2f}')")" "$(python3 -c "print(f'{${p99_of[$name]} / max(${p99_of[nginx]}, 0.001):.2f}')")"
   done
 done
