@@ -289,6 +289,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             page = ErrorPage.make(.requestHeaderFieldsTooLarge, "The request's headers are too large.", requestID: loop.requestIDs.next())
         case .unsupportedTransferCoding:
             page = ErrorPage.make(.notImplemented, "The request's transfer coding is not supported.", requestID: loop.requestIDs.next())
+        case .connect:
+            page = ErrorPage.make(.methodNotAllowed, "CONNECT is not supported: this is not a forward proxy.", requestID: loop.requestIDs.next())
         }
         context.write(wrapOutboundOut(page.head(keepAlive: false)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
@@ -514,12 +516,16 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closing = true
         idleCheck?.cancel()
         idleCheck = nil
+        // The tunnel stays counted as an open connection (against the limit) until it closes.
+        let routes = self.routes
         let (clientEnd, upstreamEnd) = GlueHandler.pair {
             upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+            routes.openConnections.wrappingDecrement(ordering: .relaxed)
         }
         let pipeline = context.pipeline.syncOperations
         do {
             try pipeline.addHandler(clientEnd)
+            routes.openConnections.wrappingIncrement(ordering: .relaxed)
             link.becomeTunnel(upstreamEnd)
             // What the client sent after its request (before the 101 came) goes through first.
             if inbound.readableBytes > 0 {
@@ -527,11 +533,12 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireChannelReadComplete()
                 inbound = ByteBuffer()
             }
-            pipeline.removeHandler(context: context, promise: nil)
+            // A read held back goes out before this handler leaves (after, it would go nowhere).
             if readPending {
                 readPending = false
                 context.read()
             }
+            pipeline.removeHandler(context: context, promise: nil)
         } catch {
             link.close()
             context.close(promise: nil)

@@ -22,9 +22,14 @@ enum HTTPWire {
     struct RequestHead {
         var bytes: ByteBuffer
         var method: HTTPMethod
+        /// The target in origin form (`/path?query`), as the instance gets it.
         var uri: String
-        /// The method and target as they came ("GET /path"), for the head sent on.
-        var requestLine: Range<Int>
+        /// The method's bytes, and the target's in origin form, for the head sent on.
+        var methodBytes: Range<Int>
+        var target: Range<Int>
+        /// Set when the target came in absolute form (`http://host/path`): its host, which
+        /// routes the request instead of the Host header (RFC 9112 §3.2.2).
+        var absoluteHost: String?
         var minorVersion: Int
         var keepAlive: Bool
         var lines: [HeaderLine<RequestHeaderKind>] = []
@@ -47,6 +52,8 @@ enum HTTPWire {
         case headTooLarge
         /// 501: a transfer coding other than chunked.
         case unsupportedTransferCoding
+        /// 405: CONNECT (the edge is no forward proxy).
+        case connect
     }
 
     /// Whether `byte` may be in a token (a method or a header name).
@@ -122,10 +129,23 @@ enum HTTPWire {
         let isHTTP1 = version.withUTF8Buffer { expected in (0..<7).allSatisfy { bytes[cursor + 1 + $0] == expected[$0] } }
         let minor = bytes[cursor + 8]
         guard isHTTP1, minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { throw .malformed }
+        let method = HTTPMethod(rawValue: string(requestLine.start, methodEnd))
+        if method == .CONNECT { throw .connect }
+        // Absolute form: the authority routes, the instance gets the path.
+        var target = targetStart..<targetEnd
+        var absoluteHost: String?
+        for scheme: StaticString in ["http://", "https://"] where named(targetStart, min(targetStart + scheme.utf8CodeUnitCount, targetEnd), scheme) {
+            let authorityStart = targetStart + scheme.utf8CodeUnitCount
+            var pathStart = authorityStart
+            while pathStart < targetEnd, bytes[pathStart] != UInt8(ascii: "/"), bytes[pathStart] != UInt8(ascii: "?") { pathStart += 1 }
+            guard pathStart > authorityStart else { throw .malformed }
+            absoluteHost = string(authorityStart, pathStart)
+            target = pathStart..<targetEnd
+        }
         var result = RequestHead(
-            bytes: head, method: HTTPMethod(rawValue: string(requestLine.start, methodEnd)), uri: string(targetStart, targetEnd),
-            requestLine: requestLine.start..<targetEnd, minorVersion: minor == UInt8(ascii: "1") ? 1 : 0,
-            keepAlive: minor == UInt8(ascii: "1"))
+            bytes: head, method: method, uri: target.isEmpty ? "/" : string(target.lowerBound, target.upperBound),
+            methodBytes: requestLine.start..<methodEnd, target: target, absoluteHost: absoluteHost,
+            minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
         result.lines.reserveCapacity(lines.count)
         var hosts = 0
         var transferEncoding = false
@@ -181,6 +201,9 @@ enum HTTPWire {
             case 12 where named(line.start, colon, "x-request-id"):
                 kind = .requestID
                 result.requestID = string(valueStart, valueEnd)
+            case 9 where named(line.start, colon, "forwarded") || named(line.start, colon, "x-real-ip"):
+                // Client-address headers a client could forge; the edge's X-Forwarded-For says it.
+                kind = .replaced
             case 14 where named(line.start, colon, "content-length"):
                 kind = .contentLength
                 var length = 0
@@ -217,6 +240,7 @@ enum HTTPWire {
             guard result.contentLength == nil, result.minorVersion == 1 else { throw .malformed }
         }
         guard hosts <= 1, hosts == 1 || result.minorVersion == 0 else { throw .malformed }
+        if let absoluteHost { result.host = absoluteHost }
         if result.minorVersion == 1 {
             result.keepAlive = !closes
         } else {
@@ -236,11 +260,24 @@ enum HTTPWire {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(head.bytes.readableBytes + 160)
         head.bytes.withUnsafeReadableBytes { bytes in
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.requestLine]))
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.methodBytes]))
+            buffer.writeInteger(UInt8(ascii: " "))
+            if head.target.isEmpty {
+                buffer.writeInteger(UInt8(ascii: "/"))
+            } else {
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.target]))
+            }
             buffer.writeStaticString(" HTTP/1.1\r\n")
+            if let absoluteHost = head.absoluteHost {
+                buffer.writeStaticString("host: ")
+                buffer.writeString(absoluteHost)
+                buffer.writeStaticString("\r\n")
+            }
             for line in head.lines {
                 switch line.kind {
-                case .host, .contentLength:
+                case .host:
+                    if head.absoluteHost != nil { continue }
+                case .contentLength:
                     break
                 case .other:
                     if !head.connectionTokens.isEmpty {
@@ -508,6 +545,7 @@ enum HTTPWire {
             buffer.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.statusRest]))
             buffer.writeStaticString("\r\n")
+            var wroteTransferEncoding = false
             for line in head.lines {
                 switch line.kind {
                 case .requestID:
@@ -517,7 +555,8 @@ enum HTTPWire {
                     if !switchingProtocols { continue }
                 case .transferEncoding:
                     if switchingProtocols { break }
-                    if keepsChunkedFraming { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+                    if keepsChunkedFraming, !wroteTransferEncoding { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+                    wroteTransferEncoding = true
                     continue
                 case .contentLength:
                     if head.transferEncoding { continue }
@@ -569,26 +608,37 @@ enum HTTPWire {
 struct ChunkedBodyScanner {
     private enum State {
         case size(Int, digits: Int)
-        case sizeExtension(Int)
+        /// After the size: chunk extensions (`;name=value`, or spaces before them).
+        case sizeExtension(Int, length: Int)
+        /// A CR came; only LF may follow.
         case sizeLineEnd(Int)
         case data(Int)
         case dataCR
         case dataLF
         /// Trailer lines after the last chunk; `lineLength` counts the current one.
         case trailers(lineLength: Int)
+        case trailerLineEnd(lineLength: Int)
         case done
     }
+
+    /// Longest chunk extension accepted (they are rare and short).
+    static let maximumExtensionBytes = 4096
 
     private var state = State.size(0, digits: 0)
     var isDone: Bool { if case .done = state { return true } else { return false } }
 
     /// Consumes bytes of `buffer` that belong to this body (all of them, or those up to its
     /// end) and returns what to send: the bytes as they are, or only the chunks' data.
+    ///
+    /// Strict (RFC 9112 §7.1): every line ends in CRLF, never a bare LF or CR; extensions and
+    /// trailers hold no control characters. The bytes go on with their framing, so anything a
+    /// lenient reader could split differently from the instance is refused instead.
     mutating func consume(_ buffer: inout ByteBuffer, keepFraming: Bool) throws -> ByteBuffer {
         let start = buffer.readerIndex
-        var output = keepFraming ? ByteBuffer() : ByteBuffer()
+        var output = ByteBuffer()
         var index = buffer.readerIndex
         let end = buffer.writerIndex
+        func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09) || byte == 0x7F }
         scan: while index < end {
             switch state {
             case .data(let remaining):
@@ -610,33 +660,41 @@ struct ChunkedBodyScanner {
                     guard digits < 15 else { throw HTTPWire.MalformedResponse() }
                     state = .size(size * 16 + value, digits: digits + 1)
                 } else if digits > 0, byte == UInt8(ascii: ";") || byte == 0x20 || byte == 0x09 {
-                    state = .sizeExtension(size)
+                    state = .sizeExtension(size, length: 1)
                 } else if digits > 0, byte == UInt8(ascii: "\r") {
                     state = .sizeLineEnd(size)
-                } else if digits > 0, byte == UInt8(ascii: "\n") {
-                    state = size == 0 ? .trailers(lineLength: 0) : .data(size)
                 } else {
                     throw HTTPWire.MalformedResponse()
                 }
-            case .sizeExtension(let size):
-                if byte == UInt8(ascii: "\n") { state = size == 0 ? .trailers(lineLength: 0) : .data(size) }
+            case .sizeExtension(let size, let length):
+                if byte == UInt8(ascii: "\r") {
+                    state = .sizeLineEnd(size)
+                } else {
+                    guard !isControl(byte), length < Self.maximumExtensionBytes else { throw HTTPWire.MalformedResponse() }
+                    state = .sizeExtension(size, length: length + 1)
+                }
             case .sizeLineEnd(let size):
                 guard byte == UInt8(ascii: "\n") else { throw HTTPWire.MalformedResponse() }
                 state = size == 0 ? .trailers(lineLength: 0) : .data(size)
             case .dataCR:
-                if byte == UInt8(ascii: "\r") { state = .dataLF } else if byte == UInt8(ascii: "\n") { state = .size(0, digits: 0) } else {
-                    throw HTTPWire.MalformedResponse()
-                }
+                guard byte == UInt8(ascii: "\r") else { throw HTTPWire.MalformedResponse() }
+                state = .dataLF
             case .dataLF:
                 guard byte == UInt8(ascii: "\n") else { throw HTTPWire.MalformedResponse() }
                 state = .size(0, digits: 0)
             case .trailers(let lineLength):
-                if byte == UInt8(ascii: "\n") {
-                    state = lineLength == 0 ? .done : .trailers(lineLength: 0)
-                } else if byte != UInt8(ascii: "\r") {
-                    guard lineLength < HTTPWire.maximumHeadBytes else { throw HTTPWire.MalformedResponse() }
+                if byte == UInt8(ascii: "\r") {
+                    state = .trailerLineEnd(lineLength: lineLength)
+                } else {
+                    // A trailer line is a header line: no folding, no control characters.
+                    guard !isControl(byte), lineLength > 0 || (byte != 0x20 && byte != 0x09),
+                          lineLength < HTTPWire.maximumHeadBytes
+                    else { throw HTTPWire.MalformedResponse() }
                     state = .trailers(lineLength: lineLength + 1)
                 }
+            case .trailerLineEnd(let lineLength):
+                guard byte == UInt8(ascii: "\n") else { throw HTTPWire.MalformedResponse() }
+                state = lineLength == 0 ? .done : .trailers(lineLength: 0)
             case .data, .done:
                 break
             }

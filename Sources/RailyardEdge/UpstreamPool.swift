@@ -65,6 +65,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(_ bytes: ByteBuffer) {
+        // A long upload is activity too: the answer's timeout counts from its last byte.
+        lastActivity = .now()
         context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
@@ -115,7 +117,15 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let pipeline = context.pipeline.syncOperations
         do {
             try pipeline.addHandler(glue)
-            if leftover.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(leftover)) }
+            if leftover.readableBytes > 0 {
+                context.fireChannelRead(wrapInboundOut(leftover))
+                context.fireChannelReadComplete()
+            }
+            // A read held back for the client goes out now: the glue takes over back-pressure.
+            if readPending {
+                readPending = false
+                context.read()
+            }
             pipeline.removeHandler(context: context, promise: nil)
         } catch {
             context.close(promise: nil)

@@ -111,6 +111,18 @@ struct EdgeWireTests {
         #expect(answer.hasPrefix("HTTP/1.1 200 OK") && answer.contains("X-Split: across reads") && answer.hasSuffix("split"), "\(answer)")
     }
 
+    @Test func bytesAnInstanceSendsWithIts101ReachTheClientAtOnce() async throws {
+        let upstream = try await CannedUpstream(
+            pieces: ["HTTP/1.1 101 Switching Protocols\r\nUpgrade: custom\r\nConnection: Upgrade\r\n\r\nhello-from-server"], closes: false)
+        let edge = try await Edge.start()
+        defer { Task { await edge.stop(); await upstream.stop() } }
+        edge.route("wire.localhost", to: [upstream.port])
+        let answer = try EdgeProxyTests.raw(
+            edge.port, "GET / HTTP/1.1\r\nHost: wire.localhost\r\nConnection: Upgrade\r\nUpgrade: custom\r\n\r\n", timeout: 2)
+        #expect(answer.hasPrefix("HTTP/1.1 101"), "\(answer)")
+        #expect(answer.hasSuffix("hello-from-server"), "the server's first bytes come without waiting for more: \(answer)")
+    }
+
     @Test func answersThatAreNotHTTPGetABadGateway() async throws {
         for broken in [
             ["SSH-2.0-OpenSSH_9.2\r\n\r\n"],

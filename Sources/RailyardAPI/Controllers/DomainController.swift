@@ -112,7 +112,7 @@ struct DomainController {
         switch (body.certificate, body.privateKey) {
         case (nil, nil):
             // A renamed domain keeps its certificate only if it covers the new name.
-            if let hostname, let installed = try await store.domainCertificates()[domain.id] {
+            if let hostname, let installed = try await store.domainCertificate(domain.id) {
                 let identity = try Self.identity(installed.chainPEM, installed.privateKeyPEM)
                 if let problem = identity.problem(serving: hostname) {
                     throw RailyardError.invalid("\(problem); give a certificate for the new name too", field: "hostname")

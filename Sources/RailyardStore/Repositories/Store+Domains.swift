@@ -136,12 +136,24 @@ extension Store {
         }
         var result: [DomainID: DomainCertificate] = [:]
         for row in rows {
-            let id: DomainID = try row.id("id")
-            guard let summary = try Self.decodeCertificateSummary(row) else { continue }
-            let key = try secrets.open(try row.text("private_key_sealed"), context: Self.keySealContext(id))
-            result[id] = DomainCertificate(chainPEM: try row.text("certificate_pem"), privateKeyPEM: key, summary: summary)
+            if let certificate = try decodeCertificate(row) { result[try row.id("id")] = certificate }
         }
         return result
+    }
+
+    /// One domain's installed certificate, key opened; nil when it has none.
+    public func domainCertificate(_ id: DomainID) async throws -> DomainCertificate? {
+        let row = try await read { db in
+            try await db.first("SELECT * FROM domains WHERE id = ? AND certificate_pem IS NOT NULL", [SQLValue(id)])
+        }
+        return try row.flatMap(decodeCertificate)
+    }
+
+    private func decodeCertificate(_ row: SQLRow) throws -> DomainCertificate? {
+        let id: DomainID = try row.id("id")
+        guard let summary = try Self.decodeCertificateSummary(row) else { return nil }
+        let key = try secrets.open(try row.text("private_key_sealed"), context: Self.keySealContext(id))
+        return DomainCertificate(chainPEM: try row.text("certificate_pem"), privateKeyPEM: key, summary: summary)
     }
 
     /// Stores (or, for nil, removes) a domain's certificate; the key is sealed first.
