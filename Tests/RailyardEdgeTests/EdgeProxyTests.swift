@@ -193,6 +193,45 @@ struct EdgeProxyTests {
         #expect(answer.hasPrefix("HTTP/1.1 200") && answer.hasSuffix("5"), "\(answer)")
     }
 
+    /// An instance that never completes a connection: a listening socket whose accept queue
+    /// is full (the kernel then drops new SYNs), so connecting hangs until the edge gives up.
+    @Test func anInstanceThatCannotBeConnectedToInTimeGetsABadGateway() async throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        _ = listen(listener, 0)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        // Fill the accept queue (non-blocking connects: the last ones wait on dropped SYNs);
+        // nobody ever accepts.
+        var fillers: [Int32] = []
+        for _ in 0..<4 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            _ = fcntl(filler, F_SETFL, fcntl(filler, F_GETFL) | O_NONBLOCK)
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            fillers.append(filler)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        defer {
+            for filler in fillers { close(filler) }
+            close(listener)
+        }
+        var limits = EdgeLimits()
+        limits.connect = .milliseconds(300)
+        let edge = try await Edge.start(limits: limits)
+        defer { Task { await edge.stop() } }
+        edge.route("stuck.localhost", to: [port])
+        let started = ContinuousClock.now
+        let reply = try await Self.get(edge, host: "stuck.localhost", timeout: .seconds(10))
+        #expect(reply.status == 502, "\(reply.body)")
+        #expect(ContinuousClock.now - started < .seconds(3), "the connect timeout ended it, not the client's")
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let upstream = try await TestUpstream.start("p")
         let edge = try await Edge.start()
