@@ -82,6 +82,9 @@ public actor DeploymentController {
     /// Recovers from the previous run, then reconciles whenever asked (and every few seconds)
     /// until cancelled, when it stops every instance.
     public func run() async {
+        // The server migrates the store as it starts, beside this: nothing is read before that.
+        await store.waitUntilMigrated()
+        if Task.isCancelled { return }
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake = continuation
         // The domains first, so that recovered deployments are routed as they come back.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RailyardCore
 import ServiceLifecycle
+import Synchronization
 
 /// The control plane's durable state. One type over two backends: an SQLite file (the embedded
 /// default) or a PostgreSQL server. Every operation is written once, in SQL both understand, and
@@ -16,6 +17,8 @@ public final class Store: Sendable, ServiceLifecycle.Service {
     let driver: any SQLDriver
     let secrets: SecretBox
     let logger: Logger
+    /// Set once `migrate()` has brought the schema up to date in this process.
+    private let migrated = Mutex(false)
 
     public var backendName: String { driver.backendName }
 
@@ -72,6 +75,16 @@ public final class Store: Sendable, ServiceLifecycle.Service {
                     [.text(migration.name), SQLValue(Date())])
             }
             logger.info("applied migration", metadata: ["railyard.migration": "\(migration.name)"])
+        }
+        migrated.withLock { $0 = true }
+    }
+
+    /// Returns once `migrate()` has run (or the task is cancelled): the server migrates as it
+    /// starts, while services beside it (the deployment controller) start too and must not
+    /// read tables a pending migration has yet to create or change.
+    public func waitUntilMigrated() async {
+        while !migrated.withLock({ $0 }), !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
         }
     }
 
