@@ -83,18 +83,7 @@ enum HTTPWire {
     }
 
     private static func parseRequestHead(_ head: ByteBuffer, _ bytes: UnsafeRawBufferPointer) throws(RequestProblem) -> RequestHead {
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-        func named(_ start: Int, _ end: Int, _ expected: StaticString) -> Bool {
-            guard end - start == expected.utf8CodeUnitCount else { return false }
-            return expected.withUTF8Buffer { expected in
-                for index in 0..<(end - start) where lower(bytes[start + index]) != expected[index] { return false }
-                return true
-            }
-        }
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        func string(_ start: Int, _ end: Int) -> String {
-            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        }
+        let wire = HeadBytes(bytes: bytes)
         var lines: [(start: Int, end: Int)] = []
         lines.reserveCapacity(16)
         var index = 0
@@ -129,21 +118,21 @@ enum HTTPWire {
         let isHTTP1 = version.withUTF8Buffer { expected in (0..<7).allSatisfy { bytes[cursor + 1 + $0] == expected[$0] } }
         let minor = bytes[cursor + 8]
         guard isHTTP1, minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { throw .malformed }
-        let method = HTTPMethod(rawValue: string(requestLine.start, methodEnd))
+        let method = HTTPMethod(rawValue: wire.string(requestLine.start, methodEnd))
         if method == .CONNECT { throw .connect }
         // Absolute form: the authority routes, the instance gets the path.
         var target = targetStart..<targetEnd
         var absoluteHost: String?
-        for scheme: StaticString in ["http://", "https://"] where named(targetStart, min(targetStart + scheme.utf8CodeUnitCount, targetEnd), scheme) {
+        for scheme: StaticString in ["http://", "https://"] where wire.named(targetStart, min(targetStart + scheme.utf8CodeUnitCount, targetEnd), scheme) {
             let authorityStart = targetStart + scheme.utf8CodeUnitCount
             var pathStart = authorityStart
             while pathStart < targetEnd, bytes[pathStart] != UInt8(ascii: "/"), bytes[pathStart] != UInt8(ascii: "?") { pathStart += 1 }
             guard pathStart > authorityStart else { throw .malformed }
-            absoluteHost = string(authorityStart, pathStart)
+            absoluteHost = wire.string(authorityStart, pathStart)
             target = pathStart..<targetEnd
         }
         var result = RequestHead(
-            bytes: head, method: method, uri: target.isEmpty ? "/" : string(target.lowerBound, target.upperBound),
+            bytes: head, method: method, uri: target.isEmpty ? "/" : wire.string(target.lowerBound, target.upperBound),
             methodBytes: requestLine.start..<methodEnd, target: target, absoluteHost: absoluteHost,
             minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
         result.lines.reserveCapacity(lines.count)
@@ -164,47 +153,40 @@ enum HTTPWire {
                 let byte = bytes[offset]
                 if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw .malformed }
             }
-            while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
-            while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            while valueStart < valueEnd, HeadBytes.isSpace(bytes[valueStart]) { valueStart += 1 }
+            while valueEnd > valueStart, HeadBytes.isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
             var kind = RequestHeaderKind.other
             switch colon - line.start {
-            case 2 where named(line.start, colon, "te"): kind = .hopByHop
-            case 4 where named(line.start, colon, "host"):
+            case 2 where wire.named(line.start, colon, "te"): kind = .hopByHop
+            case 4 where wire.named(line.start, colon, "host"):
                 kind = .host
                 hosts += 1
-                result.host = string(valueStart, valueEnd)
-            case 7 where named(line.start, colon, "upgrade"):
+                result.host = wire.string(valueStart, valueEnd)
+            case 7 where wire.named(line.start, colon, "upgrade"):
                 kind = .upgrade
-                upgradeValue = string(valueStart, valueEnd)
-            case 7 where named(line.start, colon, "trailer"): kind = .hopByHop
-            case 10 where named(line.start, colon, "connection"):
+                upgradeValue = wire.string(valueStart, valueEnd)
+            case 7 where wire.named(line.start, colon, "trailer"): kind = .hopByHop
+            case 10 where wire.named(line.start, colon, "connection"):
                 kind = .connection
-                var tokenStart = valueStart
-                for offset in valueStart...valueEnd where offset == valueEnd || bytes[offset] == UInt8(ascii: ",") {
-                    var start = tokenStart
-                    var end = offset
-                    tokenStart = offset + 1
-                    while start < end, isSpace(bytes[start]) { start += 1 }
-                    while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-                    if start == end { continue }
-                    if named(start, end, "close") {
+                wire.forEachToken(valueStart, valueEnd) { start, end in
+                    if wire.named(start, end, "close") {
                         closes = true
-                    } else if named(start, end, "keep-alive") {
+                    } else if wire.named(start, end, "keep-alive") {
                         keepsAlive = true
-                    } else if named(start, end, "upgrade") {
+                    } else if wire.named(start, end, "upgrade") {
                         upgradeToken = true
                     } else {
-                        result.connectionTokens.insert(string(start, end).lowercased())
+                        result.connectionTokens.insert(wire.string(start, end).lowercased())
                     }
                 }
-            case 10 where named(line.start, colon, "keep-alive"): kind = .hopByHop
-            case 12 where named(line.start, colon, "x-request-id"):
+            case 10 where wire.named(line.start, colon, "keep-alive"): kind = .hopByHop
+            case 12 where wire.named(line.start, colon, "x-request-id"):
                 kind = .requestID
-                result.requestID = string(valueStart, valueEnd)
-            case 9 where named(line.start, colon, "forwarded") || named(line.start, colon, "x-real-ip"):
+                result.requestID = wire.string(valueStart, valueEnd)
+            case 9 where wire.named(line.start, colon, "forwarded") || wire.named(line.start, colon, "x-real-ip"):
                 // Client-address headers a client could forge; the edge's X-Forwarded-For says it.
                 kind = .replaced
-            case 14 where named(line.start, colon, "content-length"):
+            case 14 where wire.named(line.start, colon, "content-length"):
                 kind = .contentLength
                 var length = 0
                 guard valueEnd > valueStart, valueEnd - valueStart <= 18 else { throw .malformed }
@@ -215,21 +197,21 @@ enum HTTPWire {
                 }
                 guard result.contentLength == nil || result.contentLength == length else { throw .malformed }
                 result.contentLength = length
-            case 15 where named(line.start, colon, "x-forwarded-for"):
+            case 15 where wire.named(line.start, colon, "x-forwarded-for"):
                 kind = .forwardedFor
-                let value = string(valueStart, valueEnd)
+                let value = wire.string(valueStart, valueEnd)
                 result.forwardedFor = result.forwardedFor.map { $0 + ", " + value } ?? value
-            case 16 where named(line.start, colon, "proxy-connection"): kind = .hopByHop
-            case 16 where named(line.start, colon, "x-forwarded-host"): kind = .replaced
-            case 17 where named(line.start, colon, "transfer-encoding"):
+            case 16 where wire.named(line.start, colon, "proxy-connection"): kind = .hopByHop
+            case 16 where wire.named(line.start, colon, "x-forwarded-host"): kind = .replaced
+            case 17 where wire.named(line.start, colon, "transfer-encoding"):
                 kind = .transferEncoding
                 transferEncoding = true
                 // Only chunked, last, is understood (anything else leaves the length unknown).
-                let codings = string(valueStart, valueEnd).lowercased().split(separator: ",")
+                let codings = wire.string(valueStart, valueEnd).lowercased().split(separator: ",")
                     .map { $0.trimmingCharacters(in: .whitespaces) }
                 guard codings == ["chunked"] else { throw .unsupportedTransferCoding }
                 result.chunked = true
-            case 17 where named(line.start, colon, "x-forwarded-proto"): kind = .replaced
+            case 17 where wire.named(line.start, colon, "x-forwarded-proto"): kind = .replaced
             default:
                 break
             }
@@ -396,15 +378,7 @@ enum HTTPWire {
     /// Parses an answer's head (`head` holds it whole, blank line included).
     static func parseResponseHead(_ head: ByteBuffer) throws -> ResponseHead {
         try head.withUnsafeReadableBytes { bytes -> ResponseHead in
-            func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-            func named(_ start: Int, _ end: Int, _ expected: StaticString) -> Bool {
-                guard end - start == expected.utf8CodeUnitCount else { return false }
-                return expected.withUTF8Buffer { expected in
-                    for index in 0..<(end - start) where lower(bytes[start + index]) != expected[index] { return false }
-                    return true
-                }
-            }
-            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+            let wire = HeadBytes(bytes: bytes)
             // Lines, without their line ends; the head's last line is the empty one.
             var lines: [(start: Int, end: Int)] = []
             lines.reserveCapacity(16)
@@ -445,7 +419,7 @@ enum HTTPWire {
             var sawClose = false
             for line in lines.dropFirst() {
                 // No obsolete line folding, no control characters, a name before the colon.
-                guard !isSpace(bytes[line.start]) else { throw MalformedResponse() }
+                guard !HeadBytes.isSpace(bytes[line.start]) else { throw MalformedResponse() }
                 var colon: Int?
                 for offset in line.start..<line.end {
                     let byte = bytes[offset]
@@ -461,38 +435,29 @@ enum HTTPWire {
                 guard let colon, colon > line.start else { throw MalformedResponse() }
                 var valueStart = colon + 1
                 var valueEnd = line.end
-                while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
-                while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-                let value = { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self).lowercased() }
+                while valueStart < valueEnd, HeadBytes.isSpace(bytes[valueStart]) { valueStart += 1 }
+                while valueEnd > valueStart, HeadBytes.isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
                 var kind = ResponseHeaderKind.other
                 switch colon - line.start {
-                case 2 where named(line.start, colon, "te"): kind = .hopByHop
-                case 7 where named(line.start, colon, "upgrade") || named(line.start, colon, "trailer"): kind = .hopByHop
-                case 10 where named(line.start, colon, "connection"):
+                case 2 where wire.named(line.start, colon, "te"): kind = .hopByHop
+                case 7 where wire.named(line.start, colon, "upgrade") || wire.named(line.start, colon, "trailer"): kind = .hopByHop
+                case 10 where wire.named(line.start, colon, "connection"):
                     kind = .connection
-                    // Comma-separated tokens; close and keep-alive are the usual ones and name
-                    // no header to drop (Keep-Alive is dropped anyway), so they are not stored.
-                    var tokenStart = valueStart
-                    for offset in valueStart...valueEnd where offset == valueEnd || bytes[offset] == UInt8(ascii: ",") {
-                        var start = tokenStart
-                        var end = offset
-                        tokenStart = offset + 1
-                        while start < end, isSpace(bytes[start]) { start += 1 }
-                        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-                        if start == end { continue }
-                        if named(start, end, "close") {
+                    // Close and keep-alive are the usual tokens and name no header to drop
+                    // (Keep-Alive is dropped anyway), so they are not stored.
+                    wire.forEachToken(valueStart, valueEnd) { start, end in
+                        if wire.named(start, end, "close") {
                             result.keepAlive = false
                             sawClose = true
-                        } else if named(start, end, "keep-alive") {
+                        } else if wire.named(start, end, "keep-alive") {
                             sawKeepAliveToken = true
                         } else {
-                            result.connectionTokens.insert(
-                                String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased())
+                            result.connectionTokens.insert(wire.string(start, end).lowercased())
                         }
                     }
-                case 10 where named(line.start, colon, "keep-alive"): kind = .hopByHop
-                case 12 where named(line.start, colon, "x-request-id"): kind = .requestID
-                case 14 where named(line.start, colon, "content-length"):
+                case 10 where wire.named(line.start, colon, "keep-alive"): kind = .hopByHop
+                case 12 where wire.named(line.start, colon, "x-request-id"): kind = .requestID
+                case 14 where wire.named(line.start, colon, "content-length"):
                     kind = .contentLength
                     // One length, or the same one repeated ("42, 42").
                     var length: Int?
@@ -509,18 +474,18 @@ enum HTTPWire {
                             length = current
                             current = 0
                             digits = 0
-                        } else if !isSpace(byte) {
+                        } else if !HeadBytes.isSpace(byte) {
                             throw MalformedResponse()
                         }
                     }
                     guard let length, result.contentLength == nil || result.contentLength == length else { throw MalformedResponse() }
                     result.contentLength = length
-                case 16 where named(line.start, colon, "proxy-connection"): kind = .hopByHop
-                case 17 where named(line.start, colon, "transfer-encoding"):
+                case 16 where wire.named(line.start, colon, "proxy-connection"): kind = .hopByHop
+                case 17 where wire.named(line.start, colon, "transfer-encoding"):
                     kind = .transferEncoding
                     result.transferEncoding = true
                     // Chunked must be the last coding for the body's end to be known.
-                    let last = value().split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
+                    let last = wire.string(valueStart, valueEnd).lowercased().split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
                     result.chunked = last == "chunked"
                 default:
                     break
@@ -600,6 +565,42 @@ enum HTTPWire {
         }
         buffer.writeStaticString("\r\n")
         return buffer
+    }
+}
+
+/// A head's bytes, with the small readings both parsers make of them.
+struct HeadBytes {
+    let bytes: UnsafeRawBufferPointer
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// Whether the bytes in `start..<end` are `expected` (lowercase) in any case.
+    func named(_ start: Int, _ end: Int, _ expected: StaticString) -> Bool {
+        guard end - start == expected.utf8CodeUnitCount else { return false }
+        return expected.withUTF8Buffer { expected in
+            for index in 0..<(end - start) {
+                let byte = bytes[start + index]
+                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != expected[index] { return false }
+            }
+            return true
+        }
+    }
+
+    func string(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    /// Each non-empty comma-separated token of `start..<end`, without its surrounding spaces.
+    func forEachToken(_ start: Int, _ end: Int, _ body: (Int, Int) -> Void) {
+        var tokenStart = start
+        for offset in start...end where offset == end || bytes[offset] == UInt8(ascii: ",") {
+            var first = tokenStart
+            var last = offset
+            tokenStart = offset + 1
+            while first < last, Self.isSpace(bytes[first]) { first += 1 }
+            while last > first, Self.isSpace(bytes[last - 1]) { last -= 1 }
+            if first < last { body(first, last) }
+        }
     }
 }
 

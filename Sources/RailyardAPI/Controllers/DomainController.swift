@@ -37,19 +37,10 @@ struct DomainController {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             hostname = try container.decodeIfPresent(String.self, forKey: .hostname)
-            targetPort = try Self.setting(Int.self, .targetPort, container)
+            targetPort = try container.decodeSetting(Int.self, forKey: .targetPort)
             httpsRedirect = try container.decodeIfPresent(Bool.self, forKey: .httpsRedirect)
-            certificate = try Self.setting(String.self, .certificate, container)
-            privateKey = try Self.setting(String.self, .privateKey, container)
-        }
-
-        /// Absent: nil (leave it). `null`: .some(nil) (clear it). A value: set it.
-        static func setting<T: Decodable>(
-            _ type: T.Type, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>
-        ) throws -> T?? {
-            guard container.contains(key) else { return nil }
-            if try container.decodeNil(forKey: key) { return .some(nil) }
-            return .some(try container.decode(T.self, forKey: key))
+            certificate = try container.decodeSetting(String.self, forKey: .certificate)
+            privateKey = try container.decodeSetting(String.self, forKey: .privateKey)
         }
     }
 

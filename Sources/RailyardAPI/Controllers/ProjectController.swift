@@ -36,19 +36,10 @@ struct ProjectController {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decodeIfPresent(String.self, forKey: .name)
-            repository = try Self.setting(GitSource.self, .repository, container)
-            memoryLimit = try Self.setting(Int64.self, .memoryLimit, container)
-            cpuLimitMillis = try Self.setting(Int.self, .cpuLimitMillis, container)
-            requestBodyLimit = try Self.setting(Int64.self, .requestBodyLimit, container)
-        }
-
-        /// Absent: nil (leave it). `null`: .some(nil) (clear it). A value: set it.
-        static func setting<T: Decodable>(
-            _ type: T.Type, _ key: CodingKeys, _ container: KeyedDecodingContainer<CodingKeys>
-        ) throws -> T?? {
-            guard container.contains(key) else { return nil }
-            if try container.decodeNil(forKey: key) { return .some(nil) }
-            return .some(try container.decode(T.self, forKey: key))
+            repository = try container.decodeSetting(GitSource.self, forKey: .repository)
+            memoryLimit = try container.decodeSetting(Int64.self, forKey: .memoryLimit)
+            cpuLimitMillis = try container.decodeSetting(Int.self, forKey: .cpuLimitMillis)
+            requestBodyLimit = try container.decodeSetting(Int64.self, forKey: .requestBodyLimit)
         }
     }
 

@@ -120,3 +120,13 @@ extension APIRequestContext {
         return Identifier(rawValue: text)
     }
 }
+
+extension KeyedDecodingContainer {
+    /// A PATCH field: absent gives nil (leave the setting as it is), `null` gives `.some(nil)`
+    /// (clear it), a value gives `.some(value)`.
+    func decodeSetting<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T?? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) { return .some(nil) }
+        return .some(try decode(T.self, forKey: key))
+    }
+}

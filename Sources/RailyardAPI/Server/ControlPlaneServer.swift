@@ -114,28 +114,29 @@ public enum ControlPlaneServer {
             limits.maximumConnections = options.maximumConnections
             let edge = EdgeServer(limits: limits, onAccess: { [control] record in control.logRequest(record) })
             var listening: Logger.Metadata = ["railyard.domain": "\(options.baseDomain)"]
-            if let httpHost = options.httpHost {
+            /// Binds one listener; returns the port it got (port 0 picks one).
+            func listen(_ what: String, host: String, port: Int, _ bind: () async throws -> any Channel) async throws -> Int {
                 let channel: any Channel
                 do {
-                    channel = try await edge.bind(host: httpHost, port: options.httpPort)
+                    channel = try await bind()
                 } catch {
-                    throw ConfigurationError("the edge router cannot listen on \(httpHost):\(options.httpPort): \(error)")
+                    throw ConfigurationError("the edge router cannot listen\(what) on \(host):\(port): \(error)")
                 }
-                let port = channel.localAddress?.port ?? options.httpPort
-                configured.edgeHTTPPort = port
                 services.append(EdgeService(channel: channel))
+                return channel.localAddress?.port ?? port
+            }
+            if let httpHost = options.httpHost {
+                let port = try await listen("", host: httpHost, port: options.httpPort) {
+                    try await edge.bind(host: httpHost, port: options.httpPort)
+                }
+                configured.edgeHTTPPort = port
                 listening["railyard.http"] = "\(httpHost):\(port)"
             }
             if let httpsHost = options.httpsHost {
-                let channel: any Channel
-                do {
-                    channel = try await edge.bindTLS(host: httpsHost, port: options.httpsPort)
-                } catch {
-                    throw ConfigurationError("the edge router cannot listen for HTTPS on \(httpsHost):\(options.httpsPort): \(error)")
+                let port = try await listen(" for HTTPS", host: httpsHost, port: options.httpsPort) {
+                    try await edge.bindTLS(host: httpsHost, port: options.httpsPort)
                 }
-                let port = channel.localAddress?.port ?? options.httpsPort
                 configured.edgeHTTPSPort = port
-                services.append(EdgeService(channel: channel))
                 listening["railyard.https"] = "\(httpsHost):\(port)"
             }
             configured.edgeRoutes = edge.routes
