@@ -479,8 +479,31 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let bytes = HTTPWire.clientResponseHead(
             head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: keepAlive,
             keepsChunkedFraming: keepsChunkedFraming && framing.isChunked, switchingProtocols: false)
-        context.write(wrapOutboundOut(bytes), promise: nil)
+        // Held until the body's first piece comes (or the answer ends, or the read is over),
+        // so that a small answer goes out as one buffer.
+        pendingHead = bytes
         return keepsChunkedFraming
+    }
+
+    /// An answer's head not written yet.
+    private var pendingHead: ByteBuffer?
+    /// Bodies up to this size are copied behind their head into one buffer.
+    private static let coalescedBodyBytes = 16 * 1024
+
+    /// Writes the held head, with `body` behind it when it is small.
+    private func writePendingHead(with body: ByteBuffer? = nil, context: ChannelHandlerContext) {
+        guard var head = pendingHead else {
+            if let body { context.write(wrapOutboundOut(body), promise: nil) }
+            return
+        }
+        pendingHead = nil
+        if var body, body.readableBytes <= Self.coalescedBodyBytes {
+            head.writeBuffer(&body)
+            context.write(wrapOutboundOut(head), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(head), promise: nil)
+            if let body { context.write(wrapOutboundOut(body), promise: nil) }
+        }
     }
 
     /// A 1xx answer before the real one: passed on to HTTP/1.1 clients (RFC 9110 §15.2), not
@@ -495,15 +518,20 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func upstreamBody(_ bytes: ByteBuffer) {
         guard let context, let exchange, !exchange.switching else { return }
         exchange.bytesOut += bytes.readableBytes
-        context.write(wrapOutboundOut(bytes), promise: nil)
+        writePendingHead(with: bytes, context: context)
     }
 
     func upstreamResponseEnd() {
         guard let context, let exchange, !exchange.switching else { return }
+        writePendingHead(context: context)
         finish(exchange, context: context)
     }
 
-    func upstreamFlush() { context?.flush() }
+    func upstreamFlush() {
+        guard let context else { return }
+        writePendingHead(context: context)
+        context.flush()
+    }
 
     /// After a 101: both connections drop HTTP and become the two ends of a byte tunnel. The
     /// request stays counted as in flight until the tunnel closes, so draining waits for it.
@@ -665,6 +693,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func abandon() {
+        pendingHead = nil
         guard let exchange else { return }
         exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
         exchange.upstream = nil

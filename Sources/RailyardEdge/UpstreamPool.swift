@@ -67,10 +67,18 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func write(_ bytes: ByteBuffer) {
         // A long upload is activity too: the answer's timeout counts from its last byte.
         lastActivity = .now()
+        needsFlush = true
         context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
-    func flush() { context?.flush() }
+    /// Something was written since the last flush (the client handler asks after every read).
+    private var needsFlush = false
+
+    func flush() {
+        guard needsFlush else { return }
+        needsFlush = false
+        context?.flush()
+    }
 
     func resumeReading() {
         guard readPending, let context else { return }
