@@ -295,28 +295,32 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 /// Kept-alive connections to instances, per event loop (a connection is only ever used on the
 /// loop of the client connection it serves, so no lock is needed).
 final class UpstreamPool {
-    private var idle: [String: [UpstreamHandler]] = [:]
+    /// A class so that taking and returning a connection mutates the stack in place: a stack kept
+    /// as a dictionary's array value was copied on every change (O(idle connections) per request).
+    private final class IdleStack {
+        var handlers: [UpstreamHandler] = []
+    }
+
+    private var idle: [String: IdleStack] = [:]
     private let maximumIdle: Int
 
     init(maximumIdle: Int) { self.maximumIdle = maximumIdle }
 
     /// An idle kept-alive connection to `upstream`, if one is open.
     func idleConnection(to upstream: Upstream) -> UpstreamHandler? {
-        while var list = idle[upstream.key], let handler = list.popLast() {
-            idle[upstream.key] = list.isEmpty ? nil : list
+        guard let stack = idle[upstream.key] else { return nil }
+        while let handler = stack.handlers.popLast() {
             if handler.isUsable { return handler }
         }
+        idle[upstream.key] = nil
         return nil
     }
 
     /// An idle connection to `upstream`, or a new one (always new when `fresh`).
     func acquire(_ upstream: Upstream, on eventLoop: any EventLoop, fresh: Bool, limits: EdgeLimits) -> EventLoopFuture<UpstreamHandler> {
         eventLoop.preconditionInEventLoop()
-        if !fresh {
-            while var list = idle[upstream.key], let handler = list.popLast() {
-                idle[upstream.key] = list.isEmpty ? nil : list
-                if handler.isUsable { return eventLoop.makeSucceededFuture(handler) }
-            }
+        if !fresh, let handler = idleConnection(to: upstream) {
+            return eventLoop.makeSucceededFuture(handler)
         }
         let handler = UpstreamHandler(upstream: upstream, pool: self)
         let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
@@ -333,19 +337,24 @@ final class UpstreamPool {
     }
 
     func put(_ handler: UpstreamHandler, on eventLoop: any EventLoop) {
-        var list = idle[handler.upstream.key] ?? []
-        guard list.count < maximumIdle else {
+        let stack: IdleStack
+        if let existing = idle[handler.upstream.key] {
+            stack = existing
+        } else {
+            stack = IdleStack()
+            idle[handler.upstream.key] = stack
+        }
+        guard stack.handlers.count < maximumIdle else {
             handler.close()
             return
         }
-        list.append(handler)
-        idle[handler.upstream.key] = list
+        stack.handlers.append(handler)
     }
 
     func remove(_ handler: UpstreamHandler, on eventLoop: any EventLoop) {
-        guard var list = idle[handler.upstream.key] else { return }
-        list.removeAll { $0 === handler }
-        idle[handler.upstream.key] = list.isEmpty ? nil : list
+        guard let stack = idle[handler.upstream.key] else { return }
+        stack.handlers.removeAll { $0 === handler }
+        if stack.handlers.isEmpty { idle[handler.upstream.key] = nil }
     }
 }
 
