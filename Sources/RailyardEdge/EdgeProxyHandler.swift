@@ -39,9 +39,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     final class Exchange {
         let head: HTTPWire.RequestHead
         let route: Route?
-        let requestID: String
+        let requestID: RequestIdentifier
         let keepAlive: Bool
-        /// What to send the instance that has not gone yet (while connecting), as bytes.
+        /// The head for the instance, until it goes (while connecting).
+        var headToSend: ByteBuffer?
+        /// Body bytes that came while connecting, to go after the head.
         var buffered: [ByteBuffer] = []
         var requestEnded = false
         /// Where the rest of the request body is.
@@ -70,11 +72,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var status = 0
         var lastUpstreamLabel: String?
 
-        init(head: HTTPWire.RequestHead, route: Route?, requestID: String) {
-            self.head = head
+        init(head: consuming HTTPWire.RequestHead, route: Route?, requestID: RequestIdentifier) {
             self.route = route
             self.requestID = requestID
-            self.isUpgrade = head.upgrade != nil
+            let isUpgrade = head.upgrade != nil
+            self.isUpgrade = isUpgrade
             // After an upgrade that did not happen, what follows is not HTTP: the connection ends.
             self.keepAlive = head.keepAlive && !isUpgrade
             if head.chunked {
@@ -84,6 +86,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else {
                 body = .none
             }
+            self.head = head
         }
     }
 
@@ -126,16 +129,16 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Tells `onAccess` how the exchange ended (requests for unknown hosts are not logged: they
     /// belong to no service).
-    private func record(_ exchange: Exchange, status: Int) {
+    private func record(_ exchange: Exchange, status: Int, at now: NIODeadline = .now()) {
         guard let route = exchange.route else { return }
-        let seconds = Double((NIODeadline.now() - exchange.startedAt).nanoseconds) / 1e9
+        let seconds = Double((now - exchange.startedAt).nanoseconds) / 1e9
         route.metrics.record(shard: loop.shard, status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
         guard let onAccess else { return }
         let host = exchange.head.host.flatMap(EdgeRoutes.normalize) ?? ""
         onAccess(AccessRecord(
             time: Date(), method: exchange.head.method.rawValue, host: host, path: exchange.head.uri, status: status,
             durationSeconds: seconds,
-            bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut, requestID: exchange.requestID,
+            bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut, requestID: exchange.requestID.description,
             clientAddress: clientAddress, service: route.service, upstream: exchange.upstream?.label ?? exchange.lastUpstreamLabel))
     }
 
@@ -216,8 +219,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } catch {
                 return refuseHead(error, context: context)
             }
-            lastActivity = .now()
             let started = begin(head, context: context)
+            lastActivity = started.startedAt
             if let exchange, exchange === started, case .none = exchange.body {
                 endRequest(exchange, context: context)
             }
@@ -284,13 +287,13 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let page: ErrorPage
         switch problem {
         case .malformed:
-            page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: loop.requestIDs.next())
+            page = ErrorPage.make(.badRequest, "The request could not be understood.", requestID: loop.requestIDs.next().description)
         case .headTooLarge:
-            page = ErrorPage.make(.requestHeaderFieldsTooLarge, "The request's headers are too large.", requestID: loop.requestIDs.next())
+            page = ErrorPage.make(.requestHeaderFieldsTooLarge, "The request's headers are too large.", requestID: loop.requestIDs.next().description)
         case .unsupportedTransferCoding:
-            page = ErrorPage.make(.notImplemented, "The request's transfer coding is not supported.", requestID: loop.requestIDs.next())
+            page = ErrorPage.make(.notImplemented, "The request's transfer coding is not supported.", requestID: loop.requestIDs.next().description)
         case .connect:
-            page = ErrorPage.make(.methodNotAllowed, "CONNECT is not supported: this is not a forward proxy.", requestID: loop.requestIDs.next())
+            page = ErrorPage.make(.methodNotAllowed, "CONNECT is not supported: this is not a forward proxy.", requestID: loop.requestIDs.next().description)
         }
         context.write(wrapOutboundOut(page.head(keepAlive: false)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
@@ -326,10 +329,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Starts the exchange for a request whose head was read (it may be answered at once).
-    private func begin(_ head: HTTPWire.RequestHead, context: ChannelHandlerContext) -> Exchange {
+    private func begin(_ head: consuming HTTPWire.RequestHead, context: ChannelHandlerContext) -> Exchange {
         let requestID = RequestID.accept(head.requestID) ?? loop.requestIDs.next()
-        let host = head.host.flatMap(EdgeRoutes.normalize)
-        let route = host.flatMap { routes.current.route(for: $0) }
+        let (host, route) = lookUpRoute(head.host)
+        // The head moves into the exchange (a copy would retain and release each of its parts).
         let exchange = Exchange(head: head, route: route, requestID: requestID)
         self.exchange = exchange
         guard let host else {
@@ -344,12 +347,13 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let port = routes.httpsPort.load(ordering: .relaxed)
             if port > 0 {
                 let authority = port == 443 ? host : "\(host):\(port)"
-                let target = head.uri.hasPrefix("/") ? head.uri : "/"
+                let uri = exchange.head.uri
+                let target = uri.hasPrefix("/") ? uri : "/"
                 exchange.localAnswer = LocalAnswer(.permanentRedirect, "This application is served over HTTPS.", location: "https://\(authority)\(target)")
                 return exchange
             }
         }
-        if let limit = route.maximumBodyBytes, let length = head.contentLength, length > limit {
+        if let limit = route.maximumBodyBytes, let length = exchange.head.contentLength, length > limit {
             refuseBody(exchange, limit: limit, context: context)
             return exchange
         }
@@ -357,9 +361,23 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             exchange.localAnswer = LocalAnswer(.serviceUnavailable, "The application has no healthy instance right now.")
             return exchange
         }
-        exchange.buffered = [forwardedHead(exchange)]
+        exchange.headToSend = forwardedHead(exchange)
         connect(exchange)
         return exchange
+    }
+
+    /// The last Host header this connection named, its name and route, and the table version
+    /// they were looked up in: keep-alive clients name the same host request after request.
+    private var routeCache: (header: String, version: Int, host: String?, route: Route?)?
+
+    private func lookUpRoute(_ header: String?) -> (host: String?, route: Route?) {
+        guard let header else { return (nil, nil) }
+        let version = routes.version.load(ordering: .acquiring)
+        if let cache = routeCache, cache.version == version, cache.header == header { return (cache.host, cache.route) }
+        let host = EdgeRoutes.normalize(header)
+        let route = host.flatMap { routes.current.route(for: $0) }
+        routeCache = (header, version, host, route)
+        return (host, route)
     }
 
     private func send(_ bytes: ByteBuffer, in exchange: Exchange, isBody: Bool) {
@@ -415,10 +433,15 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func attach(_ link: UpstreamHandler, to exchange: Exchange) {
         exchange.link = link
         link.begin(owner: self, responseTimeout: limits.response, method: exchange.head.method, expectsUpgrade: exchange.isUpgrade)
-        // The first buffered piece is the head; the rest is body.
-        if exchange.buffered.count > 1 { exchange.bodySent = true }
-        for bytes in exchange.buffered { link.write(bytes) }
-        exchange.buffered = []
+        if let head = exchange.headToSend {
+            exchange.headToSend = nil
+            link.write(head)
+        }
+        if !exchange.buffered.isEmpty {
+            exchange.bodySent = true
+            for bytes in exchange.buffered { link.write(bytes) }
+            exchange.buffered = []
+        }
         link.flush()
         resumeReadingClient()
     }
@@ -603,7 +626,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 exchange.failed.insert(upstream.key)
             }
             // Nothing of the body went: the head again, and the request reads on as before.
-            exchange.buffered = [forwardedHead(exchange)]
+            exchange.headToSend = forwardedHead(exchange)
+            exchange.buffered = []
             connect(exchange)
             return
         }
@@ -611,7 +635,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func finish(_ exchange: Exchange, context: ChannelHandlerContext) {
-        record(exchange, status: exchange.status)
+        let now = NIODeadline.now()
+        record(exchange, status: exchange.status, at: now)
         exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
         if let link = exchange.link {
             // Reusable only when the whole request went out and the instance keeps the connection.
@@ -620,7 +645,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.link = nil
         exchange.upstream = nil
         self.exchange = nil
-        lastActivity = .now()
+        lastActivity = now
         let keepAlive = exchange.keepAlive && exchange.requestEnded && !exchange.closesAfterAnswer
         if keepAlive {
             context.flush()
@@ -664,7 +689,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func answer(_ local: LocalAnswer, in exchange: Exchange, context: ChannelHandlerContext, keepAlive: Bool? = nil) {
         self.exchange = nil
         let keepAlive = keepAlive ?? exchange.keepAlive
-        let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID)
+        let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID.description)
         exchange.bytesOut = page.body.readableBytes
         record(exchange, status: Int(local.status.code))
         let head = page.head(keepAlive: keepAlive, minorVersion: exchange.head.minorVersion, location: local.location)
@@ -712,11 +737,46 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
 enum RequestID {
     /// A client's request id, when it is a reasonable one to pass on and log.
-    static func accept(_ value: String?) -> String? {
+    static func accept(_ value: String?) -> RequestIdentifier? {
         guard let value, !value.isEmpty, value.utf8.count <= 128,
               value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else { return nil }
-        return value
+        return .given(value)
+    }
+}
+
+/// A request's id: the client's own, kept, or one the edge made. A made one is two numbers
+/// written as 32 hex digits straight into the heads that carry it; text is made only when a
+/// log or a page asks for it.
+enum RequestIdentifier: CustomStringConvertible {
+    case given(String)
+    case made(prefix: UInt64, count: UInt64)
+
+    var description: String {
+        switch self {
+        case .given(let text): return text
+        case .made(let prefix, let count):
+            return String(unsafeUninitializedCapacity: 32) { Self.hex(prefix, count, into: UnsafeMutableRawBufferPointer($0)) }
+        }
+    }
+
+    func write(to buffer: inout ByteBuffer) {
+        switch self {
+        case .given(let text): buffer.writeString(text)
+        case .made(let prefix, let count):
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { Self.hex(prefix, count, into: $0) }
+        }
+    }
+
+    private static func hex(_ prefix: UInt64, _ count: UInt64, into bytes: UnsafeMutableRawBufferPointer) -> Int {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { hex in
+            for index in 0..<16 {
+                bytes[15 - index] = hex[Int((prefix >> (UInt64(index) * 4)) & 0xF)]
+                bytes[31 - index] = hex[Int((count >> (UInt64(index) * 4)) & 0xF)]
+            }
+        }
+        return 32
     }
 }
 
@@ -727,20 +787,9 @@ struct RequestIDGenerator {
     private let prefix = UInt64.random(in: .min ... .max)
     private var counter = UInt64.random(in: 0...UInt64(UInt32.max))
 
-    mutating func next() -> String {
+    mutating func next() -> RequestIdentifier {
         counter &+= 1
-        let count = counter
-        let prefix = self.prefix
-        return String(unsafeUninitializedCapacity: 32) { bytes in
-            let digits: StaticString = "0123456789abcdef"
-            digits.withUTF8Buffer { hex in
-                for index in 0..<16 {
-                    bytes[15 - index] = hex[Int((prefix >> (UInt64(index) * 4)) & 0xF)]
-                    bytes[31 - index] = hex[Int((count >> (UInt64(index) * 4)) & 0xF)]
-                }
-            }
-            return 32
-        }
+        return .made(prefix: prefix, count: counter)
     }
 }
 

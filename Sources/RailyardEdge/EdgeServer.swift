@@ -138,3 +138,38 @@ final class TurnAwayHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
+
+/// A byte forwarder with no HTTP at all: each client connection gets its own connection to
+/// one address and the two are glued. Not used to serve anything: benchmarks/edge.sh runs it
+/// beside the edge to show what SwiftNIO's channel machinery alone costs on the machine.
+public enum ByteForwarder {
+    public static func bind(host: String, port: Int, to upstreamHost: String, _ upstreamPort: Int,
+                            group: any EventLoopGroup) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.autoRead, value: false)
+            .childChannelInitializer { client in
+                // Glued once the client is registered and the instance connected; reads wait till then.
+                ClientBootstrap(group: client.eventLoop)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .connect(host: upstreamHost, port: upstreamPort)
+                    .whenComplete { result in
+                        guard case .success(let instance) = result else { return client.close(promise: nil) }
+                        let (clientEnd, instanceEnd) = GlueHandler.pair {}
+                        instance.pipeline.addHandler(instanceEnd).flatMap {
+                            client.pipeline.addHandler(clientEnd)
+                        }.flatMap {
+                            client.setOption(.autoRead, value: true)
+                        }.whenFailure { _ in
+                            client.close(promise: nil)
+                            instance.close(promise: nil)
+                        }
+                    }
+                return client.eventLoop.makeSucceededVoidFuture()
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+}

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 
@@ -22,8 +27,6 @@ enum HTTPWire {
     struct RequestHead {
         var bytes: ByteBuffer
         var method: HTTPMethod
-        /// The target in origin form (`/path?query`), as the instance gets it.
-        var uri: String
         /// The method's bytes, and the target's in origin form, for the head sent on.
         var methodBytes: Range<Int>
         var target: Range<Int>
@@ -43,6 +46,13 @@ enum HTTPWire {
         var connectionTokens: Set<String> = []
 
         var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }
+
+        /// The target in origin form (`/path?query`), as the instance gets it (made when asked:
+        /// only logs and redirects need it as text).
+        var uri: String {
+            if target.isEmpty { return "/" }
+            return bytes.withUnsafeReadableBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[target]), as: UTF8.self) }
+        }
     }
 
     enum RequestProblem: Error {
@@ -84,26 +94,15 @@ enum HTTPWire {
 
     private static func parseRequestHead(_ head: ByteBuffer, _ bytes: UnsafeRawBufferPointer) throws(RequestProblem) -> RequestHead {
         let wire = HeadBytes(bytes: bytes)
-        var lines: [(start: Int, end: Int)] = []
-        lines.reserveCapacity(16)
+        // Empty lines before the request line are tolerated (RFC 9112 §2.2).
         var index = 0
-        while index < bytes.count {
-            guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { throw .malformed }
-            var end = newline
-            if end > index, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            if end == index {
-                // Empty lines before the request line are tolerated (RFC 9112 §2.2).
-                if lines.isEmpty {
-                    index = newline + 1
-                    continue
-                }
-                break
-            }
-            lines.append((index, end))
-            index = newline + 1
+        var firstLine = wire.line(at: index)
+        while let line = firstLine, line.end == line.start {
+            index = line.next
+            firstLine = wire.line(at: index)
         }
         // METHOD SP request-target SP HTTP/1.x
-        guard let requestLine = lines.first else { throw .malformed }
+        guard let requestLine = firstLine else { throw .malformed }
         var cursor = requestLine.start
         while cursor < requestLine.end, isTokenByte(bytes[cursor]) { cursor += 1 }
         let methodEnd = cursor
@@ -118,7 +117,7 @@ enum HTTPWire {
         let isHTTP1 = version.withUTF8Buffer { expected in (0..<7).allSatisfy { bytes[cursor + 1 + $0] == expected[$0] } }
         let minor = bytes[cursor + 8]
         guard isHTTP1, minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { throw .malformed }
-        let method = HTTPMethod(rawValue: wire.string(requestLine.start, methodEnd))
+        let method = wire.method(requestLine.start, methodEnd)
         if method == .CONNECT { throw .connect }
         // Absolute form: the authority routes, the instance gets the path.
         var target = targetStart..<targetEnd
@@ -132,17 +131,20 @@ enum HTTPWire {
             target = pathStart..<targetEnd
         }
         var result = RequestHead(
-            bytes: head, method: method, uri: target.isEmpty ? "/" : wire.string(target.lowerBound, target.upperBound),
-            methodBytes: requestLine.start..<methodEnd, target: target, absoluteHost: absoluteHost,
+            bytes: head, method: method, methodBytes: requestLine.start..<methodEnd, target: target, absoluteHost: absoluteHost,
             minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
-        result.lines.reserveCapacity(lines.count)
+        result.lines.reserveCapacity(8)
         var hosts = 0
         var transferEncoding = false
         var upgradeValue: String?
         var closes = false
         var keepsAlive = false
         var upgradeToken = false
-        for line in lines.dropFirst() {
+        index = requestLine.next
+        while true {
+            guard let line = wire.line(at: index) else { throw .malformed }
+            index = line.next
+            if line.end == line.start { break }
             var colon = line.start
             while colon < line.end, isTokenByte(bytes[colon]) { colon += 1 }
             // A name, then at once a colon: no space before it, no folded lines.
@@ -238,7 +240,7 @@ enum HTTPWire {
     /// hop-by-hop headers (RFC 9110 §7.6.1: Connection, Keep-Alive, Proxy-Connection, TE,
     /// Trailer, Transfer-Encoding, Upgrade, and those Connection names) and forwarding headers
     /// it may have forged, plus the edge's forwarding headers. The body goes on with its framing.
-    static func requestHead(_ head: RequestHead, requestID: String, clientAddress: String, secure: Bool) -> ByteBuffer {
+    static func requestHead(_ head: RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(head.bytes.readableBytes + 160)
         head.bytes.withUnsafeReadableBytes { bytes in
@@ -292,7 +294,7 @@ enum HTTPWire {
             buffer.writeStaticString("\r\n")
         }
         buffer.writeStaticString("x-request-id: ")
-        buffer.writeString(requestID)
+        requestID.write(to: &buffer)
         buffer.writeStaticString("\r\n\r\n")
         return buffer
     }
@@ -361,12 +363,13 @@ enum HTTPWire {
     /// The offset just past the blank line that ends a head in `buffer`, if it holds one.
     static func headEnd(in buffer: ByteBuffer) -> Int? {
         buffer.withUnsafeReadableBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
             var index = 0
             let count = bytes.count
             // A head ends at the first empty line: LF LF, or LF CR LF.
             while index < count {
-                guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-                let next = newline + 1
+                guard let found = memchr(base + index, 0x0A, count - index) else { return nil }
+                let next = base.distance(to: UnsafeRawPointer(found)) + 1
                 if next < count, bytes[next] == UInt8(ascii: "\n") { return next + 1 }
                 if next + 1 < count, bytes[next] == UInt8(ascii: "\r"), bytes[next + 1] == UInt8(ascii: "\n") { return next + 2 }
                 index = next
@@ -379,20 +382,8 @@ enum HTTPWire {
     static func parseResponseHead(_ head: ByteBuffer) throws -> ResponseHead {
         try head.withUnsafeReadableBytes { bytes -> ResponseHead in
             let wire = HeadBytes(bytes: bytes)
-            // Lines, without their line ends; the head's last line is the empty one.
-            var lines: [(start: Int, end: Int)] = []
-            lines.reserveCapacity(16)
-            var index = 0
-            while index < bytes.count {
-                guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { throw MalformedResponse() }
-                var end = newline
-                if end > index, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                if end == index { break }
-                lines.append((index, end))
-                index = newline + 1
-            }
             // "HTTP/1.x NNN reason"
-            guard let statusLine = lines.first, statusLine.end - statusLine.start >= 12 else { throw MalformedResponse() }
+            guard let statusLine = wire.line(at: 0), statusLine.end - statusLine.start >= 12 else { throw MalformedResponse() }
             let prefix: StaticString = "HTTP/1."
             let hasPrefix = prefix.withUTF8Buffer { expected in
                 (0..<7).allSatisfy { bytes[statusLine.start + $0] == expected[$0] }
@@ -414,10 +405,15 @@ enum HTTPWire {
             var result = ResponseHead(
                 bytes: head, status: status, statusRest: (statusLine.start + 8)..<statusLine.end,
                 minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
-            result.lines.reserveCapacity(lines.count)
+            result.lines.reserveCapacity(8)
             var sawKeepAliveToken = false
             var sawClose = false
-            for line in lines.dropFirst() {
+            var index = statusLine.next
+            while true {
+                // The head's last line is the empty one.
+                guard let line = wire.line(at: index) else { throw MalformedResponse() }
+                index = line.next
+                if line.end == line.start { break }
                 // No obsolete line folding, no control characters, a name before the colon.
                 guard !HeadBytes.isSpace(bytes[line.start]) else { throw MalformedResponse() }
                 var colon: Int?
@@ -501,7 +497,7 @@ enum HTTPWire {
     /// (unless the body's own chunked framing goes along), with the request id, and the
     /// client's keep-alive answer.
     static func clientResponseHead(
-        _ head: ResponseHead, clientMinorVersion: Int, requestID: String, keepAlive: Bool, keepsChunkedFraming: Bool,
+        _ head: ResponseHead, clientMinorVersion: Int, requestID: RequestIdentifier, keepAlive: Bool, keepsChunkedFraming: Bool,
         switchingProtocols: Bool
     ) -> ByteBuffer {
         var buffer = ByteBuffer()
@@ -536,7 +532,7 @@ enum HTTPWire {
             }
         }
         buffer.writeStaticString("x-request-id: ")
-        buffer.writeString(requestID)
+        requestID.write(to: &buffer)
         if switchingProtocols {
             buffer.writeStaticString("\r\n\r\n")
         } else if !keepAlive {
@@ -573,6 +569,35 @@ struct HeadBytes {
     let bytes: UnsafeRawBufferPointer
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// The line that starts at `start`: where its text ends (before CR LF, or a bare LF) and
+    /// where the next one starts; nil when no LF ends it.
+    func line(at start: Int) -> (start: Int, end: Int, next: Int)? {
+        guard start < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + start, 0x0A, bytes.count - start)
+        else { return nil }
+        let newline = base.distance(to: UnsafeRawPointer(found))
+        let end = newline > start && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
+        return (start, end, newline + 1)
+    }
+
+    /// The method in `start..<end`: the common ones without making a string.
+    func method(_ start: Int, _ end: Int) -> HTTPMethod {
+        func isMethod(_ name: StaticString) -> Bool {
+            guard end - start == name.utf8CodeUnitCount else { return false }
+            return name.withUTF8Buffer { expected in (0..<expected.count).allSatisfy { bytes[start + $0] == expected[$0] } }
+        }
+        switch end - start {
+        case 3 where isMethod("GET"): return .GET
+        case 3 where isMethod("PUT"): return .PUT
+        case 4 where isMethod("POST"): return .POST
+        case 4 where isMethod("HEAD"): return .HEAD
+        case 5 where isMethod("PATCH"): return .PATCH
+        case 6 where isMethod("DELETE"): return .DELETE
+        case 7 where isMethod("OPTIONS"): return .OPTIONS
+        default: return HTTPMethod(rawValue: string(start, end))
+        }
+    }
 
     /// Whether the bytes in `start..<end` are `expected` (lowercase) in any case.
     func named(_ start: Int, _ end: Int, _ expected: StaticString) -> Bool {

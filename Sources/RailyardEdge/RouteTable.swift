@@ -121,6 +121,9 @@ public final class RouteTable: AtomicReference, Sendable {
 /// it with one atomic load, no lock.
 public final class EdgeRoutes: Sendable {
     private let table = ManagedAtomic(RouteTable())
+    /// Bumped after each replacement, so that connections can keep the route they looked up
+    /// last while it does not change (a plain integer load instead of a reference's).
+    let version = ManagedAtomic<Int>(0)
     /// Every instance routed to lately, in the table or not, so that requests still in flight
     /// on one that left can be counted (the request path never takes this lock).
     private let known = Mutex<[String: Upstream]>([:])
@@ -198,6 +201,7 @@ public final class EdgeRoutes: Sendable {
             return RouteTable(routes: routes, identities: identities)
         }
         self.table.store(table, ordering: .releasing)
+        version.wrappingIncrement(ordering: .releasing)
         // Self-signed certificates of hosts no longer routed, or now with their own, go.
         selfSigned.withLock { cache in
             cache = cache.filter { table.routes[$0.key] != nil && table.identities[$0.key] == nil }

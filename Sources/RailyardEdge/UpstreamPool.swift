@@ -60,8 +60,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         keepAlive = true
         reading = .head
         partialHead = nil
-        lastActivity = .now()
-        if timeout == nil { armTimeout(at: lastActivity + responseTimeout) }
+        // The request's head is written next, which starts the answer's timeout (`write`).
+        if timeout == nil { armTimeout(at: .now() + responseTimeout) }
     }
 
     func write(_ bytes: ByteBuffer) {
@@ -90,7 +90,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func release() {
         owner = nil
         reused = true
-        guard keepAlive, !closed, let context, context.channel.isActive, let pool else {
+        guard keepAlive, !closed, let context, let pool else {
             close()
             return
         }
@@ -110,7 +110,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context?.close(promise: nil)
     }
 
-    var isUsable: Bool { !closed && (context?.channel.isActive ?? false) }
+    /// `closed` is set as the channel goes inactive, so no look at the channel is needed.
+    var isUsable: Bool { !closed && context != nil }
 
     /// Turns the connection into one end of a byte tunnel: this handler leaves, `glue` takes
     /// over, starting with what came after the 101's head.

@@ -13,6 +13,8 @@ struct EdgeProxyCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on.") var listen = "127.0.0.1:8080"
     @Option(help: "HOST=ADDRESS:PORT[,ADDRESS:PORT…] (repeatable).") var route: [String] = []
     @Option(help: "Event loop threads (default: one per core).") var threads: Int?
+    @Flag(help: "Forward bytes to the first route's first address, with no HTTP (the SwiftNIO floor).")
+    var bytesOnly = false
 
     func run() async throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
@@ -31,7 +33,15 @@ struct EdgeProxyCommand: AsyncParsableCommand {
             entries[String(parts[0])] = RouteEntry(service: String(parts[0]), addresses: addresses)
         }
         if let threads, !(1...256).contains(threads) { throw CLIError("--threads must be from 1 to 256") }
-        let edge = EdgeServer(group: threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton)
+        let group = threads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton
+        if bytesOnly {
+            guard let target = entries.values.first?.addresses.first else { throw CLIError("--bytes-only needs a --route") }
+            let channel = try await ByteForwarder.bind(host: String(listen[..<colon]), port: port, to: target.host, target.port, group: group)
+            FileHandle.standardError.write(Data("byte forwarder listening on port \(channel.localAddress?.port ?? port)\n".utf8))
+            try await channel.closeFuture.get()
+            return
+        }
+        let edge = EdgeServer(group: group)
         edge.routes.replace(with: entries)
         let channel = try await edge.bind(host: String(listen[..<colon]), port: port)
         FileHandle.standardError.write(Data("edge-proxy listening on port \(channel.localAddress?.port ?? port)\n".utf8))
