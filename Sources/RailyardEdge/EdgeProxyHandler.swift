@@ -499,32 +499,39 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             break
         }
         let keepAlive = exchange.keepAlive && !exchange.closesAfterAnswer
-        let bytes = HTTPWire.clientResponseHead(
-            head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: keepAlive,
-            keepsChunkedFraming: keepsChunkedFraming && framing.isChunked, switchingProtocols: false)
         // Held until the body's first piece comes (or the answer ends, or the read is over),
         // so that a small answer goes out as one buffer.
-        pendingHead = bytes
+        var bodyRoom = 0
+        if case .length(let length) = framing, length <= Self.coalescedBodyBytes { bodyRoom = length }
+        Self.reuse(&responseHead)
+        HTTPWire.writeClientResponseHead(
+            head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: keepAlive,
+            keepsChunkedFraming: keepsChunkedFraming && framing.isChunked, switchingProtocols: false, bodyRoom: bodyRoom,
+            into: &responseHead)
+        headPending = true
         return keepsChunkedFraming
     }
 
-    /// An answer's head not written yet.
-    private var pendingHead: ByteBuffer?
+    /// The answer's head being made, kept from answer to answer: once a write is done with it,
+    /// `clear()` finds it unshared and reuses its memory.
+    private var responseHead = ByteBuffer()
+    /// `responseHead` holds a head not written yet.
+    private var headPending = false
     /// Bodies up to this size are copied behind their head into one buffer.
     private static let coalescedBodyBytes = 16 * 1024
 
     /// Writes the held head, with `body` behind it when it is small.
     private func writePendingHead(with body: ByteBuffer? = nil, context: ChannelHandlerContext) {
-        guard var head = pendingHead else {
+        guard headPending else {
             if let body { context.write(wrapOutboundOut(body), promise: nil) }
             return
         }
-        pendingHead = nil
+        headPending = false
         if var body, body.readableBytes <= Self.coalescedBodyBytes {
-            head.writeBuffer(&body)
-            context.write(wrapOutboundOut(head), promise: nil)
+            responseHead.writeBuffer(&body)
+            context.write(wrapOutboundOut(responseHead), promise: nil)
         } else {
-            context.write(wrapOutboundOut(head), promise: nil)
+            context.write(wrapOutboundOut(responseHead), promise: nil)
             if let body { context.write(wrapOutboundOut(body), promise: nil) }
         }
     }
@@ -718,7 +725,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func abandon() {
-        pendingHead = nil
+        headPending = false
         guard let exchange else { return }
         exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
         exchange.upstream = nil
@@ -731,7 +738,22 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The request head as the instance gets it.
     private func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
-        HTTPWire.requestHead(exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure)
+        Self.reuse(&requestHead)
+        HTTPWire.writeRequestHead(exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure, into: &requestHead)
+        return requestHead
+    }
+
+    /// The instance's request head, kept from request to request like `responseHead`.
+    private var requestHead = ByteBuffer()
+
+    /// Empties a kept buffer for the next head; one grown large (a big head, or a body copied
+    /// behind one) is let go rather than kept for the connection's life.
+    private static func reuse(_ buffer: inout ByteBuffer) {
+        if buffer.capacity > 4096 {
+            buffer = ByteBuffer()
+        } else {
+            buffer.clear()
+        }
     }
 }
 

@@ -217,7 +217,7 @@ enum HTTPWire {
             default:
                 break
             }
-            result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, kind: kind))
+            result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, next: line.next, kind: kind))
         }
         if transferEncoding {
             // Both framings at once, or a transfer coding in HTTP/1.0: the classic smuggling.
@@ -242,7 +242,16 @@ enum HTTPWire {
     /// it may have forged, plus the edge's forwarding headers. The body goes on with its framing.
     static func requestHead(_ head: RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool) -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(head.bytes.readableBytes + 160)
+        writeRequestHead(head, requestID: requestID, clientAddress: clientAddress, secure: secure, into: &buffer)
+        return buffer
+    }
+
+    /// Writes the request head for the instance into `buffer` (a connection reuses one buffer
+    /// from request to request).
+    static func writeRequestHead(
+        _ head: RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool, into buffer: inout ByteBuffer
+    ) {
+        buffer.reserveCapacity(minimumWritableBytes: head.bytes.readableBytes + 160)
         head.bytes.withUnsafeReadableBytes { bytes in
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.methodBytes]))
             buffer.writeInteger(UInt8(ascii: " "))
@@ -257,6 +266,7 @@ enum HTTPWire {
                 buffer.writeString(absoluteHost)
                 buffer.writeStaticString("\r\n")
             }
+            var copier = LineCopier()
             for line in head.lines {
                 switch line.kind {
                 case .host:
@@ -271,9 +281,9 @@ enum HTTPWire {
                 case .forwardedFor, .requestID, .replaced, .hopByHop, .transferEncoding, .connection, .upgrade:
                     continue
                 }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.end]))
-                buffer.writeStaticString("\r\n")
+                copier.copy(line.start, line.end, next: line.next, from: bytes, into: &buffer)
             }
+            copier.flush(from: bytes, into: &buffer)
         }
         if let upgrade = head.upgrade {
             buffer.writeStaticString("connection: upgrade\r\nupgrade: ")
@@ -296,7 +306,6 @@ enum HTTPWire {
         buffer.writeStaticString("x-request-id: ")
         requestID.write(to: &buffer)
         buffer.writeStaticString("\r\n\r\n")
-        return buffer
     }
 
     // MARK: Answers from instances
@@ -328,7 +337,38 @@ enum HTTPWire {
         var start: Int
         var colon: Int
         var end: Int
+        /// Where the next line starts (`end + 2` after CR LF).
+        var next: Int
         var kind: Kind
+    }
+
+    /// Copies header lines from a head into another: neighbouring lines that end in CR LF go
+    /// in one copy, a line that ended in a bare LF gets CR LF.
+    struct LineCopier {
+        private var runStart = 0
+        private var runEnd = -1
+
+        mutating func copy(_ start: Int, _ end: Int, next: Int, from bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+            if next == end + 2 {
+                if start == runEnd {
+                    runEnd = next
+                } else {
+                    flush(from: bytes, into: &buffer)
+                    runStart = start
+                    runEnd = next
+                }
+                return
+            }
+            flush(from: bytes, into: &buffer)
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            buffer.writeStaticString("\r\n")
+        }
+
+        mutating func flush(from bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+            guard runEnd >= 0 else { return }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<runEnd]))
+            runEnd = -1
+        }
     }
 
     /// The parts of an answer's head the edge acts on, and where its header lines are (the
@@ -486,7 +526,7 @@ enum HTTPWire {
                 default:
                     break
                 }
-                result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, kind: kind))
+                result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, next: line.next, kind: kind))
             }
             if result.minorVersion == 0 && sawKeepAliveToken && !sawClose { result.keepAlive = true }
             return result
@@ -501,12 +541,25 @@ enum HTTPWire {
         switchingProtocols: Bool
     ) -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(head.bytes.readableBytes + 80)
+        writeClientResponseHead(
+            head, clientMinorVersion: clientMinorVersion, requestID: requestID, keepAlive: keepAlive,
+            keepsChunkedFraming: keepsChunkedFraming, switchingProtocols: switchingProtocols, into: &buffer)
+        return buffer
+    }
+
+    /// Writes the client's head into `buffer`, with room behind it for `bodyRoom` bytes (a
+    /// small body is copied in behind its head).
+    static func writeClientResponseHead(
+        _ head: ResponseHead, clientMinorVersion: Int, requestID: RequestIdentifier, keepAlive: Bool, keepsChunkedFraming: Bool,
+        switchingProtocols: Bool, bodyRoom: Int = 0, into buffer: inout ByteBuffer
+    ) {
+        buffer.reserveCapacity(minimumWritableBytes: head.bytes.readableBytes + 80 + bodyRoom)
         head.bytes.withUnsafeReadableBytes { bytes in
             buffer.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.statusRest]))
             buffer.writeStaticString("\r\n")
             var wroteTransferEncoding = false
+            var copier = LineCopier()
             for line in head.lines {
                 switch line.kind {
                 case .requestID:
@@ -516,7 +569,10 @@ enum HTTPWire {
                     if !switchingProtocols { continue }
                 case .transferEncoding:
                     if switchingProtocols { break }
-                    if keepsChunkedFraming, !wroteTransferEncoding { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
+                    if keepsChunkedFraming, !wroteTransferEncoding {
+                        copier.flush(from: bytes, into: &buffer)
+                        buffer.writeStaticString("transfer-encoding: chunked\r\n")
+                    }
                     wroteTransferEncoding = true
                     continue
                 case .contentLength:
@@ -527,9 +583,9 @@ enum HTTPWire {
                         if head.connectionTokens.contains(name.lowercased()) { continue }
                     }
                 }
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.end]))
-                buffer.writeStaticString("\r\n")
+                copier.copy(line.start, line.end, next: line.next, from: bytes, into: &buffer)
             }
+            copier.flush(from: bytes, into: &buffer)
         }
         buffer.writeStaticString("x-request-id: ")
         requestID.write(to: &buffer)
@@ -542,7 +598,6 @@ enum HTTPWire {
         } else {
             buffer.writeStaticString("\r\n\r\n")
         }
-        return buffer
     }
 
     /// A response head of the edge's own.

@@ -137,4 +137,31 @@ struct EdgeWireTests {
         #expect(badChunks.hasPrefix("HTTP/1.1 200"), "the answer had begun: the client connection just ends")
         #expect(!badChunks.contains("nope"))
     }
+
+    /// The heads the edge writes copy runs of kept lines whole: lines dropped in the middle of a
+    /// run, a bare-LF line (sent on with CR LF), and a kept buffer reused for the next head.
+    @Test func headsKeepTheirLinesInOrderWithoutDroppedOnesAndEndEachWithCRLF() throws {
+        let request = "GET /p?q=1 HTTP/1.1\r\nHost: wire.localhost\r\nA: 1\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\n"
+            + "B: 2\nC: 3\r\nX-Forwarded-For: 10.0.0.9\r\nD: 4\r\n\r\n"
+        let head = try HTTPWire.parseRequestHead(ByteBuffer(string: request))
+        #expect(head.uri == "/p?q=1")
+        var buffer = ByteBuffer(string: "left from the last head")
+        buffer.clear()
+        let id = RequestIdentifier.made(prefix: 0xABC, count: 42)
+        HTTPWire.writeRequestHead(head, requestID: id, clientAddress: "127.0.0.1", secure: false, into: &buffer)
+        #expect(String(buffer: buffer) == "GET /p?q=1 HTTP/1.1\r\nHost: wire.localhost\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n"
+            + "x-forwarded-for: 10.0.0.9, 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: wire.localhost\r\n"
+            + "x-request-id: 0000000000000abc000000000000002a\r\n\r\n")
+        #expect(id.description == "0000000000000abc000000000000002a")
+
+        let answer = "HTTP/1.1 200 OK\r\nServer: s\r\nConnection: keep-alive\r\nDate: d\nContent-Length: 2\r\n"
+            + "X-Request-Id: app\r\nX-Kept: yes\r\n\r\n"
+        let response = try HTTPWire.parseResponseHead(ByteBuffer(string: answer))
+        buffer.clear()
+        HTTPWire.writeClientResponseHead(
+            response, clientMinorVersion: 1, requestID: .given("given-id"), keepAlive: true, keepsChunkedFraming: false,
+            switchingProtocols: false, bodyRoom: 2, into: &buffer)
+        #expect(String(buffer: buffer) == "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d\r\nContent-Length: 2\r\nX-Kept: yes\r\n"
+            + "x-request-id: given-id\r\n\r\n")
+    }
 }
