@@ -89,7 +89,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Atomics", package: "swift-atomics"),
             ],
-            swiftSettings: strict
+            // Runtime exclusivity checks were ~8% of the proxy's user time (each class property
+            // and ByteBuffer storage access); the compiler's static checks still hold.
+            swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // The deployment pipeline and reconciler, health checks, restart policies, the log hub.
         .target(

@@ -4,7 +4,9 @@
 # 13-byte body), keep-alive to the upstream everywhere, at 64 and 256 connections. Reports
 # requests/s, p50 and p99 latency, each proxy's RSS after the run, and ratios to nginx. Each
 # figure is the median of ROUNDS runs, the proxies taking turns in each round (runs on a shared
-# machine vary by 10% and more from one to the next).
+# machine vary by 10% and more from one to the next). The row "nio-bytes" is not a proxy: it
+# is SwiftNIO forwarding bytes with no HTTP at all (`railyard edge-proxy --bytes-only`, one
+# instance connection per client connection), the floor of what the edge's machinery costs.
 # Usage: benchmarks/edge.sh [SECONDS] [ROUNDS]   (release build; needs nginx and wrk:
 #        apt-get install nginx-light wrk [haproxy caddy])
 set -euo pipefail
@@ -22,7 +24,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; n
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 workers=$(nproc)
-upstream=$(free_port); edge=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); caddy_port=$(free_port)
+upstream=$(free_port); edge=$(free_port); floor_port=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); caddy_port=$(free_port)
 
 cat > "$work/upstream.conf" <<CONF
 worker_processes 1; pid $work/upstream.pid; error_log $work/upstream-error.log; daemon on;
@@ -45,6 +47,8 @@ nginx -c "$work/nginx.conf"
 
 "$bin" edge-proxy --listen "127.0.0.1:$edge" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/edge.log" &
 pids+=($!); edge_pid=$!
+"$bin" edge-proxy --bytes-only --listen "127.0.0.1:$floor_port" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/floor.log" &
+pids+=($!); floor_pid=$!
 
 if command -v haproxy >/dev/null; then
   cat > "$work/haproxy.cfg" <<CONF
@@ -97,7 +101,7 @@ echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared b
 printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx"
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for connections in 64 256; do
-  names=(nginx railyard); ports=("$nginx_port" "$edge"); pidsets=("nginx" "$edge_pid")
+  names=(nginx railyard nio-bytes); ports=("$nginx_port" "$edge" "$floor_port"); pidsets=("nginx" "$edge_pid" "$floor_pid")
   if [ -n "${haproxy_pid:-}" ]; then names+=(haproxy); ports+=("$haproxy_port"); pidsets+=("$haproxy_pid"); fi
   if [ -n "${caddy_pid:-}" ]; then names+=(caddy); ports+=("$caddy_port"); pidsets+=("$caddy_pid"); fi
   results="$work/results-$connections"; : > "$results"

@@ -8,13 +8,34 @@ public final class ServiceMetrics: Sendable {
     static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
     /// One set of counters per event loop (by its shard number), so that loops do not fight
-    /// over the same cache lines on every request; readers add them up.
-    final class Counters: Sendable {
-        let byClass = (0..<5).map { _ in ManagedAtomic<Int>(0) }
-        let buckets = (0...ServiceMetrics.bounds.count).map { _ in ManagedAtomic<Int>(0) }
-        let durationMicros = ManagedAtomic<Int>(0)
-        let bytesIn = ManagedAtomic<Int>(0)
-        let bytesOut = ManagedAtomic<Int>(0)
+    /// over the same cache lines on every request; readers add them up. Each set is one block
+    /// of atomic integers: the request path touches no arrays or objects to count.
+    final class Counters: @unchecked Sendable {
+        static let classSlot = 0
+        static let bucketSlot = 5
+        static let durationSlot = bucketSlot + ServiceMetrics.bounds.count + 1
+        static let bytesInSlot = durationSlot + 1
+        static let bytesOutSlot = durationSlot + 2
+        static let slotCount = durationSlot + 3
+
+        private let storage: UnsafeMutablePointer<UnsafeAtomic<Int>.Storage>
+
+        init() {
+            storage = .allocate(capacity: Self.slotCount)
+            storage.initialize(repeating: UnsafeAtomic<Int>.Storage(0), count: Self.slotCount)
+        }
+
+        deinit {
+            storage.deinitialize(count: Self.slotCount)
+            storage.deallocate()
+        }
+
+        @inline(__always)
+        func add(_ value: Int, at slot: Int) {
+            UnsafeAtomic<Int>(at: storage + slot).wrappingIncrement(by: value, ordering: .relaxed)
+        }
+
+        func load(_ slot: Int) -> Int { UnsafeAtomic<Int>(at: storage + slot).load(ordering: .relaxed) }
     }
 
     static let shardCount = 8
@@ -24,23 +45,24 @@ public final class ServiceMetrics: Sendable {
 
     func record(shard: Int, status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
         let counters = shards[shard % Self.shardCount]
-        counters.byClass[min(max(status / 100, 1), 5) - 1].wrappingIncrement(ordering: .relaxed)
-        let bucket = Self.bounds.firstIndex { seconds <= $0 } ?? Self.bounds.count
-        counters.buckets[bucket].wrappingIncrement(ordering: .relaxed)
-        counters.durationMicros.wrappingIncrement(by: Int(max(seconds, 0) * 1_000_000), ordering: .relaxed)
-        counters.bytesIn.wrappingIncrement(by: bytesIn, ordering: .relaxed)
-        counters.bytesOut.wrappingIncrement(by: bytesOut, ordering: .relaxed)
+        counters.add(1, at: Counters.classSlot + min(max(status / 100, 1), 5) - 1)
+        var bucket = 0
+        while bucket < Self.bounds.count, seconds > Self.bounds[bucket] { bucket += 1 }
+        counters.add(1, at: Counters.bucketSlot + bucket)
+        counters.add(Int(max(seconds, 0) * 1_000_000), at: Counters.durationSlot)
+        if bytesIn != 0 { counters.add(bytesIn, at: Counters.bytesInSlot) }
+        if bytesOut != 0 { counters.add(bytesOut, at: Counters.bytesOutSlot) }
     }
 
-    private func total(_ counter: (Counters) -> ManagedAtomic<Int>) -> Int {
-        shards.reduce(0) { $0 + counter($1).load(ordering: .relaxed) }
+    private func total(_ slot: Int) -> Int {
+        shards.reduce(0) { $0 + $1.load(slot) }
     }
 
-    var requestsByClass: [Int] { (0..<5).map { index in total { $0.byClass[index] } } }
-    var bucketCounts: [Int] { (0...Self.bounds.count).map { index in total { $0.buckets[index] } } }
-    var durationMicros: Int { total { $0.durationMicros } }
-    var bytesIn: Int { total { $0.bytesIn } }
-    var bytesOut: Int { total { $0.bytesOut } }
+    var requestsByClass: [Int] { (0..<5).map { total(Counters.classSlot + $0) } }
+    var bucketCounts: [Int] { (0...Self.bounds.count).map { total(Counters.bucketSlot + $0) } }
+    var durationMicros: Int { total(Counters.durationSlot) }
+    var bytesIn: Int { total(Counters.bytesInSlot) }
+    var bytesOut: Int { total(Counters.bytesOutSlot) }
 }
 
 extension EdgeRoutes {

@@ -397,13 +397,13 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         exchange.upstream = upstream
         upstream.outstanding.wrappingIncrement(ordering: .relaxed)
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let fresh = exchange.wantsFreshConnection
         exchange.wantsFreshConnection = false
         if !fresh, let link = pool.idleConnection(to: upstream) {
             attach(link, to: exchange)
             return
         }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         pool.acquire(upstream, on: context.eventLoop, fresh: fresh, limits: limits).whenComplete { result in
             let handler = bound.value
             guard handler.exchange === exchange else {
