@@ -106,7 +106,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readPending = false
     /// Bytes from the client not yet taken: a head still coming, or requests sent before the
     /// answer to the one in flight (pipelining), which wait their turn.
-    private var inbound = ByteBuffer()
+    private var inbound = EdgeProxyHandler.nothing
+    private static let nothing = ByteBuffer()
     private var processing = false
     private var clientAddress = "unknown"
     /// The connection came over TLS.
@@ -200,7 +201,12 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func processInbound(context: ChannelHandlerContext) {
         guard !processing else { return }
         processing = true
-        defer { processing = false }
+        defer {
+            processing = false
+            // Once all is taken, the read's memory is let go, so that the channel's next read
+            // can reuse it (NIO reuses its receive buffer only when nobody else holds it).
+            if inbound.readableBytes == 0 { inbound = Self.nothing }
+        }
         while inbound.readableBytes > 0, !closing {
             if let exchange {
                 guard !exchange.requestEnded else { return }  // a pipelined request waits

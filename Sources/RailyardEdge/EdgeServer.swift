@@ -152,9 +152,9 @@ public enum ByteForwarder {
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { client in
                 // Glued once the client is registered and the instance connected; reads wait till then.
-                ClientBootstrap(group: client.eventLoop)
-                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                    .connect(host: upstreamHost, port: upstreamPort)
+                let bootstrap = ClientBootstrap(group: client.eventLoop).channelOption(.socketOption(.tcp_nodelay), value: 1)
+                let address = try? SocketAddress(ipAddress: upstreamHost, port: upstreamPort)
+                (address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: upstreamHost, port: upstreamPort))
                     .whenComplete { result in
                         guard case .success(let instance) = result else { return client.close(promise: nil) }
                         let (clientEnd, instanceEnd) = GlueHandler.pair {}

@@ -14,12 +14,16 @@ public final class Upstream: Sendable {
     let key: String
     /// What the control plane calls this instance (for HTTP logs), e.g. `DEPLOYMENT/REPLICA`.
     public let label: String?
+    /// The address when `host` is an IP address (instances usually are): connecting to it then
+    /// needs no name lookup, which NIO would hand to another thread for every new connection.
+    let socketAddress: SocketAddress?
 
     public init(host: String, port: Int, label: String? = nil) {
         self.host = host
         self.port = port
         self.key = "\(host):\(port)"
         self.label = label
+        self.socketAddress = try? SocketAddress(ipAddress: host, port: port)
     }
 
     var isAvoided: Bool { avoidedUntil.load(ordering: .relaxed) > NIODeadline.now().uptimeNanoseconds }

@@ -325,7 +325,7 @@ final class UpstreamPool {
         }
         let handler = UpstreamHandler(upstream: upstream, pool: self)
         let boundHandler = NIOLoopBound(handler, eventLoop: eventLoop)
-        return ClientBootstrap(group: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(limits.connect)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -333,8 +333,8 @@ final class UpstreamPool {
                     try channel.pipeline.syncOperations.addHandler(boundHandler.value)
                 }
             }
-            .connect(host: upstream.host, port: upstream.port)
-            .map { _ in boundHandler.value }
+        let connected = upstream.socketAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: upstream.host, port: upstream.port)
+        return connected.map { _ in boundHandler.value }
     }
 
     func put(_ handler: UpstreamHandler, on eventLoop: any EventLoop) {
