@@ -7,6 +7,8 @@
 # machine vary by 10% and more from one to the next). The row "nio-bytes" is not a proxy: it
 # is SwiftNIO forwarding bytes with no HTTP at all (`railyard edge-proxy --bytes-only`, one
 # instance connection per client connection), the floor of what the edge's machinery costs.
+# "CPU µs/req" is the proxy's own processor time (user + system, all its processes) per request:
+# steadier than requests/s on a machine whose cores wrk and the upstream share.
 # Usage: benchmarks/edge.sh [SECONDS] [ROUNDS]   (release build; needs nginx and wrk:
 #        apt-get install nginx-light wrk [haproxy caddy])
 set -euo pipefail
@@ -88,6 +90,9 @@ sleep 1.5
 
 rss_kb() { local total=0; for pid in "$@"; do total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) )); done; echo "$total"; }
 nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }
+pids_of() { if [ "$1" = nginx ]; then nginx_pids; else echo "$1"; fi; }
+cpu_ticks() { local total=0; for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo "$total"; }
+ticks_per_second=$(getconf CLK_TCK)
 # Prints "requests/s p50_ms p99_ms".
 run_wrk() {
   wrk -t2 -c"$2" -d"${duration}s" --latency -H "Host: bench.localhost" "http://127.0.0.1:$1/" | awk '
@@ -98,7 +103,7 @@ run_wrk() {
 }
 
 echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared by wrk, proxy and upstream; wrk -t2 -d${duration}s; median of $rounds rounds; release build"
-printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx"
+printf "%-10s %6s %12s %10s %10s %8s %10s %10s %11s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx" "CPU µs/req"
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for connections in 64 256; do
   names=(nginx railyard nio-bytes); ports=("$nginx_port" "$edge" "$floor_port"); pidsets=("nginx" "$edge_pid" "$floor_pid")
@@ -107,20 +112,24 @@ for connections in 64 256; do
   results="$work/results-$connections"; : > "$results"
   for _ in $(seq "$rounds"); do
     for i in "${!names[@]}"; do
+      before=$(cpu_ticks $(pids_of "${pidsets[$i]}"))
       read -r rps p50 p99 < <(run_wrk "${ports[$i]}" "$connections")
-      echo "${names[$i]} $rps $p50 $p99" >> "$results"
+      after=$(cpu_ticks $(pids_of "${pidsets[$i]}"))
+      cpu=$(python3 -c "print(f'{($after - $before) * 1e6 / $ticks_per_second / max($rps * $duration, 1):.1f}')")
+      echo "${names[$i]} $rps $p50 $p99 $cpu" >> "$results"
     done
   done
-  declare -A rps_of p50_of p99_of
+  declare -A rps_of p50_of p99_of cpu_of
   for name in "${names[@]}"; do
     rps_of[$name]=$(awk -v n="$name" '$1 == n {print $2}' "$results" | median)
     p50_of[$name]=$(awk -v n="$name" '$1 == n {print $3}' "$results" | median)
     p99_of[$name]=$(awk -v n="$name" '$1 == n {print $4}' "$results" | median)
+    cpu_of[$name]=$(awk -v n="$name" '$1 == n {print $5}' "$results" | median)
   done
   for i in "${!names[@]}"; do
     name=${names[$i]}
     if [ "${pidsets[$i]}" = nginx ]; then rss=$(rss_kb $(nginx_pids)); else rss=$(rss_kb "${pidsets[$i]}"); fi
-    printf "%-10s %6s %12s %10s %10s %8s %10s %10s\n" "$name" "$connections" "${rps_of[$name]}" "${p50_of[$name]}" "${p99_of[$name]}" "$(( rss / 1024 ))" \
-      "$(python3 -c "print(f'{${rps_of[$name]} / ${rps_of[nginx]}:.2f}')")" "$(python3 -c "print(f'{${p99_of[$name]} / max(${p99_of[nginx]}, 0.001):.2f}')")"
+    printf "%-10s %6s %12s %10s %10s %8s %10s %10s %11s\n" "$name" "$connections" "${rps_of[$name]}" "${p50_of[$name]}" "${p99_of[$name]}" "$(( rss / 1024 ))" \
+      "$(python3 -c "print(f'{${rps_of[$name]} / ${rps_of[nginx]}:.2f}')")" "$(python3 -c "print(f'{${p99_of[$name]} / max(${p99_of[nginx]}, 0.001):.2f}')")" "${cpu_of[$name]}"
   done
 done
