@@ -240,14 +240,7 @@ enum HTTPWire {
     /// hop-by-hop headers (RFC 9110 §7.6.1: Connection, Keep-Alive, Proxy-Connection, TE,
     /// Trailer, Transfer-Encoding, Upgrade, and those Connection names) and forwarding headers
     /// it may have forged, plus the edge's forwarding headers. The body goes on with its framing.
-    static func requestHead(_ head: RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        writeRequestHead(head, requestID: requestID, clientAddress: clientAddress, secure: secure, into: &buffer)
-        return buffer
-    }
-
-    /// Writes the request head for the instance into `buffer` (a connection reuses one buffer
-    /// from request to request).
+    /// Written into `buffer` (a connection reuses one buffer from request to request).
     static func writeRequestHead(
         _ head: RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool, into buffer: inout ByteBuffer
     ) {
