@@ -449,19 +449,17 @@ enum HTTPWire {
                 if line.end == line.start { break }
                 // No obsolete line folding, no control characters, a name before the colon.
                 guard !HeadBytes.isSpace(bytes[line.start]) else { throw MalformedResponse() }
-                var colon: Int?
-                for offset in line.start..<line.end {
+                // The name: visible characters up to the colon; then a value without control characters.
+                var colon = line.start
+                while colon < line.end, bytes[colon] != UInt8(ascii: ":") {
+                    guard bytes[colon] > 0x20, bytes[colon] < 0x7F else { throw MalformedResponse() }
+                    colon += 1
+                }
+                guard colon < line.end, colon > line.start else { throw MalformedResponse() }
+                for offset in (colon + 1)..<line.end {
                     let byte = bytes[offset]
                     if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw MalformedResponse() }
-                    if colon == nil {
-                        if byte == UInt8(ascii: ":") {
-                            colon = offset
-                        } else if byte <= 0x20 || byte >= 0x7F {
-                            throw MalformedResponse()
-                        }
-                    }
                 }
-                guard let colon, colon > line.start else { throw MalformedResponse() }
                 var valueStart = colon + 1
                 var valueEnd = line.end
                 while valueStart < valueEnd, HeadBytes.isSpace(bytes[valueStart]) { valueStart += 1 }

@@ -129,6 +129,10 @@ struct EdgeWireTests {
             ["HTTP/1.1 200 OK\r\nContent-Length: 5, 6\r\n\r\nhello"],
             ["HTTP/1.1 200 OK\r\n folded: header\r\n\r\n"],
             ["HTTP/1.1 20x OK\r\n\r\n"],
+            ["HTTP/1.1 200 OK\r\nNo colon here\r\n\r\n"],
+            ["HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n"],
+            ["HTTP/1.1 200 OK\r\n: no name\r\n\r\n"],
+            ["HTTP/1.1 200 OK\r\nX-Value: a\u{01}b\r\n\r\n"],
         ] {
             let answer = try await Self.through(broken)
             #expect(answer.hasPrefix("HTTP/1.1 502"), "\(broken): \(answer)")
