@@ -151,25 +151,32 @@ public enum ByteForwarder {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { client in
-                // Glued once the client is registered and the instance connected; reads wait till then.
-                let bootstrap = ClientBootstrap(group: client.eventLoop).channelOption(.socketOption(.tcp_nodelay), value: 1)
-                let address = try? SocketAddress(ipAddress: upstreamHost, port: upstreamPort)
-                (address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: upstreamHost, port: upstreamPort))
-                    .whenComplete { result in
-                        guard case .success(let instance) = result else { return client.close(promise: nil) }
-                        let (clientEnd, instanceEnd) = GlueHandler.pair {}
-                        instance.pipeline.addHandler(instanceEnd).flatMap {
-                            client.pipeline.addHandler(clientEnd)
-                        }.flatMap {
-                            client.setOption(.autoRead, value: true)
-                        }.whenFailure { _ in
-                            client.close(promise: nil)
-                            instance.close(promise: nil)
-                        }
-                    }
+                // Glued once the client is registered and the instance connected; reads wait till
+                // then. The connect starts after this turn of the loop, once the client has been
+                // registered: a loopback connect can complete at once, and gluing to a client not
+                // yet active would close both ends.
+                client.eventLoop.execute { glue(client, to: upstreamHost, upstreamPort) }
                 return client.eventLoop.makeSucceededVoidFuture()
             }
             .bind(host: host, port: port)
             .get()
+    }
+
+    private static func glue(_ client: any Channel, to upstreamHost: String, _ upstreamPort: Int) {
+        let bootstrap = ClientBootstrap(group: client.eventLoop).channelOption(.socketOption(.tcp_nodelay), value: 1)
+        let address = try? SocketAddress(ipAddress: upstreamHost, port: upstreamPort)
+        (address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: upstreamHost, port: upstreamPort))
+            .whenComplete { result in
+                guard case .success(let instance) = result else { return client.close(promise: nil) }
+                let (clientEnd, instanceEnd) = GlueHandler.pair {}
+                instance.pipeline.addHandler(instanceEnd).flatMap {
+                    client.pipeline.addHandler(clientEnd)
+                }.flatMap {
+                    client.setOption(.autoRead, value: true)
+                }.whenFailure { _ in
+                    client.close(promise: nil)
+                    instance.close(promise: nil)
+                }
+            }
     }
 }

@@ -178,7 +178,7 @@ struct EdgeWireTests {
             host: "127.0.0.1", port: 0, to: "127.0.0.1", upstream.port, group: MultiThreadedEventLoopGroup.singleton)
         defer { Task { try? await forwarder.close(); await upstream.stop() } }
         let port = try #require(forwarder.localAddress?.port)
-        let received = try EdgeProxyTests.raw(port, "GET / HTTP/1.1\r\nHost: anything\r\n\r\n", timeout: 30)
+        let received = try EdgeProxyTests.raw(port, "GET / HTTP/1.1\r\nHost: anything\r\n\r\n", timeout: 10)
         #expect(received == answer)
     }
 }
