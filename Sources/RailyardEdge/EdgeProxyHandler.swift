@@ -35,19 +35,22 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// One request and its answer.
+    /// One request and its answer. A connection reuses its exchange from one request to the
+    /// next (`recycle`), so that a request costs no allocation: only an exchange that finished
+    /// normally is reused, when nothing (a connect in progress, a timer) still refers to it.
     final class Exchange {
-        let head: HTTPWire.RequestHead
-        let route: Route?
-        let requestID: RequestIdentifier
-        let keepAlive: Bool
+        /// Parsed into in place.
+        var head = HTTPWire.RequestHead()
+        private(set) var route: Route?
+        private(set) var requestID: RequestIdentifier = .made(prefix: 0, count: 0)
+        private(set) var keepAlive = true
         /// The head for the instance, until it goes (while connecting).
         var headToSend: ByteBuffer?
         /// Body bytes that came while connecting, to go after the head.
         var buffered: [ByteBuffer] = []
         var requestEnded = false
         /// Where the rest of the request body is.
-        var body: RequestBody
+        var body = RequestBody.none
         /// Some of the body went to an instance: the request can no longer be retried.
         var bodySent = false
         var responseStarted = false
@@ -60,25 +63,26 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         /// An answer of the edge's own (404, 502…) once the request has been read.
         var localAnswer: LocalAnswer?
         /// It asks to switch protocols (a WebSocket): on 101 the connection becomes a tunnel.
-        let isUpgrade: Bool
+        private(set) var isUpgrade = false
         /// The 101 came: the connection is becoming a tunnel.
         var switching = false
         /// The client connection closes after this answer (its end is the connection's end,
         /// or the client cannot read it any other way).
         var closesAfterAnswer = false
-        let startedAt = NIODeadline.now()
+        private(set) var startedAt = NIODeadline.uptimeNanoseconds(0)
         var bytesIn = 0
         var bytesOut = 0
         var status = 0
         var lastUpstreamLabel: String?
 
-        init(head: consuming HTTPWire.RequestHead, route: Route?, requestID: RequestIdentifier) {
+        /// Starts the exchange of the request just parsed into `head`.
+        func start(route: Route?, requestID: RequestIdentifier, at now: NIODeadline) {
             self.route = route
             self.requestID = requestID
             let isUpgrade = head.upgrade != nil
             self.isUpgrade = isUpgrade
             // After an upgrade that did not happen, what follows is not HTTP: the connection ends.
-            self.keepAlive = head.keepAlive && !isUpgrade
+            keepAlive = head.keepAlive && !isUpgrade
             if head.chunked {
                 body = .chunked(ChunkedBodyScanner())
             } else if let length = head.contentLength, length > 0 {
@@ -86,7 +90,32 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else {
                 body = .none
             }
-            self.head = head
+            startedAt = now
+            headToSend = nil
+            if !buffered.isEmpty { buffered = [] }
+            requestEnded = false
+            bodySent = false
+            responseStarted = false
+            if !failed.isEmpty { failed = [] }
+            wantsFreshConnection = false
+            upstream = nil
+            link = nil
+            localAnswer = nil
+            switching = false
+            closesAfterAnswer = false
+            bytesIn = 0
+            bytesOut = 0
+            status = 0
+            lastUpstreamLabel = nil
+        }
+
+        /// Lets go of what the finished exchange holds, for its next use.
+        func recycle() {
+            head.releaseBytes()
+            route = nil
+            headToSend = nil
+            upstream = nil
+            link = nil
         }
     }
 
@@ -103,6 +132,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let limits: EdgeLimits
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
+    /// The last exchange, finished, for the next request.
+    private var spareExchange: Exchange?
     private var readPending = false
     /// Bytes from the client not yet taken: a head still coming, or requests sent before the
     /// answer to the one in flight (pipelining), which wait their turn.
@@ -219,13 +250,14 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             guard end <= HTTPWire.maximumHeadBytes else { return refuseHead(.headTooLarge, context: context) }
             let headBytes = inbound.readSlice(length: end) ?? ByteBuffer()
-            let head: HTTPWire.RequestHead
+            let started = spareExchange ?? Exchange()
+            spareExchange = nil
             do {
-                head = try HTTPWire.parseRequestHead(headBytes)
+                try HTTPWire.parseRequestHead(headBytes, into: &started.head)
             } catch {
                 return refuseHead(error, context: context)
             }
-            let started = begin(head, context: context)
+            begin(started, context: context)
             lastActivity = started.startedAt
             if let exchange, exchange === started, case .none = exchange.body {
                 endRequest(exchange, context: context)
@@ -334,20 +366,19 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
-    /// Starts the exchange for a request whose head was read (it may be answered at once).
-    private func begin(_ head: consuming HTTPWire.RequestHead, context: ChannelHandlerContext) -> Exchange {
-        let requestID = RequestID.accept(head.requestID) ?? loop.requestIDs.next()
-        let (host, route) = lookUpRoute(head.host)
-        // The head moves into the exchange (a copy would retain and release each of its parts).
-        let exchange = Exchange(head: head, route: route, requestID: requestID)
+    /// Starts the exchange for a request whose head was parsed into it (it may be answered at once).
+    private func begin(_ exchange: Exchange, context: ChannelHandlerContext) {
+        let requestID = RequestID.accept(exchange.head.requestID) ?? loop.requestIDs.next()
+        let (host, route) = lookUpRoute(exchange.head.host)
+        exchange.start(route: route, requestID: requestID, at: .now())
         self.exchange = exchange
         guard let host else {
             exchange.localAnswer = LocalAnswer(.badRequest, "The request has no valid Host header.")
-            return exchange
+            return
         }
         guard let route else {
             exchange.localAnswer = LocalAnswer(.notFound, "No application answers at this address.")
-            return exchange
+            return
         }
         if route.redirectsToHTTPS, !secure {
             let port = routes.httpsPort.load(ordering: .relaxed)
@@ -356,20 +387,19 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 let uri = exchange.head.uri
                 let target = uri.hasPrefix("/") ? uri : "/"
                 exchange.localAnswer = LocalAnswer(.permanentRedirect, "This application is served over HTTPS.", location: "https://\(authority)\(target)")
-                return exchange
+                return
             }
         }
         if let limit = route.maximumBodyBytes, let length = exchange.head.contentLength, length > limit {
             refuseBody(exchange, limit: limit, context: context)
-            return exchange
+            return
         }
         guard !route.upstreams.isEmpty else {
             exchange.localAnswer = LocalAnswer(.serviceUnavailable, "The application has no healthy instance right now.")
-            return exchange
+            return
         }
         exchange.headToSend = forwardedHead(exchange)
         connect(exchange)
-        return exchange
     }
 
     /// The last Host header this connection named, its name and route, and the table version
@@ -475,7 +505,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The instance's answer began. Returns whether a chunked body keeps its framing (the
     /// client reads chunks) or comes as its data alone.
     @discardableResult
-    func upstreamResponseHead(_ head: HTTPWire.ResponseHead, framing: HTTPWire.Framing) -> Bool {
+    func upstreamResponseHead(_ head: inout HTTPWire.ResponseHead, framing: HTTPWire.Framing) -> Bool {
         guard let context, let exchange, !exchange.switching else { return true }
         let clientMinor = exchange.head.minorVersion
         if head.status == 101 {
@@ -544,7 +574,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A 1xx answer before the real one: passed on to HTTP/1.1 clients (RFC 9110 §15.2), not
     /// to HTTP/1.0 ones, which do not expect them.
-    func upstreamInterim(_ head: HTTPWire.ResponseHead) {
+    func upstreamInterim(_ head: inout HTTPWire.ResponseHead) {
         guard let context, let exchange, !exchange.switching, !exchange.responseStarted, exchange.head.minorVersion == 1 else { return }
         context.writeAndFlush(wrapOutboundOut(HTTPWire.clientResponseHead(
             head, clientMinorVersion: 1, requestID: exchange.requestID, keepAlive: true, keepsChunkedFraming: false,
@@ -660,6 +690,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.exchange = nil
         lastActivity = now
         let keepAlive = exchange.keepAlive && exchange.requestEnded && !exchange.closesAfterAnswer
+        // Done with: no connect is pending for it (its answer came), no closure holds it.
+        exchange.recycle()
+        spareExchange = exchange
         if keepAlive {
             context.flush()
         } else {
@@ -745,7 +778,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The request head as the instance gets it.
     private func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
         Self.reuse(&requestHead)
-        HTTPWire.writeRequestHead(exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure, into: &requestHead)
+        HTTPWire.writeRequestHead(&exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure, into: &requestHead)
         return requestHead
     }
 

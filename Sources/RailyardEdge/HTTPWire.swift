@@ -47,6 +47,41 @@ enum HTTPWire {
 
         var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }
 
+        /// An empty head, to parse into (a connection parses each of its requests into the
+        /// same one, so that its line list is allocated once).
+        init() {
+            bytes = HTTPWire.noBytes
+            method = .GET
+            methodBytes = 0..<0
+            target = 0..<0
+            minorVersion = 1
+            keepAlive = true
+        }
+
+        /// Lets go of the head's bytes (a slice of a read, whose memory NIO reuses only once
+        /// nobody holds it).
+        mutating func releaseBytes() { bytes = HTTPWire.noBytes }
+
+        fileprivate mutating func reset(
+            bytes: ByteBuffer, method: HTTPMethod, methodBytes: Range<Int>, target: Range<Int>, absoluteHost: String?, minorVersion: Int
+        ) {
+            self.bytes = bytes
+            self.method = method
+            self.methodBytes = methodBytes
+            self.target = target
+            self.absoluteHost = absoluteHost
+            self.minorVersion = minorVersion
+            keepAlive = minorVersion == 1
+            if lines.capacity == 0 { lines.reserveCapacity(8) } else { lines.removeAll(keepingCapacity: true) }
+            host = nil
+            requestID = nil
+            forwardedFor = nil
+            contentLength = nil
+            chunked = false
+            upgrade = nil
+            if !connectionTokens.isEmpty { connectionTokens = [] }
+        }
+
         /// The target in origin form (`/path?query`), as the instance gets it (made when asked:
         /// only logs and redirects need it as text).
         var uri: String {
@@ -83,16 +118,23 @@ enum HTTPWire {
     /// transfer coding together, differing lengths, folded or malformed header lines, control
     /// characters, more than one Host.
     static func parseRequestHead(_ head: ByteBuffer) throws(RequestProblem) -> RequestHead {
+        var result = RequestHead()
+        try parseRequestHead(head, into: &result)
+        return result
+    }
+
+    /// Parses into `result` in place, reusing its memory (a failed parse leaves it partly set).
+    static func parseRequestHead(_ head: ByteBuffer, into result: inout RequestHead) throws(RequestProblem) {
         do {
-            return try head.withUnsafeReadableBytes { bytes throws(RequestProblem) -> RequestHead in
-                try parseRequestHead(head, bytes)
+            try head.withUnsafeReadableBytes { bytes throws(RequestProblem) in
+                try parseRequestHead(head, bytes, into: &result)
             }
         } catch {
             throw error
         }
     }
 
-    private static func parseRequestHead(_ head: ByteBuffer, _ bytes: UnsafeRawBufferPointer) throws(RequestProblem) -> RequestHead {
+    private static func parseRequestHead(_ head: ByteBuffer, _ bytes: UnsafeRawBufferPointer, into result: inout RequestHead) throws(RequestProblem) {
         let wire = HeadBytes(bytes: bytes)
         // Empty lines before the request line are tolerated (RFC 9112 §2.2).
         var index = 0
@@ -130,10 +172,9 @@ enum HTTPWire {
             absoluteHost = wire.string(authorityStart, pathStart)
             target = pathStart..<targetEnd
         }
-        var result = RequestHead(
+        result.reset(
             bytes: head, method: method, methodBytes: requestLine.start..<methodEnd, target: target, absoluteHost: absoluteHost,
-            minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
-        result.lines.reserveCapacity(8)
+            minorVersion: minor == UInt8(ascii: "1") ? 1 : 0)
         var hosts = 0
         var transferEncoding = false
         var upgradeValue: String?
@@ -231,7 +272,6 @@ enum HTTPWire {
             result.keepAlive = keepsAlive && !closes
         }
         if upgradeToken, let upgradeValue, !upgradeValue.isEmpty { result.upgrade = upgradeValue }
-        return result
     }
 
     // MARK: Requests to instances
@@ -240,9 +280,10 @@ enum HTTPWire {
     /// hop-by-hop headers (RFC 9110 §7.6.1: Connection, Keep-Alive, Proxy-Connection, TE,
     /// Trailer, Transfer-Encoding, Upgrade, and those Connection names) and forwarding headers
     /// it may have forged, plus the edge's forwarding headers. The body goes on with its framing.
-    /// Written into `buffer` (a connection reuses one buffer from request to request).
+    /// Written into `buffer` (a connection reuses one buffer from request to request). `head`
+    /// is inout only so that a head kept in an exchange is not copied to be read.
     static func writeRequestHead(
-        _ head: RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool, into buffer: inout ByteBuffer
+        _ head: inout RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool, into buffer: inout ByteBuffer
     ) {
         buffer.reserveCapacity(minimumWritableBytes: head.bytes.readableBytes + 160)
         head.bytes.withUnsafeReadableBytes { bytes in
@@ -380,6 +421,31 @@ enum HTTPWire {
         /// Lowercased names the Connection header lists.
         var connectionTokens: Set<String> = []
 
+        /// An empty head, to parse into (a connection to an instance parses each answer into
+        /// the same one).
+        init() {
+            bytes = HTTPWire.noBytes
+            status = 0
+            statusRest = 0..<0
+            minorVersion = 1
+            keepAlive = true
+        }
+
+        mutating func releaseBytes() { bytes = HTTPWire.noBytes }
+
+        fileprivate mutating func reset(bytes: ByteBuffer, status: Int, statusRest: Range<Int>, minorVersion: Int) {
+            self.bytes = bytes
+            self.status = status
+            self.statusRest = statusRest
+            self.minorVersion = minorVersion
+            keepAlive = minorVersion == 1
+            contentLength = nil
+            chunked = false
+            transferEncoding = false
+            if lines.capacity == 0 { lines.reserveCapacity(8) } else { lines.removeAll(keepingCapacity: true) }
+            if !connectionTokens.isEmpty { connectionTokens = [] }
+        }
+
         func framing(requestMethod: HTTPMethod) -> Framing {
             if requestMethod == .HEAD || status < 200 || status == 204 || status == 304 { return .none }
             if transferEncoding { return chunked ? .chunked : .untilClose }
@@ -389,6 +455,9 @@ enum HTTPWire {
     }
 
     struct MalformedResponse: Error {}
+
+    /// An empty buffer to hold where no bytes are (one shared storage: `ByteBuffer()` allocates).
+    static let noBytes = ByteBuffer()
 
     /// Largest answer head the edge reads.
     static let maximumHeadBytes = 64 * 1024
@@ -413,7 +482,14 @@ enum HTTPWire {
 
     /// Parses an answer's head (`head` holds it whole, blank line included).
     static func parseResponseHead(_ head: ByteBuffer) throws -> ResponseHead {
-        try head.withUnsafeReadableBytes { bytes -> ResponseHead in
+        var result = ResponseHead()
+        try parseResponseHead(head, into: &result)
+        return result
+    }
+
+    /// Parses into `result` in place, reusing its memory (a failed parse leaves it partly set).
+    static func parseResponseHead(_ head: ByteBuffer, into result: inout ResponseHead) throws {
+        try head.withUnsafeReadableBytes { bytes in
             let wire = HeadBytes(bytes: bytes)
             // "HTTP/1.x NNN reason"
             guard let statusLine = wire.line(at: 0), statusLine.end - statusLine.start >= 12 else { throw MalformedResponse() }
@@ -435,10 +511,9 @@ enum HTTPWire {
             for offset in (statusLine.start + 12)..<statusLine.end where bytes[offset] < 0x20 && bytes[offset] != 0x09 {
                 throw MalformedResponse()
             }
-            var result = ResponseHead(
+            result.reset(
                 bytes: head, status: status, statusRest: (statusLine.start + 8)..<statusLine.end,
-                minorVersion: minor == UInt8(ascii: "1") ? 1 : 0, keepAlive: minor == UInt8(ascii: "1"))
-            result.lines.reserveCapacity(8)
+                minorVersion: minor == UInt8(ascii: "1") ? 1 : 0)
             var sawKeepAliveToken = false
             var sawClose = false
             var index = statusLine.next
@@ -520,7 +595,6 @@ enum HTTPWire {
                 result.lines.append(HeaderLine(start: line.start, colon: colon, end: line.end, next: line.next, kind: kind))
             }
             if result.minorVersion == 0 && sawKeepAliveToken && !sawClose { result.keepAlive = true }
-            return result
         }
     }
 

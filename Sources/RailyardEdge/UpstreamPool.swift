@@ -38,6 +38,8 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var reading = Reading.head
     /// An answer's head so far, while it comes in pieces.
     private var partialHead: ByteBuffer?
+    /// Each answer's head is parsed into this one (its line list is allocated once).
+    private var head = HTTPWire.ResponseHead()
     private var requestMethod = HTTPMethod.GET
     private var expectsUpgrade = false
 
@@ -170,22 +172,25 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     return
                 }
                 guard end <= HTTPWire.maximumHeadBytes, let headBytes = buffer.readSlice(length: end),
-                      let head = try? HTTPWire.parseResponseHead(headBytes)
+                      (try? HTTPWire.parseResponseHead(headBytes, into: &head)) != nil
                 else { return malformed() }
+                // Once passed on, the head's bytes (a slice of this read) are let go, so that
+                // NIO can reuse its receive buffer.
+                defer { head.releaseBytes() }
                 if head.status == 101 {
                     guard expectsUpgrade else { return malformed() }
                     reading = .switching(buffer)
-                    owner.upstreamResponseHead(head, framing: .none)
+                    owner.upstreamResponseHead(&head, framing: .none)
                     return
                 }
                 // Interim answers (100 Continue, 103 Early Hints) go on to clients that read them.
                 if head.status < 200 {
-                    owner.upstreamInterim(head)
+                    owner.upstreamInterim(&head)
                     continue
                 }
                 if !head.keepAlive { keepAlive = false }
                 let framing = head.framing(requestMethod: requestMethod)
-                let keepFraming = owner.upstreamResponseHead(head, framing: framing)
+                let keepFraming = owner.upstreamResponseHead(&head, framing: framing)
                 switch framing {
                 case .none:
                     return endResponse(leftover: buffer)
@@ -304,16 +309,42 @@ final class UpstreamPool {
 
     private var idle: [String: IdleStack] = [:]
     private let maximumIdle: Int
+    /// The instance last asked for and its stack, compared by identity: requests mostly go to
+    /// the instance the last one went to, and a pointer comparison is cheaper than hashing its
+    /// key. Cleared whenever its stack leaves `idle`.
+    private var lastUpstream: Upstream?
+    private var lastStack: IdleStack?
 
     init(maximumIdle: Int) { self.maximumIdle = maximumIdle }
 
+    private func stack(for upstream: Upstream, creating: Bool) -> IdleStack? {
+        if let lastUpstream, lastUpstream === upstream, let lastStack { return lastStack }
+        var found = idle[upstream.key]
+        if found == nil, creating {
+            found = IdleStack()
+            idle[upstream.key] = found
+        }
+        if let found {
+            lastUpstream = upstream
+            lastStack = found
+        }
+        return found
+    }
+
+    private func dropStack(key: String) {
+        if let lastStack, lastStack === idle[key] {
+            lastUpstream = nil
+            self.lastStack = nil
+        }
+        idle[key] = nil
+    }
+
     /// An idle kept-alive connection to `upstream`, if one is open.
     func idleConnection(to upstream: Upstream) -> UpstreamHandler? {
-        guard let stack = idle[upstream.key] else { return nil }
+        guard let stack = stack(for: upstream, creating: false) else { return nil }
         while let handler = stack.handlers.popLast() {
             if handler.isUsable { return handler }
         }
-        idle[upstream.key] = nil
         return nil
     }
 
@@ -338,14 +369,7 @@ final class UpstreamPool {
     }
 
     func put(_ handler: UpstreamHandler, on eventLoop: any EventLoop) {
-        let stack: IdleStack
-        if let existing = idle[handler.upstream.key] {
-            stack = existing
-        } else {
-            stack = IdleStack()
-            idle[handler.upstream.key] = stack
-        }
-        guard stack.handlers.count < maximumIdle else {
+        guard let stack = stack(for: handler.upstream, creating: true), stack.handlers.count < maximumIdle else {
             handler.close()
             return
         }
@@ -355,7 +379,7 @@ final class UpstreamPool {
     func remove(_ handler: UpstreamHandler, on eventLoop: any EventLoop) {
         guard let stack = idle[handler.upstream.key] else { return }
         stack.handlers.removeAll { $0 === handler }
-        if stack.handlers.isEmpty { idle[handler.upstream.key] = nil }
+        if stack.handlers.isEmpty { dropStack(key: handler.upstream.key) }
     }
 }
 

@@ -147,12 +147,12 @@ struct EdgeWireTests {
     @Test func headsKeepTheirLinesInOrderWithoutDroppedOnesAndEndEachWithCRLF() throws {
         let request = "GET /p?q=1 HTTP/1.1\r\nHost: wire.localhost\r\nA: 1\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\n"
             + "B: 2\nC: 3\r\nX-Forwarded-For: 10.0.0.9\r\nD: 4\r\n\r\n"
-        let head = try HTTPWire.parseRequestHead(ByteBuffer(string: request))
+        var head = try HTTPWire.parseRequestHead(ByteBuffer(string: request))
         #expect(head.uri == "/p?q=1")
         var buffer = ByteBuffer(string: "left from the last head")
         buffer.clear()
         let id = RequestIdentifier.made(prefix: 0xABC, count: 42)
-        HTTPWire.writeRequestHead(head, requestID: id, clientAddress: "127.0.0.1", secure: false, into: &buffer)
+        HTTPWire.writeRequestHead(&head, requestID: id, clientAddress: "127.0.0.1", secure: false, into: &buffer)
         #expect(String(buffer: buffer) == "GET /p?q=1 HTTP/1.1\r\nHost: wire.localhost\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n"
             + "x-forwarded-for: 10.0.0.9, 127.0.0.1\r\nx-forwarded-proto: http\r\nx-forwarded-host: wire.localhost\r\n"
             + "x-request-id: 0000000000000abc000000000000002a\r\n\r\n")
@@ -167,5 +167,33 @@ struct EdgeWireTests {
             switchingProtocols: false, bodyRoom: 2, into: &buffer)
         #expect(String(buffer: buffer) == "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d\r\nContent-Length: 2\r\nX-Kept: yes\r\n"
             + "x-request-id: given-id\r\n\r\n")
+    }
+
+    /// A connection parses each request (and each answer) into the same head: nothing of the
+    /// last one may stay behind.
+    @Test func aHeadParsedIntoAReusedOneKeepsNothingOfTheLast() throws {
+        var head = HTTPWire.RequestHead()
+        try HTTPWire.parseRequestHead(ByteBuffer(string: "POST http://abs.localhost/up HTTP/1.1\r\nHost: wire.localhost\r\n"
+            + "X-Request-Id: first\r\nX-Forwarded-For: 10.0.0.1\r\nConnection: upgrade, X-Hop\r\nUpgrade: websocket\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n"), into: &head)
+        #expect(head.host == "abs.localhost" && head.requestID == "first" && head.forwardedFor == "10.0.0.1")
+        #expect(head.chunked && head.upgrade == "websocket" && head.connectionTokens == ["x-hop"] && head.absoluteHost != nil)
+        try HTTPWire.parseRequestHead(ByteBuffer(string: "GET /next HTTP/1.0\r\nContent-Length: 3\r\n\r\n"), into: &head)
+        #expect(head.method == .GET && head.uri == "/next" && head.minorVersion == 0 && !head.keepAlive)
+        #expect(head.host == nil && head.requestID == nil && head.forwardedFor == nil && head.absoluteHost == nil)
+        #expect(!head.chunked && head.upgrade == nil && head.connectionTokens.isEmpty && head.contentLength == 3)
+        #expect(head.lines.count == 1)
+        var buffer = ByteBuffer()
+        HTTPWire.writeRequestHead(&head, requestID: .given("second"), clientAddress: "127.0.0.1", secure: true, into: &buffer)
+        #expect(String(buffer: buffer) == "GET /next HTTP/1.1\r\nContent-Length: 3\r\nx-forwarded-for: 127.0.0.1\r\n"
+            + "x-forwarded-proto: https\r\nx-request-id: second\r\n\r\n")
+
+        var answer = HTTPWire.ResponseHead()
+        try HTTPWire.parseResponseHead(ByteBuffer(string: "HTTP/1.0 200 OK\r\nConnection: keep-alive, X-Hop\r\n"
+            + "Transfer-Encoding: gzip, chunked\r\n\r\n"), into: &answer)
+        #expect(answer.keepAlive && answer.chunked && answer.transferEncoding && answer.connectionTokens == ["x-hop"])
+        try HTTPWire.parseResponseHead(ByteBuffer(string: "HTTP/1.1 204 No Content\r\nServer: s\r\n\r\n"), into: &answer)
+        #expect(answer.status == 204 && answer.minorVersion == 1 && answer.keepAlive && answer.contentLength == nil)
+        #expect(!answer.chunked && !answer.transferEncoding && answer.connectionTokens.isEmpty && answer.lines.count == 1)
     }
 }
