@@ -7,62 +7,72 @@ public final class ServiceMetrics: Sendable {
     /// Upper bounds of the latency histogram, in seconds (the last bucket is +Inf).
     static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    /// One set of counters per event loop (by its shard number), so that loops do not fight
-    /// over the same cache lines on every request; readers add them up. Each set is one block
-    /// of atomic integers: the request path touches no arrays or objects to count.
-    final class Counters: @unchecked Sendable {
-        static let classSlot = 0
-        static let bucketSlot = 5
-        static let durationSlot = bucketSlot + ServiceMetrics.bounds.count + 1
-        static let bytesInSlot = durationSlot + 1
-        static let bytesOutSlot = durationSlot + 2
-        static let slotCount = durationSlot + 3
+    static let classSlot = 0
+    static let bucketSlot = 5
+    static let durationSlot = bucketSlot + ServiceMetrics.bounds.count + 1
+    static let bytesInSlot = durationSlot + 1
+    static let bytesOutSlot = durationSlot + 2
+    static let slotCount = durationSlot + 3
 
-        private let storage: UnsafeMutablePointer<UnsafeAtomic<Int>.Storage>
-
-        init() {
-            storage = .allocate(capacity: Self.slotCount)
-            storage.initialize(repeating: UnsafeAtomic<Int>.Storage(0), count: Self.slotCount)
-        }
-
-        deinit {
-            storage.deinitialize(count: Self.slotCount)
-            storage.deallocate()
-        }
-
-        @inline(__always)
-        func add(_ value: Int, at slot: Int) {
-            UnsafeAtomic<Int>(at: storage + slot).wrappingIncrement(by: value, ordering: .relaxed)
-        }
-
-        func load(_ slot: Int) -> Int { UnsafeAtomic<Int>(at: storage + slot).load(ordering: .relaxed) }
-    }
-
-    static let shardCount = 8
-    let shards = (0..<ServiceMetrics.shardCount).map { _ in Counters() }
+    let counters = ShardedCounters(slots: ServiceMetrics.slotCount)
 
     public init() {}
 
     func record(shard: Int, status: Int, seconds: Double, bytesIn: Int, bytesOut: Int) {
-        let counters = shards[shard % Self.shardCount]
-        counters.add(1, at: Counters.classSlot + min(max(status / 100, 1), 5) - 1)
+        counters.add(1, at: Self.classSlot + min(max(status / 100, 1), 5) - 1, shard: shard)
         var bucket = 0
         while bucket < Self.bounds.count, seconds > Self.bounds[bucket] { bucket += 1 }
-        counters.add(1, at: Counters.bucketSlot + bucket)
-        counters.add(Int(max(seconds, 0) * 1_000_000), at: Counters.durationSlot)
-        if bytesIn != 0 { counters.add(bytesIn, at: Counters.bytesInSlot) }
-        if bytesOut != 0 { counters.add(bytesOut, at: Counters.bytesOutSlot) }
+        counters.add(1, at: Self.bucketSlot + bucket, shard: shard)
+        counters.add(Int(max(seconds, 0) * 1_000_000), at: Self.durationSlot, shard: shard)
+        if bytesIn != 0 { counters.add(bytesIn, at: Self.bytesInSlot, shard: shard) }
+        if bytesOut != 0 { counters.add(bytesOut, at: Self.bytesOutSlot, shard: shard) }
     }
 
-    private func total(_ slot: Int) -> Int {
-        shards.reduce(0) { $0 + $1.load(slot) }
+    var requestsByClass: [Int] { (0..<5).map { counters.total(Self.classSlot + $0) } }
+    var bucketCounts: [Int] { (0...Self.bounds.count).map { counters.total(Self.bucketSlot + $0) } }
+    var durationMicros: Int { counters.total(Self.durationSlot) }
+    var bytesIn: Int { counters.total(Self.bytesInSlot) }
+    var bytesOut: Int { counters.total(Self.bytesOutSlot) }
+}
+
+/// Integer counters kept once per event loop (by its shard number) and added up by readers:
+/// each loop counts on cache lines of its own, so that two loops counting at once do not pass
+/// a line back and forth (which costs more than the count itself). One block, each shard's
+/// slots 128 bytes apart at least (a line and the neighbour the processor fetches with it).
+final class ShardedCounters: @unchecked Sendable {
+    static let shardCount = 8
+    private static let alignment = 128
+    private let slots: Int
+    /// Slots from one shard's first to the next one's.
+    private let shardStride: Int
+    private let storage: UnsafeMutablePointer<UnsafeAtomic<Int>.Storage>
+
+    init(slots: Int) {
+        self.slots = slots
+        let perLine = Self.alignment / MemoryLayout<UnsafeAtomic<Int>.Storage>.stride
+        shardStride = (slots + perLine - 1) / perLine * perLine
+        let count = shardStride * Self.shardCount
+        let raw = UnsafeMutableRawPointer.allocate(
+            byteCount: count * MemoryLayout<UnsafeAtomic<Int>.Storage>.stride, alignment: Self.alignment)
+        storage = raw.bindMemory(to: UnsafeAtomic<Int>.Storage.self, capacity: count)
+        storage.initialize(repeating: UnsafeAtomic<Int>.Storage(0), count: count)
     }
 
-    var requestsByClass: [Int] { (0..<5).map { total(Counters.classSlot + $0) } }
-    var bucketCounts: [Int] { (0...Self.bounds.count).map { total(Counters.bucketSlot + $0) } }
-    var durationMicros: Int { total(Counters.durationSlot) }
-    var bytesIn: Int { total(Counters.bytesInSlot) }
-    var bytesOut: Int { total(Counters.bytesOutSlot) }
+    deinit {
+        storage.deinitialize(count: shardStride * Self.shardCount)
+        UnsafeMutableRawPointer(storage).deallocate()
+    }
+
+    /// Only from the event loop whose shard it is (more loops than shards share some, which
+    /// stays correct: the counters are atomic).
+    @inline(__always)
+    func add(_ value: Int, at slot: Int = 0, shard: Int) {
+        UnsafeAtomic<Int>(at: storage + (shard % Self.shardCount) * shardStride + slot).wrappingIncrement(by: value, ordering: .relaxed)
+    }
+
+    func total(_ slot: Int = 0) -> Int {
+        (0..<Self.shardCount).reduce(0) { $0 + UnsafeAtomic<Int>(at: storage + $1 * shardStride + slot).load(ordering: .relaxed) }
+    }
 }
 
 extension EdgeRoutes {

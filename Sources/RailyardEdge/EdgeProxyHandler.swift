@@ -127,13 +127,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let routes: EdgeRoutes
     /// What this connection's event loop keeps: its connection pool, metrics shard, request ids.
-    private let loop: EdgeLoop
+    let loop: EdgeLoop
     private var pool: UpstreamPool { loop.pool }
     private let limits: EdgeLimits
     private var context: ChannelHandlerContext?
     private var exchange: Exchange?
-    /// The last exchange, finished, for the next request.
-    private var spareExchange: Exchange?
     private var readPending = false
     /// Bytes from the client not yet taken: a head still coming, or requests sent before the
     /// answer to the one in flight (pipelining), which wait their turn.
@@ -250,11 +248,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             guard end <= HTTPWire.maximumHeadBytes else { return refuseHead(.headTooLarge, context: context) }
             let headBytes = inbound.readSlice(length: end) ?? ByteBuffer()
-            let started = spareExchange ?? Exchange()
-            spareExchange = nil
+            let started = loop.takeExchange()
             do {
                 try HTTPWire.parseRequestHead(headBytes, into: &started.head)
             } catch {
+                loop.giveBack(started)
                 return refuseHead(error, context: context)
             }
             begin(started, context: context)
@@ -432,7 +430,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         exchange.upstream = upstream
-        upstream.outstanding.wrappingIncrement(ordering: .relaxed)
+        upstream.outstanding.add(1, shard: loop.shard)
         let fresh = exchange.wantsFreshConnection
         exchange.wantsFreshConnection = false
         if !fresh, let link = pool.idleConnection(to: upstream) {
@@ -447,7 +445,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 // instance as no longer busy with it, unless it did not get that far).
                 if case .success(let link) = result { link.close() }
                 if exchange.upstream === upstream {
-                    upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+                    upstream.outstanding.add(-1, shard: handler.loop.shard)
                     exchange.upstream = nil
                 }
                 return
@@ -456,7 +454,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             case .success(let link):
                 handler.attach(link, to: exchange)
             case .failure:
-                upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+                upstream.outstanding.add(-1, shard: handler.loop.shard)
                 upstream.avoid(for: handler.limits.passiveHealthWindow)
                 exchange.failed.insert(upstream.key)
                 exchange.upstream = nil
@@ -472,6 +470,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let head = exchange.headToSend {
             exchange.headToSend = nil
             link.write(head)
+            loop.giveBackRequestHeadBuffer(head)
         }
         if !exchange.buffered.isEmpty {
             exchange.bodySent = true
@@ -539,7 +538,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // so that a small answer goes out as one buffer.
         var bodyRoom = 0
         if case .length(let length) = framing, length <= Self.coalescedBodyBytes { bodyRoom = length }
-        Self.reuse(&responseHead)
+        responseHead = loop.takeResponseHeadBuffer()
         HTTPWire.writeClientResponseHead(
             head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: keepAlive,
             keepsChunkedFraming: keepsChunkedFraming && framing.isChunked, switchingProtocols: false, bodyRoom: bodyRoom,
@@ -548,9 +547,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return keepsChunkedFraming
     }
 
-    /// The answer's head being made, kept from answer to answer: once a write is done with it,
-    /// `clear()` finds it unshared and reuses its memory.
-    private var responseHead = ByteBuffer()
+    /// The answer's head being made (the loop's buffer, given back once written).
+    private var responseHead = HTTPWire.noBytes
     /// `responseHead` holds a head not written yet.
     private var headPending = false
     /// Bodies up to this size are copied behind their head into one buffer.
@@ -570,6 +568,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.write(wrapOutboundOut(responseHead), promise: nil)
             if let body { context.write(wrapOutboundOut(body), promise: nil) }
         }
+        loop.giveBackResponseHeadBuffer(responseHead)
+        responseHead = HTTPWire.noBytes
     }
 
     /// A 1xx answer before the real one: passed on to HTTP/1.1 clients (RFC 9110 §15.2), not
@@ -612,8 +612,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         idleCheck = nil
         // The tunnel stays counted as an open connection (against the limit) until it closes.
         let routes = self.routes
+        let shard = loop.shard
         let (clientEnd, upstreamEnd) = GlueHandler.pair {
-            upstream.outstanding.wrappingDecrement(ordering: .relaxed)
+            upstream.outstanding.add(-1, shard: shard)
             routes.openConnections.wrappingDecrement(ordering: .relaxed)
         }
         let pipeline = context.pipeline.syncOperations
@@ -642,7 +643,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The instance's connection failed or closed before its answer was complete.
     func upstreamFailed(reused: Bool, timedOut: Bool) {
         guard let exchange else { return }
-        exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
+        exchange.upstream?.outstanding.add(-1, shard: loop.shard)
         let upstream = exchange.upstream
         exchange.lastUpstreamLabel = upstream?.label ?? exchange.lastUpstreamLabel
         exchange.upstream = nil
@@ -680,10 +681,10 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func finish(_ exchange: Exchange, context: ChannelHandlerContext) {
         let now = NIODeadline.now()
         record(exchange, status: exchange.status, at: now)
-        exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
+        exchange.upstream?.outstanding.add(-1, shard: loop.shard)
         if let link = exchange.link {
             // Reusable only when the whole request went out and the instance keeps the connection.
-            if exchange.requestEnded { link.release() } else { link.close() }
+            if exchange.requestEnded { link.release(to: pool) } else { link.close() }
         }
         exchange.link = nil
         exchange.upstream = nil
@@ -691,8 +692,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         lastActivity = now
         let keepAlive = exchange.keepAlive && exchange.requestEnded && !exchange.closesAfterAnswer
         // Done with: no connect is pending for it (its answer came), no closure holds it.
-        exchange.recycle()
-        spareExchange = exchange
+        loop.giveBack(exchange)
         if keepAlive {
             context.flush()
         } else {
@@ -765,8 +765,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func abandon() {
         headPending = false
+        responseHead = HTTPWire.noBytes
         guard let exchange else { return }
-        exchange.upstream?.outstanding.wrappingDecrement(ordering: .relaxed)
+        exchange.upstream?.outstanding.add(-1, shard: loop.shard)
         exchange.upstream = nil
         exchange.link?.close()
         exchange.link = nil
@@ -775,24 +776,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Headers
 
-    /// The request head as the instance gets it.
+    /// The request head as the instance gets it, in the loop's buffer (given back once sent).
     private func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
-        Self.reuse(&requestHead)
-        HTTPWire.writeRequestHead(&exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure, into: &requestHead)
-        return requestHead
-    }
-
-    /// The instance's request head, kept from request to request like `responseHead`.
-    private var requestHead = ByteBuffer()
-
-    /// Empties a kept buffer for the next head; one grown large (a big head, or a body copied
-    /// behind one) is let go rather than kept for the connection's life.
-    private static func reuse(_ buffer: inout ByteBuffer) {
-        if buffer.capacity > 4096 {
-            buffer = ByteBuffer()
-        } else {
-            buffer.clear()
-        }
+        var buffer = loop.takeRequestHeadBuffer()
+        HTTPWire.writeRequestHead(&exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure, into: &buffer)
+        return buffer
     }
 }
 

@@ -6,8 +6,9 @@ import Synchronization
 public final class Upstream: Sendable {
     public let host: String
     public let port: Int
-    /// Requests sent to it and not yet answered, for least-outstanding balancing.
-    let outstanding = ManagedAtomic<Int>(0)
+    /// Requests sent to it and not yet answered, for least-outstanding balancing and draining:
+    /// counted per event loop (`add(_:shard:)` with the loop's shard), read as the total.
+    let outstanding = ShardedCounters(slots: 1)
     /// Passive health: after a failed connection it is avoided until this uptime (ns).
     let avoidedUntil = ManagedAtomic<UInt64>(0)
 
@@ -70,7 +71,7 @@ public final class Route: Sendable {
             for offset in 0..<candidates.count {
                 let candidate = candidates[(start &+ offset) % candidates.count]
                 if !pass && candidate.isAvoided { continue }
-                let load = candidate.outstanding.load(ordering: .relaxed)
+                let load = candidate.outstanding.total()
                 if load < bestLoad {
                     best = candidate
                     bestLoad = load
@@ -148,7 +149,7 @@ public final class EdgeRoutes: Sendable {
         for route in current.routes.values {
             var seen: Set<String> = []
             for upstream in route.upstreams where seen.insert(upstream.key).inserted {
-                result[route.service, default: 0] += upstream.outstanding.load(ordering: .relaxed)
+                result[route.service, default: 0] += upstream.outstanding.total()
             }
         }
         return result
@@ -201,7 +202,7 @@ public final class EdgeRoutes: Sendable {
                 if let identity = entry.identity { identities[name] = identity }
             }
             // Forget instances that left and have nothing in flight.
-            known = known.filter { inUse.contains($0.key) || $0.value.outstanding.load(ordering: .relaxed) > 0 }
+            known = known.filter { inUse.contains($0.key) || $0.value.outstanding.total() > 0 }
             return RouteTable(routes: routes, identities: identities)
         }
         self.table.store(table, ordering: .releasing)
@@ -217,7 +218,7 @@ public final class EdgeRoutes: Sendable {
 
     /// Requests in flight to the instance at `host:port`, whether or not it is still routed.
     public func inFlight(host: String = "127.0.0.1", port: Int) -> Int {
-        known.withLock { $0["\(host):\(port)"]?.outstanding.load(ordering: .relaxed) ?? 0 }
+        known.withLock { $0["\(host):\(port)"]?.outstanding.total() ?? 0 }
     }
 
     /// A Host header's name, lowercased, without port or trailing dot; nil when it is not a

@@ -38,8 +38,6 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var reading = Reading.head
     /// An answer's head so far, while it comes in pieces.
     private var partialHead: ByteBuffer?
-    /// Each answer's head is parsed into this one (its line list is allocated once).
-    private var head = HTTPWire.ResponseHead()
     private var requestMethod = HTTPMethod.GET
     private var expectsUpgrade = false
 
@@ -88,11 +86,12 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
-    /// The answer is complete: back to the pool, or closed when the instance does not keep it.
-    func release() {
+    /// The answer is complete: back to `pool` (its loop's), or closed when the instance does
+    /// not keep it.
+    func release(to pool: UpstreamPool) {
         owner = nil
         reused = true
-        guard keepAlive, !closed, let context, let pool else {
+        guard keepAlive, !closed, let context else {
             close()
             return
         }
@@ -171,26 +170,29 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     partialHead = buffer
                     return
                 }
+                // Parsed into the loop's head, used before this read ends.
+                let loop = owner.loop
                 guard end <= HTTPWire.maximumHeadBytes, let headBytes = buffer.readSlice(length: end),
-                      (try? HTTPWire.parseResponseHead(headBytes, into: &head)) != nil
+                      (try? HTTPWire.parseResponseHead(headBytes, into: &loop.answerHead)) != nil
                 else { return malformed() }
                 // Once passed on, the head's bytes (a slice of this read) are let go, so that
                 // NIO can reuse its receive buffer.
-                defer { head.releaseBytes() }
-                if head.status == 101 {
+                defer { loop.answerHead.releaseBytes() }
+                let status = loop.answerHead.status
+                if status == 101 {
                     guard expectsUpgrade else { return malformed() }
                     reading = .switching(buffer)
-                    owner.upstreamResponseHead(&head, framing: .none)
+                    owner.upstreamResponseHead(&loop.answerHead, framing: .none)
                     return
                 }
                 // Interim answers (100 Continue, 103 Early Hints) go on to clients that read them.
-                if head.status < 200 {
-                    owner.upstreamInterim(&head)
+                if status < 200 {
+                    owner.upstreamInterim(&loop.answerHead)
                     continue
                 }
-                if !head.keepAlive { keepAlive = false }
-                let framing = head.framing(requestMethod: requestMethod)
-                let keepFraming = owner.upstreamResponseHead(&head, framing: framing)
+                if !loop.answerHead.keepAlive { keepAlive = false }
+                let framing = loop.answerHead.framing(requestMethod: requestMethod)
+                let keepFraming = owner.upstreamResponseHead(&loop.answerHead, framing: framing)
                 switch framing {
                 case .none:
                     return endResponse(leftover: buffer)
@@ -384,14 +386,52 @@ final class UpstreamPool {
 }
 
 /// What the edge keeps per event loop, used only on that loop (so without locks): its
-/// connection pool, its shard of the metrics counters, its request id generator.
+/// connection pool, its shard of the counters, its request id generator, and the memory its
+/// requests reuse. Memory is reused per loop rather than per connection: the loop's last used
+/// exchange or buffer is still in the processor's cache, a connection's own from its last
+/// request (hundreds of other requests ago, with many connections) is not.
 final class EdgeLoop {
     let pool: UpstreamPool
     let shard: Int
     var requestIDs = RequestIDGenerator()
+    /// Finished exchanges, last in first out.
+    private var spareExchanges: [EdgeProxyHandler.Exchange] = []
+    /// Heads are written into these: taken, written, sent, given back; the next take finds a
+    /// buffer whose write is done unshared and reuses its memory (one still being written is
+    /// left to its write, and new memory is taken).
+    private var requestHeadBuffer = HTTPWire.noBytes
+    private var responseHeadBuffer = HTTPWire.noBytes
+    /// Each answer's head is parsed into this one, and used before the read that brought it ends.
+    var answerHead = HTTPWire.ResponseHead()
 
     init(pool: UpstreamPool, shard: Int) {
         self.pool = pool
         self.shard = shard
+    }
+
+    func takeExchange() -> EdgeProxyHandler.Exchange { spareExchanges.popLast() ?? EdgeProxyHandler.Exchange() }
+
+    /// `exchange` is done with, and nothing refers to it any more.
+    func giveBack(_ exchange: EdgeProxyHandler.Exchange) {
+        exchange.recycle()
+        if spareExchanges.count < 64 { spareExchanges.append(exchange) }
+    }
+
+    func takeRequestHeadBuffer() -> ByteBuffer { Self.take(&requestHeadBuffer) }
+    func giveBackRequestHeadBuffer(_ buffer: ByteBuffer) { requestHeadBuffer = buffer }
+    func takeResponseHeadBuffer() -> ByteBuffer { Self.take(&responseHeadBuffer) }
+    func giveBackResponseHeadBuffer(_ buffer: ByteBuffer) { responseHeadBuffer = buffer }
+
+    /// Empties a kept buffer for the next head; one grown large (a big head, or a body copied
+    /// behind one) is let go rather than kept.
+    private static func take(_ kept: inout ByteBuffer) -> ByteBuffer {
+        var buffer = kept
+        kept = HTTPWire.noBytes
+        if buffer.capacity > 4096 || buffer.capacity == 0 {
+            buffer = ByteBuffer()
+        } else {
+            buffer.clear()
+        }
+        return buffer
     }
 }
