@@ -416,8 +416,12 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func send(_ bytes: ByteBuffer, in exchange: Exchange, isBody: Bool) {
         if let link = exchange.link {
-            if isBody { exchange.bodySent = true }
-            link.write(bytes)
+            if isBody {
+                exchange.bodySent = true
+                link.writeBody(bytes)
+            } else {
+                link.write(bytes)
+            }
         } else {
             exchange.buffered.append(bytes)
         }
@@ -434,7 +438,8 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let fresh = exchange.wantsFreshConnection
         exchange.wantsFreshConnection = false
         if !fresh, let link = pool.idleConnection(to: upstream) {
-            attach(link, to: exchange)
+            // A first try (no instance failed it yet) is at the request's start.
+            attach(link, to: exchange, at: exchange.failed.isEmpty ? exchange.startedAt : .now())
             return
         }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -452,7 +457,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             switch result {
             case .success(let link):
-                handler.attach(link, to: exchange)
+                handler.attach(link, to: exchange, at: .now())
             case .failure:
                 upstream.outstanding.add(-1, shard: handler.loop.shard)
                 upstream.avoid(for: handler.limits.passiveHealthWindow)
@@ -464,9 +469,11 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func attach(_ link: UpstreamHandler, to exchange: Exchange) {
+    /// `now`: the time, when the caller has it (the request's start, when an idle connection
+    /// takes it at once).
+    private func attach(_ link: UpstreamHandler, to exchange: Exchange, at now: NIODeadline) {
         exchange.link = link
-        link.begin(owner: self, responseTimeout: limits.response, method: exchange.head.method, expectsUpgrade: exchange.isUpgrade)
+        link.begin(owner: self, responseTimeout: limits.response, method: exchange.head.method, expectsUpgrade: exchange.isUpgrade, at: now)
         if let head = exchange.headToSend {
             exchange.headToSend = nil
             link.write(head)
@@ -809,11 +816,18 @@ enum RequestIdentifier: CustomStringConvertible {
         }
     }
 
-    func write(to buffer: inout ByteBuffer) {
+    /// Its length as text.
+    var byteCount: Int {
         switch self {
-        case .given(let text): buffer.writeString(text)
-        case .made(let prefix, let count):
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { Self.hex(prefix, count, into: $0) }
+        case .given(let text): text.utf8.count
+        case .made: 32
+        }
+    }
+
+    func write(into out: inout HTTPWire.HeadWriter) {
+        switch self {
+        case .given(let text): out.write(text)
+        case .made(let prefix, let count): out.write(upTo: 32) { Self.hex(prefix, count, into: $0) }
         }
     }
 

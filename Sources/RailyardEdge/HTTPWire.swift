@@ -285,61 +285,72 @@ enum HTTPWire {
     static func writeRequestHead(
         _ head: inout RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool, into buffer: inout ByteBuffer
     ) {
-        buffer.reserveCapacity(minimumWritableBytes: head.bytes.readableBytes + 160)
-        head.bytes.withUnsafeReadableBytes { bytes in
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.methodBytes]))
-            buffer.writeInteger(UInt8(ascii: " "))
-            if head.target.isEmpty {
-                buffer.writeInteger(UInt8(ascii: "/"))
-            } else {
-                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.target]))
-            }
-            buffer.writeStaticString(" HTTP/1.1\r\n")
-            if let absoluteHost = head.absoluteHost {
-                buffer.writeStaticString("host: ")
-                buffer.writeString(absoluteHost)
-                buffer.writeStaticString("\r\n")
-            }
-            var copier = LineCopier()
-            for line in head.lines {
-                switch line.kind {
-                case .host:
-                    if head.absoluteHost != nil { continue }
-                case .contentLength:
-                    break
-                case .other:
-                    if !head.connectionTokens.isEmpty {
-                        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.colon]), as: UTF8.self)
-                        if head.connectionTokens.contains(name.lowercased()) { continue }
-                    }
-                case .forwardedFor, .requestID, .replaced, .hopByHop, .transferEncoding, .connection, .upgrade:
-                    continue
+        // At most: the head itself (a bare-LF line gains a CR), the edge's own lines, the text
+        // they carry.
+        var variable = clientAddress.utf8.count + requestID.byteCount
+        if let host = head.host { variable += host.utf8.count }
+        if let forwardedFor = head.forwardedFor { variable += forwardedFor.utf8.count }
+        if let upgrade = head.upgrade { variable += upgrade.utf8.count }
+        if let absoluteHost = head.absoluteHost { variable += absoluteHost.utf8.count }
+        let most = head.bytes.readableBytes + head.lines.count + 256 + variable
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: most) { raw in
+            var out = HeadWriter(raw)
+            head.bytes.withUnsafeReadableBytes { bytes in
+                out.write(UnsafeRawBufferPointer(rebasing: bytes[head.methodBytes]))
+                out.write(byte: UInt8(ascii: " "))
+                if head.target.isEmpty {
+                    out.write(byte: UInt8(ascii: "/"))
+                } else {
+                    out.write(UnsafeRawBufferPointer(rebasing: bytes[head.target]))
                 }
-                copier.copy(line.start, line.end, next: line.next, from: bytes, into: &buffer)
+                out.write(" HTTP/1.1\r\n")
+                if let absoluteHost = head.absoluteHost {
+                    out.write("host: ")
+                    out.write(absoluteHost)
+                    out.write("\r\n")
+                }
+                var copier = LineCopier()
+                for line in head.lines {
+                    switch line.kind {
+                    case .host:
+                        if head.absoluteHost != nil { continue }
+                    case .contentLength:
+                        break
+                    case .other:
+                        if !head.connectionTokens.isEmpty {
+                            let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.colon]), as: UTF8.self)
+                            if head.connectionTokens.contains(name.lowercased()) { continue }
+                        }
+                    case .forwardedFor, .requestID, .replaced, .hopByHop, .transferEncoding, .connection, .upgrade:
+                        continue
+                    }
+                    copier.copy(line.start, line.end, next: line.next, from: bytes, into: &out)
+                }
+                copier.flush(from: bytes, into: &out)
             }
-            copier.flush(from: bytes, into: &buffer)
+            if let upgrade = head.upgrade {
+                out.write("connection: upgrade\r\nupgrade: ")
+                out.write(upgrade)
+                out.write("\r\n")
+            }
+            if head.chunked { out.write("transfer-encoding: chunked\r\n") }
+            out.write("x-forwarded-for: ")
+            if let forwardedFor = head.forwardedFor {
+                out.write(forwardedFor)
+                out.write(", ")
+            }
+            out.write(clientAddress)
+            out.write(secure ? "\r\nx-forwarded-proto: https\r\n" : "\r\nx-forwarded-proto: http\r\n")
+            if let host = head.host {
+                out.write("x-forwarded-host: ")
+                out.write(host)
+                out.write("\r\n")
+            }
+            out.write("x-request-id: ")
+            requestID.write(into: &out)
+            out.write("\r\n\r\n")
+            return out.count
         }
-        if let upgrade = head.upgrade {
-            buffer.writeStaticString("connection: upgrade\r\nupgrade: ")
-            buffer.writeString(upgrade)
-            buffer.writeStaticString("\r\n")
-        }
-        if head.chunked { buffer.writeStaticString("transfer-encoding: chunked\r\n") }
-        buffer.writeStaticString("x-forwarded-for: ")
-        if let forwardedFor = head.forwardedFor {
-            buffer.writeString(forwardedFor)
-            buffer.writeStaticString(", ")
-        }
-        buffer.writeString(clientAddress)
-        buffer.writeStaticString(secure ? "\r\nx-forwarded-proto: https\r\n" : "\r\nx-forwarded-proto: http\r\n")
-        if let host = head.host {
-            buffer.writeStaticString("x-forwarded-host: ")
-            buffer.writeString(host)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("x-request-id: ")
-        requestID.write(to: &buffer)
-        buffer.writeStaticString("\r\n\r\n")
     }
 
     // MARK: Answers from instances
@@ -382,26 +393,70 @@ enum HTTPWire {
         private var runStart = 0
         private var runEnd = -1
 
-        mutating func copy(_ start: Int, _ end: Int, next: Int, from bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        mutating func copy(_ start: Int, _ end: Int, next: Int, from bytes: UnsafeRawBufferPointer, into out: inout HeadWriter) {
             if next == end + 2 {
                 if start == runEnd {
                     runEnd = next
                 } else {
-                    flush(from: bytes, into: &buffer)
+                    flush(from: bytes, into: &out)
                     runStart = start
                     runEnd = next
                 }
                 return
             }
-            flush(from: bytes, into: &buffer)
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-            buffer.writeStaticString("\r\n")
+            flush(from: bytes, into: &out)
+            out.write(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+            out.write("\r\n")
         }
 
-        mutating func flush(from bytes: UnsafeRawBufferPointer, into buffer: inout ByteBuffer) {
+        mutating func flush(from bytes: UnsafeRawBufferPointer, into out: inout HeadWriter) {
             guard runEnd >= 0 else { return }
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[runStart..<runEnd]))
+            out.write(UnsafeRawBufferPointer(rebasing: bytes[runStart..<runEnd]))
             runEnd = -1
+        }
+    }
+
+    /// Writes a head into memory reserved for it at once (`ByteBuffer.writeWithUnsafeMutableBytes`
+    /// with room for the longest it can be): one capacity and uniqueness check per head rather
+    /// than one per piece.
+    struct HeadWriter {
+        private let memory: UnsafeMutableRawBufferPointer
+        private(set) var count = 0
+
+        init(_ memory: UnsafeMutableRawBufferPointer) { self.memory = memory }
+
+        /// Where the next `length` bytes go. The room reserved is the longest a head can be, so
+        /// the precondition holds for any input; it stands guard against a wrong reckoning.
+        private func room(_ length: Int) -> UnsafeMutableRawPointer? {
+            precondition(count + length <= memory.count, "a head outgrew the room reserved for it")
+            return memory.baseAddress.map { $0 + count }
+        }
+
+        mutating func write(_ bytes: UnsafeRawBufferPointer) {
+            guard let source = bytes.baseAddress, !bytes.isEmpty, let target = room(bytes.count) else { return }
+            target.copyMemory(from: source, byteCount: bytes.count)
+            count += bytes.count
+        }
+
+        mutating func write(_ text: StaticString) {
+            write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        mutating func write(_ text: String) {
+            var text = text
+            text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func write(byte: UInt8) {
+            guard let target = room(1) else { return }
+            target.storeBytes(of: byte, as: UInt8.self)
+            count += 1
+        }
+
+        /// Room for `length` bytes, filled by `fill`, which returns how many it wrote.
+        mutating func write(upTo length: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Int) {
+            guard let target = room(length) else { return }
+            count += min(fill(UnsafeMutableRawBufferPointer(start: target, count: length)), length)
         }
     }
 
@@ -618,50 +673,56 @@ enum HTTPWire {
         _ head: ResponseHead, clientMinorVersion: Int, requestID: RequestIdentifier, keepAlive: Bool, keepsChunkedFraming: Bool,
         switchingProtocols: Bool, bodyRoom: Int = 0, into buffer: inout ByteBuffer
     ) {
-        buffer.reserveCapacity(minimumWritableBytes: head.bytes.readableBytes + 80 + bodyRoom)
-        head.bytes.withUnsafeReadableBytes { bytes in
-            buffer.writeStaticString(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
-            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[head.statusRest]))
-            buffer.writeStaticString("\r\n")
-            var wroteTransferEncoding = false
-            var copier = LineCopier()
-            for line in head.lines {
-                switch line.kind {
-                case .requestID:
-                    continue
-                case .connection, .hopByHop:
-                    // A 101 keeps Connection and Upgrade: they say what the connection becomes.
-                    if !switchingProtocols { continue }
-                case .transferEncoding:
-                    if switchingProtocols { break }
-                    if keepsChunkedFraming, !wroteTransferEncoding {
-                        copier.flush(from: bytes, into: &buffer)
-                        buffer.writeStaticString("transfer-encoding: chunked\r\n")
+        // At most: the head itself (a bare-LF line gains a CR), the edge's own lines.
+        let most = head.bytes.readableBytes + head.lines.count + 128 + requestID.byteCount
+        buffer.reserveCapacity(minimumWritableBytes: most + bodyRoom)
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: most) { raw in
+            var out = HeadWriter(raw)
+            head.bytes.withUnsafeReadableBytes { bytes in
+                out.write(clientMinorVersion == 0 ? "HTTP/1.0" : "HTTP/1.1")
+                out.write(UnsafeRawBufferPointer(rebasing: bytes[head.statusRest]))
+                out.write("\r\n")
+                var wroteTransferEncoding = false
+                var copier = LineCopier()
+                for line in head.lines {
+                    switch line.kind {
+                    case .requestID:
+                        continue
+                    case .connection, .hopByHop:
+                        // A 101 keeps Connection and Upgrade: they say what the connection becomes.
+                        if !switchingProtocols { continue }
+                    case .transferEncoding:
+                        if switchingProtocols { break }
+                        if keepsChunkedFraming, !wroteTransferEncoding {
+                            copier.flush(from: bytes, into: &out)
+                            out.write("transfer-encoding: chunked\r\n")
+                        }
+                        wroteTransferEncoding = true
+                        continue
+                    case .contentLength:
+                        if head.transferEncoding { continue }
+                    case .other:
+                        if !head.connectionTokens.isEmpty, !switchingProtocols {
+                            let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.colon]), as: UTF8.self)
+                            if head.connectionTokens.contains(name.lowercased()) { continue }
+                        }
                     }
-                    wroteTransferEncoding = true
-                    continue
-                case .contentLength:
-                    if head.transferEncoding { continue }
-                case .other:
-                    if !head.connectionTokens.isEmpty, !switchingProtocols {
-                        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[line.start..<line.colon]), as: UTF8.self)
-                        if head.connectionTokens.contains(name.lowercased()) { continue }
-                    }
+                    copier.copy(line.start, line.end, next: line.next, from: bytes, into: &out)
                 }
-                copier.copy(line.start, line.end, next: line.next, from: bytes, into: &buffer)
+                copier.flush(from: bytes, into: &out)
             }
-            copier.flush(from: bytes, into: &buffer)
-        }
-        buffer.writeStaticString("x-request-id: ")
-        requestID.write(to: &buffer)
-        if switchingProtocols {
-            buffer.writeStaticString("\r\n\r\n")
-        } else if !keepAlive {
-            buffer.writeStaticString("\r\nconnection: close\r\n\r\n")
-        } else if clientMinorVersion == 0 {
-            buffer.writeStaticString("\r\nconnection: keep-alive\r\n\r\n")
-        } else {
-            buffer.writeStaticString("\r\n\r\n")
+            out.write("x-request-id: ")
+            requestID.write(into: &out)
+            if switchingProtocols {
+                out.write("\r\n\r\n")
+            } else if !keepAlive {
+                out.write("\r\nconnection: close\r\n\r\n")
+            } else if clientMinorVersion == 0 {
+                out.write("\r\nconnection: keep-alive\r\n\r\n")
+            } else {
+                out.write("\r\n\r\n")
+            }
+            return out.count
         }
     }
 

@@ -52,21 +52,27 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Used by the client handler
 
-    func begin(owner: EdgeProxyHandler, responseTimeout: TimeAmount, method: HTTPMethod, expectsUpgrade: Bool) {
+    /// Starts serving `owner`'s request, whose head goes `at` (the timeout counts from there).
+    func begin(owner: EdgeProxyHandler, responseTimeout: TimeAmount, method: HTTPMethod, expectsUpgrade: Bool, at now: NIODeadline) {
         self.owner = owner
+        lastActivity = now
         self.responseTimeout = responseTimeout
         self.requestMethod = method
         self.expectsUpgrade = expectsUpgrade
         keepAlive = true
         reading = .head
         partialHead = nil
-        // The request's head is written next, which starts the answer's timeout (`write`).
-        if timeout == nil { armTimeout(at: .now() + responseTimeout) }
+        if timeout == nil { armTimeout(at: now + responseTimeout) }
+    }
+
+    /// Request body bytes: a long upload is activity too, the answer's timeout counts from its
+    /// last byte.
+    func writeBody(_ bytes: ByteBuffer) {
+        lastActivity = .now()
+        write(bytes)
     }
 
     func write(_ bytes: ByteBuffer) {
-        // A long upload is activity too: the answer's timeout counts from its last byte.
-        lastActivity = .now()
         needsFlush = true
         context?.write(wrapOutboundOut(bytes), promise: nil)
     }
@@ -146,7 +152,9 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        lastActivity = .now()
+        // Activity, for the answer's timeout, when the answer goes on past this read (most end
+        // in it, and need no clock reading).
+        defer { if owner != nil { lastActivity = .now() } }
         while buffer.readableBytes > 0 {
             if case .switching(var held) = reading {
                 held.writeBuffer(&buffer)

@@ -169,6 +169,36 @@ struct EdgeWireTests {
             + "x-request-id: given-id\r\n\r\n")
     }
 
+    /// Heads are written into room reckoned beforehand: the longest heads the parsers accept
+    /// (every line ending in a bare LF, every variable part long) fit it.
+    @Test func theLongestHeadsFitTheRoomReservedForThem() throws {
+        let long = String(repeating: "a", count: 2000)
+        var request = "GET http://\(long).localhost HTTP/1.1\nHost: \(long).localhost\n"
+        for index in 0..<200 { request += "X-\(index): v\n" }
+        request += "X-Forwarded-For: \(long)\nX-Forwarded-For: \(long)\nConnection: upgrade\nUpgrade: \(long)\n"
+        request += "X-Request-Id: \(String(repeating: "r", count: 128))\nTransfer-Encoding: chunked\n\n"
+        var head = try HTTPWire.parseRequestHead(ByteBuffer(string: request))
+        var buffer = ByteBuffer()
+        HTTPWire.writeRequestHead(
+            &head, requestID: RequestID.accept(head.requestID) ?? .made(prefix: 1, count: 2), clientAddress: String(repeating: "f", count: 45),
+            secure: true, into: &buffer)
+        let written = String(buffer: buffer)
+        #expect(written.hasPrefix("GET / HTTP/1.1\r\nhost: \(long).localhost\r\nX-0: v\r\n"))
+        #expect(written.hasSuffix("x-request-id: \(String(repeating: "r", count: 128))\r\n\r\n"))
+        #expect(!written.contains("\n\n") && written.components(separatedBy: "\r\n").count > 200)
+
+        var answer = "HTTP/1.1 200 \(long)\n"
+        for index in 0..<200 { answer += "X-\(index): v\n" }
+        answer += "Transfer-Encoding: chunked\nConnection: close\n\n"
+        let response = try HTTPWire.parseResponseHead(ByteBuffer(string: answer))
+        buffer.clear()
+        HTTPWire.writeClientResponseHead(
+            response, clientMinorVersion: 0, requestID: .given(String(repeating: "g", count: 128)), keepAlive: true,
+            keepsChunkedFraming: true, switchingProtocols: false, into: &buffer)
+        #expect(String(buffer: buffer).hasPrefix("HTTP/1.0 200 \(long)\r\nX-0: v\r\n"))
+        #expect(String(buffer: buffer).hasSuffix("\r\nconnection: keep-alive\r\n\r\n"))
+    }
+
     /// A connection parses each request (and each answer) into the same head: nothing of the
     /// last one may stay behind.
     @Test func aHeadParsedIntoAReusedOneKeepsNothingOfTheLast() throws {
