@@ -192,10 +192,7 @@ enum HTTPWire {
             guard colon > line.start, colon < line.end, bytes[colon] == UInt8(ascii: ":") else { throw .malformed }
             var valueStart = colon + 1
             var valueEnd = line.end
-            for offset in valueStart..<valueEnd {
-                let byte = bytes[offset]
-                if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw .malformed }
-            }
+            if wire.hasControlCharacter(valueStart, valueEnd) { throw .malformed }
             while valueStart < valueEnd, HeadBytes.isSpace(bytes[valueStart]) { valueStart += 1 }
             while valueEnd > valueStart, HeadBytes.isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
             var kind = RequestHeaderKind.other
@@ -367,6 +364,19 @@ enum HTTPWire {
             if case .chunked = self { return true }
             return false
         }
+
+        /// How an answer with these headers to a request with this method is delimited (RFC 9112 §6.3).
+        init(status: Int, transferEncoding: Bool, chunked: Bool, contentLength: Int?, requestMethod: HTTPMethod) {
+            if requestMethod == .HEAD || status < 200 || status == 204 || status == 304 {
+                self = .none
+            } else if transferEncoding {
+                self = chunked ? .chunked : .untilClose
+            } else if let contentLength {
+                self = contentLength == 0 ? .none : .length(contentLength)
+            } else {
+                self = .untilClose
+            }
+        }
     }
 
     /// What a response header is to the edge.
@@ -502,10 +512,7 @@ enum HTTPWire {
         }
 
         func framing(requestMethod: HTTPMethod) -> Framing {
-            if requestMethod == .HEAD || status < 200 || status == 204 || status == 304 { return .none }
-            if transferEncoding { return chunked ? .chunked : .untilClose }
-            if let contentLength { return contentLength == 0 ? .none : .length(contentLength) }
-            return .untilClose
+            Framing(status: status, transferEncoding: transferEncoding, chunked: chunked, contentLength: contentLength, requestMethod: requestMethod)
         }
     }
 
@@ -586,10 +593,7 @@ enum HTTPWire {
                     colon += 1
                 }
                 guard colon < line.end, colon > line.start else { throw MalformedResponse() }
-                for offset in (colon + 1)..<line.end {
-                    let byte = bytes[offset]
-                    if (byte < 0x20 && byte != 0x09) || byte == 0x7F { throw MalformedResponse() }
-                }
+                if wire.hasControlCharacter(colon + 1, line.end) { throw MalformedResponse() }
                 var valueStart = colon + 1
                 var valueEnd = line.end
                 while valueStart < valueEnd, HeadBytes.isSpace(bytes[valueStart]) { valueStart += 1 }
@@ -750,6 +754,36 @@ struct HeadBytes {
     let bytes: UnsafeRawBufferPointer
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    /// A byte no header value may hold: a control character other than tab, or DEL.
+    static func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09) || byte == 0x7F }
+
+    /// Whether `start..<end` holds a byte `isControl` refuses. Eight bytes at a time: a word
+    /// with no byte below 0x20 and none equal to 0x7F (both found with the classic carry
+    /// tricks, exact as yes-or-no) needs no closer look; one with either (a tab, say) is
+    /// looked at byte by byte.
+    func hasControlCharacter(_ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= end {
+                let word = (base + index).loadUnaligned(as: UInt64.self)
+                let below = (word &- ones &* 0x20) & ~word & highs
+                let delete = word ^ (ones &* 0x7F)
+                let isDelete = (delete &- ones) & ~delete & highs
+                if below | isDelete != 0 {
+                    for offset in index..<(index + 8) where Self.isControl(bytes[offset]) { return true }
+                }
+                index += 8
+            }
+        }
+        while index < end {
+            if Self.isControl(bytes[index]) { return true }
+            index += 1
+        }
+        return false
+    }
 
     /// The line that starts at `start`: where its text ends (before CR LF, or a bare LF) and
     /// where the next one starts; nil when no LF ends it.

@@ -199,7 +199,10 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     continue
                 }
                 if !loop.answerHead.keepAlive { keepAlive = false }
-                let framing = loop.answerHead.framing(requestMethod: requestMethod)
+                // From its fields: a method call on the loop's head would copy it whole.
+                let framing = HTTPWire.Framing(
+                    status: status, transferEncoding: loop.answerHead.transferEncoding, chunked: loop.answerHead.chunked,
+                    contentLength: loop.answerHead.contentLength, requestMethod: requestMethod)
                 let keepFraming = owner.upstreamResponseHead(&loop.answerHead, framing: framing)
                 switch framing {
                 case .none:

@@ -169,6 +169,26 @@ struct EdgeWireTests {
             + "x-request-id: given-id\r\n\r\n")
     }
 
+    /// Header values are checked for control characters eight bytes at a time: the same
+    /// answer as byte by byte for every byte, at every place in and around the range, among
+    /// ordinary and high (obs-text) bytes.
+    @Test func controlCharactersAreFoundWordAtATimeAsByteByByte() {
+        for filler: UInt8 in [UInt8(ascii: "a"), 0xC3, 0x20, 0x09] {
+            for byte in UInt8.min...UInt8.max {
+                for place in 0..<21 {
+                    var bytes = [UInt8](repeating: filler, count: 21)
+                    bytes[place] = byte
+                    bytes.withUnsafeBytes { raw in
+                        let wire = HeadBytes(bytes: raw)
+                        #expect(wire.hasControlCharacter(0, 21) == HeadBytes.isControl(byte))
+                        let inside = (3..<18).contains(place)
+                        #expect(wire.hasControlCharacter(3, 18) == (inside && HeadBytes.isControl(byte)))
+                    }
+                }
+            }
+        }
+    }
+
     /// Heads are written into room reckoned beforehand: the longest heads the parsers accept
     /// (every line ending in a bare LF, every variable part long) fit it.
     @Test func theLongestHeadsFitTheRoomReservedForThem() throws {
