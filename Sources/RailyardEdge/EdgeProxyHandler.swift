@@ -335,9 +335,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeAndFlush(wrapOutboundOut(page.body)).whenComplete { _ in context.close(promise: nil) }
     }
 
+    /// Not passed on: this handler is the pipeline's last, and the tail does nothing with it.
     func channelReadComplete(context: ChannelHandlerContext) {
         exchange?.link?.flush()
-        context.fireChannelReadComplete()
     }
 
     /// Reading more from the client waits while the instance cannot take the body, and while a

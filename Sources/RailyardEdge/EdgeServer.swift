@@ -168,9 +168,12 @@ public enum ByteForwarder {
         (address.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: upstreamHost, port: upstreamPort))
             .whenComplete { result in
                 guard case .success(let instance) = result else { return client.close(promise: nil) }
+                // The client's end first: an end added to a channel already closed closes its
+                // partner, which must be in place by then (the instance may have closed at once,
+                // and the other order left the client waiting for ever).
                 let (clientEnd, instanceEnd) = GlueHandler.pair {}
-                instance.pipeline.addHandler(instanceEnd).flatMap {
-                    client.pipeline.addHandler(clientEnd)
+                client.pipeline.addHandler(clientEnd).flatMap {
+                    instance.pipeline.addHandler(instanceEnd)
                 }.flatMap {
                     client.setOption(.autoRead, value: true)
                 }.whenFailure { _ in

@@ -79,8 +79,16 @@ struct EdgeProxyTests {
         return descriptor
     }
 
-    /// Sends raw bytes and reads until the edge closes or `timeout` passes.
-    static func raw(_ port: Int, _ text: String, timeout: Double = 5) throws -> String {
+    /// Sends raw bytes and reads until the edge closes or `timeout` passes, on a thread of its
+    /// own: a blocking read on one of Swift's cooperative threads (two on these machines) would
+    /// hold up every other test for as long as it waits.
+    static func raw(_ port: Int, _ text: String, timeout: Double = 5) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try rawBlocking(port, text, timeout: timeout) }) }.start()
+        }
+    }
+
+    private static func rawBlocking(_ port: Int, _ text: String, timeout: Double) throws -> String {
         let descriptor = try connectedSocket(port, timeout: Int(timeout))
         defer { close(descriptor) }
         _ = text.withCString { send(descriptor, $0, strlen($0), 0) }
@@ -122,7 +130,7 @@ struct EdgeProxyTests {
                                         headers: [("Forwarded", "for=1.2.3.4"), ("X-Real-IP", "1.2.3.4")])
         #expect(!forged.body.contains("1.2.3.4"), "\(forged.body)")
         // An absolute-form target routes by its own host; the instance gets the path.
-        let absolute = try Self.raw(
+        let absolute = try await Self.raw(
             edge.port, "GET http://api-shop.localhost/headers HTTP/1.1\r\nHost: web-shop.localhost\r\nConnection: close\r\n\r\n")
         #expect(absolute.contains("host: api-shop.localhost") && absolute.lowercased().contains("x-upstream: beta"), "\(absolute)")
         // HEAD: the answer's headers and no body, without waiting for one.
@@ -245,7 +253,7 @@ struct EdgeProxyTests {
             + "GET / HTTP/1.1\r\nHost: unknown.localhost\r\n\r\n"
             + "POST /count HTTP/1.1\r\nHost: p.localhost\r\nContent-Length: 5\r\n\r\nhello"
             + "GET / HTTP/1.1\r\nHost: p.localhost\r\nConnection: close\r\n\r\n"
-        let answers = try Self.raw(edge.port, requests)
+        let answers = try await Self.raw(edge.port, requests)
         let statuses = answers.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
         #expect(statuses == ["200", "404", "200", "200"], "\(answers)")
         let slow = try #require(answers.range(of: "slow p"))
@@ -260,11 +268,11 @@ struct EdgeProxyTests {
         let edge = try await Edge.start()
         defer { Task { await edge.stop(); await upstream.stop() } }
         edge.route("ok.localhost", to: [upstream.port])
-        let garbage = try Self.raw(edge.port, "THIS IS NOT HTTP\r\n\r\n")
+        let garbage = try await Self.raw(edge.port, "THIS IS NOT HTTP\r\n\r\n")
         #expect(garbage.hasPrefix("HTTP/1.1 400"), "\(garbage.prefix(80))")
-        let noHost = try Self.raw(edge.port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        let noHost = try await Self.raw(edge.port, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
         #expect(noHost.hasPrefix("HTTP/1.1 400"), "\(noHost.prefix(80))")
-        let hugeHeader = try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n")
+        let hugeHeader = try await Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n")
         #expect(hugeHeader.hasPrefix("HTTP/1.1 431"), "\(hugeHeader.prefix(80))")
         // Requests whose framing could be read two ways (request smuggling) are refused, never
         // passed on.
@@ -281,7 +289,7 @@ struct EdgeProxyTests {
             ("X-Control: a\u{01}b", "400"),
         ]
         for (headers, status) in ambiguous {
-            let answer = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\n\(headers)\r\n\r\nhello")
+            let answer = try await Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\n\(headers)\r\n\r\nhello")
             #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(headers): \(answer.prefix(80))")
         }
         #expect(upstream.requests.load(ordering: .relaxed) == 0, "none of them reached the instance")
@@ -289,16 +297,16 @@ struct EdgeProxyTests {
         // could be read another way by the instance (which has the head by then; the connection
         // to it is closed before the body could end).
         for body in ["5\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5;x=\u{01}\r\nhello\r\n0\r\n\r\n", "5\r\nhello\r\n0\r\nX: 1\n\r\n"] {
-            let answer = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\n\(body)")
+            let answer = try await Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\n\(body)")
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(body.debugDescription): \(answer.prefix(80))")
         }
-        let connect = try Self.raw(edge.port, "CONNECT ok.localhost:443 HTTP/1.1\r\nHost: ok.localhost:443\r\n\r\n")
+        let connect = try await Self.raw(edge.port, "CONNECT ok.localhost:443 HTTP/1.1\r\nHost: ok.localhost:443\r\n\r\n")
         #expect(connect.hasPrefix("HTTP/1.1 405"), "\(connect.prefix(80))")
-        let oldChunked = try Self.raw(edge.port, "POST /count HTTP/1.0\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+        let oldChunked = try await Self.raw(edge.port, "POST /count HTTP/1.0\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
         #expect(oldChunked.hasPrefix("HTTP/1.1 400"), "no transfer coding in HTTP/1.0: \(oldChunked.prefix(80))")
-        let badVersion = try Self.raw(edge.port, "GET / HTTP/2.0\r\nHost: ok.localhost\r\n\r\n")
+        let badVersion = try await Self.raw(edge.port, "GET / HTTP/2.0\r\nHost: ok.localhost\r\n\r\n")
         #expect(badVersion.hasPrefix("HTTP/1.1 400"), "\(badVersion.prefix(80))")
-        let chunked = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;name=\"quoted\"\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n")
+        let chunked = try await Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5;name=\"quoted\"\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: 1\r\n\r\n")
         #expect(chunked.hasPrefix("HTTP/1.1 200"), "\(chunked.prefix(80))")
         #expect(chunked.hasSuffix("\r\n\r\n11"), "a chunked body reaches the instance whole: \(chunked.suffix(40))")
         // A body that breaks the framing after the request went to the instance: 400, and the
@@ -306,9 +314,9 @@ struct EdgeProxyTests {
         // connections, leave a kept-alive instance connection on each event loop, so that the
         // broken request goes out at once.)
         for _ in 0..<2 {
-            #expect(try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nConnection: close\r\n\r\n").hasSuffix("ok"))
+            #expect(try await Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nConnection: close\r\n\r\n").hasSuffix("ok"))
         }
-        let broken = try Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nnot a chunk\r\n")
+        let broken = try await Self.raw(edge.port, "POST /count HTTP/1.1\r\nHost: ok.localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nnot a chunk\r\n")
         #expect(broken.hasPrefix("HTTP/1.1 400"), "\(broken.prefix(80))")
         try await Task.sleep(for: .milliseconds(200))
         #expect(edge.server.routes.inFlight(port: upstream.port) == 0)
@@ -385,7 +393,7 @@ struct EdgeProxyTests {
         let started = ContinuousClock.now
         // Connects and says nothing: the edge hangs up after about a second, not at the
         // reader's own 10 s timeout.
-        let heard = try Self.raw(edge.port, "", timeout: 10)
+        let heard = try await Self.raw(edge.port, "", timeout: 10)
         let waited = ContinuousClock.now - started
         #expect(heard.isEmpty)
         #expect(waited >= .milliseconds(900) && waited < .seconds(5), "closed after \(waited)")
@@ -402,10 +410,10 @@ struct EdgeProxyTests {
         var held: [Int32] = []
         for _ in 0..<2 { held.append(try Self.connectedSocket(edge.port)) }
         try await Task.sleep(for: .milliseconds(200))
-        let turnedAway = try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\n\r\n")
+        let turnedAway = try await Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\n\r\n")
         #expect(turnedAway.hasPrefix("HTTP/1.1 503"), "\(turnedAway.prefix(80))")
         for descriptor in held { close(descriptor) }
         try await Task.sleep(for: .milliseconds(200))
-        #expect(try Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nConnection: close\r\n\r\n").hasSuffix("ok"))
+        #expect(try await Self.raw(edge.port, "GET / HTTP/1.1\r\nHost: ok.localhost\r\nConnection: close\r\n\r\n").hasSuffix("ok"))
     }
 }

@@ -129,7 +129,7 @@ struct EdgeTLSTests {
         edge.route("secure.example.com", to: [app.port], redirectsToHTTPS: true)
         edge.route("plain.example.com", to: [app.port])
 
-        let redirected = try EdgeProxyTests.raw(
+        let redirected = try await EdgeProxyTests.raw(
             edge.port, "GET /cart?item=3 HTTP/1.1\r\nHost: secure.example.com\r\nConnection: close\r\n\r\n")
         #expect(redirected.hasPrefix("HTTP/1.1 308"), "\(redirected)")
         #expect(redirected.lowercased().contains("location: https://secure.example.com:\(tlsPort)/cart?item=3"), "\(redirected)")
@@ -150,7 +150,7 @@ struct EdgeTLSTests {
             edge, host: "small.localhost", path: "/count", method: .POST, body: ByteBuffer(repeating: 1, count: 1024))
         #expect(fits.body == "1024")
         // A declared length over it: refused before any byte is read, and the connection closes.
-        let declared = try EdgeProxyTests.raw(
+        let declared = try await EdgeProxyTests.raw(
             edge.port, "POST /count HTTP/1.1\r\nHost: small.localhost\r\nContent-Length: 5000000\r\n\r\n" + String(repeating: "x", count: 2000))
         #expect(declared.hasPrefix("HTTP/1.1 413"), "\(declared)")
         #expect(declared.contains("1 KiB"))
@@ -158,7 +158,7 @@ struct EdgeTLSTests {
         // A chunked body that grows past it: refused as it crosses the limit.
         let chunk = String(repeating: "y", count: 600)
         let hex = String(chunk.utf8.count, radix: 16)
-        let chunked = try EdgeProxyTests.raw(
+        let chunked = try await EdgeProxyTests.raw(
             edge.port, "POST /count HTTP/1.1\r\nHost: small.localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "\(hex)\r\n\(chunk)\r\n\(hex)\r\n\(chunk)\r\n\(hex)\r\n\(chunk)\r\n0\r\n\r\n")
         #expect(chunked.hasPrefix("HTTP/1.1 413"), "\(chunked)")

@@ -61,7 +61,7 @@ struct EdgeWireTests {
         let edge = try await Edge.start()
         defer { Task { await edge.stop(); await upstream.stop() } }
         edge.route("wire.localhost", to: [upstream.port])
-        return try EdgeProxyTests.raw(edge.port, request ?? "GET / HTTP/1.1\r\nHost: wire.localhost\r\nConnection: close\r\n\r\n")
+        return try await EdgeProxyTests.raw(edge.port, request ?? "GET / HTTP/1.1\r\nHost: wire.localhost\r\nConnection: close\r\n\r\n")
     }
 
     @Test func chunkedAnswersKeepTheirFramingForHTTP11AndLoseItForHTTP10() async throws {
@@ -117,7 +117,7 @@ struct EdgeWireTests {
         let edge = try await Edge.start()
         defer { Task { await edge.stop(); await upstream.stop() } }
         edge.route("wire.localhost", to: [upstream.port])
-        let answer = try EdgeProxyTests.raw(
+        let answer = try await EdgeProxyTests.raw(
             edge.port, "GET / HTTP/1.1\r\nHost: wire.localhost\r\nConnection: Upgrade\r\nUpgrade: custom\r\n\r\n", timeout: 2)
         #expect(answer.hasPrefix("HTTP/1.1 101"), "\(answer)")
         #expect(answer.hasSuffix("hello-from-server"), "the server's first bytes come without waiting for more: \(answer)")
@@ -167,6 +167,22 @@ struct EdgeWireTests {
             switchingProtocols: false, bodyRoom: 2, into: &buffer)
         #expect(String(buffer: buffer) == "HTTP/1.1 200 OK\r\nServer: s\r\nDate: d\r\nContent-Length: 2\r\nX-Kept: yes\r\n"
             + "x-request-id: given-id\r\n\r\n")
+    }
+
+    /// The benchmark's floor (`edge-proxy --bytes-only`) passes bytes both ways unchanged, and
+    /// the instance's close reaches the client; twenty connections at once.
+    @Test func theByteForwarderPassesBytesUnchanged() async throws {
+        let answer = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Untouched: yes\r\n\r\nhello"
+        let upstream = try await CannedUpstream(pieces: [answer], closes: true)
+        let forwarder = try await ByteForwarder.bind(
+            host: "127.0.0.1", port: 0, to: "127.0.0.1", upstream.port, group: MultiThreadedEventLoopGroup.singleton)
+        defer { Task { try? await forwarder.close(); await upstream.stop() } }
+        let port = try #require(forwarder.localAddress?.port)
+        let received = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 { group.addTask { try await EdgeProxyTests.raw(port, "GET / HTTP/1.1\r\nHost: anything\r\n\r\n", timeout: 10) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(received.count == 20 && received.allSatisfy { $0 == answer })
     }
 
     /// Header values are checked for control characters eight bytes at a time: the same
