@@ -27,7 +27,7 @@ struct DeployEndToEndTests {
             let server = ServerProcess(dataDirectory: data, environment: [
                 "RAILYARD_ADMIN_EMAIL": "admin@example.com", "RAILYARD_ADMIN_PASSWORD": "admin-password",
             ], arguments: serverArguments)
-            try server.start()
+            try await server.start()
             var cli = try CLI.make()
             cli.environment["RAILYARD_SERVER"] = server.url
             try await cli.exec(["login", "--email", "admin@example.com", "--password", "admin-password"])
@@ -280,7 +280,7 @@ struct DeployEndToEndTests {
         }
 
         world.server.stop(signal: SIGKILL)
-        try world.server.start()
+        try await world.server.start()
 
         try await Self.waitFor("the interrupted build to be failed") {
             try await world.deployments("web").first { $0["id"] as? String == buildingID }?["status"] as? String == "FAILED"

@@ -315,7 +315,7 @@ extension DeployEndToEndTests {
             #expect(status.contains("Uid:\t65534"), "runs as nobody: \(status.split(separator: "\n").filter { $0.hasPrefix("Uid") })")
         }
         world.server.stop(signal: SIGKILL)
-        try world.server.start()
+        try await world.server.start()
         try await Self.waitFor("the app to answer again after kill -9") {
             let current = try await world.deployments("python-stdlib").first { $0["id"] as? String == servedID }
             guard let address = current.flatMap({ Self.addresses($0).first }) else { return false }

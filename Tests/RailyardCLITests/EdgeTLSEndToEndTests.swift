@@ -112,7 +112,7 @@ extension DeployEndToEndTests {
 
         // The installed certificate (its key sealed in the store) survives a restart.
         world.server.stop()
-        try world.server.start()
+        try await world.server.start()
         try await Self.waitFor("the app over HTTPS after a restart") {
             (try? await get(https + "/").2) == "v1"
         }

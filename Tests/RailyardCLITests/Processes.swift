@@ -3,6 +3,15 @@ import RailyardSandbox
 import Synchronization
 import Testing
 
+/// Runs blocking work (a child process waited for, a log polled) on a thread of its own: on one
+/// of Swift's cooperative threads (two on these machines) it would hold up every other test for
+/// as long as it waits, and timing tests elsewhere would fail.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try work() }) }.start()
+    }
+}
+
 /// Runs the real `railyard` binary, as a user would.
 enum RailyardBinary {
     /// The binary SwiftPM built beside the test bundle (scripts/test builds it first).
@@ -44,8 +53,13 @@ struct CLI: Sendable {
         return CLI(configHome: config, directory: work)
     }
 
+    /// Runs the CLI on a thread of its own (`onOwnThread`), waiting for it to exit.
     @discardableResult
-    func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> CommandResult {
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) async throws -> CommandResult {
+        try await onOwnThread { try runBlocking(arguments, extraEnvironment: extraEnvironment) }
+    }
+
+    private func runBlocking(_ arguments: [String], extraEnvironment: [String: String]) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try RailyardBinary.path())
         process.arguments = arguments
@@ -71,20 +85,20 @@ struct CLI: Sendable {
 
     /// Runs and requires exit 0, returning stdout.
     @discardableResult
-    func ok(_ arguments: [String], extraEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments, extraEnvironment: extraEnvironment)
+    func ok(_ arguments: [String], extraEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await run(arguments, extraEnvironment: extraEnvironment)
         #expect(result.status == 0, "railyard \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout
     }
 
-    func json(_ arguments: [String], extraEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
-        let output = try ok(arguments + ["--json"], extraEnvironment: extraEnvironment, sourceLocation: sourceLocation)
+    func json(_ arguments: [String], extraEnvironment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) async throws -> Any {
+        let output = try await ok(arguments + ["--json"], extraEnvironment: extraEnvironment, sourceLocation: sourceLocation)
         return try JSONSerialization.jsonObject(with: Data(output.utf8))
     }
 
     /// Runs and requires a failure with exactly one line on stderr.
-    func fails(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments)
+    func fails(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await run(arguments)
         #expect(result.status != 0, "railyard \(arguments.joined(separator: " ")) should have failed", sourceLocation: sourceLocation)
         let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage:") && !$0.contains("--help' for more") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(lines.count == 1, "stderr should be one line: \(result.stderr)", sourceLocation: sourceLocation)
@@ -118,7 +132,12 @@ final class ServerProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    func start() throws {
+    /// Starts the server and waits for it to listen, on a thread of its own (`onOwnThread`).
+    func start() async throws {
+        try await onOwnThread { try self.startBlocking() }
+    }
+
+    private func startBlocking() throws {
         if !FileManager.default.fileExists(atPath: logPath) {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }

@@ -14,7 +14,7 @@ struct ServerLifecycleTests {
         let server = ServerProcess(dataDirectory: data, environment: [
             "RAILYARD_ADMIN_EMAIL": "ops@example.com", "RAILYARD_ADMIN_PASSWORD": "ops-password",
         ])
-        try server.start()
+        try await server.start()
         defer { server.stop(signal: SIGKILL) }
         let client = RailyardClient(server: server.url, bearer: nil)
         let ready: [String: String] = try await client.send(.GET, "/readyz")
@@ -33,7 +33,7 @@ struct ServerLifecycleTests {
     @Test func junkOnTheSocketDoesNotHurtTheServer() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-junk-\(UUID().uuidString)").path
         let server = ServerProcess(dataDirectory: data)
-        try server.start()
+        try await server.start()
         defer { server.stop() }
         for junk in ["GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", String(repeating: "A", count: 100_000), "\u{0}\u{1}\u{2}"] {
             let socket = try RawSocket(port: server.port)
