@@ -422,11 +422,16 @@ final class EdgeLoop {
 
     func takeExchange() -> EdgeProxyHandler.Exchange { spareExchanges.popLast() ?? EdgeProxyHandler.Exchange() }
 
-    /// `exchange` is done with, and nothing refers to it any more.
+    /// `exchange` is done with, and nothing refers to it any more. Kept up to as many as
+    /// requests in flight at once on a loop (past a cap: a burst once is not kept for ever), so
+    /// that a steady load allocates none.
     func giveBack(_ exchange: EdgeProxyHandler.Exchange) {
         exchange.recycle()
-        if spareExchanges.count < 64 { spareExchanges.append(exchange) }
+        if spareExchanges.count < Self.spareExchangeLimit { spareExchanges.append(exchange) }
     }
+
+    /// About 1 KiB each.
+    static let spareExchangeLimit = 1024
 
     func takeRequestHeadBuffer() -> ByteBuffer { Self.take(&requestHeadBuffer) }
     func giveBackRequestHeadBuffer(_ buffer: ByteBuffer) { requestHeadBuffer = buffer }
