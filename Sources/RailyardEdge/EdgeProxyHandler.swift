@@ -109,9 +109,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             lastUpstreamLabel = nil
         }
 
-        /// Lets go of what the finished exchange holds, for its next use.
-        func recycle() {
-            head.releaseBytes()
+        /// Lets go of what the finished exchange holds, for its next use (`empty`: the loop's).
+        func recycle(empty: ByteBuffer) {
+            head.releaseBytes(for: empty)
             route = nil
             headToSend = nil
             upstream = nil
@@ -135,8 +135,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readPending = false
     /// Bytes from the client not yet taken: a head still coming, or requests sent before the
     /// answer to the one in flight (pipelining), which wait their turn.
-    private var inbound = EdgeProxyHandler.nothing
-    private static let nothing = ByteBuffer()
+    private var inbound = HTTPWire.noBytes
     private var processing = false
     private var clientAddress = "unknown"
     /// The connection came over TLS.
@@ -234,7 +233,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             processing = false
             // Once all is taken, the read's memory is let go, so that the channel's next read
             // can reuse it (NIO reuses its receive buffer only when nobody else holds it).
-            if inbound.readableBytes == 0 { inbound = Self.nothing }
+            if inbound.readableBytes == 0 { inbound = loop.empty }
         }
         while inbound.readableBytes > 0, !closing {
             if let exchange {
@@ -576,7 +575,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if let body { context.write(wrapOutboundOut(body), promise: nil) }
         }
         loop.giveBackResponseHeadBuffer(responseHead)
-        responseHead = HTTPWire.noBytes
+        responseHead = loop.empty
     }
 
     /// A 1xx answer before the real one: passed on to HTTP/1.1 clients (RFC 9110 §15.2), not
@@ -772,7 +771,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func abandon() {
         headPending = false
-        responseHead = HTTPWire.noBytes
+        responseHead = loop.empty
         guard let exchange else { return }
         exchange.upstream?.outstanding.add(-1, shard: loop.shard)
         exchange.upstream = nil

@@ -59,8 +59,8 @@ enum HTTPWire {
         }
 
         /// Lets go of the head's bytes (a slice of a read, whose memory NIO reuses only once
-        /// nobody holds it).
-        mutating func releaseBytes() { bytes = HTTPWire.noBytes }
+        /// nobody holds it), holding `empty` instead (the loop's own: see `EdgeLoop.empty`).
+        mutating func releaseBytes(for empty: ByteBuffer) { bytes = empty }
 
         fileprivate mutating func reset(
             bytes: ByteBuffer, method: HTTPMethod, methodBytes: Range<Int>, target: Range<Int>, absoluteHost: String?, minorVersion: Int
@@ -496,7 +496,7 @@ enum HTTPWire {
             keepAlive = true
         }
 
-        mutating func releaseBytes() { bytes = HTTPWire.noBytes }
+        mutating func releaseBytes(for empty: ByteBuffer) { bytes = empty }
 
         fileprivate mutating func reset(bytes: ByteBuffer, status: Int, statusRest: Range<Int>, minorVersion: Int) {
             self.bytes = bytes

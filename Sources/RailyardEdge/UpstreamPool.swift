@@ -185,7 +185,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 else { return malformed() }
                 // Once passed on, the head's bytes (a slice of this read) are let go, so that
                 // NIO can reuse its receive buffer.
-                defer { loop.answerHead.releaseBytes() }
+                defer { loop.answerHead.releaseBytes(for: loop.empty) }
                 let status = loop.answerHead.status
                 if status == 101 {
                     guard expectsUpgrade else { return malformed() }
@@ -410,14 +410,20 @@ final class EdgeLoop {
     /// Heads are written into these: taken, written, sent, given back; the next take finds a
     /// buffer whose write is done unshared and reuses its memory (one still being written is
     /// left to its write, and new memory is taken).
-    private var requestHeadBuffer = HTTPWire.noBytes
-    private var responseHeadBuffer = HTTPWire.noBytes
+    private var requestHeadBuffer: ByteBuffer
+    private var responseHeadBuffer: ByteBuffer
+    /// An empty buffer to hold where no bytes are, this loop's own: a buffer's storage is
+    /// reference counted, and one shared by all loops (as `HTTPWire.noBytes` is) would have
+    /// them contend for its counter's cache line several times a request.
+    let empty = ByteBuffer()
     /// Each answer's head is parsed into this one, and used before the read that brought it ends.
     var answerHead = HTTPWire.ResponseHead()
 
     init(pool: UpstreamPool, shard: Int) {
         self.pool = pool
         self.shard = shard
+        requestHeadBuffer = empty
+        responseHeadBuffer = empty
     }
 
     func takeExchange() -> EdgeProxyHandler.Exchange { spareExchanges.popLast() ?? EdgeProxyHandler.Exchange() }
@@ -426,23 +432,23 @@ final class EdgeLoop {
     /// requests in flight at once on a loop (past a cap: a burst once is not kept for ever), so
     /// that a steady load allocates none.
     func giveBack(_ exchange: EdgeProxyHandler.Exchange) {
-        exchange.recycle()
+        exchange.recycle(empty: empty)
         if spareExchanges.count < Self.spareExchangeLimit { spareExchanges.append(exchange) }
     }
 
     /// About 1 KiB each.
     static let spareExchangeLimit = 1024
 
-    func takeRequestHeadBuffer() -> ByteBuffer { Self.take(&requestHeadBuffer) }
+    func takeRequestHeadBuffer() -> ByteBuffer { take(&requestHeadBuffer) }
     func giveBackRequestHeadBuffer(_ buffer: ByteBuffer) { requestHeadBuffer = buffer }
-    func takeResponseHeadBuffer() -> ByteBuffer { Self.take(&responseHeadBuffer) }
+    func takeResponseHeadBuffer() -> ByteBuffer { take(&responseHeadBuffer) }
     func giveBackResponseHeadBuffer(_ buffer: ByteBuffer) { responseHeadBuffer = buffer }
 
     /// Empties a kept buffer for the next head; one grown large (a big head, or a body copied
     /// behind one) is let go rather than kept.
-    private static func take(_ kept: inout ByteBuffer) -> ByteBuffer {
+    private func take(_ kept: inout ByteBuffer) -> ByteBuffer {
         var buffer = kept
-        kept = HTTPWire.noBytes
+        kept = empty
         if buffer.capacity > 4096 || buffer.capacity == 0 {
             buffer = ByteBuffer()
         } else {
