@@ -42,13 +42,11 @@ public final class ServiceMetrics: Sendable {
 final class ShardedCounters: @unchecked Sendable {
     static let shardCount = 8
     private static let alignment = 128
-    private let slots: Int
     /// Slots from one shard's first to the next one's.
     private let shardStride: Int
     private let storage: UnsafeMutablePointer<UnsafeAtomic<Int>.Storage>
 
     init(slots: Int) {
-        self.slots = slots
         let perLine = Self.alignment / MemoryLayout<UnsafeAtomic<Int>.Storage>.stride
         shardStride = (slots + perLine - 1) / perLine * perLine
         let count = shardStride * Self.shardCount

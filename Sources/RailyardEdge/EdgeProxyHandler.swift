@@ -35,9 +35,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// One request and its answer. A connection reuses its exchange from one request to the
-    /// next (`recycle`), so that a request costs no allocation: only an exchange that finished
-    /// normally is reused, when nothing (a connect in progress, a timer) still refers to it.
+    /// One request and its answer. Exchanges are reused (`EdgeLoop.takeExchange`/`giveBack`),
+    /// so that a request costs no allocation: only one that finished normally goes back, when
+    /// nothing (a connect in progress, a timer) still refers to it.
     final class Exchange {
         /// Parsed into in place.
         var head = HTTPWire.RequestHead()
@@ -654,6 +654,16 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         exchange.lastUpstreamLabel = upstream?.label ?? exchange.lastUpstreamLabel
         exchange.upstream = nil
         exchange.link = nil
+        if exchange.responseStarted, headPending {
+            // The answer's head is still held (its body failed within the read that brought
+            // it): nothing reached the client, which gets a clean failure rather than a cut answer.
+            headPending = false
+            responseHead = loop.empty
+            exchange.responseStarted = false
+            exchange.closesAfterAnswer = false
+            exchange.status = 0
+            exchange.bytesOut = 0
+        }
         if exchange.responseStarted {
             record(exchange, status: exchange.status)
             context?.close(promise: nil)

@@ -47,8 +47,8 @@ enum HTTPWire {
 
         var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }
 
-        /// An empty head, to parse into (a connection parses each of its requests into the
-        /// same one, so that its line list is allocated once).
+        /// An empty head, to parse into (each exchange keeps one, reused from request to
+        /// request, so that its line list is allocated once).
         init() {
             bytes = HTTPWire.noBytes
             method = .GET
@@ -277,7 +277,7 @@ enum HTTPWire {
     /// hop-by-hop headers (RFC 9110 §7.6.1: Connection, Keep-Alive, Proxy-Connection, TE,
     /// Trailer, Transfer-Encoding, Upgrade, and those Connection names) and forwarding headers
     /// it may have forged, plus the edge's forwarding headers. The body goes on with its framing.
-    /// Written into `buffer` (a connection reuses one buffer from request to request). `head`
+    /// Written into `buffer` (the event loop's, reused from request to request). `head`
     /// is inout only so that a head kept in an exchange is not copied to be read.
     static func writeRequestHead(
         _ head: inout RequestHead, requestID: RequestIdentifier, clientAddress: String, secure: Bool, into buffer: inout ByteBuffer
@@ -486,8 +486,7 @@ enum HTTPWire {
         /// Lowercased names the Connection header lists.
         var connectionTokens: Set<String> = []
 
-        /// An empty head, to parse into (a connection to an instance parses each answer into
-        /// the same one).
+        /// An empty head, to parse into (each event loop parses every answer into its own one).
         init() {
             bytes = HTTPWire.noBytes
             status = 0
