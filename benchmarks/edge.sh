@@ -9,6 +9,9 @@
 # instance connection per client connection), the floor of what the edge's machinery costs.
 # "CPU µs/req" is the proxy's own processor time (user + system, all its processes) per request:
 # steadier than requests/s on a machine whose cores wrk and the upstream share.
+# Every proxy runs in a session of its own, as nginx's daemon does (`setsid`): with the kernel's
+# autogroup scheduling on, a process left in the script's session would share one scheduling
+# group with wrk, and wait behind wrk's threads, which nginx never does.
 # Usage: benchmarks/edge.sh [SECONDS] [ROUNDS]   (release build; needs nginx and wrk:
 #        apt-get install nginx-light wrk [haproxy caddy])
 set -euo pipefail
@@ -47,9 +50,9 @@ http { access_log off; keepalive_requests 1000000;
 CONF
 nginx -c "$work/nginx.conf"
 
-"$bin" edge-proxy --listen "127.0.0.1:$edge" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/edge.log" &
+setsid "$bin" edge-proxy --listen "127.0.0.1:$edge" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/edge.log" &
 pids+=($!); edge_pid=$!
-"$bin" edge-proxy --bytes-only --listen "127.0.0.1:$floor_port" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/floor.log" &
+setsid "$bin" edge-proxy --bytes-only --listen "127.0.0.1:$floor_port" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/floor.log" &
 pids+=($!); floor_pid=$!
 
 if command -v haproxy >/dev/null; then
@@ -69,7 +72,7 @@ frontend web
 backend app
   server s1 127.0.0.1:$upstream
 CONF
-  haproxy -f "$work/haproxy.cfg" >/dev/null 2>&1 &
+  setsid haproxy -f "$work/haproxy.cfg" >/dev/null 2>&1 &
   pids+=($!); haproxy_pid=$!
 fi
 if command -v caddy >/dev/null; then
@@ -83,10 +86,13 @@ http://:$caddy_port {
   reverse_proxy 127.0.0.1:$upstream
 }
 CONF
-  GOMAXPROCS=$workers caddy run --config "$work/Caddyfile" --adapter caddyfile >/dev/null 2>&1 &
+  GOMAXPROCS=$workers setsid caddy run --config "$work/Caddyfile" --adapter caddyfile >/dev/null 2>&1 &
   pids+=($!); caddy_pid=$!
 fi
 sleep 1.5
+for pid in "${pids[@]}"; do
+  [ "$(ps -o sid= -p "$pid" | tr -d ' ')" = "$pid" ] || { echo "process $pid is not in a session of its own" >&2; exit 1; }
+done
 
 rss_kb() { local total=0; for pid in "$@"; do total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) )); done; echo "$total"; }
 nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }

@@ -563,10 +563,14 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes the held head, with `body` behind it when it is small.
     private func writePendingHead(with body: ByteBuffer? = nil, context: ChannelHandlerContext) {
         guard headPending else {
-            if let body { context.write(wrapOutboundOut(body), promise: nil) }
+            if let body {
+                unflushed = true
+                context.write(wrapOutboundOut(body), promise: nil)
+            }
             return
         }
         headPending = false
+        unflushed = true
         if var body, body.readableBytes <= Self.coalescedBodyBytes {
             responseHead.writeBuffer(&body)
             context.write(wrapOutboundOut(responseHead), promise: nil)
@@ -602,6 +606,17 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func upstreamFlush() {
         guard let context else { return }
         writePendingHead(context: context)
+        flushClient(context)
+    }
+
+    /// The answer's bytes written since the last flush: a flush with nothing to send still
+    /// costs a pass through the pipeline and the channel's checks, and most reads of an answer
+    /// end with it already flushed (by `finish`).
+    private var unflushed = false
+
+    private func flushClient(_ context: ChannelHandlerContext) {
+        guard unflushed else { return }
+        unflushed = false
         context.flush()
     }
 
@@ -710,8 +725,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // Done with: no connect is pending for it (its answer came), no closure holds it.
         loop.giveBack(exchange)
         if keepAlive {
-            context.flush()
+            flushClient(context)
         } else {
+            unflushed = false
             closing = true
             context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in context.close(promise: nil) }
         }
