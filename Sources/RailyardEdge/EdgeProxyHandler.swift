@@ -851,7 +851,7 @@ enum RequestIdentifier: CustomStringConvertible {
 
     func write(into out: inout HTTPWire.HeadWriter) {
         switch self {
-        case .given(let text): out.write(text)
+        case .given(let text): out.write(string: text)
         case .made(let prefix, let count): out.write(upTo: 32) { Self.hex(prefix, count, into: $0) }
         }
     }

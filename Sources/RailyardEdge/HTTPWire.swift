@@ -164,13 +164,16 @@ enum HTTPWire {
         // Absolute form: the authority routes, the instance gets the path.
         var target = targetStart..<targetEnd
         var absoluteHost: String?
-        for scheme: StaticString in ["http://", "https://"] where wire.named(targetStart, min(targetStart + scheme.utf8CodeUnitCount, targetEnd), scheme) {
-            let authorityStart = targetStart + scheme.utf8CodeUnitCount
-            var pathStart = authorityStart
-            while pathStart < targetEnd, bytes[pathStart] != UInt8(ascii: "/"), bytes[pathStart] != UInt8(ascii: "?") { pathStart += 1 }
-            guard pathStart > authorityStart else { throw .malformed }
-            absoluteHost = wire.string(authorityStart, pathStart)
-            target = pathStart..<targetEnd
+        // (Origin form, nearly every request, starts with a slash: no list of schemes made for it.)
+        if bytes[targetStart] != UInt8(ascii: "/") {
+            for scheme: StaticString in ["http://", "https://"] where wire.named(targetStart, min(targetStart + scheme.utf8CodeUnitCount, targetEnd), scheme) {
+                let authorityStart = targetStart + scheme.utf8CodeUnitCount
+                var pathStart = authorityStart
+                while pathStart < targetEnd, bytes[pathStart] != UInt8(ascii: "/"), bytes[pathStart] != UInt8(ascii: "?") { pathStart += 1 }
+                guard pathStart > authorityStart else { throw .malformed }
+                absoluteHost = wire.string(authorityStart, pathStart)
+                target = pathStart..<targetEnd
+            }
         }
         result.reset(
             bytes: head, method: method, methodBytes: requestLine.start..<methodEnd, target: target, absoluteHost: absoluteHost,
@@ -303,7 +306,7 @@ enum HTTPWire {
                 out.write(" HTTP/1.1\r\n")
                 if let absoluteHost = head.absoluteHost {
                     out.write("host: ")
-                    out.write(absoluteHost)
+                    out.write(string: absoluteHost)
                     out.write("\r\n")
                 }
                 var copier = LineCopier()
@@ -327,20 +330,20 @@ enum HTTPWire {
             }
             if let upgrade = head.upgrade {
                 out.write("connection: upgrade\r\nupgrade: ")
-                out.write(upgrade)
+                out.write(string: upgrade)
                 out.write("\r\n")
             }
             if head.chunked { out.write("transfer-encoding: chunked\r\n") }
             out.write("x-forwarded-for: ")
             if let forwardedFor = head.forwardedFor {
-                out.write(forwardedFor)
+                out.write(string: forwardedFor)
                 out.write(", ")
             }
-            out.write(clientAddress)
+            out.write(string: clientAddress)
             out.write(secure ? "\r\nx-forwarded-proto: https\r\n" : "\r\nx-forwarded-proto: http\r\n")
             if let host = head.host {
                 out.write("x-forwarded-host: ")
-                out.write(host)
+                out.write(string: host)
                 out.write("\r\n")
             }
             out.write("x-request-id: ")
@@ -452,7 +455,9 @@ enum HTTPWire {
             write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
 
-        mutating func write(_ text: String) {
+        /// Not `write(_:)`: a literal would pick this overload over `StaticString`'s, and pay a
+        /// retain and a release of its storage for every piece of every head.
+        mutating func write(string text: String) {
             var text = text
             text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
         }

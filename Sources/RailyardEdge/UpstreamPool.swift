@@ -22,7 +22,10 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     let upstream: Upstream
-    private weak var pool: UpstreamPool?
+    /// Held strongly, though the pool holds this handler while it is idle: the cycle lasts only
+    /// as long as the connection is open (it leaves the pool as it closes), and a weak reference
+    /// would give the pool a side table, making every retain of it (two a request) a slow one.
+    private let pool: UpstreamPool
     private var context: ChannelHandlerContext?
     private var owner: EdgeProxyHandler?
     private var readPending = false
@@ -276,7 +279,7 @@ final class UpstreamHandler: ChannelDuplexHandler, RemovableChannelHandler {
         closed = true
         timeout?.cancel()
         timeout = nil
-        pool?.remove(self, on: context.eventLoop)
+        pool.remove(self, on: context.eventLoop)
         guard let owner else { return }
         if case .untilClose = reading {
             // The close is the end of this answer.
