@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <spawn.h>
+#include <stdio.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "CRailyardSystem.h"
 
@@ -14,4 +17,16 @@ int railyard_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions
 
 int railyard_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+int railyard_openat2(int dirfd, const char *path, int flags, unsigned int mode, unsigned long long resolve) {
+    struct open_how how = {0};
+    how.flags = (unsigned long long)(unsigned int)flags;
+    how.mode = mode;
+    how.resolve = resolve;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+int railyard_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }

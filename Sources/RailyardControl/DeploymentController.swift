@@ -22,6 +22,8 @@ public struct ControlOptions: Sendable {
     public var healthFailuresBeforeRestart = 3
     /// How static sites are served: this program's `serve-static` command, run in the sandbox.
     public var staticServer: [String]? = ControlOptions.currentExecutable().map { [$0, "serve-static"] }
+    /// What an upload may unpack to; past it the build fails early.
+    public var unpackLimits = SourceArchive.Limits()
 
     static func currentExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
@@ -192,6 +194,7 @@ public actor DeploymentController {
             logger.warning("cannot read domains", metadata: ["error": "\(error)"])
         }
         publishRoutes()
+        await verifyTargetPorts()
     }
 
     /// Each domain → the healthy instances of its service's active deployment in its
@@ -214,13 +217,47 @@ public actor DeploymentController {
             let instances = active["\(domain.serviceID)/\(domain.environmentID)"]?.instances.values
                 .filter { $0.state == "healthy" && !$0.stopping }
                 .sorted { $0.replica < $1.replica } ?? []
+            // A target port goes to an instance only once its own processes were seen
+            // listening there: never to a port of the host's or another tenant's.
+            let addresses: [(host: String, port: Int)] = if let target = domain.targetPort {
+                instances.filter { $0.verifiedPorts.contains(target) }.map { _ in (host: "127.0.0.1", port: target) }
+            } else {
+                instances.map { (host: "127.0.0.1", port: $0.port) }
+            }
             entries[domain.hostname] = RouteEntry(
                 service: domain.serviceID.rawValue,
-                addresses: instances.map { (host: "127.0.0.1", port: domain.targetPort ?? $0.port) },
+                addresses: addresses,
                 identity: tlsIdentities[domain.id]?.identity, redirectsToHTTPS: domain.httpsRedirect,
                 maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) })
         }
         edge.replace(with: entries, labels: labels)
+    }
+
+    /// Checks, for every domain with a target port, which of its service's instances listen
+    /// there themselves, and republishes when that changed. Run after instances change and
+    /// at every health round.
+    private func verifyTargetPorts() async {
+        var changed = false
+        for deployment in live.values where deployment.deployedAt != nil {
+            let targets = Set(domains.filter {
+                $0.serviceID == deployment.serviceID && $0.environmentID == deployment.environmentID
+            }.compactMap(\.targetPort))
+            for instance in deployment.instances.values {
+                var verified: Set<Int> = []
+                for port in targets where instance.state == "healthy" && !instance.stopping {
+                    if await runtime.listens(instance.instanceID, port: port) { verified.insert(port) }
+                }
+                if verified != instance.verifiedPorts {
+                    for port in targets.subtracting(verified) where !instance.stopping {
+                        logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                                    "replica \(instance.replica) does not listen on the domain's target port \(port): no traffic is sent there", level: "warn")
+                    }
+                    instance.verifiedPorts = verified
+                    changed = true
+                }
+            }
+        }
+        if changed { publishRoutes() }
     }
 
     /// An HTTP log line for a request the edge answered, in the log of the deployment whose
@@ -261,6 +298,7 @@ public actor DeploymentController {
     // MARK: Reconciling queued deployments
 
     func reconcile() async {
+        await verifyTargetPorts()
         let queued: [DeploymentWork]
         let building: [DeploymentWork]
         do {
@@ -323,13 +361,36 @@ public actor DeploymentController {
     // MARK: Build
 
     private func build(_ work: DeploymentWork) async throws -> DeploymentWork {
+        let workFolder = options.builds.appendingPathComponent(work.deployment.id.rawValue)
+        // Clones, unpacking and builds all happen inside a build slot: a hostile upload holds
+        // one slot, never the controller or other tenants' deploys.
+        try await buildSlots.acquire()
+        do {
+            try Task.checkCancellation()
+            await removeTree(workFolder)
+            let built = try await build(work, in: workFolder)
+            await removeTree(workFolder)
+            await buildSlots.release()
+            return built
+        } catch {
+            await removeTree(workFolder)
+            await buildSlots.release()
+            throw error
+        }
+    }
+
+    /// Removes a folder of a tenant's off the actor, never following links in it.
+    func removeTree(_ folder: URL) async {
+        if let problem = await BlockingWork.removeTree(folder.path) {
+            logger.warning("cannot remove a folder", metadata: ["railyard.path": "\(folder.path)", "error": "\(problem)"])
+        }
+    }
+
+    private func build(_ work: DeploymentWork, in workFolder: URL) async throws -> DeploymentWork {
         var work = work
         let deployment = work.deployment
         let id = deployment.id
         let context = try await context(of: deployment)
-        let workFolder = options.builds.appendingPathComponent(id.rawValue)
-        try? FileManager.default.removeItem(at: workFolder)
-        defer { try? FileManager.default.removeItem(at: workFolder) }
         if work.archive == nil, deployment.source == .git {
             guard let repository = context.service.repository else {
                 throw PipelineFailure(phase: "build", "the service has no repository any more; set one with `railyard service update --repo`")
@@ -340,18 +401,25 @@ public actor DeploymentController {
             throw PipelineFailure(phase: "build", "this deployment has no source to build; upload one with `railyard up`")
         }
         let sourceFolder = workFolder.appendingPathComponent("src")
+        let archiveFile = options.sources.appendingPathComponent(archive)
+        let limits = options.unpackLimits
         do {
-            let bytes = try Data(contentsOf: options.sources.appendingPathComponent(archive))
-            try FileManager.default.createDirectory(at: workFolder, withIntermediateDirectories: true)
-            try SourceArchive.unpack(ByteBuffer(bytes: bytes), into: sourceFolder)
+            try await BlockingWork.run {
+                try FileManager.default.createDirectory(at: workFolder, withIntermediateDirectories: true)
+                try SourceArchive.unpack(file: archiveFile, into: sourceFolder, limits: limits)
+            }
         } catch {
             throw PipelineFailure(phase: "build", "cannot unpack the source: \(error)")
         }
         let plan: BuildPlan
+        let environmentName = context.environment.name
         do {
-            plan = try BuildPlanner.plan(DirectorySource(root: sourceFolder), environment: context.environment.name)
-        } catch {
+            // The tenant's config files are parsed on a thread of the build's own.
+            plan = try await BlockingWork.run { try BuildPlanner.plan(DirectorySource(root: sourceFolder), environment: environmentName) }
+        } catch let error as PlanError {
             throw PipelineFailure(phase: "build", error.description)
+        } catch {
+            throw PipelineFailure(phase: "build", "\(error)")
         }
         for line in plan.summary { logs.system(id, phase: "build", line) }
         if let reason = runner.unsandboxedReason {
@@ -363,13 +431,10 @@ public actor DeploymentController {
                     "without a sandbox, builds and apps run as an unprivileged user that cannot enter \(closed); give `railyard server --data` a folder whose parents others may enter, or `chmod o+x \(closed)`")
             }
         }
-        try await buildSlots.acquire()
-        defer { Task { await buildSlots.release() } }
         try Task.checkCancellation()
         let artifactName = "\(deployment.serviceID.rawValue)/\(id.rawValue)"
         let artifact = options.artifacts.appendingPathComponent(artifactName)
-        try? makeWritable(artifact)
-        try? FileManager.default.removeItem(at: artifact)
+        await removeTree(artifact)
         let executor = BuildExecutor(runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit)
         let logs = self.logs
         do {
@@ -407,9 +472,12 @@ public actor DeploymentController {
             throw PipelineFailure(phase: "build", failure.description)
         }
         let name = "\(id.rawValue).tar.gz"
+        let destination = options.sources.appendingPathComponent(name)
         do {
-            let archive = try SourceArchive.pack(SourceSelection(root: checkout.folder))
-            try Data(buffer: archive).write(to: options.sources.appendingPathComponent(name), options: .atomic)
+            try await BlockingWork.run {
+                let archive = try SourceArchive.pack(SourceSelection(root: checkout.folder))
+                try Data(buffer: archive).write(to: destination, options: .atomic)
+            }
         } catch {
             throw PipelineFailure(phase: "build", "cannot keep the source of commit \(checkout.sha.prefix(12)): \(error)")
         }
@@ -516,7 +584,7 @@ public actor DeploymentController {
             return
         }
         await retirePrevious(before: deployment)
-        pruneArtifacts(of: deployment.serviceID)
+        await pruneArtifacts(of: deployment.serviceID)
         await pruneSources(of: deployment.serviceID)
     }
 
@@ -803,6 +871,7 @@ public actor DeploymentController {
     private func monitorHealth() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: options.healthInterval)
+            await verifyTargetPorts()
             for deployment in live.values where deployment.deployedAt != nil {
                 let check = HealthCheck(path: deployment.plan.healthcheckPath)
                 for instance in deployment.instances.values where instance.state == "healthy" || instance.state == "unhealthy" {
@@ -825,6 +894,7 @@ public actor DeploymentController {
 
     private func recordInstances(_ deployment: LiveDeployment) async {
         publishRoutes()
+        await verifyTargetPorts()
         try? await store.recordInstances(of: deployment.id, deployment.snapshot, warnings: deployment.warnings)
     }
 
@@ -871,14 +941,12 @@ public actor DeploymentController {
     }
 
     /// Keeps the newest `artifactsKept` artifacts of a service, and every running one.
-    private func pruneArtifacts(of service: ServiceID) {
+    private func pruneArtifacts(of service: ServiceID) async {
         let folder = options.artifacts.appendingPathComponent(service.rawValue)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
         let inUse = Set(live.values.map { URL(fileURLWithPath: $0.artifactPath).lastPathComponent })
         for name in names.sorted(by: >).dropFirst(options.artifactsKept) where !inUse.contains(name) {
-            let artifact = folder.appendingPathComponent(name)
-            try? makeWritable(artifact)
-            try? FileManager.default.removeItem(at: artifact)
+            await removeTree(folder.appendingPathComponent(name))
         }
     }
 
@@ -913,18 +981,6 @@ public actor DeploymentController {
             try await store.forgetSourceArchives(deleted)
         } catch {
             logger.warning("cannot forget pruned source archives", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Artifacts are read-only; deleting one means giving write permission back first.
-    private func makeWritable(_ root: URL) throws {
-        guard FileManager.default.fileExists(atPath: root.path) else { return }
-        chmod(root.path, 0o755)
-        guard let enumerator = FileManager.default.enumerator(atPath: root.path) else { return }
-        while let relative = enumerator.nextObject() as? String {
-            let path = root.appendingPathComponent(relative).path
-            var info = stat()
-            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { chmod(path, 0o755) }
         }
     }
 }
@@ -978,6 +1034,8 @@ final class InstanceState {
     var stopping = false
     var startedAt: ContinuousClock.Instant?
     var healthFailures = 0
+    /// Domain target ports this instance's own processes were last seen listening on.
+    var verifiedPorts: Set<Int> = []
 
     init(replica: Int, instanceID: String, port: Int, attempt: Int) {
         self.replica = replica

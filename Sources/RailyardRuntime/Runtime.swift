@@ -46,6 +46,9 @@ public protocol Runtime: Sendable {
     /// Stops an instance left running by an earlier run of the server, if `handle` still
     /// names it; does nothing when it has gone or the handle now names something else.
     func removeOrphan(id: String, handle: String) async
+    /// Whether the instance's own processes listen on `port` (a domain's target port must
+    /// name one of its instances, never a port of the host or of another tenant).
+    func listens(_ id: String, port: Int) async -> Bool
 }
 
 /// How an instance ended.

@@ -94,6 +94,14 @@ public actor SandboxedProcessRuntime: Runtime {
 
     public func running() async -> [String] { instances.keys.sorted() }
 
+    public func listens(_ id: String, port: Int) async -> Bool {
+        guard let child = instances[id], child.finishedStatus == nil else { return false }
+        let inodes = ListeningSockets.inodes(port: port)
+        guard !inodes.isEmpty else { return false }
+        let pids = [child.pid] + ProcessTree.descendants(of: child.pid, parents: ProcessTree.parents())
+        return ListeningSockets.held(inodes, byAnyOf: pids)
+    }
+
     public func handle(of id: String) async -> String? { instances[id].map { String($0.pid) } }
 
     public func removeOrphan(id: String, handle: String) async {

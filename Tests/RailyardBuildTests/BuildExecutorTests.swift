@@ -56,8 +56,8 @@ struct BuildExecutorTests {
                 "the build saw the data folder")
         let mode = try FileManager.default.attributesOfItem(atPath: space.artifact.appendingPathComponent("greeting.txt").path)[.posixPermissions] as? Int
         #expect((mode ?? 0o777) & 0o222 == 0, "artifacts are read-only")
-        #expect(FileManager.default.fileExists(atPath: space.source.appendingPathComponent("start.sh").path), "the source is untouched")
-        #expect(!FileManager.default.fileExists(atPath: space.source.appendingPathComponent("greeting.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: space.source.path), "the source folder became the artifact (moved, not copied)")
+        #expect(FileManager.default.fileExists(atPath: space.artifact.appendingPathComponent("start.sh").path))
     }
 
     @Test func aFailingCommandFailsTheBuildWithItsStatus() async throws {

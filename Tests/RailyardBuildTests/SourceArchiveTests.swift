@@ -101,6 +101,125 @@ struct SourceArchiveTests {
         #expect(!FileManager.default.fileExists(atPath: destination.deletingLastPathComponent().appendingPathComponent("escape.txt").path))
     }
 
+    /// The attack of issue 13: `x -> .`, then `y -> x/x/…/../..` (harmless by its text, eight
+    /// levels out once resolved), then an entry beneath `y`. The unpack folder sits eight
+    /// levels below `base`, so `y` names `base` itself.
+    static let chainAttacks: [(String, String)] = [
+        ("file", "t.addfile(info('y/pwned.txt', b'x'), io.BytesIO(b'x'))"),
+        ("link replacing a file", "i = tarfile.TarInfo('y/sentinel'); i.type = tarfile.SYMTYPE; i.linkname = 'elsewhere'; t.addfile(i)"),
+        ("folder", "i = tarfile.TarInfo('y/newdir'); i.type = tarfile.DIRTYPE; t.addfile(i)"),
+        ("file in a new folder", "t.addfile(info('y/newdir/pwned.txt', b'x'), io.BytesIO(b'x'))"),
+        ("links alone", "pass"),
+    ]
+
+    @Test(arguments: chainAttacks.map(\.0))
+    func linkChainsCannotReachOutside(name: String) throws {
+        let statement = try #require(Self.chainAttacks.first { $0.0 == name }?.1)
+        let base = try Self.folder("chain")
+        let sentinel = base.appendingPathComponent("sentinel")
+        try Data("keep".utf8).write(to: sentinel)
+        let destination = (1...7).reduce(base) { $0.appendingPathComponent(String($1)) }.appendingPathComponent("dest")
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let file = base.appendingPathComponent("evil.tgz")
+        let script = """
+            import io, tarfile
+            def info(name, data):
+                i = tarfile.TarInfo(name); i.size = len(data); return i
+            def link(name, target):
+                i = tarfile.TarInfo(name); i.type = tarfile.SYMTYPE; i.linkname = target; return i
+            with tarfile.open('\(file.path)', 'w:gz', format=tarfile.GNU_FORMAT) as t:
+                t.addfile(link('x', '.'))
+                t.addfile(link('y', 'x/x/x/x/x/x/x/x/../../../../../../../..'))
+                \(statement)
+            """
+        let (status, output) = try Self.run(["python3", "-c", script])
+        #expect(status == 0, "\(output)")
+        #expect(throws: ArchiveError.self) {
+            try SourceArchive.unpack(file: file, into: destination)
+        }
+        #expect(try String(contentsOf: sentinel, encoding: .utf8) == "keep", "the file outside is untouched")
+        var info = stat()
+        #expect(lstat(sentinel.path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG, "and still a regular file")
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("pwned.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: base.appendingPathComponent("newdir").path))
+    }
+
+    @Test func linksThatStayInsideAreKept() throws {
+        let destination = try Self.folder("inside")
+        let file = try Self.folder("inside-src").appendingPathComponent("ok.tgz")
+        let script = """
+            import io, tarfile
+            def link(name, target):
+                i = tarfile.TarInfo(name); i.type = tarfile.SYMTYPE; i.linkname = target; return i
+            with tarfile.open('\(file.path)', 'w:gz') as t:
+                i = tarfile.TarInfo('lib/real.txt'); i.size = 2; t.addfile(i, io.BytesIO(b'ok'))
+                t.addfile(link('x', '.'))
+                t.addfile(link('lib/up', '../lib/real.txt'))
+                t.addfile(link('chain', 'x/x/lib/up'))
+                t.addfile(link('dangling', 'not-there/file'))
+            """
+        let (status, output) = try Self.run(["python3", "-c", script])
+        #expect(status == 0, "\(output)")
+        try SourceArchive.unpack(file: file, into: destination)
+        #expect(try String(contentsOf: destination.appendingPathComponent("chain"), encoding: .utf8) == "ok")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: destination.appendingPathComponent("dangling").path) == "not-there/file")
+    }
+
+    @Test func linksInALoopAreRefused() throws {
+        let file = try Self.folder("loop-src").appendingPathComponent("loop.tgz")
+        let script = """
+            import tarfile
+            def link(name, target):
+                i = tarfile.TarInfo(name); i.type = tarfile.SYMTYPE; i.linkname = target; return i
+            with tarfile.open('\(file.path)', 'w:gz') as t:
+                t.addfile(link('a', 'b'))
+                t.addfile(link('b', 'a'))
+            """
+        #expect(try Self.run(["python3", "-c", script]).0 == 0)
+        #expect(throws: ArchiveError.self) { try SourceArchive.unpack(file: file, into: try Self.folder("loop")) }
+    }
+
+    @Test func entryAndTimeLimitsStopEarly() throws {
+        let file = try Self.folder("many-src").appendingPathComponent("many.tgz")
+        let script = """
+            import io, tarfile
+            with tarfile.open('\(file.path)', 'w:gz') as t:
+                for n in range(3000):
+                    i = tarfile.TarInfo('d%d/f%d' % (n % 50, n)); i.size = 1; t.addfile(i, io.BytesIO(b'x'))
+            """
+        #expect(try Self.run(["python3", "-c", script]).0 == 0)
+        #expect {
+            try SourceArchive.unpack(file: file, into: try Self.folder("many"), limits: .init(maximumEntries: 1000))
+        } throws: { ($0 as? ArchiveError)?.description.contains("more than 1000 entries") == true }
+        #expect {
+            try SourceArchive.unpack(file: file, into: try Self.folder("slow"), limits: .init(maximumDuration: .zero))
+        } throws: { ($0 as? ArchiveError)?.description.contains("took longer") == true }
+        let complete = try Self.folder("all")
+        try SourceArchive.unpack(file: file, into: complete)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: complete.appendingPathComponent("d7").path).count == 60)
+    }
+
+    @Test func aBombIsStoppedWhileStreaming() throws {
+        // 512 MiB of zeros in one file compress to a few MiB; the limit stops it at its header.
+        let file = try Self.folder("bomb-src").appendingPathComponent("bomb.tgz")
+        let script = """
+            import tarfile, io
+            class Zeros(io.RawIOBase):
+                def __init__(self, n): self.left = n
+                def readable(self): return True
+                def readinto(self, b):
+                    n = min(len(b), self.left); b[:n] = bytes(n); self.left -= n; return n
+            with tarfile.open('\(file.path)', 'w:gz', compresslevel=1) as t:
+                i = tarfile.TarInfo('zeros'); i.size = 512 << 20; t.addfile(i, io.BufferedReader(Zeros(512 << 20), 1 << 20))
+            """
+        #expect(try Self.run(["python3", "-c", script]).0 == 0)
+        let destination = try Self.folder("bombed-stream")
+        #expect {
+            try SourceArchive.unpack(file: file, into: destination, limits: .init(maximumUnpackedBytes: 64 << 20))
+        } throws: { ($0 as? ArchiveError)?.description.contains("more than") == true }
+        #expect(!FileManager.default.fileExists(atPath: destination.appendingPathComponent("zeros").path), "refused before a byte of it is written")
+    }
+
     @Test func bombsAndJunkAreRefused() throws {
         let source = try Self.folder("bomb")
         try Data(count: 4 << 20).write(to: source.appendingPathComponent("zeros.bin"))

@@ -45,6 +45,10 @@ public enum ConfigFileReader {
     }
 
     public static func parse(_ text: String, file: String) throws(ConfigFileError) -> Result {
+        // Bounded before any parser recurses over it.
+        if let problem = file.hasSuffix(".toml") ? ConfigShapeCheck.problem(toml: text) : ConfigShapeCheck.problem(json: text) {
+            throw ConfigFileError(file: file, field: nil, problem: problem)
+        }
         let root: ConfigValue
         if file.hasSuffix(".toml") {
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 
 /// Read access to a source folder, as much as detection needs: does a file exist, what does a
 /// small text file say. Detection reads nothing else, so it can be tested on a dictionary.
@@ -13,31 +14,24 @@ public enum SourceLimits {
     public static let maximumReadBytes = 1 << 20
 }
 
-/// A folder on disk.
+/// A folder on disk. On the server it is a tenant's tree: every path is resolved as if the
+/// folder were `/` (`ConfinedFolder`), so a `railway.toml` linked to `/etc/shadow` reads
+/// nothing.
 public struct DirectorySource: SourceTree {
     public let root: URL
 
     public init(root: URL) { self.root = root.standardizedFileURL }
 
     public func exists(_ path: String) -> Bool {
-        guard let url = resolve(path) else { return false }
-        return FileManager.default.fileExists(atPath: url.path)
+        guard let folder = try? ConfinedFolder(path: root.path) else { return false }
+        return folder.exists(path)
     }
 
     public func read(_ path: String) -> String? {
-        guard let url = resolve(path),
-              let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-              (attributes[.type] as? FileAttributeType) == .typeRegular,
-              let size = attributes[.size] as? Int, size <= SourceLimits.maximumReadBytes,
-              let data = FileManager.default.contents(atPath: url.path)
+        guard let folder = try? ConfinedFolder(path: root.path),
+              let bytes = folder.readFile(path, limit: SourceLimits.maximumReadBytes)
         else { return nil }
-        return String(data: data, encoding: .utf8)
-    }
-
-    /// Paths stay inside the root: `..` and absolute paths resolve to nothing.
-    private func resolve(_ path: String) -> URL? {
-        if path.hasPrefix("/") || path.split(separator: "/").contains("..") { return nil }
-        return root.appendingPathComponent(path)
+        return String(validating: bytes, as: UTF8.self)
     }
 }
 

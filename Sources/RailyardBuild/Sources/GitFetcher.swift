@@ -85,16 +85,14 @@ public struct GitFetcher: Sendable {
         let repository = workFolder.appendingPathComponent("repo")
         var folder = repository
         if let root = source.rootDirectory, !root.isEmpty {
-            folder = repository.appendingPathComponent(root)
-            // The clone is the sandbox user's work: a root directory that is a symbolic link
-            // could point anywhere on the host, and Railyard reads it as root.
-            let real = folder.resolvingSymlinksInPath().standardizedFileURL.path
-            let base = repository.resolvingSymlinksInPath().standardizedFileURL.path
-            var isFolder: ObjCBool = false
-            guard real.hasPrefix(base + "/"), FileManager.default.fileExists(atPath: real, isDirectory: &isFolder),
-                  isFolder.boolValue
-            else { throw BuildFailure("the root directory '\(root)' is not a folder in \(source.url) at \(sha.prefix(12))") }
-            folder = URL(fileURLWithPath: real)
+            // The clone is the sandbox user's work: Railyard reads it as root, so the root
+            // directory must be a real folder beneath the clone, reached through no link.
+            let refusal = BuildFailure("the root directory '\(root)' is not a folder in \(source.url) at \(sha.prefix(12)) (links are not followed)")
+            guard let parts = try? ConfinedFolder.components(root), !parts.isEmpty,
+                  let clone = try? ConfinedFolder(path: repository.path), let opened = try? clone.openFolder(root)
+            else { throw refusal }
+            close(opened)
+            folder = parts.reduce(repository) { $0.appendingPathComponent($1) }
         }
         onLine(.stdout, "commit \(sha.prefix(12)): \(message)")
         return GitCheckout(sha: sha, message: message, folder: folder)

@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import RailyardSandbox
 
 /// Why an upload cannot be unpacked: the message names the entry and the rule it broke.
 public struct ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -15,10 +16,16 @@ public enum SourceArchive {
     public struct Limits: Sendable {
         public var maximumUnpackedBytes: Int
         public var maximumEntries: Int
+        /// Unpacking stops with an error past this.
+        public var maximumDuration: Duration
+        public var maximumPathBytes = 4096
+        /// PAX and GNU long-name headers are read whole: no larger than this.
+        public var maximumHeaderBytes = 1 << 20
 
-        public init(maximumUnpackedBytes: Int = 1 << 30, maximumEntries: Int = 100_000) {
+        public init(maximumUnpackedBytes: Int = 1 << 30, maximumEntries: Int = 100_000, maximumDuration: Duration = .seconds(120)) {
             self.maximumUnpackedBytes = maximumUnpackedBytes
             self.maximumEntries = maximumEntries
+            self.maximumDuration = maximumDuration
         }
     }
 
@@ -27,12 +34,17 @@ public enum SourceArchive {
     /// Packs the selected entries of `selection`'s root.
     public static func pack(_ selection: SourceSelection) throws -> ByteBuffer {
         var tar = ByteBuffer()
+        // Files read beneath the root, never through a link: on the server the tree is a
+        // tenant's checkout.
+        let folder = try ConfinedFolder(path: selection.root.path)
         for entry in try selection.entries() {
             switch entry.kind {
             case .directory:
                 writeHeader(&tar, path: entry.path + "/", mode: 0o755, size: 0, type: UInt8(ascii: "5"), link: "")
             case .file(_, let executable):
-                let data = try Data(contentsOf: selection.root.appendingPathComponent(entry.path))
+                guard let data = folder.readFile(entry.path, limit: Int.max, followingLinks: false) else {
+                    throw ArchiveError("cannot read \(entry.path)")
+                }
                 writeHeader(&tar, path: entry.path, mode: executable ? 0o755 : 0o644, size: data.count, type: UInt8(ascii: "0"), link: "")
                 tar.writeBytes(data)
                 tar.writeRepeatingByte(0, count: (512 - data.count % 512) % 512)
@@ -94,70 +106,138 @@ public enum SourceArchive {
 
     // MARK: Unpacking
 
-    /// Unpacks an upload into `destination` (which must exist and be empty). Refuses absolute
-    /// paths, `..`, links that lead outside, hard links and devices, and more than `limits`
-    /// allow, before anything escapes the folder; symlinks are made last, so no file is ever
-    /// written through one.
+    /// Unpacks the upload at `file` into `destination` (made when missing; it must be empty),
+    /// reading and decompressing it a piece at a time: memory stays bounded whatever the
+    /// archive holds. See `unpack(from:into:limits:)`.
+    public static func unpack(file: URL, into destination: URL, limits: Limits = Limits()) throws {
+        let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ArchiveError("cannot read the upload: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        try unpack(from: {
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count < 0 { throw ArchiveError("cannot read the upload: \(String(cString: strerror(errno)))") }
+                return count == 0 ? nil : chunk[0..<count]
+            }
+        }, into: destination, limits: limits)
+    }
+
+    /// Unpacks an upload held in memory (tests, small archives).
     public static func unpack(_ archive: ByteBuffer, into destination: URL, limits: Limits = Limits()) throws {
-        var compressed = archive
-        var tar: ByteBuffer
-        do {
-            tar = try compressed.decompress(with: .gzip(), maxSize: limits.maximumUnpackedBytes + 1024)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw ArchiveError("the upload unpacks to more than \(limits.maximumUnpackedBytes) bytes")
-        } catch {
-            throw ArchiveError("the upload is not a gzip-compressed tar archive")
+        var remaining = archive
+        try unpack(from: {
+            guard remaining.readableBytes > 0, let bytes = remaining.readBytes(length: min(64 << 10, remaining.readableBytes))
+            else { return nil }
+            return bytes[...]
+        }, into: destination, limits: limits)
+    }
+
+    /// Unpacks a gzip'd tar whose compressed bytes `nextChunk` hands over piece by piece (nil
+    /// at the end). Railyard runs as root and the archive is a tenant's: every entry is made
+    /// beneath `destination` through `ConfinedFolder`, never through a link (whatever links
+    /// earlier entries made), and every link is judged once the tree is complete by resolving
+    /// it, chain and all: one that leads out (or loops) fails the whole upload. Refused too:
+    /// absolute paths, `..`, hard links, devices, and more entries, bytes or time than
+    /// `limits` allow — checked as the archive streams, so a bomb stops early.
+    public static func unpack(
+        from nextChunk: @escaping () throws -> ArraySlice<UInt8>?, into destination: URL, limits: Limits = Limits()
+    ) throws {
+        if mkdir(destination.path, 0o755) != 0 && errno != EEXIST {
+            throw ArchiveError("cannot create \(destination.lastPathComponent): \(String(cString: strerror(errno)))")
         }
-        let root = destination.standardizedFileURL
-        var links: [(String, String)] = []
+        let folder = try ConfinedFolder(path: destination.path)
+        let stream = try GzipStream(maximumBytes: limits.maximumUnpackedBytes + (64 << 20), nextChunk: nextChunk)
+        let deadline = ContinuousClock.now + limits.maximumDuration
+        var links: [String] = []
         var pax: [String: String] = [:]
+        var longName: String?
+        var longLink: String?
         var entries = 0
-        while tar.readableBytes >= 512 {
-            guard let header = tar.readBytes(length: 512) else { break }
+        var unpackedBytes = 0
+        func checkTime() throws {
+            if ContinuousClock.now > deadline {
+                throw ArchiveError("unpacking the upload took longer than \(limits.maximumDuration); it has too many or too large entries")
+            }
+        }
+        while true {
+            guard let header = try stream.readExactly(512) else { break }
             if header.allSatisfy({ $0 == 0 }) { break }
             entries += 1
             if entries > limits.maximumEntries { throw ArchiveError("the upload has more than \(limits.maximumEntries) entries") }
-            guard let size = parseOctal(header[124..<136]), size >= 0, size <= tar.readableBytes else {
-                throw ArchiveError("the upload's tar headers are damaged")
-            }
-            let padded = size + (512 - size % 512) % 512
-            guard let body = tar.readBytes(length: min(padded, tar.readableBytes)) else { throw ArchiveError("the upload is truncated") }
-            let content = Array(body.prefix(size))
+            try checkTime()
+            guard header[257..<262].elementsEqual("ustar".utf8) || header[257..<262].allSatisfy({ $0 == 0 }),
+                  let size = parseOctal(header[124..<136]), size >= 0
+            else { throw ArchiveError("the upload's tar headers are damaged") }
+            let padding = (512 - size % 512) % 512
             let type = header[156]
-            if type == UInt8(ascii: "x") {
-                pax = parsePax(content)
+            // Metadata entries: small, read whole (bounded).
+            if type == UInt8(ascii: "x") || type == UInt8(ascii: "g") || type == UInt8(ascii: "L") || type == UInt8(ascii: "K") {
+                guard size <= limits.maximumHeaderBytes else { throw ArchiveError("the upload holds a header larger than \(limits.maximumHeaderBytes) bytes") }
+                guard let content = try stream.readExactly(size), try stream.skip(padding) else { throw ArchiveError("the upload is truncated") }
+                switch type {
+                case UInt8(ascii: "x"): pax = parsePax(content[...])
+                case UInt8(ascii: "L"): longName = cString(content[...])
+                case UInt8(ascii: "K"): longLink = cString(content[...])
+                default: break
+                }
                 continue
             }
-            if type == UInt8(ascii: "g") { continue }
-            var name = pax["path"] ?? cString(header[0..<100])
+            var name = pax["path"] ?? longName ?? cString(header[0..<100])
             let prefix = cString(header[345..<500])
-            if pax["path"] == nil, !prefix.isEmpty, header[257..<262] == ArraySlice(Array("ustar".utf8)) { name = prefix + "/" + name }
-            let link = pax["linkpath"] ?? cString(header[157..<257])
+            if pax["path"] == nil, longName == nil, !prefix.isEmpty, header[257..<262].elementsEqual("ustar".utf8) { name = prefix + "/" + name }
+            let link = pax["linkpath"] ?? longLink ?? cString(header[157..<257])
             pax = [:]
+            longName = nil
+            longLink = nil
+            guard name.utf8.count <= limits.maximumPathBytes, link.utf8.count <= limits.maximumPathBytes else {
+                throw ArchiveError("the upload holds a path longer than \(limits.maximumPathBytes) bytes")
+            }
             let path = try safeRelativePath(name)
-            if path.isEmpty { continue }
-            let target = root.appendingPathComponent(path)
-            switch type {
-            case UInt8(ascii: "5"):
-                try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
-            case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
-                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let mode = (parseOctal(header[100..<108]) ?? 0o644) & 0o111 != 0 ? 0o755 : 0o644
-                guard FileManager.default.createFile(atPath: target.path, contents: Data(content), attributes: [.posixPermissions: mode]) else {
-                    throw ArchiveError("cannot write \(path)")
+            let isFile = type == UInt8(ascii: "0") || type == 0 || type == UInt8(ascii: "7")
+            if !isFile, size > 0 {
+                // Only regular files carry data; anything else with a body is skipped past it.
+                guard size <= limits.maximumHeaderBytes, try stream.skip(size + padding) else { throw ArchiveError("the upload is truncated") }
+            }
+            if path.isEmpty {
+                if isFile { guard try stream.skip(size + padding) else { throw ArchiveError("the upload is truncated") } }
+                continue
+            }
+            do {
+                switch type {
+                case UInt8(ascii: "5"):
+                    try folder.createFolder(path)
+                case _ where isFile:
+                    unpackedBytes += size
+                    if unpackedBytes > limits.maximumUnpackedBytes {
+                        throw ArchiveError("the upload unpacks to more than \(limits.maximumUnpackedBytes) bytes")
+                    }
+                    let mode: mode_t = (parseOctal(header[100..<108]) ?? 0o644) & 0o111 != 0 ? 0o755 : 0o644
+                    let file = try folder.createFile(path, mode: mode)
+                    defer { close(file) }
+                    guard try stream.copy(size, to: file, every: 1 << 20, check: checkTime), try stream.skip(padding) else {
+                        throw ArchiveError("the upload is truncated")
+                    }
+                case UInt8(ascii: "2"):
+                    try checkLink(path: path, target: link)
+                    try folder.createLink(path, target: link)
+                    links.append(path)
+                default:
+                    throw ArchiveError("\(path): only files, folders and symbolic links may be uploaded")
                 }
-            case UInt8(ascii: "2"):
-                try checkLink(path: path, target: link)
-                links.append((path, link))
-            default:
-                throw ArchiveError("\(path): only files, folders and symbolic links may be uploaded")
+            } catch let error as ConfinedFolderError {
+                throw ArchiveError(error.description)
             }
         }
-        for (path, link) in links {
-            let target = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.createSymbolicLink(atPath: target.path, withDestinationPath: link)
+        // Judged on the finished tree: a link that looked harmless when it was made may lead
+        // out through links made after it.
+        for path in links {
+            switch folder.resolveLink(path) {
+            case .inside, .dangling: continue
+            case .escapes: throw ArchiveError("\(path): links that lead outside the upload are refused")
+            case .loop: throw ArchiveError("\(path): links in a loop are refused")
+            }
         }
     }
 
@@ -170,9 +250,12 @@ public enum SourceArchive {
         return parts.joined(separator: "/")
     }
 
-    /// A symbolic link must stay inside the root: relative, and never climbing above it.
+    /// A first, textual check of a symbolic link: relative, and never climbing above the root
+    /// by its own text. The kernel's resolution of the finished tree has the last word.
     static func checkLink(path: String, target: String) throws {
+        if target.isEmpty { throw ArchiveError("\(path): a link with an empty target is refused") }
         if target.hasPrefix("/") { throw ArchiveError("\(path): links to absolute paths are refused") }
+        if target.utf8.contains(0) { throw ArchiveError("the upload holds a malformed link") }
         var depth = path.split(separator: "/").count - 1
         for part in target.split(separator: "/") where part != "." {
             depth += part == ".." ? -1 : 1
@@ -190,7 +273,7 @@ public enum SourceArchive {
         String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
     }
 
-    static func parsePax(_ bytes: [UInt8]) -> [String: String] {
+    static func parsePax(_ bytes: ArraySlice<UInt8>) -> [String: String] {
         var result: [String: String] = [:]
         for record in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             guard let space = record.firstIndex(of: " "), let equals = record.firstIndex(of: "=") , space < equals else { continue }

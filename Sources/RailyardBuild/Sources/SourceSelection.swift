@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 
 /// Which files of a folder a deploy sends: everything but `.git` and what the ignore files
 /// exclude. Rules come from `.gitignore` (unless turned off), then `.railwayignore`, then
@@ -24,44 +25,45 @@ public struct SourceSelection: Sendable {
     public init(root: URL, useGitignore: Bool = true) {
         self.root = root.standardizedFileURL
         var rules = IgnoreRules()
+        // Read beneath the root only: on the server the tree is a tenant's checkout, and an
+        // ignore file linked to /root/secret must not be read as root.
+        let folder = try? ConfinedFolder(path: self.root.path)
         for name in Self.ignoreFiles where useGitignore || name != ".gitignore" {
-            if let data = FileManager.default.contents(atPath: self.root.appendingPathComponent(name).path) {
-                rules.add(String(decoding: data, as: UTF8.self))
+            if let bytes = folder?.readFile(name, limit: SourceLimits.maximumReadBytes) {
+                rules.add(String(decoding: bytes, as: UTF8.self))
             }
         }
         self.rules = rules
     }
 
-    /// The selected entries, parents before children, sorted by path.
+    /// The selected entries, parents before children, sorted by path. Links are entries of
+    /// their own, never followed.
     public func entries() throws -> [Entry] {
+        let folder = try ConfinedFolder(path: root.path)
         var result: [Entry] = []
-        try walk(relative: "", into: &result)
-        return result
-    }
-
-    private func walk(relative: String, into result: inout [Entry]) throws {
-        let folder = relative.isEmpty ? root : root.appendingPathComponent(relative)
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        for name in names {
-            if relative.isEmpty && name == ".git" { continue }
-            let path = relative.isEmpty ? name : relative + "/" + name
-            let attributes = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(path).path)
-            let type = attributes[.type] as? FileAttributeType
-            let isDirectory = type == .typeDirectory
-            if rules.ignores(path, isDirectory: isDirectory) { continue }
-            switch type {
-            case .typeDirectory?:
-                result.append(Entry(path: path, kind: .directory))
-                try walk(relative: path, into: &result)
-            case .typeRegular?:
-                let mode = (attributes[.posixPermissions] as? Int) ?? 0o644
-                result.append(Entry(path: path, kind: .file(size: (attributes[.size] as? Int) ?? 0, executable: mode & 0o111 != 0)))
-            case .typeSymbolicLink?:
-                let target = try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent(path).path)
-                result.append(Entry(path: path, kind: .symlink(target: target)))
-            default:
-                continue  // sockets, pipes, devices: nothing an app's source needs
+        // Depth-first with a stack of its own: a tree of any depth cannot exhaust the stack.
+        var pending: [(relative: String, depth: Int)] = [("", 0)]
+        while let (relative, depth) = pending.popLast() {
+            guard depth < 512 else { throw ConfinedFolderError("folders are nested more than 512 levels deep at \(relative.prefix(200))…") }
+            var children: [String] = []
+            for (name, kind) in try folder.list(relative) {
+                if relative.isEmpty && name == ".git" { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                if rules.ignores(path, isDirectory: kind == .folder) { continue }
+                switch kind {
+                case .folder:
+                    result.append(Entry(path: path, kind: .directory))
+                    children.append(path)
+                case .file(let size, let executable):
+                    result.append(Entry(path: path, kind: .file(size: size, executable: executable)))
+                case .link(let target):
+                    result.append(Entry(path: path, kind: .symlink(target: target)))
+                case .other:
+                    continue  // sockets, pipes, devices: nothing an app's source needs
+                }
             }
+            pending += children.reversed().map { ($0, depth + 1) }
         }
+        return result.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 }
