@@ -1,6 +1,5 @@
 import Foundation
 import RailyardCore
-import TOMLKit
 
 /// A config file that cannot be used, naming the file, the field and what was expected.
 public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -52,19 +51,9 @@ public enum ConfigFileReader {
         let root: ConfigValue
         if file.hasSuffix(".toml") {
             do {
-                let table = try TOMLTable(string: text)
-                guard let value = ConfigValue.fromTOML(table) else {
-                    throw ConfigFileError(file: file, field: nil, problem: "holds a value of an unsupported TOML type")
-                }
-                root = value
-            } catch let error as ConfigFileError {
-                throw error
-            } catch let error as TOMLParseError {
-                throw ConfigFileError(
-                    file: file, field: nil,
-                    problem: "is not valid TOML: \(error.description) (line \(error.source.begin.line))")
+                root = try TOMLParser.parse(text)
             } catch {
-                throw ConfigFileError(file: file, field: nil, problem: "is not valid TOML")
+                throw ConfigFileError(file: file, field: nil, problem: "is not valid TOML: \(error.message) (line \(error.line))")
             }
         } else {
             guard let value = try? JSONDecoder().decode(ConfigValue.self, from: Data(text.utf8)) else {

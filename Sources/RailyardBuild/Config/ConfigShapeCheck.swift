@@ -64,6 +64,12 @@ public enum ConfigShapeCheck {
                 while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
                 continue
             }
+            // TOML allows characters outside ASCII only in strings and comments; toml++ asserts
+            // (and so aborts the process) on some of them in a key.
+            if toml && byte >= 0x80 { return "holds a character outside quotes that is not ASCII" }
+            if toml && byte < 0x20 && byte != UInt8(ascii: "\n") && byte != UInt8(ascii: "\t") && byte != UInt8(ascii: "\r") {
+                return "holds a control character outside quotes"
+            }
             switch byte {
             case UInt8(ascii: "\n"):
                 if toml && brackets == 0 {

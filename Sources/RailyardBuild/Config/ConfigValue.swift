@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// A config document's value, from JSON or TOML alike, so that one reader validates both.
 enum ConfigValue: Sendable, Equatable, Decodable {
@@ -19,30 +18,6 @@ enum ConfigValue: Sendable, Equatable, Decodable {
         case .array: "an array"
         case .table: "an object"
         }
-    }
-
-    static func fromTOML(_ value: any TOMLValueConvertible) -> ConfigValue? {
-        if let table = value.table {
-            var result: [String: ConfigValue] = [:]
-            for (key, item) in table {
-                guard let converted = fromTOML(item) else { return nil }
-                result[key] = converted
-            }
-            return .table(result)
-        }
-        if let array = value.array {
-            var items: [ConfigValue] = []
-            for item in array {
-                guard let converted = fromTOML(item) else { return nil }
-                items.append(converted)
-            }
-            return .array(items)
-        }
-        if let text = value.string { return .string(text) }
-        if let bool = value.bool { return .bool(bool) }
-        if let integer = value.int { return .integer(integer) }
-        if let double = value.double { return .double(double) }
-        return nil
     }
 
     /// JSON through `JSONDecoder`, which keeps booleans and numbers apart.
