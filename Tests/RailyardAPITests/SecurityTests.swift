@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import RailyardAPI
+@testable import RailyardCore
+
+/// The API and account attacks of issue 13 (items 7, 9, 11, 12 and 13), each performed against
+/// the real application and expected to fail.
+struct SecurityTests {
+    // MARK: Item 9: environment tokens deploy and read, nothing more
+
+    @Test func environmentTokensNeverDeleteNorAdminister() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            // The strongest environment token there is: an admin's, with the admin role.
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin,
+                                               json: ["name": "ci", "role": "admin", "projectId": f.project, "environmentId": f.environment])
+            let token = try #require(created.json["secret"] as? String)
+            let otherToken = try #require(
+                (try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin, json: ["name": "x"])
+                    .json["token"] as? [String: Any])?["id"] as? String)
+            let memberID = try await Fixture.userID(api, token: f.member)
+            let domains = "/api/v1/services/\(f.service)/domains?environmentId=\(f.environment)"
+            let domain = try #require(try await api.expect(201, .post, domains, token: f.admin, json: ["hostname": "shop.example.com"])
+                .json["id"] as? String)
+            let forbidden: [(HTTPRequest.Method, String, Any?)] = [
+                (.delete, "/api/v1/environments/\(f.environment)", nil),
+                (.delete, "/api/v1/services/\(f.service)", nil),
+                (.delete, "/api/v1/projects/\(f.project)", nil),
+                (.patch, "/api/v1/projects/\(f.project)", ["name": "renamed"]),
+                (.patch, "/api/v1/services/\(f.service)", ["name": "renamed"]),
+                (.post, "/api/v1/projects/\(f.project)/services", ["name": "sneaky"]),
+                (.post, "/api/v1/projects/\(f.project)/environments", ["name": "sneaky"]),
+                (.post, domains, ["hostname": "evil.example.com"]),
+                (.patch, "/api/v1/domains/\(domain)", ["hostname": "evil.example.com"]),
+                (.delete, "/api/v1/domains/\(domain)", nil),
+                (.post, "/api/v1/workspaces/\(f.workspace)/invites", ["email": "friend@example.com", "role": "admin"]),
+                (.patch, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", ["role": "admin"]),
+                (.delete, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", nil),
+                (.get, "/api/v1/workspaces/\(f.workspace)/tokens", nil),
+                (.post, "/api/v1/workspaces/\(f.workspace)/tokens", ["name": "more"]),
+                (.delete, "/api/v1/tokens/\(otherToken)", nil),
+                (.get, "/api/v1/workspaces/\(f.workspace)/audit", nil),
+            ]
+            for (method, path, body) in forbidden {
+                let reply = try await api.call(method, path, token: token, json: body)
+                #expect(reply.status == 403, "\(method) \(path): \(reply.status) \(String(buffer: reply.body))")
+                #expect(reply.errorCode == "forbidden")
+            }
+            // Nothing was deleted or changed, and what the token is for still works.
+            try await api.expect(200, .get, "/api/v1/environments/\(f.environment)", token: f.admin)
+            try await api.expect(200, .get, "/api/v1/services/\(f.service)", token: f.admin)
+            let tokens = try await api.expect(200, .get, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin)
+            let other = (tokens.json["items"] as? [[String: Any]] ?? []).first { $0["id"] as? String == otherToken }
+            #expect(other != nil)
+            #expect(other?["revokedAt"] == nil || other?["revokedAt"] is NSNull)
+            try await api.expect(200, .get, domains, token: token)
+            try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: token)
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: token,
+                                 json: ["set": ["RELEASE": "42"]])
+            try await api.expect(201, .post, "/api/v1/services/\(f.service)/deployments", token: token, json: ["environmentId": f.environment])
+        }
+    }
+}
