@@ -63,4 +63,48 @@ struct SecurityTests {
             try await api.expect(201, .post, "/api/v1/services/\(f.service)/deployments", token: token, json: ["environmentId": f.environment])
         }
     }
+
+    // MARK: Item 11: names under the generated-domain base are the platform's
+
+    @Test func customDomainsUnderTheGeneratedBaseAreRefused() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let path = "/api/v1/services/\(f.service)/domains?environmentId=\(f.environment)"
+            // Squatting the name another project's service `api` would get, or any other.
+            for squatted in ["api-shop.localhost", "API-SHOP.localhost", "a.b.localhost", "web-shop-2.localhost"] {
+                let reply = try await api.call(.post, path, token: f.admin, json: ["hostname": squatted])
+                #expect(reply.status == 422, "\(squatted): \(reply.status)")
+                #expect((reply.json["error"] as? [String: Any])?["field"] as? String == "hostname")
+                let message = (reply.json["error"] as? [String: Any])?["message"] as? String ?? ""
+                #expect(message.contains("reserved for generated domains"), "\(message)")
+            }
+            let generated = try await api.expect(201, .post, path, token: f.admin, json: [String: Any]())
+            #expect(generated.json["hostname"] as? String == "web-shop.localhost")
+            let generatedID = try #require(generated.json["id"] as? String)
+            let custom = try await api.expect(201, .post, path, token: f.admin, json: ["hostname": "shop.example.com"])
+            let customID = try #require(custom.json["id"] as? String)
+            // Renaming into the base is choosing a name there too.
+            try await api.expect(422, .patch, "/api/v1/domains/\(customID)", token: f.admin, json: ["hostname": "api-shop.localhost"])
+            try await api.expect(422, .patch, "/api/v1/domains/\(generatedID)", token: f.admin, json: ["hostname": "api-shop.localhost"])
+            try await api.expect(200, .patch, "/api/v1/domains/\(generatedID)", token: f.admin, json: ["hostname": "web.example.com"])
+        }
+    }
+
+    @Test func theBaseComesFromTheServersDomainSetting() async throws {
+        var harness = try await APIHarness.make()
+        var dependencies = harness.dependencies
+        dependencies.baseDomain = "apps.example.com"
+        harness = APIHarness(store: harness.store, dependencies: dependencies)
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let path = "/api/v1/services/\(f.service)/domains?environmentId=\(f.environment)"
+            try await api.expect(422, .post, path, token: f.admin, json: ["hostname": "api-shop.apps.example.com"])
+            try await api.expect(422, .post, path, token: f.admin, json: ["hostname": "apps.example.com"])
+            try await api.expect(201, .post, path, token: f.admin, json: ["hostname": "shop.localhost"])
+            try await api.expect(201, .post, path, token: f.admin, json: ["hostname": "example.com"])
+            let generated = try await api.expect(201, .post, path, token: f.admin, json: [String: Any]())
+            #expect(generated.json["hostname"] as? String == "web-shop.apps.example.com")
+        }
+    }
 }
