@@ -125,7 +125,7 @@ struct BadInputTests {
     }
 
     @Test func wrongPasswordsPastTheLimitAreRateLimited() async throws {
-        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccount: 3, failuresPerAddress: 50))
+        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccountAndAddress: 3, failuresPerAddress: 50))
         try await harness.test { api in
             _ = try await Fixture.make(api)
             for _ in 0..<3 {
@@ -146,7 +146,7 @@ struct BadInputTests {
     }
 
     @Test func parallelGuessesCannotOutrunTheLimit() async throws {
-        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccount: 3, failuresPerAddress: 50))
+        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccountAndAddress: 3, failuresPerAddress: 50))
         try await harness.test { api in
             _ = try await Fixture.make(api)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
+import NIOPosix
 import Testing
 @testable import RailyardAPI
 @testable import RailyardCore
@@ -8,6 +10,68 @@ import Testing
 /// The API and account attacks of issue 13 (items 7, 9, 11, 12 and 13), each performed against
 /// the real application and expected to fail.
 struct SecurityTests {
+    // MARK: Item 7: login limits throttle the attacker, not the account holder
+
+    /// 25 wrong passwords for the admin from one address (as from an app on the server's
+    /// loopback) stop that address, not the admin logging in from another.
+    @Test func aFloodFromOneAddressDoesNotLockTheOwnerOut() async throws {
+        let harness = try await APIHarness.make(loginPolicy: .init())
+        try await harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            _ = try await Fixture.make(API(client: client))
+            var statuses: [Int] = []
+            for _ in 0..<25 {
+                let reply = try await LoopbackClient.post(
+                    port: port, from: "127.0.0.2", path: "/api/v1/auth/login",
+                    json: ["email": "admin@example.com", "password": "wrong-guess"])
+                statuses.append(reply.status)
+                if reply.status == 429 { #expect((1...900).contains(reply.retryAfter ?? 0)) }
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == 401 }, "\(statuses)")
+            #expect(statuses.dropFirst(5).allSatisfy { $0 == 429 }, "\(statuses)")
+            let owner = try await LoopbackClient.post(
+                port: port, from: "127.0.0.3", path: "/api/v1/auth/login",
+                json: ["email": "admin@example.com", "password": Fixture.password])
+            #expect(owner.status == 200, "\(owner.body)")
+            // The attacker's address stays stopped, even with the right password.
+            let attacker = try await LoopbackClient.post(
+                port: port, from: "127.0.0.2", path: "/api/v1/auth/login",
+                json: ["email": "admin@example.com", "password": Fixture.password])
+            #expect(attacker.status == 429)
+        }
+    }
+
+    /// Guesses spread over many addresses slow down for the account: a wait, not a lockout.
+    @Test func guessesFromManyAddressesBackOff() async throws {
+        let harness = try await APIHarness.make(loginPolicy: .init(
+            window: 600, failuresPerAccountAndAddress: 2, failuresPerAddress: 50, failuresPerAccountBeforeBackoff: 6,
+            backoffBase: 30, backoffMaximum: 600))
+        try await harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            _ = try await Fixture.make(API(client: client))
+            for host in 10..<13 {
+                for _ in 0..<2 {
+                    let reply = try await LoopbackClient.post(
+                        port: port, from: "127.0.0.\(host)", path: "/api/v1/auth/login",
+                        json: ["email": "admin@example.com", "password": "wrong-guess"])
+                    #expect(reply.status == 401)
+                }
+            }
+            for host in [20, 21] {
+                let reply = try await LoopbackClient.post(
+                    port: port, from: "127.0.0.\(host)", path: "/api/v1/auth/login",
+                    json: ["email": "admin@example.com", "password": host == 20 ? "wrong-guess" : Fixture.password])
+                #expect(reply.status == 429)
+                #expect((1...30).contains(reply.retryAfter ?? 0), "Retry-After \(String(describing: reply.retryAfter))")
+            }
+            // Another account is untouched.
+            let member = try await LoopbackClient.post(
+                port: port, from: "127.0.0.20", path: "/api/v1/auth/login",
+                json: ["email": "member@example.com", "password": Fixture.password])
+            #expect(member.status == 200)
+        }
+    }
+
     // MARK: Item 9: environment tokens deploy and read, nothing more
 
     @Test func environmentTokensNeverDeleteNorAdminister() async throws {
@@ -106,5 +170,44 @@ struct SecurityTests {
             let generated = try await api.expect(201, .post, path, token: f.admin, json: [String: Any]())
             #expect(generated.json["hostname"] as? String == "web-shop.apps.example.com")
         }
+    }
+}
+
+/// HTTP/1.1 over a fresh connection from a loopback address of the test's choosing, so that
+/// the server sees clients other than 127.0.0.1 (Linux routes all of 127.0.0.0/8 to loopback).
+enum LoopbackClient {
+    struct Reply: Sendable {
+        let status: Int
+        let retryAfter: Int?
+        let body: String
+    }
+
+    static func post(port: Int, from source: String, path: String, json: [String: String]) async throws -> Reply {
+        let body = try JSONSerialization.data(withJSONObject: json)
+        var request = ByteBuffer()
+        request.writeString(
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+        request.writeBytes(body)
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(to: try SocketAddress(ipAddress: source, port: 0))
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let text = try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(request)
+            var response = ByteBuffer()
+            for try await var chunk in inbound { response.writeBuffer(&chunk) }
+            return String(buffer: response)
+        }
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let head = (parts.first ?? "").components(separatedBy: "\r\n")
+        let statusWords = (head.first ?? "").split(separator: " ")
+        let status = statusWords.count > 1 ? Int(statusWords[1]) ?? 0 : 0
+        let retryAfter = head.first { $0.lowercased().hasPrefix("retry-after:") }
+            .flatMap { Int($0.dropFirst("retry-after:".count).trimmingCharacters(in: .whitespaces)) }
+        return Reply(status: status, retryAfter: retryAfter, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
     }
 }

@@ -97,22 +97,28 @@ struct AuthController {
 
     @Sendable func login(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(LoginRequest.self, from: request, context: context)
-        let account = body.email.lowercased()
+        guard let credentials = try await checkPassword(body.password, account: body.email, context: context) else {
+            throw RailyardError.unauthorized("email or password is wrong")
+        }
+        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
+    }
+
+    /// The account's credentials when `password` is its password, else nil. Every check goes
+    /// through the login limiter (429 past it, without checking), and unknown accounts cost a
+    /// bcrypt like known ones, so that neither timing nor a flood tells them apart.
+    func checkPassword(_ password: String, account email: String, context: APIRequestContext) async throws -> UserCredentials? {
+        let account = email.lowercased()
         let limiter = dependencies.loginLimiter
         if let wait = limiter.beginAttempt(account: account, address: context.clientAddress) {
             throw RailyardError.rateLimited("too many failed logins; try again in \(wait) seconds", retryAfter: wait)
         }
-        guard body.password.utf8.count <= 72, account.utf8.count <= 254 else {
-            throw RailyardError.unauthorized("email or password is wrong")
-        }
+        guard password.utf8.count <= 72, account.utf8.count <= 254 else { return nil }
         let credentials = try await dependencies.store.credentials(email: account)
         let matches = try await dependencies.passwords.verify(
-            body.password, hash: credentials?.passwordHash ?? PasswordHasher.decoyHash)
-        guard let credentials, matches else {
-            throw RailyardError.unauthorized("email or password is wrong")
-        }
+            password, hash: credentials?.passwordHash ?? PasswordHasher.decoyHash)
+        guard let credentials, matches else { return nil }
         limiter.recordSuccess(account: account, address: context.clientAddress)
-        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
+        return credentials
     }
 
     @Sendable func refresh(_ request: Request, context: APIRequestContext) async throws -> Response {
