@@ -171,6 +171,46 @@ struct SecurityTests {
             #expect(generated.json["hostname"] as? String == "web-shop.apps.example.com")
         }
     }
+
+    // MARK: Item 12: an existing account joins a workspace only with its owner's consent
+
+    @Test func acceptingAnInviteForAnExistingAccountNeedsItsOwner() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            // The outsider administers a workspace of their own and invites the member into it.
+            let invite = try await api.expect(201, .post, "/api/v1/workspaces/\(f.outsiderWorkspace)/invites", token: f.outsider,
+                                              json: ["email": "member@example.com", "role": "admin"])
+            let secret = try #require(invite.json["token"] as? String)
+            let outsiderToken = try #require(
+                try await api.expect(201, .post, "/api/v1/workspaces/\(f.outsiderWorkspace)/tokens", token: f.outsider,
+                                     json: ["name": "mine", "role": "admin"]).json["secret"] as? String)
+            try await api.expect(401, .post, "/api/v1/invites/accept", json: ["token": secret])
+            try await api.expect(401, .post, "/api/v1/invites/accept", json: ["token": secret, "password": "not her password"])
+            try await api.expect(403, .post, "/api/v1/invites/accept", token: f.outsider, json: ["token": secret])
+            try await api.expect(401, .post, "/api/v1/invites/accept", token: outsiderToken, json: ["token": secret])
+            let memberWorkspaces = try await api.expect(200, .get, "/api/v1/me", token: f.member).json["workspaces"] as? [[String: Any]]
+            #expect(memberWorkspaces?.count == 1)
+            // Guessing her password through invites is limited like logins (3 failures here).
+            for guess in ["another guess", "a third guess"] {
+                try await api.expect(401, .post, "/api/v1/invites/accept", json: ["token": secret, "password": guess])
+            }
+            let throttled = try await api.call(.post, "/api/v1/invites/accept", json: ["token": secret, "password": Fixture.password])
+            #expect(throttled.status == 429)
+            #expect(throttled.headers[.retryAfter] != nil)
+
+            // Her own session accepts without a password, and her password does too.
+            let second = try await api.expect(201, .post, "/api/v1/workspaces/\(f.outsiderWorkspace)/invites", token: f.outsider,
+                                              json: ["email": "viewer@example.com", "role": "viewer"])
+            let secondSecret = try #require(second.json["token"] as? String)
+            try await api.expect(201, .post, "/api/v1/invites/accept", token: f.viewer, json: ["token": secondSecret])
+            let third = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/invites", token: f.admin,
+                                             json: ["email": "outsider@example.com", "role": "viewer"])
+            let thirdSecret = try #require(third.json["token"] as? String)
+            let accepted = try await api.expect(201, .post, "/api/v1/invites/accept", json: ["token": thirdSecret, "password": Fixture.password])
+            #expect((accepted.json["membership"] as? [String: Any])?["role"] as? String == "viewer")
+        }
+    }
 }
 
 /// HTTP/1.1 over a fresh connection from a loopback address of the test's choosing, so that

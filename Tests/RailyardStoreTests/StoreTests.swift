@@ -227,6 +227,36 @@ struct StoreTests {
         }
     }
 
+    /// An invite for an email that already has an account joins that account only when the
+    /// caller proved to be its owner; anyone else's acceptance leaves the invite open.
+    @Test(arguments: Backend.allCases)
+    func invitesForExistingAccountsNeedTheirOwner(backend: Backend) async throws {
+        try await StoreHarness.withStore(backend) { store, _ in
+            let (admin, workspace) = try await Self.bootstrap(store)
+            _ = try await store.createInvite(
+                workspace: workspace.id, email: "v@example.com", role: .viewer, tokenHash: "first", createdBy: admin.id,
+                expiresAt: Date().addingTimeInterval(60), audit: Self.audit)
+            let (victim, _) = try await store.acceptInvite(tokenHash: "first", passwordHash: { "pw" }, clientAddress: nil)
+            let other = try await store.createWorkspace(name: "other", owner: admin.id, audit: Self.audit)
+            _ = try await store.createInvite(
+                workspace: other.id, email: "v@example.com", role: .admin, tokenHash: "second", createdBy: admin.id,
+                expiresAt: Date().addingTimeInterval(60), audit: Self.audit)
+            for stranger in [nil, admin.id] {
+                await #expect(throws: RailyardError.self) {
+                    _ = try await store.acceptInvite(
+                        tokenHash: "second", authenticatedUser: stranger, passwordHash: { "pw" }, clientAddress: nil)
+                }
+            }
+            #expect(try await store.openInviteEmail(tokenHash: "second") == "v@example.com")
+            #expect(try await store.role(of: victim.id, in: other.id) == nil)
+            let (joined, membership) = try await store.acceptInvite(
+                tokenHash: "second", authenticatedUser: victim.id, passwordHash: { "pw" }, clientAddress: nil)
+            #expect(joined.id == victim.id)
+            #expect(membership.role == .admin)
+            #expect(try await store.openInviteEmail(tokenHash: "second") == nil)
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func tokensAndAuditTrail(backend: Backend) async throws {
         try await StoreHarness.withStore(backend) { store, _ in

@@ -141,19 +141,39 @@ struct AuthController {
         return JSONIO.noContent()
     }
 
+    /// Accepts an invite. A new account is created with the given password; an existing
+    /// account joins only with its owner's authentication (their session, or their password),
+    /// otherwise anyone could add anyone to their workspace.
     @Sendable func acceptInvite(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(AcceptInviteRequest.self, from: request, context: context)
+        let tokenHash = TokenService.hash(body.token)
         // Check the invite before spending a bcrypt on its password: junk tokens cost nothing.
         guard body.token.hasPrefix(TokenService.Kind.invite.rawValue),
-              try await dependencies.store.inviteIsOpen(tokenHash: TokenService.hash(body.token))
+              let email = try await dependencies.store.openInviteEmail(tokenHash: tokenHash)
         else { throw RailyardError.unauthorized("invite token is invalid, used or expired") }
+        var authenticatedUser: UserID?
         var passwordHash: String?
-        if let password = body.password {
+        if let existing = try await dependencies.store.credentials(email: email) {
+            if let caller = context.caller, caller.userID == existing.user.id {
+                authenticatedUser = existing.user.id
+            } else if let password = body.password {
+                guard try await checkPassword(password, account: email, context: context)?.user.id == existing.user.id else {
+                    throw RailyardError.unauthorized("the password of \(email) is wrong")
+                }
+                authenticatedUser = existing.user.id
+            } else if context.caller?.userID != nil {
+                throw RailyardError.forbidden(
+                    "this invite is for \(email), not for you: log in as \(email), or give its password, to accept it")
+            } else {
+                throw RailyardError.unauthorized(
+                    "\(email) already has an account: log in as it, or give its password, to accept the invite")
+            }
+        } else if let password = body.password {
             if let problem = NameRules.passwordProblem(password) { throw RailyardError.invalid(problem, field: "password") }
             passwordHash = try await dependencies.passwords.hash(password)
         }
         let (user, membership) = try await dependencies.store.acceptInvite(
-            tokenHash: TokenService.hash(body.token),
+            tokenHash: tokenHash, authenticatedUser: authenticatedUser,
             passwordHash: { [passwordHash] in
                 guard let passwordHash else {
                     throw RailyardError.invalid("a password is needed to create the account", field: "password")
