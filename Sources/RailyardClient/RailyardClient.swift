@@ -132,6 +132,10 @@ public struct WorkspaceRole: Codable, Sendable {
 public struct Me: Codable, Sendable {
     public var user: User?
     public var token: APIToken?
+    /// For a token: the role it acts with now (its own, capped by its creator's current role).
+    public var effectiveRole: Role?
+    /// For a token: the actions its role and scope allow.
+    public var allowedActions: [String]?
     public var workspaces: [WorkspaceRole]
 }
 

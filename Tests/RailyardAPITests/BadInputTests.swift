@@ -72,13 +72,13 @@ struct BadInputTests {
             let f = try await Fixture.make(api)
             let userID = UserID(rawValue: try await Fixture.userID(api, token: f.admin))
 
-            let expired = try await harness.dependencies.tokens.accessToken(for: userID, now: Date().addingTimeInterval(-3600))
+            let expired = try await harness.dependencies.tokens.accessToken(for: userID, session: "expired", now: Date().addingTimeInterval(-3600))
             let reply = try await api.call(.get, "/api/v1/me", token: expired)
             #expect(reply.status == 401)
             #expect(reply.headers[.wwwAuthenticate] == "Bearer")
 
             let forgedSigner = await TokenService(signingKey: .init(size: .bits256))
-            let forged = try await forgedSigner.accessToken(for: userID)
+            let forged = try await forgedSigner.accessToken(for: userID, session: "forged")
             try await api.expect(401, .get, "/api/v1/me", token: forged)
             try await api.expect(401, .get, "/api/v1/me", token: "garbage")
             try await api.expect(401, .get, "/api/v1/me", token: "ryt_doesnotexist")

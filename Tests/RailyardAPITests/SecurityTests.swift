@@ -211,6 +211,78 @@ struct SecurityTests {
             #expect((accepted.json["membership"] as? [String: Any])?["role"] as? String == "viewer")
         }
     }
+
+    // MARK: Item 13: tokens never manage people; logout ends the session; /me tells the truth
+
+    @Test func tokensCannotInvitePromoteOrRemovePeople() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin,
+                                               json: ["name": "admin-token", "role": "admin"])
+            let token = try #require(created.json["secret"] as? String)
+            let memberID = try await Fixture.userID(api, token: f.member)
+            try await api.expect(403, .post, "/api/v1/workspaces/\(f.workspace)/invites", token: token,
+                                 json: ["email": "new-admin@example.com", "role": "admin"])
+            try await api.expect(403, .patch, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", token: token, json: ["role": "admin"])
+            try await api.expect(403, .delete, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", token: token)
+            let members = try await api.expect(200, .get, "/api/v1/workspaces/\(f.workspace)/members", token: f.admin)
+            let roles = (members.json["items"] as? [[String: Any]] ?? []).compactMap { $0["role"] as? String }
+            #expect(roles.sorted() == ["admin", "member", "viewer"])
+            // The admin's own session still can.
+            try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/invites", token: f.admin,
+                                 json: ["email": "new-admin@example.com", "role": "admin"])
+        }
+    }
+
+    @Test func logoutEndsTheSessionsAccessTokens() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            _ = try await Fixture.make(api)
+            let login = try await api.expect(200, .post, "/api/v1/auth/login", json: ["email": "member@example.com", "password": Fixture.password])
+            let access = try #require(login.json["accessToken"] as? String)
+            let refresh = try #require(login.json["refreshToken"] as? String)
+            let rotated = try await api.expect(200, .post, "/api/v1/auth/refresh", json: ["refreshToken": refresh])
+            let rotatedAccess = try #require(rotated.json["accessToken"] as? String)
+            let rotatedRefresh = try #require(rotated.json["refreshToken"] as? String)
+            let elsewhere = try await api.login("member@example.com", Fixture.password)
+            try await api.expect(200, .get, "/api/v1/me", token: access)
+            try await api.expect(200, .get, "/api/v1/me", token: rotatedAccess)
+            try await api.expect(204, .post, "/api/v1/auth/logout", json: ["refreshToken": rotatedRefresh])
+            // Every access token of the session is dead at once, not in 15 minutes.
+            for token in [access, rotatedAccess] {
+                let reply = try await api.call(.get, "/api/v1/me", token: token)
+                #expect(reply.status == 401)
+                try await api.expect(401, .get, "/api/v1/projects", token: token)
+            }
+            // Another session of the same person is untouched.
+            try await api.expect(200, .get, "/api/v1/me", token: elsewhere)
+        }
+    }
+
+    @Test func meShowsATokensEffectiveRole() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let memberID = try await Fixture.userID(api, token: f.member)
+            try await api.expect(200, .patch, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", token: f.admin, json: ["role": "admin"])
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.member,
+                                               json: ["name": "made-as-admin", "role": "admin"])
+            let token = try #require(created.json["secret"] as? String)
+            try await api.expect(200, .patch, "/api/v1/workspaces/\(f.workspace)/members/\(memberID)", token: f.admin, json: ["role": "viewer"])
+            let me = try await api.expect(200, .get, "/api/v1/me", token: token)
+            #expect((me.json["token"] as? [String: Any])?["role"] as? String == "admin")
+            #expect(me.json["effectiveRole"] as? String == "viewer")
+            #expect((me.json["workspaces"] as? [[String: Any]])?.first?["role"] as? String == "viewer")
+            #expect(me.json["allowedActions"] as? [String] == ["read"])
+
+            let scoped = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin,
+                                              json: ["name": "ci", "role": "admin", "projectId": f.project, "environmentId": f.environment])
+            let scopedMe = try await api.expect(200, .get, "/api/v1/me", token: try #require(scoped.json["secret"] as? String))
+            #expect(scopedMe.json["effectiveRole"] as? String == "admin")
+            #expect(scopedMe.json["allowedActions"] as? [String] == ["read", "readVariableValues", "changeVariables", "deploy"])
+        }
+    }
 }
 
 /// HTTP/1.1 over a fresh connection from a loopback address of the test's choosing, so that

@@ -184,11 +184,20 @@ struct StoreTests {
             let (user, _) = try await Self.bootstrap(store)
             let later = Date().addingTimeInterval(3600)
             try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "f1", tokenHash: "h1", expiresAt: later)
+            #expect(try await store.sessionIsOpen(familyID: "f1"))
+            #expect(try await !store.sessionIsOpen(familyID: "never-issued"))
             let first = try await store.rotateRefreshToken(tokenHash: "h1", successorID: .generate(), successorHash: "h2", successorExpiresAt: later)
             #expect(first?.userID == user.id)
+            // A rotation keeps the session open.
+            #expect(try await store.sessionIsOpen(familyID: "f1"))
             // h1 again: a replay. Nothing is issued and h2 dies with the family.
             #expect(try await store.rotateRefreshToken(tokenHash: "h1", successorID: .generate(), successorHash: "h3", successorExpiresAt: later) == nil)
             #expect(try await store.rotateRefreshToken(tokenHash: "h2", successorID: .generate(), successorHash: "h4", successorExpiresAt: later) == nil)
+            #expect(try await !store.sessionIsOpen(familyID: "f1"))
+            // Logout closes a session.
+            try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "f3", tokenHash: "l1", expiresAt: later)
+            try await store.revokeRefreshFamily(tokenHash: "l1")
+            #expect(try await !store.sessionIsOpen(familyID: "f3"))
             // Expired tokens do not rotate.
             try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "f2", tokenHash: "old", expiresAt: Date().addingTimeInterval(-1))
             #expect(try await store.rotateRefreshToken(tokenHash: "old", successorID: .generate(), successorHash: "h5", successorExpiresAt: later) == nil)

@@ -24,6 +24,13 @@ public struct Caller: Sendable {
         return nil
     }
 
+    /// Whether the caller is an API token rather than a person's session. Tokens never manage
+    /// people: an admin's token that could invite an admin would outlive its own revocation.
+    var isToken: Bool {
+        if case .token = identity { return true }
+        return false
+    }
+
     var tokenScope: TokenScope? {
         if case .token(let token) = identity { return token.scope }
         return nil

@@ -58,6 +58,10 @@ struct AuthController {
     struct Me: Encodable {
         var user: User?
         var token: APIToken?
+        /// For a token: the role it acts with now, its own capped by its creator's current one.
+        var effectiveRole: Role?
+        /// For a token: the actions that role and the token's scope allow.
+        var allowedActions: [String]?
         var workspaces: [WorkspaceRole]
     }
 
@@ -131,7 +135,7 @@ struct AuthController {
                 successorExpiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime)),
               let user = try await dependencies.store.user(id: record.userID)
         else { throw RailyardError.unauthorized("refresh token is invalid, expired or revoked; log in again") }
-        let access = try await dependencies.tokens.accessToken(for: user.id)
+        let access = try await dependencies.tokens.accessToken(for: user.id, session: record.familyID)
         return try JSONIO.response(TokenPair(accessToken: access, refreshToken: successor, user: user))
     }
 
@@ -193,18 +197,25 @@ struct AuthController {
                 user: user, token: nil, workspaces: workspaces.map { WorkspaceRole(workspace: $0.0, role: $0.1) }))
         case .token(let token):
             let workspace = try await dependencies.store.workspace(id: token.workspaceID)
+            // The role the token really acts with: `token.role` is what it was made with.
+            let role = caller.roles[token.workspaceID] ?? .viewer
+            var actions = Action.allCases.filter { role.allows($0) }
+            if case .environment = token.scope { actions = actions.filter(\.allowedForEnvironmentTokens) }
+            // Tokens never manage people, whatever their role.
+            actions.removeAll { $0 == .manageMembers }
             return try JSONIO.response(Me(
-                user: nil, token: token,
-                workspaces: workspace.map { [WorkspaceRole(workspace: $0, role: token.role)] } ?? []))
+                user: nil, token: token, effectiveRole: role, allowedActions: actions.map(\.rawValue),
+                workspaces: workspace.map { [WorkspaceRole(workspace: $0, role: role)] } ?? []))
         }
     }
 
     func issueSession(for user: User, familyID: String?) async throws -> TokenPair {
         let refresh = TokenService.newSecret(.refresh)
+        let session = familyID ?? UUID().uuidString.lowercased()
         try await dependencies.store.insertRefreshToken(
-            id: .generate(), user: user.id, familyID: familyID ?? UUID().uuidString.lowercased(),
+            id: .generate(), user: user.id, familyID: session,
             tokenHash: TokenService.hash(refresh), expiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime))
-        let access = try await dependencies.tokens.accessToken(for: user.id)
+        let access = try await dependencies.tokens.accessToken(for: user.id, session: session)
         return TokenPair(accessToken: access, refreshToken: refresh, user: user)
     }
 }

@@ -369,6 +369,19 @@ extension Store {
         }
     }
 
+    /// Whether the session (refresh token family) `familyID` exists and has not been revoked by
+    /// a logout or a replayed refresh token. Access tokens name their session, and are refused
+    /// once it is closed.
+    public func sessionIsOpen(familyID: String) async throws -> Bool {
+        try await read { db in
+            guard let row = try await db.first(
+                "SELECT COUNT(*) AS n, COUNT(revoked_at) AS revoked FROM refresh_tokens WHERE family_id = ?",
+                [.text(familyID)])
+            else { return false }
+            return try row.integer("n") > 0 && row.integer("revoked") == 0
+        }
+    }
+
     static func decodeRefreshToken(_ row: SQLRow) throws -> RefreshTokenRecord {
         RefreshTokenRecord(
             id: try row.id("id"), userID: try row.id("user_id"), familyID: try row.text("family_id"),
