@@ -132,6 +132,10 @@ public struct WorkspaceRole: Codable, Sendable {
 public struct Me: Codable, Sendable {
     public var user: User?
     public var token: APIToken?
+    /// For a token: the role it acts with now (its own, capped by its creator's current role).
+    public var effectiveRole: Role?
+    /// For a token: the actions its role and scope allow.
+    public var allowedActions: [String]?
     public var workspaces: [WorkspaceRole]
 }
 
@@ -384,6 +388,8 @@ extension RailyardClient {
         return try await send(.POST, "/api/v1/workspaces/\(workspace)/invites", body: Body(email: email, role: role))
     }
 
+    /// Accepts an invite: `password` creates a new account, or proves the caller owns the
+    /// existing one; without it the client's own login must be the invited account's.
     public func acceptInvite(token: String, password: String?) async throws -> InviteAccepted {
         struct Body: Encodable { var token: String; var password: String? }
         return try await send(.POST, "/api/v1/invites/accept", body: Body(token: token, password: password))

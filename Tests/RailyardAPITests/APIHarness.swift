@@ -23,7 +23,7 @@ struct APIHarness {
     let store: Store
     let dependencies: APIDependencies
 
-    static func make(loginPolicy: LoginRateLimiter.Policy = .init(window: 60, failuresPerAccount: 3, failuresPerAddress: 50))
+    static func make(loginPolicy: LoginRateLimiter.Policy = .init(window: 60, failuresPerAccountAndAddress: 3, failuresPerAddress: 50))
         async throws -> APIHarness
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-api-\(UUID().uuidString)")

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardClient
 import Testing
 
 /// The CLI against a live `railyard server` process, on SQLite and on PostgreSQL.
@@ -82,6 +83,23 @@ struct CLIEndToEndTests {
         _ = try await viewer.fails(["audit"])
         let members = try #require(try await admin.json(["members", "list"]) as? [[String: Any]])
         #expect(members.count == 2)
+
+        // An invite for an existing account is accepted by its owner only: the viewer starts a
+        // workspace of their own and invites the admin, whose password nobody else has.
+        let viewerConfig = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: viewer.configHome + "/railyard/config.json"))) as? [String: Any]
+        let viewerClient = RailyardClient(server: server.url, bearer: try #require(viewerConfig?["accessToken"] as? String))
+        let _: WorkspaceRole = try await viewerClient.send(.POST, "/api/v1/workspaces", body: ["name": "viewer's own"])
+        let adminInvite = try await viewer.ok(["members", "invite", "admin@example.com", "--role", "viewer", "--workspace", "viewer's own"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let stranger = try CLI.make()
+        let refused = try await stranger.fails(["members", "accept", "--token", adminInvite, "--server", server.url])
+        #expect(refused.contains("already has an account"), "\(refused)")
+        _ = try await stranger.fails(["members", "accept", "--token", adminInvite, "--password", "not-the-password", "--server", server.url])
+        // The admin's own login accepts it, with no password.
+        try await admin.ok(["members", "accept", "--token", adminInvite])
+        let adminMe = try #require(try await admin.json(["whoami"]) as? [String: Any])
+        #expect((adminMe["workspaces"] as? [[String: Any]])?.count == 2)
 
         // Restart: graceful stop, same data folder, everything still there.
         #expect(server.stop() == 0, "SIGTERM is a clean exit: \(server.log.suffix(500))")

@@ -20,6 +20,19 @@ struct NameRulesTests {
         #expect((NameRules.variableNameProblem(name) == nil) == valid, "\(name)")
     }
 
+    /// Names under the base of generated domains are the platform's; the base's parents and
+    /// look-alikes are not under it.
+    @Test(arguments: [
+        ("api-shop.localhost", "localhost", true), ("localhost", "localhost", true), ("a.b.localhost", "localhost", true),
+        ("shop.example.com", "localhost", false), ("notlocalhost.com", "localhost", false), ("xlocalhost", "localhost", false),
+        ("web.apps.example.com", "apps.example.com", true), ("apps.example.com", "Apps.Example.com.", true),
+        ("example.com", "apps.example.com", false), ("myapps.example.com", "apps.example.com", false),
+        ("anything.example.com", "", false),
+    ])
+    func reservedHostnames(hostname: String, base: String, reserved: Bool) {
+        #expect((DomainRules.reservedProblem(hostname, base: base) != nil) == reserved, "\(hostname) under \(base)")
+    }
+
     @Test(arguments: [
         ("a@b.co", true), ("first.last@example.com", true), ("no-at.example.com", false), ("@x.com", false),
         ("a@b", false), ("a b@c.com", false), ("a@@b.com", false), ("a@.com", false),

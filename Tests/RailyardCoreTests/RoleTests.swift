@@ -21,8 +21,14 @@ struct RoleTests {
         for action in [Action.deleteProject, .manageMembers, .manageTokens, .readAudit] {
             #expect(!Role.member.allows(action))
         }
-        for action in [Action.changeProject, .changeService, .changeEnvironment, .changeVariables, .deploy] {
+        for action in [Action.changeProject, .changeService, .changeEnvironment, .changeVariables, .deploy,
+                       .deleteEnvironment, .deleteService] {
             #expect(Role.member.allows(action))
         }
+    }
+
+    /// Environment tokens deploy and read; nothing that deletes, renames or administers.
+    @Test func environmentTokensOnlyReadDeployAndSetVariables() {
+        #expect(Action.allCases.filter(\.allowedForEnvironmentTokens) == [.read, .readVariableValues, .changeVariables, .deploy])
     }
 }

@@ -184,11 +184,20 @@ struct StoreTests {
             let (user, _) = try await Self.bootstrap(store)
             let later = Date().addingTimeInterval(3600)
             try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "f1", tokenHash: "h1", expiresAt: later)
+            #expect(try await store.sessionIsOpen(familyID: "f1"))
+            #expect(try await !store.sessionIsOpen(familyID: "never-issued"))
             let first = try await store.rotateRefreshToken(tokenHash: "h1", successorID: .generate(), successorHash: "h2", successorExpiresAt: later)
             #expect(first?.userID == user.id)
+            // A rotation keeps the session open.
+            #expect(try await store.sessionIsOpen(familyID: "f1"))
             // h1 again: a replay. Nothing is issued and h2 dies with the family.
             #expect(try await store.rotateRefreshToken(tokenHash: "h1", successorID: .generate(), successorHash: "h3", successorExpiresAt: later) == nil)
             #expect(try await store.rotateRefreshToken(tokenHash: "h2", successorID: .generate(), successorHash: "h4", successorExpiresAt: later) == nil)
+            #expect(try await !store.sessionIsOpen(familyID: "f1"))
+            // Logout closes a session.
+            try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "f3", tokenHash: "l1", expiresAt: later)
+            try await store.revokeRefreshFamily(tokenHash: "l1")
+            #expect(try await !store.sessionIsOpen(familyID: "f3"))
             // Expired tokens do not rotate.
             try await store.insertRefreshToken(id: .generate(), user: user.id, familyID: "f2", tokenHash: "old", expiresAt: Date().addingTimeInterval(-1))
             #expect(try await store.rotateRefreshToken(tokenHash: "old", successorID: .generate(), successorHash: "h5", successorExpiresAt: later) == nil)
@@ -224,6 +233,36 @@ struct StoreTests {
                 _ = try await store.setRole(.viewer, of: admin.id, in: workspace.id, audit: Self.audit)
             }
             #expect(try await store.members(of: workspace.id, page: PageRequest()).items.count == 2)
+        }
+    }
+
+    /// An invite for an email that already has an account joins that account only when the
+    /// caller proved to be its owner; anyone else's acceptance leaves the invite open.
+    @Test(arguments: Backend.allCases)
+    func invitesForExistingAccountsNeedTheirOwner(backend: Backend) async throws {
+        try await StoreHarness.withStore(backend) { store, _ in
+            let (admin, workspace) = try await Self.bootstrap(store)
+            _ = try await store.createInvite(
+                workspace: workspace.id, email: "v@example.com", role: .viewer, tokenHash: "first", createdBy: admin.id,
+                expiresAt: Date().addingTimeInterval(60), audit: Self.audit)
+            let (victim, _) = try await store.acceptInvite(tokenHash: "first", passwordHash: { "pw" }, clientAddress: nil)
+            let other = try await store.createWorkspace(name: "other", owner: admin.id, audit: Self.audit)
+            _ = try await store.createInvite(
+                workspace: other.id, email: "v@example.com", role: .admin, tokenHash: "second", createdBy: admin.id,
+                expiresAt: Date().addingTimeInterval(60), audit: Self.audit)
+            for stranger in [nil, admin.id] {
+                await #expect(throws: RailyardError.self) {
+                    _ = try await store.acceptInvite(
+                        tokenHash: "second", authenticatedUser: stranger, passwordHash: { "pw" }, clientAddress: nil)
+                }
+            }
+            #expect(try await store.openInviteEmail(tokenHash: "second") == "v@example.com")
+            #expect(try await store.role(of: victim.id, in: other.id) == nil)
+            let (joined, membership) = try await store.acceptInvite(
+                tokenHash: "second", authenticatedUser: victim.id, passwordHash: { "pw" }, clientAddress: nil)
+            #expect(joined.id == victim.id)
+            #expect(membership.role == .admin)
+            #expect(try await store.openInviteEmail(tokenHash: "second") == nil)
         }
     }
 

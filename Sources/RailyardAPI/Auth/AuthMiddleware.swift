@@ -49,10 +49,15 @@ struct AuthMiddleware: RouterMiddleware {
             await tokenUse.record(token.id, store: store)
             return Caller(identity: .token(token), roles: [token.workspaceID: role])
         }
-        guard let userID = await tokens.verifyAccessToken(credential) else {
+        guard let access = await tokens.verifyAccessToken(credential) else {
             throw RailyardError.unauthorized("access token is invalid or expired; log in again")
         }
-        guard let (user, roles) = try await store.userWithRoles(id: userID) else {
+        // A signature proves who was given the token, not that their session is still open:
+        // after a logout its access tokens stop at once, not when they expire.
+        guard try await store.sessionIsOpen(familyID: access.session) else {
+            throw RailyardError.unauthorized("this session was logged out; log in again")
+        }
+        guard let (user, roles) = try await store.userWithRoles(id: access.user) else {
             throw RailyardError.unauthorized("the account behind this token no longer exists")
         }
         return Caller(identity: .user(user), roles: roles)

@@ -24,6 +24,13 @@ public struct Caller: Sendable {
         return nil
     }
 
+    /// Whether the caller is an API token rather than a person's session. Tokens never manage
+    /// people: an admin's token that could invite an admin would outlive its own revocation.
+    var isToken: Bool {
+        if case .token = identity { return true }
+        return false
+    }
+
     var tokenScope: TokenScope? {
         if case .token(let token) = identity { return token.scope }
         return nil
@@ -40,11 +47,14 @@ public struct Caller: Sendable {
         guard let role = roles[workspace] else { throw .notFound(what) }
         if case .environment(_, let tokenProject, let tokenEnvironment) = tokenScope {
             // An environment token lives inside one project: other projects do not exist for
-            // it, the workspace's own business is closed to it, and it changes nothing but its
-            // environment (its variables and deployments).
+            // it, the workspace's own business is closed to it, and it reads, deploys and sets
+            // variables in its environment, nothing else (Action.allowedForEnvironmentTokens).
             guard let project else { throw .forbidden("an environment token cannot act on the workspace") }
             if project != tokenProject { throw .notFound(what) }
             if let environment, environment != tokenEnvironment { throw .notFound(what) }
+            guard action.allowedForEnvironmentTokens else {
+                throw .forbidden("an environment token can only read, deploy and set variables; use a person's login for this")
+            }
             if action != .read && environment == nil {
                 throw .forbidden("an environment token can only change its own environment")
             }

@@ -31,6 +31,9 @@ public struct TokenService: Sendable {
         var exp: ExpirationClaim
         var iat: IssuedAtClaim
         var iss: IssuerClaim
+        /// The session (the refresh token family) the token was issued in. Logout revokes the
+        /// family, and with it every access token that names it.
+        var sid: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
@@ -38,18 +41,26 @@ public struct TokenService: Sendable {
         }
     }
 
-    public func accessToken(for user: UserID, now: Date = Date()) async throws -> String {
+    /// A signed access token for `user` in `session` (the id of its refresh token family).
+    public func accessToken(for user: UserID, session: String, now: Date = Date()) async throws -> String {
         try await keys.sign(AccessClaims(
             sub: .init(value: user.rawValue), exp: .init(value: now.addingTimeInterval(Self.accessTokenLifetime)),
-            iat: .init(value: now), iss: .init(value: "railyard")))
+            iat: .init(value: now), iss: .init(value: "railyard"), sid: session))
     }
 
-    /// The user an access token names, or nil when it is forged, malformed or expired.
-    public func verifyAccessToken(_ token: String) async -> UserID? {
-        guard token.utf8.count < 4096, let claims = try? await keys.verify(token, as: AccessClaims.self) else {
-            return nil
-        }
-        return UserID(rawValue: claims.sub.value)
+    /// What a verified access token names.
+    public struct AccessIdentity: Sendable, Equatable {
+        public var user: UserID
+        public var session: String
+    }
+
+    /// The user and session an access token names, or nil when it is forged, malformed,
+    /// expired or names no session. Whether the session is still open is the store's to say.
+    public func verifyAccessToken(_ token: String) async -> AccessIdentity? {
+        guard token.utf8.count < 4096, let claims = try? await keys.verify(token, as: AccessClaims.self),
+              let session = claims.sid, !session.isEmpty
+        else { return nil }
+        return AccessIdentity(user: UserID(rawValue: claims.sub.value), session: session)
     }
 
     public static func newSecret(_ kind: Kind) -> String {

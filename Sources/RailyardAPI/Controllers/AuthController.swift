@@ -58,6 +58,10 @@ struct AuthController {
     struct Me: Encodable {
         var user: User?
         var token: APIToken?
+        /// For a token: the role it acts with now, its own capped by its creator's current one.
+        var effectiveRole: Role?
+        /// For a token: the actions that role and the token's scope allow.
+        var allowedActions: [String]?
         var workspaces: [WorkspaceRole]
     }
 
@@ -97,22 +101,28 @@ struct AuthController {
 
     @Sendable func login(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(LoginRequest.self, from: request, context: context)
-        let account = body.email.lowercased()
+        guard let credentials = try await checkPassword(body.password, account: body.email, context: context) else {
+            throw RailyardError.unauthorized("email or password is wrong")
+        }
+        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
+    }
+
+    /// The account's credentials when `password` is its password, else nil. Every check goes
+    /// through the login limiter (429 past it, without checking), and unknown accounts cost a
+    /// bcrypt like known ones, so that neither timing nor a flood tells them apart.
+    func checkPassword(_ password: String, account email: String, context: APIRequestContext) async throws -> UserCredentials? {
+        let account = email.lowercased()
         let limiter = dependencies.loginLimiter
         if let wait = limiter.beginAttempt(account: account, address: context.clientAddress) {
             throw RailyardError.rateLimited("too many failed logins; try again in \(wait) seconds", retryAfter: wait)
         }
-        guard body.password.utf8.count <= 72, account.utf8.count <= 254 else {
-            throw RailyardError.unauthorized("email or password is wrong")
-        }
+        guard password.utf8.count <= 72, account.utf8.count <= 254 else { return nil }
         let credentials = try await dependencies.store.credentials(email: account)
         let matches = try await dependencies.passwords.verify(
-            body.password, hash: credentials?.passwordHash ?? PasswordHasher.decoyHash)
-        guard let credentials, matches else {
-            throw RailyardError.unauthorized("email or password is wrong")
-        }
+            password, hash: credentials?.passwordHash ?? PasswordHasher.decoyHash)
+        guard let credentials, matches else { return nil }
         limiter.recordSuccess(account: account, address: context.clientAddress)
-        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
+        return credentials
     }
 
     @Sendable func refresh(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -125,7 +135,7 @@ struct AuthController {
                 successorExpiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime)),
               let user = try await dependencies.store.user(id: record.userID)
         else { throw RailyardError.unauthorized("refresh token is invalid, expired or revoked; log in again") }
-        let access = try await dependencies.tokens.accessToken(for: user.id)
+        let access = try await dependencies.tokens.accessToken(for: user.id, session: record.familyID)
         return try JSONIO.response(TokenPair(accessToken: access, refreshToken: successor, user: user))
     }
 
@@ -135,19 +145,39 @@ struct AuthController {
         return JSONIO.noContent()
     }
 
+    /// Accepts an invite. A new account is created with the given password; an existing
+    /// account joins only with its owner's authentication (their session, or their password),
+    /// otherwise anyone could add anyone to their workspace.
     @Sendable func acceptInvite(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(AcceptInviteRequest.self, from: request, context: context)
+        let tokenHash = TokenService.hash(body.token)
         // Check the invite before spending a bcrypt on its password: junk tokens cost nothing.
         guard body.token.hasPrefix(TokenService.Kind.invite.rawValue),
-              try await dependencies.store.inviteIsOpen(tokenHash: TokenService.hash(body.token))
+              let email = try await dependencies.store.openInviteEmail(tokenHash: tokenHash)
         else { throw RailyardError.unauthorized("invite token is invalid, used or expired") }
+        var authenticatedUser: UserID?
         var passwordHash: String?
-        if let password = body.password {
+        if let existing = try await dependencies.store.credentials(email: email) {
+            if let caller = context.caller, caller.userID == existing.user.id {
+                authenticatedUser = existing.user.id
+            } else if let password = body.password {
+                guard try await checkPassword(password, account: email, context: context)?.user.id == existing.user.id else {
+                    throw RailyardError.unauthorized("the password of \(email) is wrong")
+                }
+                authenticatedUser = existing.user.id
+            } else if context.caller?.userID != nil {
+                throw RailyardError.forbidden(
+                    "this invite is for \(email), not for you: log in as \(email), or give its password, to accept it")
+            } else {
+                throw RailyardError.unauthorized(
+                    "\(email) already has an account: log in as it, or give its password, to accept the invite")
+            }
+        } else if let password = body.password {
             if let problem = NameRules.passwordProblem(password) { throw RailyardError.invalid(problem, field: "password") }
             passwordHash = try await dependencies.passwords.hash(password)
         }
         let (user, membership) = try await dependencies.store.acceptInvite(
-            tokenHash: TokenService.hash(body.token),
+            tokenHash: tokenHash, authenticatedUser: authenticatedUser,
             passwordHash: { [passwordHash] in
                 guard let passwordHash else {
                     throw RailyardError.invalid("a password is needed to create the account", field: "password")
@@ -167,18 +197,25 @@ struct AuthController {
                 user: user, token: nil, workspaces: workspaces.map { WorkspaceRole(workspace: $0.0, role: $0.1) }))
         case .token(let token):
             let workspace = try await dependencies.store.workspace(id: token.workspaceID)
+            // The role the token really acts with: `token.role` is what it was made with.
+            let role = caller.roles[token.workspaceID] ?? .viewer
+            var actions = Action.allCases.filter { role.allows($0) }
+            if case .environment = token.scope { actions = actions.filter(\.allowedForEnvironmentTokens) }
+            // Tokens never manage people, whatever their role.
+            actions.removeAll { $0 == .manageMembers }
             return try JSONIO.response(Me(
-                user: nil, token: token,
-                workspaces: workspace.map { [WorkspaceRole(workspace: $0, role: token.role)] } ?? []))
+                user: nil, token: token, effectiveRole: role, allowedActions: actions.map(\.rawValue),
+                workspaces: workspace.map { [WorkspaceRole(workspace: $0, role: role)] } ?? []))
         }
     }
 
     func issueSession(for user: User, familyID: String?) async throws -> TokenPair {
         let refresh = TokenService.newSecret(.refresh)
+        let session = familyID ?? UUID().uuidString.lowercased()
         try await dependencies.store.insertRefreshToken(
-            id: .generate(), user: user.id, familyID: familyID ?? UUID().uuidString.lowercased(),
+            id: .generate(), user: user.id, familyID: session,
             tokenHash: TokenService.hash(refresh), expiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime))
-        let access = try await dependencies.tokens.accessToken(for: user.id)
+        let access = try await dependencies.tokens.accessToken(for: user.id, session: session)
         return TokenPair(accessToken: access, refreshToken: refresh, user: user)
     }
 }

@@ -72,6 +72,9 @@ struct DomainController {
         if let hostname = body.hostname {
             let normalized = hostname.lowercased()
             if let problem = DomainRules.hostnameProblem(normalized) { throw RailyardError.invalid(problem, field: "hostname") }
+            if let problem = DomainRules.reservedProblem(normalized, base: dependencies.baseDomain) {
+                throw RailyardError.invalid(problem, field: "hostname")
+            }
             let certificate = try Self.certificate(body.certificate, body.privateKey, for: normalized)
             domain = try await store.createDomain(
                 service: service.id, environment: environment.id, hostname: normalized, kind: .custom,
@@ -96,6 +99,12 @@ struct DomainController {
         let body = try await JSONIO.decode(UpdateDomainRequest.self, from: request, context: context)
         let hostname = body.hostname?.lowercased()
         if let hostname, let problem = DomainRules.hostnameProblem(hostname) {
+            throw RailyardError.invalid(problem, field: "hostname")
+        }
+        // Renaming (a custom or a generated domain) to a name under the base is choosing a name
+        // there; keeping the current name is not.
+        if let hostname, hostname != domain.hostname,
+           let problem = DomainRules.reservedProblem(hostname, base: dependencies.baseDomain) {
             throw RailyardError.invalid(problem, field: "hostname")
         }
         if case .some(let port) = body.targetPort { try Self.validate(port: port) }

@@ -167,7 +167,7 @@ struct ProjectController {
     }
 
     @Sendable func deleteEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (environment, _, caller) = try await accessEnvironment(context, .changeEnvironment)
+        let (environment, _, caller) = try await accessEnvironment(context, .deleteEnvironment)
         try await store.deleteEnvironment(environment.id, audit: context.audit(caller))
         return JSONIO.noContent()
     }
@@ -228,7 +228,7 @@ struct ProjectController {
     }
 
     @Sendable func deleteService(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (service, _, caller) = try await accessService(context, .changeService, environment: nil)
+        let (service, _, caller) = try await accessService(context, .deleteService, environment: nil)
         try await store.deleteService(service.id, audit: context.audit(caller))
         // Its domains went with it.
         await dependencies.control?.routingChanged()

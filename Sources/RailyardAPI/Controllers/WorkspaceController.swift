@@ -94,6 +94,7 @@ struct WorkspaceController {
         let user: UserID = try context.pathID("userId", "member")
         let caller = try context.requireCaller()
         _ = try caller.authorize(.manageMembers, workspace: workspace, notFound: "workspace")
+        try Self.requirePerson(caller)
         let body = try await JSONIO.decode(RoleRequest.self, from: request, context: context)
         let membership = try await store.setRole(body.role, of: user, in: workspace, audit: context.audit(caller))
         return try JSONIO.response(membership)
@@ -104,6 +105,7 @@ struct WorkspaceController {
         let user: UserID = try context.pathID("userId", "member")
         let caller = try context.requireCaller()
         _ = try caller.authorize(.manageMembers, workspace: workspace, notFound: "workspace")
+        try Self.requirePerson(caller)
         try await store.removeMember(user, from: workspace, audit: context.audit(caller))
         return JSONIO.noContent()
     }
@@ -112,6 +114,7 @@ struct WorkspaceController {
         let workspace: WorkspaceID = try context.pathID("workspaceId", "workspace")
         let caller = try context.requireCaller()
         _ = try caller.authorize(.manageMembers, workspace: workspace, notFound: "workspace")
+        try Self.requirePerson(caller)
         let body = try await JSONIO.decode(InviteRequest.self, from: request, context: context)
         if let problem = NameRules.emailProblem(body.email) { throw RailyardError.invalid(problem, field: "email") }
         let secret = TokenService.newSecret(.invite)
@@ -119,6 +122,14 @@ struct WorkspaceController {
             workspace: workspace, email: body.email, role: body.role ?? .member, tokenHash: TokenService.hash(secret),
             createdBy: caller.userID, expiresAt: Date().addingTimeInterval(7 * 24 * 3600), audit: context.audit(caller))
         return try JSONIO.response(InviteCreated(invite: invite, token: secret), status: .created)
+    }
+
+    /// People are invited, promoted and removed by people: a token that could do it would let
+    /// whoever holds it make an admin who outlives the token's revocation.
+    static func requirePerson(_ caller: Caller) throws {
+        if caller.isToken {
+            throw RailyardError.forbidden("API tokens cannot invite, promote or remove people; log in as a person")
+        }
     }
 
     @Sendable func listTokens(_ request: Request, context: APIRequestContext) async throws -> Response {

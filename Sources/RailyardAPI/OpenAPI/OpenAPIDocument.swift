@@ -186,7 +186,7 @@ enum OpenAPIDocument {
             "tags": [
               "Auth"
             ],
-            "description": "Too many failed attempts per account or per client address answer 429 with `Retry-After`.",
+            "description": "Failed logins are limited per account and client address, per client address, and per account across addresses with an exponential backoff (a wait after the last failure, never a lockout); a refused attempt answers 429 with `Retry-After` and checks no password. Failures from one address never refuse the account's password from another.",
             "security": [],
             "requestBody": {
               "required": true,
@@ -272,11 +272,11 @@ enum OpenAPIDocument {
         "/api/v1/auth/logout": {
           "post": {
             "operationId": "logout",
-            "summary": "Revoke a refresh token's family",
+            "summary": "End a session",
             "tags": [
               "Auth"
             ],
-            "description": "Unknown refresh tokens are ignored (still 204).",
+            "description": "Revokes the refresh token's family and every access token issued in that session: they answer 401 from now on. Unknown refresh tokens are ignored (still 204).",
             "security": [],
             "requestBody": {
               "required": true,
@@ -311,8 +311,13 @@ enum OpenAPIDocument {
             "tags": [
               "Auth"
             ],
-            "description": "An unknown, used or expired invite token answers 401.",
-            "security": [],
+            "description": "An unknown, used or expired invite token answers 401. For an email without an account, `password` creates it. For an email that has an account, the caller must be its owner: signed in as that account (a person's access token), or giving that account's `password`; otherwise 401 (403 when signed in as someone else). Passwords given here are limited like logins (429 with `Retry-After`).",
+            "security": [
+              {},
+              {
+                "bearerAuth": []
+              }
+            ],
             "requestBody": {
               "required": true,
               "content": {
@@ -340,6 +345,9 @@ enum OpenAPIDocument {
               "401": {
                 "$ref": "#/components/responses/Unauthorized"
               },
+              "403": {
+                "$ref": "#/components/responses/Forbidden"
+              },
               "404": {
                 "$ref": "#/components/responses/NotFound"
               },
@@ -351,6 +359,9 @@ enum OpenAPIDocument {
               },
               "422": {
                 "$ref": "#/components/responses/Invalid"
+              },
+              "429": {
+                "$ref": "#/components/responses/TooManyRequests"
               }
             }
           }
@@ -381,7 +392,8 @@ enum OpenAPIDocument {
               "401": {
                 "$ref": "#/components/responses/Unauthorized"
               }
-            }
+            },
+            "description": "For a person: their workspaces and roles. For an API token: the token, its effective role and what it may do."
           }
         },
         "/api/v1/workspaces": {
@@ -546,7 +558,7 @@ enum OpenAPIDocument {
             "tags": [
               "Workspaces"
             ],
-            "description": "The workspace's last admin cannot lose the admin role (409).",
+            "description": "The workspace's last admin cannot lose the admin role (409). Needs a workspace admin's own session: API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -599,7 +611,7 @@ enum OpenAPIDocument {
             "tags": [
               "Workspaces"
             ],
-            "description": "The workspace's last admin cannot be removed (409).",
+            "description": "The workspace's last admin cannot be removed (409). Needs a workspace admin's own session: API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -683,7 +695,8 @@ enum OpenAPIDocument {
               "422": {
                 "$ref": "#/components/responses/Invalid"
               }
-            }
+            },
+            "description": "Needs a workspace admin's own session: API tokens answer 403."
           }
         },
         "/api/v1/workspaces/{workspaceId}/tokens": {
@@ -1105,7 +1118,8 @@ enum OpenAPIDocument {
               "409": {
                 "$ref": "#/components/responses/Conflict"
               }
-            }
+            },
+            "description": "Environment-scoped API tokens answer 403."
           }
         },
         "/api/v1/projects/{projectId}/environments": {
@@ -1259,7 +1273,7 @@ enum OpenAPIDocument {
             "tags": [
               "Projects"
             ],
-            "description": "A project keeps at least one environment (409).",
+            "description": "A project keeps at least one environment (409). Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -1513,7 +1527,8 @@ enum OpenAPIDocument {
               "409": {
                 "$ref": "#/components/responses/Conflict"
               }
-            }
+            },
+            "description": "Environment-scoped API tokens answer 403."
           }
         },
         "/api/v1/services/{serviceId}/variables": {
@@ -2147,7 +2162,7 @@ enum OpenAPIDocument {
             "tags": [
               "Domains"
             ],
-            "description": "With `hostname`, a custom domain (the name is lowercased before it is checked and stored); without it (left out or null; send `{}`, since an empty body answers 400), a generated one: `SERVICE-PROJECT.BASE` in the `production` environment, `SERVICE-PROJECT-ENVIRONMENT.BASE` in others, with `-2`, `-3`… added to the first label when the name is taken. `BASE` is the server's `RAILYARD_DOMAIN` (default `localhost`). 409 when the host name is already in use by any domain in any workspace, when the service already has 20 domains in the environment, or when no free generated name is left; 422 when `hostname` or `targetPort` breaks its rules, or the certificate is refused: given without its key (or the key without it), not PEM, its key not the certificate's, not covering the host name, expired or not yet valid, or given for a generated domain (`field` names it). `targetPort` is checked first, then `hostname`'s rules, then the certificate, then the 20-domain limit, then whether the name is free. The private key is stored sealed and never returned; `certificate` in the answer describes the installed certificate. `environmentId` missing or not an id answers 400; an environment outside the service's project answers 404. Needs the member role.",
+            "description": "With `hostname`, a custom domain (the name is lowercased before it is checked and stored); without it (left out or null; send `{}`, since an empty body answers 400), a generated one: `SERVICE-PROJECT.BASE` in the `production` environment, `SERVICE-PROJECT-ENVIRONMENT.BASE` in others, with `-2`, `-3`… added to the first label when the name is taken. `BASE` is the server's `RAILYARD_DOMAIN` (default `localhost`). 409 when the host name is already in use by any domain in any workspace, when the service already has 20 domains in the environment, or when no free generated name is left; 422 when `hostname` or `targetPort` breaks its rules, or the certificate is refused: given without its key (or the key without it), not PEM, its key not the certificate's, not covering the host name, expired or not yet valid, or given for a generated domain (`field` names it). `targetPort` is checked first, then `hostname`'s rules, then the certificate, then the 20-domain limit, then whether the name is free. The private key is stored sealed and never returned; `certificate` in the answer describes the installed certificate. `environmentId` missing or not an id answers 400; an environment outside the service's project answers 404. Needs the member role. A custom host name at or under the server's base of generated domains (`--domain`) answers 422: those names are for generated domains only. Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -2215,7 +2230,7 @@ enum OpenAPIDocument {
             "tags": [
               "Domains"
             ],
-            "description": "A property left out stays as it is; `null` for `hostname` is the same as leaving it out, `null` for `targetPort` sends traffic to the instance's `PORT` again. The new host name is lowercased before it is checked. A generated domain keeps `kind: generated` when renamed. 409 when the host name is in use by another domain in any workspace; 422 when `hostname` or `targetPort` breaks its rules, when only one of `certificate` and `privateKey` is given, when the certificate is refused (as when adding a domain), or when a rename leaves the installed certificate not covering the new name (`field` names it). `certificate` and `privateKey` both `null` remove the installed certificate (a self-signed one is served). Needs the member role in the domain's workspace.",
+            "description": "A property left out stays as it is; `null` for `hostname` is the same as leaving it out, `null` for `targetPort` sends traffic to the instance's `PORT` again. The new host name is lowercased before it is checked. A generated domain keeps `kind: generated` when renamed. 409 when the host name is in use by another domain in any workspace; 422 when `hostname` or `targetPort` breaks its rules, when only one of `certificate` and `privateKey` is given, when the certificate is refused (as when adding a domain), or when a rename leaves the installed certificate not covering the new name (`field` names it). `certificate` and `privateKey` both `null` remove the installed certificate (a self-signed one is served). Needs the member role in the domain's workspace. Renaming to a host name at or under the base of generated domains answers 422.",
             "security": [
               {
                 "bearerAuth": []
@@ -3222,6 +3237,17 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/APIToken",
                 "description": "Present when the caller is an API token."
               },
+              "effectiveRole": {
+                "$ref": "#/components/schemas/Role",
+                "description": "Present when the caller is an API token: the role it acts with now, its own capped by its creator's current role. `workspaces[].role` is this role too."
+              },
+              "allowedActions": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "Present when the caller is an API token: the actions its role and scope allow (an environment token reads, deploys and sets variables only; no token manages members)."
+              },
               "workspaces": {
                 "type": "array",
                 "items": {
@@ -3397,7 +3423,7 @@ enum OpenAPIDocument {
                     "type": "null"
                   }
                 ],
-                "description": "Needed when the invited email has no account yet."
+                "description": "Needed when the invited email has no account yet (the new account's password), or to accept as an existing account without being signed in as it (that account's password)."
               }
             },
             "required": [

@@ -13,7 +13,10 @@ struct Whoami: AsyncParsableCommand {
         if let user = me.user {
             Output.line("\(user.email) (\(user.id))")
         } else if let token = me.token {
-            Output.line("API token \(token.name) (\(token.id)), role \(token.role.rawValue)")
+            let effective = me.effectiveRole ?? token.role
+            let capped = effective == token.role ? "" : " (made as \(token.role.rawValue), capped by its creator's role)"
+            Output.line("API token \(token.name) (\(token.id)), role \(effective.rawValue)\(capped)")
+            if let actions = me.allowedActions { Output.line("  may: \(actions.joined(separator: ", "))") }
         }
         for entry in me.workspaces {
             Output.line("  workspace \(entry.workspace.name) (\(entry.workspace.id)): \(entry.role.rawValue)")

@@ -29,6 +29,8 @@ public enum Action: String, Sendable, CaseIterable {
     case changeEnvironment
     case changeVariables
     case deploy
+    case deleteEnvironment
+    case deleteService
     case deleteProject
     case manageMembers
     case manageTokens
@@ -38,9 +40,21 @@ public enum Action: String, Sendable, CaseIterable {
         switch self {
         case .read: .viewer
         case .readVariableValues, .changeProject, .changeService, .changeEnvironment,
-             .changeVariables, .deploy:
+             .changeVariables, .deploy, .deleteEnvironment, .deleteService:
             .member
         case .deleteProject, .manageMembers, .manageTokens, .readAudit: .admin
+        }
+    }
+
+    /// Whether an environment-scoped API token may do this at all, whatever its role: such a
+    /// token reads, deploys and sets variables in its one environment. It never deletes,
+    /// renames or creates anything, changes domains, nor manages members or tokens.
+    public var allowedForEnvironmentTokens: Bool {
+        switch self {
+        case .read, .readVariableValues, .changeVariables, .deploy: true
+        case .changeProject, .changeService, .changeEnvironment, .deleteEnvironment, .deleteService, .deleteProject,
+             .manageMembers, .manageTokens, .readAudit:
+            false
         }
     }
 }

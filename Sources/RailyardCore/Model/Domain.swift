@@ -97,6 +97,19 @@ public enum DomainRules {
         return nil
     }
 
+    /// Why `hostname` (already lowercase and valid) cannot be a custom domain when generated
+    /// domains live under `base`, or nil. Names under the base are the platform's: a tenant who
+    /// took `api-shop.BASE` would squat the name another service's generated domain gets.
+    public static func reservedProblem(_ hostname: String, base: String) -> String? {
+        var base = base.lowercased()
+        while base.hasSuffix(".") { base.removeLast() }
+        while base.hasPrefix(".") { base.removeFirst() }
+        guard !base.isEmpty else { return nil }
+        guard hostname == base || hostname.hasSuffix("." + base) else { return nil }
+        return "hostname \(hostname) is under \(base), which is reserved for generated domains: "
+            + "add a domain without a hostname to get one, or use a name of your own"
+    }
+
     /// One DNS label from a display name: lowercase, runs of anything else as one hyphen.
     public static func label(_ name: String, maximum: Int = 63) -> String {
         var label = ""

@@ -243,19 +243,22 @@ extension Store {
         }
     }
 
-    /// Whether an invite with this token hash exists, unused and unexpired.
-    public func inviteIsOpen(tokenHash: String) async throws -> Bool {
+    /// The email an invite with this token hash is for, when it exists unused and unexpired.
+    public func openInviteEmail(tokenHash: String) async throws -> String? {
         try await read { db in
             try await db.first(
-                "SELECT id FROM invites WHERE token_hash = ? AND accepted_at IS NULL AND expires_at > ?",
-                [.text(tokenHash), SQLValue(Date())]) != nil
+                "SELECT email FROM invites WHERE token_hash = ? AND accepted_at IS NULL AND expires_at > ?",
+                [.text(tokenHash), SQLValue(Date())]).map { try $0.text("email") }
         }
     }
 
     /// Uses an invite once: creates the account when the email has none (with `passwordHash`),
-    /// then the membership. Expired, used and unknown invites are all "invalid".
+    /// then the membership. Expired, used and unknown invites are all "invalid". When the email
+    /// has an account, it joins only if the caller proved to be its owner (`authenticatedUser`);
+    /// the check is in the transaction, so an account made meanwhile is not joined unasked.
     public func acceptInvite(
-        tokenHash: String, passwordHash: @Sendable () throws -> String, clientAddress: String?
+        tokenHash: String, authenticatedUser: UserID? = nil, passwordHash: @Sendable () throws -> String,
+        clientAddress: String?
     ) async throws -> (User, Membership) {
         try await write(conflict: "already a member of this workspace") { db in
             guard let row = try await db.first("SELECT * FROM invites WHERE token_hash = ?", [.text(tokenHash)]),
@@ -270,6 +273,10 @@ extension Store {
             let user: User
             if let existing = try await db.first("SELECT * FROM users WHERE email = ?", [.text(email)]) {
                 user = try Self.decodeCredentials(existing).user
+                guard user.id == authenticatedUser else {
+                    throw RailyardError.unauthorized(
+                        "\(email) already has an account: log in as it, or give its password, to accept the invite")
+                }
             } else {
                 user = User(id: .generate(), email: email, createdAt: now)
                 try await self.insertUser(db, user, passwordHash: try passwordHash())
@@ -359,6 +366,19 @@ extension Store {
             try await db.execute(
                 "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
                 [SQLValue(Date()), .text(try row.text("family_id"))])
+        }
+    }
+
+    /// Whether the session (refresh token family) `familyID` exists and has not been revoked by
+    /// a logout or a replayed refresh token. Access tokens name their session, and are refused
+    /// once it is closed.
+    public func sessionIsOpen(familyID: String) async throws -> Bool {
+        try await read { db in
+            guard let row = try await db.first(
+                "SELECT COUNT(*) AS n, COUNT(revoked_at) AS revoked FROM refresh_tokens WHERE family_id = ?",
+                [.text(familyID)])
+            else { return false }
+            return try row.integer("n") > 0 && row.integer("revoked") == 0
         }
     }
 
