@@ -24,12 +24,30 @@ public struct ControlOptions: Sendable {
     public var staticServer: [String]? = ControlOptions.currentExecutable().map { [$0, "serve-static"] }
     /// What an upload may unpack to; past it the build fails early.
     public var unpackLimits = SourceArchive.Limits()
+    /// Limits of every build (and clone, and pre-deploy command).
+    public var buildLimits = BuildExecutor.defaultLimits
+    /// Limits of each replica where its service sets none (a service's memory and CPU
+    /// settings replace these).
+    public var instanceLimits = ResourceLimits(memoryBytes: 2 << 30, pids: 2048)
 
     static func currentExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
     }
 
     public init(dataDirectory: URL) { self.dataDirectory = dataDirectory }
+
+    /// A short name for the server that owns `dataDirectory` (its cgroups live under
+    /// `railyard/NAME`): a digest of the folder's real path.
+    public static func nodeName(dataDirectory: String) -> String {
+        let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.resolvingSymlinksInPath().path
+        // FNV-1a: stable across runs (Swift's Hasher is seeded per process).
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return "node-" + String(hash, radix: 36)
+    }
 
     public var sources: URL { dataDirectory.appendingPathComponent("sources") }
     public var artifacts: URL { dataDirectory.appendingPathComponent("artifacts") }
@@ -131,6 +149,10 @@ public actor DeploymentController {
     /// After a start: instances left by a crashed server are stopped (never duplicated),
     /// deployments caught mid-build are failed with a reason, SUCCESS deployments start again.
     func recover() async {
+        // Everything an earlier run left in this server's groups (instances and builds alike)
+        // is killed first, all at once: nothing is adopted, so nothing can be duplicated.
+        let leftovers = await runtime.removeLeftovers()
+        if leftovers > 0 { logger.info("killed what an earlier run left running", metadata: ["railyard.groups": "\(leftovers)"]) }
         do {
             for (instance, pid) in try await store.instanceProcesses() {
                 await runtime.removeOrphan(id: instance, handle: String(pid))
@@ -395,7 +417,7 @@ public actor DeploymentController {
             guard let repository = context.service.repository else {
                 throw PipelineFailure(phase: "build", "the service has no repository any more; set one with `railyard service update --repo`")
             }
-            work = try await fetch(work, from: repository, into: workFolder.appendingPathComponent("git"))
+            work = try await fetch(work, from: repository, into: workFolder.appendingPathComponent("git"), user: context.user)
         }
         guard let archive = work.archive else {
             throw PipelineFailure(phase: "build", "this deployment has no source to build; upload one with `railyard up`")
@@ -435,11 +457,12 @@ public actor DeploymentController {
         let artifactName = "\(deployment.serviceID.rawValue)/\(id.rawValue)"
         let artifact = options.artifacts.appendingPathComponent(artifactName)
         await removeTree(artifact)
-        let executor = BuildExecutor(runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit)
+        let executor = BuildExecutor(
+            runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit, limits: options.buildLimits)
         let logs = self.logs
         do {
             try await executor.build(
-                source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables
+                source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables, user: context.user
             ) { channel, line in
                 logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
             }
@@ -459,13 +482,13 @@ public actor DeploymentController {
 
     /// Clones the branch's latest commit and keeps the service's folder of it as the
     /// deployment's source archive, so that a redeploy builds the same commit again.
-    private func fetch(_ work: DeploymentWork, from repository: GitSource, into folder: URL) async throws -> DeploymentWork {
+    private func fetch(_ work: DeploymentWork, from repository: GitSource, into folder: URL, user: SandboxUser) async throws -> DeploymentWork {
         let id = work.deployment.id
         let logs = self.logs
         let fetcher = GitFetcher(runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit)
         let checkout: GitCheckout
         do {
-            checkout = try await fetcher.fetch(repository, into: folder) { channel, line in
+            checkout = try await fetcher.fetch(repository, into: folder, user: user) { channel, line in
                 logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
             }
         } catch let failure as BuildFailure {
@@ -522,15 +545,26 @@ public actor DeploymentController {
         }
         for command in plan.preDeploy {
             logs.system(id, phase: "deploy", "pre-deploy: $ \(command)")
-            let spec = SandboxSpec(
+            var spec = SandboxSpec(
                 workDirectory: deployment.artifactPath, writableWork: false, hiddenPaths: [options.dataDirectory.path],
-                environment: deployment.environment, hostname: "release")
+                environment: deployment.environment, user: deployment.user, hostname: "release")
+            let group = "release-\(id.rawValue)"
+            let (procs, warning) = await runner.prepareGroup(group, limits: deployment.limits)
+            if let warning { logs.system(id, phase: "deploy", "warning: \(warning)", level: "warn") }
+            spec.cgroupProcs = procs
             let logs = self.logs
-            let outcome = try await runner.stream(
-                spec, command: ["/bin/sh", "-c", command], timeLimit: .seconds(Int64(plan.healthcheckTimeout))
-            ) { channel, line in
-                logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, line)
+            let outcome: StreamingProcess.Outcome
+            do {
+                outcome = try await runner.stream(
+                    spec, command: ["/bin/sh", "-c", command], timeLimit: .seconds(Int64(plan.healthcheckTimeout))
+                ) { channel, line in
+                    logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, line)
+                }
+            } catch {
+                await runner.removeGroup(group)
+                throw error
             }
+            await runner.removeGroup(group)
             guard outcome.status == 0, !outcome.timedOut else {
                 throw PipelineFailure(phase: "deploy", "the pre-deploy command `\(command)` \(outcome.timedOut ? "timed out" : outcome.exit.description)")
             }
@@ -679,10 +713,14 @@ public actor DeploymentController {
             environment["RAILWAY_" + name] = value
         }
         if let existing = live[work.deployment.id] { return existing }
+        let defaults = options.instanceLimits
         let live = LiveDeployment(
             id: work.deployment.id, serviceID: work.deployment.serviceID, environmentID: work.deployment.environmentID,
             plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment,
-            limits: ResourceLimits(memoryBytes: context.service.memoryLimit, cpuMillis: context.service.cpuLimitMillis))
+            limits: ResourceLimits(
+                memoryBytes: context.service.memoryLimit ?? defaults.memoryBytes,
+                cpuMillis: context.service.cpuLimitMillis ?? defaults.cpuMillis, pids: defaults.pids),
+            user: context.user)
         for instance in work.deployment.instances {
             if let port = instance.address.split(separator: ":").last.flatMap({ Int($0) }) { live.recordedPorts[instance.replica] = port }
         }
@@ -716,6 +754,7 @@ public actor DeploymentController {
             id: instanceID, artifact: deployment.artifactPath, command: command, environment: environment,
             hiddenPaths: [options.dataDirectory.path])
         spec.limits = deployment.limits
+        spec.user = deployment.user
         if deployment.plan.start == nil, let server = options.staticServer?.first {
             spec.readOnlyBinds[Self.staticServerInside] = server
         }
@@ -926,6 +965,8 @@ public actor DeploymentController {
         let environment: Environment
         let service: Service
         let variables: [String: String]
+        /// The service's own Linux user in this environment (builds and replicas run as it).
+        let user: SandboxUser
     }
 
     private func context(of deployment: Deployment) async throws -> Context {
@@ -937,7 +978,9 @@ public actor DeploymentController {
         for variable in try await store.variables(of: service.id, in: environment.id, withValues: true) {
             variables[variable.name] = variable.value
         }
-        return Context(project: project, environment: environment, service: service, variables: variables)
+        let uid = try await store.serviceUser(service: service.id, environment: environment.id)
+        return Context(project: project, environment: environment, service: service, variables: variables,
+                       user: SandboxUser(uid: uid, gid: uid))
     }
 
     /// Keeps the newest `artifactsKept` artifacts of a service, and every running one.
@@ -996,6 +1039,7 @@ final class LiveDeployment {
     /// The service's limits when the deployment started; a change applies from the next deploy
     /// or restart.
     let limits: ResourceLimits
+    let user: SandboxUser
     var instances: [Int: InstanceState] = [:]
     /// Each replica's port as the store last recorded it (before a restart of the server).
     var recordedPorts: [Int: Int] = [:]
@@ -1004,7 +1048,7 @@ final class LiveDeployment {
     var deployedAt: ContinuousClock.Instant?
 
     init(id: DeploymentID, serviceID: ServiceID, environmentID: EnvironmentID, plan: BuildPlan, artifactPath: String,
-         environment: [String: String], limits: ResourceLimits) {
+         environment: [String: String], limits: ResourceLimits, user: SandboxUser) {
         self.id = id
         self.serviceID = serviceID
         self.environmentID = environmentID
@@ -1012,6 +1056,7 @@ final class LiveDeployment {
         self.artifactPath = artifactPath
         self.environment = environment
         self.limits = limits
+        self.user = user
     }
 
     var addresses: [String] { instances.values.sorted { $0.replica < $1.replica }.map { "127.0.0.1:\($0.port)" } }

@@ -13,8 +13,10 @@ public struct InstanceSpec: Sendable, Equatable {
     public var hiddenPaths: [String]
     /// Extra read-only paths, inside → outside.
     public var readOnlyBinds: [String: String] = [:]
-    /// Memory and CPU caps, through cgroups when the host has them.
+    /// Memory, CPU and process caps, through cgroups when the host has them.
     public var limits = ResourceLimits()
+    /// Who the app runs as (its service's own user when Railyard is root).
+    public var user = SandboxSpec.defaultUser
 
     public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
         self.id = id
@@ -49,6 +51,9 @@ public protocol Runtime: Sendable {
     /// Whether the instance's own processes listen on `port` (a domain's target port must
     /// name one of its instances, never a port of the host or of another tenant).
     func listens(_ id: String, port: Int) async -> Bool
+    /// Kills whatever an earlier run of the server left running (instances and builds), by
+    /// the groups they were started in; returns how many it found.
+    func removeLeftovers() async -> Int
 }
 
 /// How an instance ended.

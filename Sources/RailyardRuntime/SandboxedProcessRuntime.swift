@@ -9,15 +9,19 @@ public actor SandboxedProcessRuntime: Runtime {
     /// nil until first needed: found once, on the first instance with limits.
     private var cgroupsFound: Result<Cgroups, CgroupError>?
     private let cgroupRoot: String
+    private let node: String
 
-    public init(runner: SandboxRunner = SandboxRunner(), cgroupRoot: String = "/sys/fs/cgroup") {
+    /// - Parameter node: names this server's cgroups (`Cgroups`), so that servers sharing a
+    ///   machine never kill each other's instances.
+    public init(runner: SandboxRunner = SandboxRunner(), cgroupRoot: String = "/sys/fs/cgroup", node: String = "") {
         self.runner = runner
         self.cgroupRoot = cgroupRoot
+        self.node = node
     }
 
     private var cgroups: Result<Cgroups, CgroupError> {
         if let cgroupsFound { return cgroupsFound }
-        let found = Cgroups.detect(root: cgroupRoot)
+        let found = Cgroups.detect(root: cgroupRoot, node: node)
         cgroupsFound = found
         return found
     }
@@ -33,33 +37,32 @@ public actor SandboxedProcessRuntime: Runtime {
         environment[Self.instanceVariable] = spec.id
         var sandbox = SandboxSpec(
             workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: environment,
-            hostname: String(spec.id.prefix(63)))
+            user: spec.user, hostname: String(spec.id.prefix(63)))
         sandbox.readOnlyBinds = spec.readOnlyBinds
         var warnings: [String] = []
-        var limited: Cgroups?
-        var procs: [String] = []
-        if !spec.limits.isEmpty {
-            switch cgroups {
-            case .success(let cgroups):
-                do {
-                    procs = try cgroups.prepare(spec.id, limits: spec.limits)
-                    limited = cgroups
-                } catch {
-                    await cgroups.remove(spec.id)
-                    warnings.append("memory and CPU limits are not enforced: \(error)")
-                }
-            case .failure(let problem):
-                warnings.append("memory and CPU limits are not enforced: \(problem)")
+        // Every instance gets groups of its own, limits or not: they are how it is killed
+        // whole, whatever it forked or detached.
+        var contained: Cgroups?
+        switch cgroups {
+        case .success(let cgroups):
+            do {
+                sandbox.cgroupProcs = try cgroups.prepare(spec.id, limits: spec.limits)
+                contained = cgroups
+            } catch {
+                await cgroups.remove(spec.id)
+                if !spec.limits.isEmpty { warnings.append("memory, CPU and process limits are not enforced: \(error)") }
             }
+        case .failure(let problem):
+            if !spec.limits.isEmpty { warnings.append("memory, CPU and process limits are not enforced: \(problem)") }
         }
         let invocation = runner.invocation(sandbox, command: ["/bin/sh", "-c", "exec " + spec.command])
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
-                Cgroups.joining(procs, command: invocation.arguments), environment: invocation.environment,
+                invocation.arguments, environment: invocation.environment,
                 workingDirectory: invocation.workingDirectory, onLine: onOutput)
         } catch {
-            await limited?.remove(spec.id)
+            await contained?.remove(spec.id)
             throw RuntimeError(error.description)
         }
         instances[spec.id] = child
@@ -67,8 +70,9 @@ public actor SandboxedProcessRuntime: Runtime {
         let memoryLimit = spec.limits.memoryBytes
         Task {
             let exit = await child.exitStatus()
-            let outOfMemory = (limited?.outOfMemoryKills(id) ?? 0) > 0
-            await limited?.remove(id)
+            let outOfMemory = (contained?.outOfMemoryKills(id) ?? 0) > 0
+            // Nothing it started outlives it.
+            await contained?.remove(id)
             onExit(InstanceExit(process: exit, outOfMemory: outOfMemory, memoryLimit: memoryLimit))
             self.forget(id, child)
         }
@@ -88,8 +92,20 @@ public actor SandboxedProcessRuntime: Runtime {
         }
         if await child.exitStatus(within: grace) == nil {
             child.killTree()
+            if case .success(let cgroups) = cgroups { await cgroups.killAll(id) }
             _ = await child.exitStatus()
         }
+    }
+
+    /// Kills and removes every group of this server's left by an earlier run (instances and
+    /// builds alike): by cgroup, so no process escapes through a stale pid.
+    public func removeLeftovers() async -> Int {
+        guard case .success(let cgroups) = cgroups else { return 0 }
+        let names = cgroups.existingGroups().filter { name in instances[name] == nil }
+        await withTaskGroup(of: Void.self) { group in
+            for name in names { group.addTask { await cgroups.remove(name) } }
+        }
+        return names.count
     }
 
     public func running() async -> [String] { instances.keys.sorted() }
@@ -105,12 +121,12 @@ public actor SandboxedProcessRuntime: Runtime {
     public func handle(of id: String) async -> String? { instances[id].map { String($0.pid) } }
 
     public func removeOrphan(id: String, handle: String) async {
+        // Its groups are named after it, whatever became of the process: everything in them goes.
+        if case .success(let cgroups) = cgroups { await cgroups.remove(id) }
         if let pid = Int32(handle), pid > 1, Self.isSandbox(pid: pid, of: id) {
             ProcessTree.killTree(pid)
             for _ in 0..<50 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
         }
-        // Its groups are named after it, whatever became of the process.
-        if case .success(let cgroups) = cgroups { await cgroups.remove(id) }
     }
 
     static let instanceVariable = "RAILYARD_INSTANCE"

@@ -1,46 +1,57 @@
 import Foundation
 
-/// Memory and CPU caps for one app instance. nil means no cap.
+/// Memory, CPU and process-count caps for one sandbox (an app instance or a build). nil means
+/// no cap.
 public struct ResourceLimits: Sendable, Equatable {
     public var memoryBytes: Int64?
     /// Thousandths of a core: 1000 is one full core, 500 half of one.
     public var cpuMillis: Int?
+    /// Processes and threads at once (a fork bomb stops here).
+    public var pids: Int?
 
-    public init(memoryBytes: Int64? = nil, cpuMillis: Int? = nil) {
+    public init(memoryBytes: Int64? = nil, cpuMillis: Int? = nil, pids: Int? = nil) {
         self.memoryBytes = memoryBytes
         self.cpuMillis = cpuMillis
+        self.pids = pids
     }
 
-    public var isEmpty: Bool { memoryBytes == nil && cpuMillis == nil }
+    public var isEmpty: Bool { memoryBytes == nil && cpuMillis == nil && pids == nil }
 }
 
-/// Puts instances in cgroups of their own with their limits, on cgroup v2 (unified) or v1
-/// (a memory and a cpu hierarchy), whichever the host has. Every group lives under a
-/// `railyard` group at the root of each hierarchy, named after the instance.
+/// Puts every sandbox (app instances and builds) in cgroups of its own with its limits, on
+/// cgroup v2 (unified) or v1 (memory, cpu and pids hierarchies), whichever the host has.
+/// Groups live under `railyard/NODE` at the root of each hierarchy (NODE names one server's
+/// data folder, so servers sharing a machine never touch each other's groups), named after
+/// the sandbox. A group is how a sandbox is killed whole: every process in it, whatever it
+/// forked, detached or renamed, is found there.
 public struct Cgroups: Sendable, Equatable {
     public enum Layout: Sendable, Equatable {
         /// The unified hierarchy's mount point.
         case v2(String)
-        /// The memory and cpu hierarchies' mount points; either may be missing.
-        case v1(memory: String?, cpu: String?)
+        /// The memory, cpu and pids hierarchies' mount points; any may be missing.
+        case v1(memory: String?, cpu: String?, pids: String? = nil)
     }
 
     public let layout: Layout
-    static let parentName = "railyard"
+    /// `railyard`, or `railyard/NODE`.
+    let parentName: String
     /// CFS period: quotas are in microseconds per this many microseconds.
     static let cpuPeriod = 100_000
 
-    public init(layout: Layout) { self.layout = layout }
+    public init(layout: Layout, node: String = "") {
+        self.layout = layout
+        self.parentName = node.isEmpty ? "railyard" : "railyard/" + node
+    }
 
     /// The host's cgroups, ready to use (the `railyard` parent groups exist and, on v2, the
     /// memory and cpu controllers are enabled for them), or why they cannot be used.
-    public static func detect(root: String = "/sys/fs/cgroup") -> Result<Cgroups, CgroupError> {
+    public static func detect(root: String = "/sys/fs/cgroup", node: String = "") -> Result<Cgroups, CgroupError> {
         let fileManager = FileManager.default
         for unified in [root, root + "/unified"] {
             guard let controllers = try? String(contentsOfFile: unified + "/cgroup.controllers", encoding: .utf8) else { continue }
             let available = Set(controllers.split(whereSeparator: \.isWhitespace).map(String.init))
-            guard available.contains("memory") || available.contains("cpu") else { continue }
-            let cgroups = Cgroups(layout: .v2(unified))
+            guard available.contains("memory") || available.contains("cpu") || available.contains("pids") else { continue }
+            let cgroups = Cgroups(layout: .v2(unified), node: node)
             do {
                 try cgroups.prepareParentsV2(unified, available: available)
                 return .success(cgroups)
@@ -50,25 +61,41 @@ public struct Cgroups: Sendable, Equatable {
         }
         let memory = fileManager.fileExists(atPath: root + "/memory/memory.limit_in_bytes") ? root + "/memory" : nil
         let cpu = [root + "/cpu", root + "/cpu,cpuacct"].first { fileManager.fileExists(atPath: $0 + "/cpu.cfs_quota_us") }
-        guard memory != nil || cpu != nil else {
-            return .failure(CgroupError("no cgroup memory or cpu controller is mounted under \(root)"))
+        let pids = fileManager.fileExists(atPath: root + "/pids/cgroup.procs") ? root + "/pids" : nil
+        guard memory != nil || cpu != nil || pids != nil else {
+            return .failure(CgroupError("no cgroup memory, cpu or pids controller is mounted under \(root)"))
         }
-        for hierarchy in [memory, cpu].compactMap({ $0 }) {
+        let cgroups = Cgroups(layout: .v1(memory: memory, cpu: cpu, pids: pids), node: node)
+        for hierarchy in [memory, cpu, pids].compactMap({ $0 }) {
             do {
-                try makeFolder(hierarchy + "/" + parentName)
+                try makeFolders(hierarchy, cgroups.parentName)
             } catch {
                 return .failure(error)
             }
         }
-        return .success(Cgroups(layout: .v1(memory: memory, cpu: cpu)))
+        return .success(cgroups)
+    }
+
+    /// Makes `relative`'s folders under `root`, one level at a time.
+    static func makeFolders(_ root: String, _ relative: String) throws(CgroupError) {
+        var path = root
+        for part in relative.split(separator: "/") {
+            path += "/" + part
+            try makeFolder(path)
+        }
     }
 
     private func prepareParentsV2(_ unified: String, available: Set<String>) throws(CgroupError) {
-        let wanted = ["memory", "cpu"].filter(available.contains)
-        let parent = unified + "/" + Self.parentName
-        try Self.makeFolder(parent)
+        let wanted = ["memory", "cpu", "pids"].filter(available.contains)
+        try Self.makeFolders(unified, parentName)
+        var folders = [unified]
+        var path = unified
+        for part in parentName.split(separator: "/") {
+            path += "/" + part
+            folders.append(path)
+        }
         // A controller reaches a group only when every ancestor enables it for its children.
-        for folder in [unified, parent] {
+        for folder in folders {
             let enabled = (try? String(contentsOfFile: folder + "/cgroup.subtree_control", encoding: .utf8)) ?? ""
             let missing = wanted.filter { !enabled.split(whereSeparator: \.isWhitespace).contains(Substring($0)) }
             guard !missing.isEmpty else { continue }
@@ -76,17 +103,19 @@ public struct Cgroups: Sendable, Equatable {
         }
     }
 
-    /// Makes the instance's groups with `limits` and returns the `cgroup.procs` files its
-    /// first process must write its pid to (before it starts anything else).
+    /// Makes the sandbox's groups with `limits` and returns the `cgroup.procs` files its
+    /// first process must write its pid to (before it starts anything else). A group is made
+    /// even without limits (in the pids hierarchy on v1), so that the sandbox can be killed
+    /// whole.
     public func prepare(_ name: String, limits: ResourceLimits) throws(CgroupError) -> [String] {
         guard Self.isSafeName(name) else { throw CgroupError("'\(name)' cannot name a cgroup") }
         switch layout {
         case .v2(let unified):
-            let group = "\(unified)/\(Self.parentName)/\(name)"
+            let group = "\(unified)/\(parentName)/\(name)"
             try Self.makeFolder(group)
             if let memory = limits.memoryBytes {
                 try Self.write(String(memory), to: group + "/memory.max")
-                // Swap would let the instance go past its limit, only slower.
+                // Swap would let the sandbox go past its limit, only slower.
                 if FileManager.default.fileExists(atPath: group + "/memory.swap.max") {
                     try Self.write("0", to: group + "/memory.swap.max")
                 }
@@ -94,22 +123,33 @@ public struct Cgroups: Sendable, Equatable {
             if let cpu = limits.cpuMillis {
                 try Self.write("\(Self.quota(cpu)) \(Self.cpuPeriod)", to: group + "/cpu.max")
             }
+            if let pids = limits.pids { try Self.write(String(pids), to: group + "/pids.max") }
             return [group + "/cgroup.procs"]
-        case .v1(let memoryRoot, let cpuRoot):
+        case .v1(let memoryRoot, let cpuRoot, let pidsRoot):
             var procs: [String] = []
-            if let memoryRoot, let memory = limits.memoryBytes {
-                let group = "\(memoryRoot)/\(Self.parentName)/\(name)"
+            if let pidsRoot {
+                let group = "\(pidsRoot)/\(parentName)/\(name)"
                 try Self.makeFolder(group)
-                try Self.write(String(memory), to: group + "/memory.limit_in_bytes")
-                if FileManager.default.fileExists(atPath: group + "/memory.memsw.limit_in_bytes") {
-                    try Self.write(String(memory), to: group + "/memory.memsw.limit_in_bytes")
+                if let pids = limits.pids { try Self.write(String(pids), to: group + "/pids.max") }
+                procs.append(group + "/cgroup.procs")
+            } else if limits.pids != nil {
+                throw CgroupError("the cgroup v1 pids controller is not mounted")
+            }
+            if let memoryRoot, limits.memoryBytes != nil || pidsRoot == nil {
+                let group = "\(memoryRoot)/\(parentName)/\(name)"
+                try Self.makeFolder(group)
+                if let memory = limits.memoryBytes {
+                    try Self.write(String(memory), to: group + "/memory.limit_in_bytes")
+                    if FileManager.default.fileExists(atPath: group + "/memory.memsw.limit_in_bytes") {
+                        try Self.write(String(memory), to: group + "/memory.memsw.limit_in_bytes")
+                    }
                 }
                 procs.append(group + "/cgroup.procs")
             } else if limits.memoryBytes != nil {
                 throw CgroupError("the cgroup v1 memory controller is not mounted")
             }
             if let cpuRoot, let cpu = limits.cpuMillis {
-                let group = "\(cpuRoot)/\(Self.parentName)/\(name)"
+                let group = "\(cpuRoot)/\(parentName)/\(name)"
                 try Self.makeFolder(group)
                 try Self.write(String(Self.cpuPeriod), to: group + "/cpu.cfs_period_us")
                 try Self.write(String(Self.quota(cpu)), to: group + "/cpu.cfs_quota_us")
@@ -121,15 +161,72 @@ public struct Cgroups: Sendable, Equatable {
         }
     }
 
+    /// The group folders of sandbox `name`, in every hierarchy it may have one.
+    func groups(_ name: String) -> [String] {
+        switch layout {
+        case .v2(let unified): ["\(unified)/\(parentName)/\(name)"]
+        case .v1(let memory, let cpu, let pids): [pids, memory, cpu].compactMap { $0.map { "\($0)/\(parentName)/\(name)" } }
+        }
+    }
+
+    /// The processes in the sandbox's groups now.
+    public func processes(_ name: String) -> [Int32] {
+        guard Self.isSafeName(name) else { return [] }
+        var result: Set<Int32> = []
+        for group in groups(name) {
+            guard let text = try? String(contentsOfFile: group + "/cgroup.procs", encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") { if let pid = Int32(line), pid > 1 { result.insert(pid) } }
+        }
+        return result.sorted()
+    }
+
+    /// SIGKILLs every process in the sandbox's groups, again and again while any is left (a
+    /// process may fork as it is being killed), and returns whether they are all gone.
+    @discardableResult
+    public func killAll(_ name: String) async -> Bool {
+        guard Self.isSafeName(name) else { return true }
+        if case .v2 = layout, let group = groups(name).first, FileManager.default.fileExists(atPath: group + "/cgroup.kill") {
+            try? Self.write("1", to: group + "/cgroup.kill")
+        }
+        for _ in 0..<250 {
+            let left = processes(name)
+            if left.isEmpty { return true }
+            for pid in left { kill(pid, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return processes(name).isEmpty
+    }
+
+    /// The names of this server's sandbox groups that exist now (what a restarted server
+    /// finds left over).
+    public func existingGroups() -> [String] {
+        var names: Set<String> = []
+        let roots: [String] = switch layout {
+        case .v2(let unified): [unified]
+        case .v1(let memory, let cpu, let pids): [pids, memory, cpu].compactMap { $0 }
+        }
+        for root in roots {
+            let parent = "\(root)/\(parentName)"
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { continue }
+            for entry in entries where Self.isSafeName(entry) {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: parent + "/" + entry, isDirectory: &isFolder), isFolder.boolValue {
+                    names.insert(entry)
+                }
+            }
+        }
+        return names.sorted()
+    }
+
     /// How many times the kernel killed a process of the instance for going over its memory
     /// limit.
     public func outOfMemoryKills(_ name: String) -> Int {
         let file: String
         switch layout {
-        case .v2(let unified): file = "\(unified)/\(Self.parentName)/\(name)/memory.events"
-        case .v1(let memory, _):
+        case .v2(let unified): file = "\(unified)/\(parentName)/\(name)/memory.events"
+        case .v1(let memory, _, _):
             guard let memory else { return 0 }
-            file = "\(memory)/\(Self.parentName)/\(name)/memory.oom_control"
+            file = "\(memory)/\(parentName)/\(name)/memory.oom_control"
         }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return 0 }
         for line in text.split(separator: "\n") {
@@ -143,25 +240,21 @@ public struct Cgroups: Sendable, Equatable {
     public func peakMemory(_ name: String) -> Int64? {
         let file: String
         switch layout {
-        case .v2(let unified): file = "\(unified)/\(Self.parentName)/\(name)/memory.peak"
-        case .v1(let memory, _):
+        case .v2(let unified): file = "\(unified)/\(parentName)/\(name)/memory.peak"
+        case .v1(let memory, _, _):
             guard let memory else { return nil }
-            file = "\(memory)/\(Self.parentName)/\(name)/memory.max_usage_in_bytes"
+            file = "\(memory)/\(parentName)/\(name)/memory.max_usage_in_bytes"
         }
         return (try? String(contentsOfFile: file, encoding: .utf8)).flatMap {
             Int64($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
-    /// Removes the instance's groups once its processes are gone (a group with processes in it
-    /// cannot be removed; waits up to about a second for the last ones to leave).
+    /// Kills whatever is left in the sandbox's groups and removes them.
     public func remove(_ name: String) async {
         guard Self.isSafeName(name) else { return }
-        let groups: [String] = switch layout {
-        case .v2(let unified): ["\(unified)/\(Self.parentName)/\(name)"]
-        case .v1(let memory, let cpu): [memory, cpu].compactMap { $0.map { "\($0)/\(Self.parentName)/\(name)" } }
-        }
-        for group in groups {
+        await killAll(name)
+        for group in groups(name) {
             for _ in 0..<50 {
                 if rmdir(group) == 0 || errno == ENOENT { break }
                 try? await Task.sleep(for: .milliseconds(20))

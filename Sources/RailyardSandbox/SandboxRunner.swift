@@ -9,18 +9,53 @@ public struct SandboxRunner: Sendable {
     /// Why commands run without a sandbox; nil when they run in one.
     public let unsandboxedReason: String?
 
-    public init(dropPrivileges: Bool = geteuid() == 0, unsandboxedReason: String? = nil) {
+    /// Where builds and other short sandboxes get their groups; nil when the host has none
+    /// (or Railyard is not root).
+    public let cgroups: Swift.Result<Cgroups, CgroupError>
+
+    public init(dropPrivileges: Bool = geteuid() == 0, unsandboxedReason: String? = nil, cgroups: Swift.Result<Cgroups, CgroupError>? = nil) {
         self.dropPrivileges = dropPrivileges
         self.unsandboxedReason = unsandboxedReason
+        self.cgroups = cgroups ?? (geteuid() == 0 ? Cgroups.detect() : .failure(CgroupError("cgroups need root")))
     }
 
     /// A runner that sandboxes when bubblewrap works here, and otherwise runs commands
-    /// without a sandbox and says why (`turnedOff` names the setting that disabled it).
-    public static func detect(turnedOff: String? = nil) async -> SandboxRunner {
-        if let turnedOff { return SandboxRunner(unsandboxedReason: turnedOff) }
-        let probe = SandboxRunner()
+    /// without a sandbox and says why (`turnedOff` names the setting that disabled it). `node`
+    /// names this server's cgroups.
+    public static func detect(turnedOff: String? = nil, node: String = "") async -> SandboxRunner {
+        let cgroups = geteuid() == 0 ? Cgroups.detect(node: node) : .failure(CgroupError("cgroups need root"))
+        if let turnedOff { return SandboxRunner(unsandboxedReason: turnedOff, cgroups: cgroups) }
+        let probe = SandboxRunner(cgroups: cgroups)
         guard let reason = await probe.probeReason() else { return probe }
-        return SandboxRunner(unsandboxedReason: reason)
+        return SandboxRunner(unsandboxedReason: reason, cgroups: cgroups)
+    }
+
+    // MARK: Groups of short-lived sandboxes (builds, clones, pre-deploy commands)
+
+    /// Makes the groups `name` with `limits` and returns the `cgroup.procs` files to put in
+    /// a spec's `cgroupProcs`, or a warning when the host cannot give them.
+    public func prepareGroup(_ name: String, limits: ResourceLimits) async -> (procs: [String], warning: String?) {
+        switch cgroups {
+        case .success(let cgroups):
+            do {
+                return (try cgroups.prepare(name, limits: limits), nil)
+            } catch {
+                await cgroups.remove(name)
+                return ([], "memory and process limits are not enforced: \(error)")
+            }
+        case .failure(let problem):
+            return ([], "memory and process limits are not enforced, and processes left behind cannot be found: \(problem)")
+        }
+    }
+
+    /// Kills every process left in the groups `name` (a build step's background processes).
+    public func killGroup(_ name: String) async {
+        if case .success(let cgroups) = cgroups { await cgroups.killAll(name) }
+    }
+
+    /// Kills what is left in the groups `name` and removes them.
+    public func removeGroup(_ name: String) async {
+        if case .success(let cgroups) = cgroups { await cgroups.remove(name) }
     }
 
     /// What to start for `command` in `spec`: the program and its arguments, its whole
@@ -31,7 +66,15 @@ public struct SandboxRunner: Sendable {
         public var workingDirectory: String?
     }
 
+    /// The invocation joins the spec's cgroups first (`Cgroups.joining`), so that everything
+    /// the command starts is inside them.
     public func invocation(_ spec: SandboxSpec, command: [String]) -> Invocation {
+        var invocation = uncontained(spec, command: command)
+        invocation.arguments = Cgroups.joining(spec.cgroupProcs, command: invocation.arguments)
+        return invocation
+    }
+
+    private func uncontained(_ spec: SandboxSpec, command: [String]) -> Invocation {
         guard unsandboxedReason != nil else {
             return Invocation(
                 arguments: SandboxCommand.arguments(spec, command: command, dropPrivileges: dropPrivileges),

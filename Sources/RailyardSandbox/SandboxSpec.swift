@@ -18,6 +18,14 @@ public struct SandboxSpec: Sendable, Equatable {
     /// Extra read-only files or folders, by path inside the sandbox (Railyard's own binary for
     /// static sites, which may live under a hidden folder such as /tmp or /root).
     public var readOnlyBinds: [String: String] = [:]
+    /// The `cgroup.procs` files the sandbox joins before it starts (`Cgroups.prepare`), so
+    /// that everything it ever runs can be found and killed.
+    public var cgroupProcs: [String] = []
+    /// The size of each of its scratch folders (`/tmp`, `/var/tmp`): memory-backed, so they
+    /// are capped (and charged to its memory group).
+    public var scratchBytes: Int = SandboxSpec.defaultScratchBytes
+
+    public static let defaultScratchBytes = 256 << 20
 
     public init(
         workDirectory: String, writableWork: Bool, hiddenPaths: [String], environment: [String: String],
@@ -80,17 +88,18 @@ public enum SandboxCommand {
             "--proc", "/proc",
             "--dev", "/dev",
             // Sticky and world-writable, as on any host: made by real root, a tmpfs is 0755 root's.
-            "--perms", "1777", "--tmpfs", "/tmp",
-            "--perms", "1777", "--tmpfs", "/var/tmp",
-            "--tmpfs", "/run",
-            "--tmpfs", "/root",
-            "--tmpfs", "/home",
-            "--tmpfs", "/srv",
+            // Sized: a tmpfs is memory, as large as the host's by default.
+            "--perms", "1777", "--size", String(spec.scratchBytes), "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", String(spec.scratchBytes), "--tmpfs", "/var/tmp",
+            "--size", String(1 << 20), "--tmpfs", "/run",
+            "--size", String(1 << 20), "--tmpfs", "/root",
+            "--size", String(1 << 20), "--tmpfs", "/home",
+            "--size", String(1 << 20), "--tmpfs", "/srv",
         ]
         // Hidden paths become empty folders. Sorted so that a parent is covered before a child
         // (a child mount point inside an earlier tmpfs can then still be made).
         for path in Set(spec.hiddenPaths).sorted() where path.hasPrefix("/") && path != "/" {
-            arguments += ["--tmpfs", path]
+            arguments += ["--size", String(1 << 20), "--tmpfs", path]
         }
         arguments += [spec.writableWork ? "--bind" : "--ro-bind", spec.workDirectory, SandboxSpec.mountPoint]
         for (inside, outside) in spec.readOnlyBinds.sorted(by: { $0.key < $1.key }) {

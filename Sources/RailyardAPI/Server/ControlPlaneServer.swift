@@ -91,12 +91,15 @@ public enum ControlPlaneServer {
         var controlOptions = ControlOptions(dataDirectory: URL(fileURLWithPath: data))
         controlOptions.concurrentBuilds = options.concurrentBuilds
         controlOptions.artifactsKept = options.artifactsKept
-        let runner = await SandboxRunner.detect(turnedOff: options.sandbox ? nil : "turned off with --no-sandbox")
+        // This server's cgroups are named after its data folder: servers sharing a machine
+        // (tests, a second server on one database) never kill each other's sandboxes.
+        let node = ControlOptions.nodeName(dataDirectory: data)
+        let runner = await SandboxRunner.detect(turnedOff: options.sandbox ? nil : "turned off with --no-sandbox", node: node)
         if let reason = runner.unsandboxedReason {
             logger.warning("builds and apps will run without a sandbox", metadata: ["reason": "\(reason)"])
         }
         let control = try DeploymentController(
-            store: store, runtime: SandboxedProcessRuntime(runner: runner), options: controlOptions, logger: logger,
+            store: store, runtime: SandboxedProcessRuntime(runner: runner, node: node), options: controlOptions, logger: logger,
             runner: runner)
         var configured = APIDependencies(
             store: store, tokens: await TokenService(signingKey: secrets.derivedKey(purpose: "access-token-signing")),

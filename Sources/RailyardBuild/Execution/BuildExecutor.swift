@@ -16,10 +16,20 @@ public struct BuildExecutor: Sendable {
     public let hiddenPaths: [String]
     public let timeLimit: Duration
 
-    public init(runner: SandboxRunner = SandboxRunner(), hiddenPaths: [String], timeLimit: Duration = .seconds(900)) {
+    /// Each build runs in groups of its own with these limits; background processes a step
+    /// leaves are killed when it ends, and nothing outlives the build.
+    public let limits: ResourceLimits
+
+    public static let defaultLimits = ResourceLimits(memoryBytes: 4 << 30, pids: 4096)
+    /// Builds write caches and temporary files: more scratch than an app gets.
+    public static let scratchBytes = 1 << 30
+
+    public init(runner: SandboxRunner = SandboxRunner(), hiddenPaths: [String], timeLimit: Duration = .seconds(900),
+                limits: ResourceLimits = BuildExecutor.defaultLimits) {
         self.runner = runner
         self.hiddenPaths = hiddenPaths
         self.timeLimit = timeLimit
+        self.limits = limits
     }
 
     /// Builds `source` into the new folder `artifact` (the source folder is moved there, on
@@ -38,24 +48,44 @@ public struct BuildExecutor: Sendable {
         }
         // Through descriptors, never following a link: the tree is the tenant's.
         if runner.dropPrivileges { try ConfinedFolder(path: artifact.path).setOwner(user, readOnly: false) }
-        let spec = SandboxSpec(
+        var spec = SandboxSpec(
             workDirectory: artifact.path, writableWork: true, hiddenPaths: hiddenPaths, environment: variables, user: user,
             hostname: "build")
-        let deadline = ContinuousClock.now + timeLimit
-        for command in plan.install + plan.build {
-            onLine(.stdout, "$ \(command)")
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw BuildFailure("the build took longer than its limit of \(timeLimit)") }
-            let outcome = try await runner.stream(spec, command: ["/bin/sh", "-c", command], timeLimit: remaining, onLine: onLine)
-            if outcome.timedOut { throw BuildFailure("the build took longer than its limit of \(timeLimit); `\(command)` was stopped") }
-            if outcome.status != 0 { throw BuildFailure("`\(command)` exited with status \(outcome.status)") }
+        spec.scratchBytes = Self.scratchBytes
+        let group = "build-" + artifact.lastPathComponent
+        let (procs, warning) = await runner.prepareGroup(group, limits: limits)
+        if let warning { onLine(.stderr, "warning: \(warning)") }
+        spec.cgroupProcs = procs
+        do {
+            try await runSteps(plan.install + plan.build, spec: spec, group: group, onLine: onLine)
+        } catch {
+            await runner.removeGroup(group)
+            throw error
         }
+        await runner.removeGroup(group)
         // Root's and read-only: an artifact never changes after its build, and its service's
         // own user cannot give itself write permission back.
         do {
             try ConfinedFolder(path: artifact.path).setOwner(runner.dropPrivileges ? SandboxUser(uid: 0, gid: 0) : nil, readOnly: true)
         } catch {
             throw BuildFailure("cannot seal the artifact: \(error)")
+        }
+    }
+
+    private func runSteps(
+        _ commands: [String], spec: SandboxSpec, group: String, onLine: @escaping @Sendable (OutputChannel, String) -> Void
+    ) async throws {
+        let deadline = ContinuousClock.now + timeLimit
+        for command in commands {
+            onLine(.stdout, "$ \(command)")
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw BuildFailure("the build took longer than its limit of \(timeLimit)") }
+            let outcome = try await runner.stream(spec, command: ["/bin/sh", "-c", command], timeLimit: remaining, onLine: onLine)
+            // As between a Dockerfile's RUN steps: nothing a step started in the background
+            // lives on into the next one.
+            await runner.killGroup(group)
+            if outcome.timedOut { throw BuildFailure("the build took longer than its limit of \(timeLimit); `\(command)` was stopped") }
+            if outcome.status != 0 { throw BuildFailure("`\(command)` exited with status \(outcome.status)") }
         }
     }
 }

@@ -27,15 +27,16 @@ public struct GitFetcher: Sendable {
 
     /// Clones `source`'s branch (its default branch when none is set) into `workFolder`,
     /// checking out `commit` when given, else the branch's latest commit.
+    /// git runs as `user`, in groups of its own with the build's limits (`BuildExecutor`):
+    /// nothing it starts outlives the clone.
     public func fetch(
-        _ source: GitSource, commit: String? = nil, into workFolder: URL,
+        _ source: GitSource, commit: String? = nil, into workFolder: URL, user: SandboxUser = SandboxSpec.defaultUser,
         onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> GitCheckout {
         if let problem = source.problem { throw BuildFailure(problem) }
         if let commit, !GitSource.isCommitSHA(commit) { throw BuildFailure("'\(commit)' is not a commit sha") }
         try FileManager.default.createDirectory(at: workFolder, withIntermediateDirectories: true)
         if runner.dropPrivileges {
-            let user = SandboxSpec.defaultUser
             guard chown(workFolder.path, user.uid, user.gid) == 0 else {
                 throw BuildFailure("cannot hand \(workFolder.path) to the sandbox user")
             }
@@ -59,20 +60,32 @@ public struct GitFetcher: Sendable {
             """
         var spec = SandboxSpec(
             workDirectory: workFolder.path, writableWork: true, hiddenPaths: hiddenPaths,
-            environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"], hostname: "git")
+            environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"], user: user, hostname: "git")
         if let local = try localRepository(source.url) { spec.readOnlyBinds[local] = local }
+        spec.scratchBytes = BuildExecutor.scratchBytes
+        let group = "git-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let (procs, warning) = await runner.prepareGroup(group, limits: BuildExecutor.defaultLimits)
+        if let warning { onLine(.stderr, "warning: \(warning)") }
+        spec.cgroupProcs = procs
         onLine(.stdout, "$ git clone \(source.url)" + (source.branch.map { " (branch \($0))" } ?? "") + (commit.map { " at \($0)" } ?? ""))
         let collected = Collected()
-        let outcome = try await runner.stream(
-            spec, command: ["/bin/sh", "-c", script, "railyard-git", source.url, source.branch ?? "", commit ?? ""],
-            timeLimit: timeLimit
-        ) { channel, line in
-            if line.hasPrefix("railyard-commit ") || line.hasPrefix("railyard-subject ") {
-                collected.add(line)
-            } else {
-                onLine(channel, line)
+        let outcome: StreamingProcess.Outcome
+        do {
+            outcome = try await runner.stream(
+                spec, command: ["/bin/sh", "-c", script, "railyard-git", source.url, source.branch ?? "", commit ?? ""],
+                timeLimit: timeLimit
+            ) { channel, line in
+                if line.hasPrefix("railyard-commit ") || line.hasPrefix("railyard-subject ") {
+                    collected.add(line)
+                } else {
+                    onLine(channel, line)
+                }
             }
+        } catch {
+            await runner.removeGroup(group)
+            throw error
         }
+        await runner.removeGroup(group)
         if outcome.timedOut { throw BuildFailure("git clone took longer than \(timeLimit)") }
         guard outcome.status == 0 else {
             throw BuildFailure("cannot clone \(source.url)\(source.branch.map { " (branch \($0))" } ?? ""): git exited with status \(outcome.status)")

@@ -198,4 +198,17 @@ let migrations: [Migration] = [
         "ALTER TABLE domains ADD COLUMN certificate_expires_at BIGINT",
         "ALTER TABLE services ADD COLUMN max_request_body BIGINT",
     ]),
+    Migration(name: "0007_service_users", statements: [
+        // Each service (per environment) runs as a Linux user of its own. Rows outlive their
+        // service on purpose: a uid is never given to anyone else.
+        """
+        CREATE TABLE service_users (
+            service_id TEXT NOT NULL,
+            environment_id TEXT NOT NULL,
+            uid BIGINT NOT NULL UNIQUE,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (service_id, environment_id)
+        )
+        """,
+    ]),
 ]
