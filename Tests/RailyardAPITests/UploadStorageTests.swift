@@ -110,6 +110,33 @@ struct UploadStorageTests {
         }
     }
 
+    /// An upload whose service is deleted while it arrives cannot be recorded: the file it
+    /// wrote is deleted with it, not left behind unnamed.
+    @Test func anUploadThatCannotBeRecordedLeavesNoFile() async throws {
+        let stored = try await Stored.make()
+        try await stored.harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            let api = API(client: client)
+            let f = try await Fixture.make(api)
+            let body = Self.gzipLike(300 << 10)
+            let channel = try await RawHTTP.connect(port: port)
+            let reply = try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(RawHTTP.head(port: port, path: Self.uploadPath(f), token: f.member, length: body.count))
+                try await outbound.write(ByteBuffer(bytes: body.prefix(100 << 10)))
+                try await Self.eventually("the upload to reach the disk") {
+                    try stored.sourceFiles().contains { $0.hasSuffix(".partial") }
+                }
+                try await api.expect(204, .delete, "/api/v1/services/\(f.service)", token: f.admin)
+                try await outbound.write(ByteBuffer(bytes: body.dropFirst(100 << 10)))
+                var response = ByteBuffer()
+                for try await var piece in inbound { response.writeBuffer(&piece) }
+                return String(buffer: response)
+            }
+            #expect(!reply.hasPrefix("HTTP/1.1 201"), "\(reply)")
+            try await Self.eventually("the unrecorded upload to be deleted") { try stored.sourceFiles().isEmpty }
+        }
+    }
+
     // MARK: Storage limits
 
     /// Past the per-service limit (archives and artifacts measured on disk) an upload is
