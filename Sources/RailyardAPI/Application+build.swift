@@ -26,6 +26,8 @@ public struct APIDependencies: Sendable {
     /// Largest source upload accepted, in bytes.
     public var uploadLimit: Int = APIDependencies.defaultUploadLimit
     public static let defaultUploadLimit = 200 << 20
+    /// Storage limits and clean-up of sources and artifacts; nil where nothing is stored.
+    public var storage: StorageGuard?
     /// The base of generated domains (`SERVICE-PROJECT.BASE`).
     public var baseDomain = "localhost"
     /// The edge's HTTP port, for the URLs of domains; nil when no edge listens.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RailyardControl
 import RailyardCore
 import RailyardStore
 
@@ -102,8 +103,15 @@ struct ServiceStateController {
             throw RailyardError.conflict(
                 "the service has no source to deploy yet: upload one with `railyard up`, or give it a repository with `railyard service update --repo`")
         }
+        // A build adds an artifact (and a git deploy an archive): none past a storage limit.
+        if let storage = dependencies.storage {
+            let used = try await storage.usage(service: service.id, workspace: project.workspaceID)
+            if let problem = StoragePolicy.problem(adding: 0, used: used, limits: storage.limits) { throw problem }
+        }
         let deployment = try await store.createDeployment(
             service: service.id, environment: environment.id, message: body.message, origin: origin, audit: context.audit(caller))
+        // Archives and failed builds beyond the kept ones go, whatever became of them.
+        await dependencies.storage?.prune(service: service.id)
         // Built now, not at the reconciler's next pass.
         await dependencies.control?.nudge()
         return try JSONIO.response(deployment, status: .created)

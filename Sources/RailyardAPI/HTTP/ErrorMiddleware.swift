@@ -47,7 +47,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
-        case .payloadTooLarge: .contentTooLarge
+        case .payloadTooLarge, .quotaExceeded: .contentTooLarge
         case .invalid: .unprocessableContent
         case .rateLimited: .tooManyRequests
         case .unavailable: .serviceUnavailable

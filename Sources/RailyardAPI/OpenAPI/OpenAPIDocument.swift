@@ -1698,7 +1698,7 @@ enum OpenAPIDocument {
             "tags": [
               "Services"
             ],
-            "description": "A service with a repository deploys its branch's latest commit; with `redeploy: true`, or without a repository, the newest deployment's source (the same upload or commit) is built again. A service with no repository and no earlier upload has nothing to deploy (409). An `environmentId` that is not an environment of the service's project answers 422.",
+            "description": "A service with a repository deploys its branch's latest commit; with `redeploy: true`, or without a repository, the newest deployment's source (the same upload or commit) is built again. A service with no repository and no earlier upload has nothing to deploy (409); one at its storage limit gets 413 `quota_exceeded`. An `environmentId` that is not an environment of the service's project answers 422.",
             "security": [
               {
                 "bearerAuth": []
@@ -1741,7 +1741,14 @@ enum OpenAPIDocument {
                 "$ref": "#/components/responses/Conflict"
               },
               "413": {
-                "$ref": "#/components/responses/PayloadTooLarge"
+                "description": "The request body is larger than 1 MiB (code `payload_too_large`), or the service or its workspace already stores as much as its storage limit allows (code `quota_exceeded`; the message names the limit and what is stored).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
               },
               "422": {
                 "$ref": "#/components/responses/Invalid"
@@ -1761,7 +1768,7 @@ enum OpenAPIDocument {
             "tags": [
               "Services"
             ],
-            "description": "The body is a gzip-compressed tarball of the service's folder, sent as is (not JSON, not multipart); the server checks only that it starts with the gzip magic bytes, then queues a deployment that builds it. The `Content-Type` is not checked (`railyard up` sends `application/gzip`). Bodies over the server's upload limit (200 MiB unless `railyard server --upload-limit` says otherwise) answer 413; a server without a deployment pipeline answers 503.",
+            "description": "The body is a gzip-compressed tarball of the service's folder, sent as is (not JSON, not multipart); the server checks only that it starts with the gzip magic bytes, then queues a deployment that builds it. The `Content-Type` is not checked (`railyard up` sends `application/gzip`). Bodies over the server's upload limit (200 MiB unless `railyard server --upload-limit` says otherwise) answer 413 `payload_too_large`; an upload that would pass the service's or the workspace's storage limit answers 413 `quota_exceeded`; a body that ends before its `Content-Length` answers 400. A refused or interrupted upload leaves nothing stored. A server without a deployment pipeline answers 503.",
             "security": [
               {
                 "bearerAuth": []
@@ -2385,6 +2392,7 @@ enum OpenAPIDocument {
                       "not_found",
                       "conflict",
                       "payload_too_large",
+                      "quota_exceeded",
                       "invalid",
                       "rate_limited",
                       "unavailable",
@@ -4056,7 +4064,7 @@ enum OpenAPIDocument {
             }
           },
           "UploadTooLarge": {
-            "description": "The upload is larger than the server's upload limit (200 MiB unless `railyard server --upload-limit` says otherwise).",
+            "description": "The upload is larger than the server's upload limit (200 MiB unless `railyard server --upload-limit` says otherwise; code `payload_too_large`), or it would pass a storage limit (code `quota_exceeded`): the source archives and artifacts of the service (2 GiB unless `--service-storage-limit` says otherwise) or of all services of its workspace (10 GiB unless `--workspace-storage-limit`). The message names the limit, what is stored and what to do. Nothing of a refused upload is kept.",
             "content": {
               "application/json": {
                 "schema": {

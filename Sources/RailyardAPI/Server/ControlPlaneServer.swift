@@ -29,6 +29,8 @@ public struct ServerOptions: Sendable {
     public var sandbox = true
     /// Artifacts kept per service for rollbacks.
     public var artifactsKept = 5
+    /// Bytes of source archives and artifacts a service, and a workspace, may store.
+    public var storageLimits = StorageLimits()
     /// Where the edge router listens for HTTP; nil runs no edge.
     public var httpHost: String? = "0.0.0.0"
     public var httpPort = 8080
@@ -110,6 +112,10 @@ public enum ControlPlaneServer {
         configured.sourcesFolder = controlOptions.sources
         configured.artifactsFolder = controlOptions.artifacts
         configured.uploadLimit = options.uploadLimit
+        let storage = StorageGuard(
+            store: store, sources: controlOptions.sources, artifacts: controlOptions.artifacts,
+            limits: options.storageLimits, kept: options.artifactsKept, logger: logger)
+        configured.storage = storage
         configured.baseDomain = options.baseDomain
         var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
         if options.httpHost != nil || options.httpsHost != nil {
@@ -151,6 +157,9 @@ public enum ControlPlaneServer {
             dependencies: dependencies, address: .hostname(options.apiHost, port: options.apiPort),
             services: services, logger: logger,
             beforeServing: {
+                // Uploads cut off by the last stop, and files nothing names, go before any
+                // new upload is taken.
+                await storage.sweep()
                 try await bootstrapFirstAdmin(
                     options: options, dependencies: dependencies, setupTokenPath: setupTokenPath, logger: logger)
             },

@@ -24,6 +24,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest source upload accepted, in MiB (default 200; RAILYARD_UPLOAD_LIMIT_MB).")
     var uploadLimit: Int?
 
+    @Option(name: .long, help: "Source archives and artifacts one service may store, in MiB (default 2048; RAILYARD_SERVICE_STORAGE_LIMIT_MB); past it uploads get 413.")
+    var serviceStorageLimit: Int?
+
+    @Option(name: .long, help: "Source archives and artifacts all services of one workspace may store, in MiB (default 10240; RAILYARD_WORKSPACE_STORAGE_LIMIT_MB).")
+    var workspaceStorageLimit: Int?
+
     @Option(name: .long, help: "Builds that may run at once (default: the number of cores).")
     var concurrentBuilds: Int?
 
@@ -54,6 +60,12 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let uploadLimit, !(1...100_000).contains(uploadLimit) {
             throw ValidationError("--upload-limit must be between 1 and 100000 (MiB)")
+        }
+        if let serviceStorageLimit, !Self.storageRange.contains(serviceStorageLimit) {
+            throw ValidationError("--service-storage-limit must be between 1 and \(Self.storageRange.upperBound) (MiB)")
+        }
+        if let workspaceStorageLimit, !Self.storageRange.contains(workspaceStorageLimit) {
+            throw ValidationError("--workspace-storage-limit must be between 1 and \(Self.storageRange.upperBound) (MiB)")
         }
         if let concurrentBuilds, !(1...256).contains(concurrentBuilds) {
             throw ValidationError("--concurrent-builds must be between 1 and 256")
@@ -96,6 +108,12 @@ struct ServerCommand: AsyncParsableCommand {
             guard (1...100_000).contains(uploadMiB) else { throw CLIError("RAILYARD_UPLOAD_LIMIT_MB must be between 1 and 100000") }
             options.uploadLimit = uploadMiB << 20
         }
+        if let bytes = try Self.storageLimit(serviceStorageLimit, value("RAILYARD_SERVICE_STORAGE_LIMIT_MB"), "RAILYARD_SERVICE_STORAGE_LIMIT_MB") {
+            options.storageLimits.perService = bytes
+        }
+        if let bytes = try Self.storageLimit(workspaceStorageLimit, value("RAILYARD_WORKSPACE_STORAGE_LIMIT_MB"), "RAILYARD_WORKSPACE_STORAGE_LIMIT_MB") {
+            options.storageLimits.perWorkspace = bytes
+        }
         if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
         if let artifactsKept { options.artifactsKept = artifactsKept }
         options.sandbox = !noSandbox
@@ -116,6 +134,19 @@ struct ServerCommand: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw CLIError(error.description)
         }
+    }
+
+    /// Storage limits in MiB: up to 100 TiB.
+    static let storageRange = 1...(100 << 20)
+
+    /// A storage limit in bytes from its flag, else its variable (MiB); nil for the default.
+    static func storageLimit(_ flag: Int?, _ text: String?, _ variable: String) throws -> Int64? {
+        guard let mebibytes = flag ?? text.flatMap(Int.init) else {
+            if text != nil { throw CLIError("\(variable) must be a number of MiB") }
+            return nil
+        }
+        guard storageRange.contains(mebibytes) else { throw CLIError("\(variable) must be between 1 and \(storageRange.upperBound) (MiB)") }
+        return Int64(mebibytes) << 20
     }
 
     /// HOST:PORT, or nil for `off`.

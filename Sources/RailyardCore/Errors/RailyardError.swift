@@ -9,6 +9,8 @@ public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible
         case notFound = "not_found"
         case conflict
         case payloadTooLarge = "payload_too_large"
+        /// A storage limit (per service or per workspace) leaves no room for what was sent.
+        case quotaExceeded = "quota_exceeded"
         case invalid = "invalid"
         case rateLimited = "rate_limited"
         case unavailable
@@ -48,6 +50,7 @@ public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible
         Self(kind: .rateLimited, message: message, retryAfter: retryAfter)
     }
     public static func payloadTooLarge(_ message: String) -> Self { Self(kind: .payloadTooLarge, message: message) }
+    public static func quotaExceeded(_ message: String) -> Self { Self(kind: .quotaExceeded, message: message) }
     public static func unavailable(_ message: String) -> Self { Self(kind: .unavailable, message: message) }
     public static func `internal`(_ message: String) -> Self { Self(kind: .internal, message: message) }
 }
