@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "RailyardRuntimeTests",
             dependencies: [
-                "RailyardRuntime", "RailyardSandbox",
+                "RailyardRuntime", "RailyardSandbox", "RailyardBuild",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

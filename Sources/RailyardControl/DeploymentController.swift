@@ -548,7 +548,7 @@ public actor DeploymentController {
             var spec = SandboxSpec(
                 workDirectory: deployment.artifactPath, writableWork: false, hiddenPaths: [options.dataDirectory.path],
                 environment: deployment.environment, user: deployment.user, hostname: "release")
-            let group = "release-\(id.rawValue)"
+            let group = "release-\(id.rawValue)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
             let (procs, warning) = await runner.prepareGroup(group, limits: deployment.limits)
             if let warning { logs.system(id, phase: "deploy", "warning: \(warning)", level: "warn") }
             spec.cgroupProcs = procs

@@ -88,8 +88,11 @@ struct BuildExecutorTests {
             .appendingPathComponent("Fixtures/apps/railway-json")
         let plan = try BuildPlanner.plan(DirectorySource(root: fixture))
         let space = try Self.workspace(files: [:])
+        // The build takes its source folder over (moves it): it gets a copy of the fixture.
+        try FileManager.default.copyItem(at: fixture, to: space.source)
         try await BuildExecutor(hiddenPaths: [space.data.path]).build(
-            source: fixture, plan: plan, artifact: space.artifact, variables: [:], onLine: { _, _ in })
+            source: space.source, plan: plan, artifact: space.artifact, variables: [:], onLine: { _, _ in })
+        #expect(FileManager.default.fileExists(atPath: fixture.appendingPathComponent("railway.json").path), "the fixture is untouched")
         #expect(try String(contentsOf: space.artifact.appendingPathComponent("built.txt"), encoding: .utf8) == "built\n")
     }
 }

@@ -223,7 +223,7 @@ struct SandboxedProcessRuntimeTests {
         spec.limits = ResourceLimits(memoryBytes: 64 << 20)
         let warnings = try await runtime.start(spec, onOutput: recorder.line, onExit: recorder.exit)
         #expect(warnings.count == 1)
-        #expect(warnings.first?.contains("memory and CPU limits are not enforced") == true, "\(warnings)")
+        #expect(warnings.first?.contains("memory, CPU and process limits are not enforced") == true, "\(warnings)")
         try await Self.waitFor { !recorder.exits.isEmpty }
         #expect(recorder.lines == ["ran"])
         #expect(recorder.exits == [.exited(0)])
@@ -249,7 +249,7 @@ struct CgroupLayoutTests {
         let cgroups = try Cgroups.detect(root: root).get()
         #expect(cgroups.layout == .v2(root))
         #expect(Self.read(root + "/cgroup.subtree_control") == "+memory +cpu")
-        #expect(Self.read(root + "/railyard/cgroup.subtree_control") == "+memory +cpu")
+        #expect(Self.read(root + "/railyard/cgroup.subtree_control") == "+memory +cpu +pids")
         let procs = try cgroups.prepare("dep-0-1", limits: ResourceLimits(memoryBytes: 512 << 20, cpuMillis: 1500))
         #expect(procs == [root + "/railyard/dep-0-1/cgroup.procs"])
         #expect(Self.read(root + "/railyard/dep-0-1/memory.max") == "536870912")

@@ -26,7 +26,10 @@ struct SandboxCommandTests {
         let arguments = SandboxCommand.arguments(Self.spec, command: ["true"], dropPrivileges: false)
         let joined = arguments.joined(separator: " ")
         #expect(joined.contains("--ro-bind /data/artifacts/abc /srv/app"))
-        #expect(joined.contains("--tmpfs /data --tmpfs /data/sub"))
+        #expect(joined.contains("--size 1048576 --tmpfs /data --size 1048576 --tmpfs /data/sub"))
+        // Scratch folders are memory: capped.
+        #expect(joined.contains("--perms 1777 --size \(SandboxSpec.defaultScratchBytes) --tmpfs /tmp"))
+        #expect(joined.contains("--perms 1777 --size \(SandboxSpec.defaultScratchBytes) --tmpfs /var/tmp"))
         // Variables never appear on the command line, which any user of the host can read.
         #expect(!joined.contains("8080"))
         #expect(SandboxCommand.environment(Self.spec) == ["PORT": "8080", "HOME": "/tmp", "PATH": "/usr/local/bin:/usr/bin:/bin"])

@@ -52,7 +52,8 @@ public struct BuildExecutor: Sendable {
             workDirectory: artifact.path, writableWork: true, hiddenPaths: hiddenPaths, environment: variables, user: user,
             hostname: "build")
         spec.scratchBytes = Self.scratchBytes
-        let group = "build-" + artifact.lastPathComponent
+        // Unique: two builds never share (and so never kill) each other's groups.
+        let group = "build-\(artifact.lastPathComponent.prefix(60))-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         let (procs, warning) = await runner.prepareGroup(group, limits: limits)
         if let warning { onLine(.stderr, "warning: \(warning)") }
         spec.cgroupProcs = procs
