@@ -109,6 +109,7 @@ let package = Package(
             dependencies: [
                 "RailyardCore",
                 "RailyardStore",
+                "RailyardSandbox",
                 "RailyardControl",
                 "RailyardEdge",
                 .product(name: "Hummingbird", package: "hummingbird"),

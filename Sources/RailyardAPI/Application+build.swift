@@ -57,6 +57,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     router.addMiddleware {
         RequestLogMiddleware()
         ErrorMiddleware()
+        AppCallerMiddleware()
     }
     router.get("healthz") { _, _ in try JSONIO.response(["status": "ok"]) }
     router.get("readyz") { _, _ in

@@ -135,8 +135,8 @@ public actor SandboxedProcessRuntime: Runtime {
     /// sandboxes started before that variable existed, its command line names it as the
     /// sandbox's host name). Guards against a pid reused since.
     static func isSandbox(pid: Int32, of id: String) -> Bool {
-        if let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
-           environ.split(separator: 0).contains(where: { $0.elementsEqual("\(instanceVariable)=\(id)".utf8) })
+        if let environ = ProcFile.read("/proc/\(pid)/environ"),
+           environ.utf8.split(separator: 0).contains(where: { $0.elementsEqual("\(instanceVariable)=\(id)".utf8) })
         {
             return true
         }

@@ -174,7 +174,7 @@ public struct Cgroups: Sendable, Equatable {
         guard Self.isSafeName(name) else { return [] }
         var result: Set<Int32> = []
         for group in groups(name) {
-            guard let text = try? String(contentsOfFile: group + "/cgroup.procs", encoding: .utf8) else { continue }
+            guard let text = ProcFile.read(group + "/cgroup.procs") else { continue }
             for line in text.split(separator: "\n") { if let pid = Int32(line), pid > 1 { result.insert(pid) } }
         }
         return result.sorted()

@@ -9,7 +9,7 @@ public enum ListeningSockets {
     public static func inodes(port: Int) -> Set<UInt64> {
         var result: Set<UInt64> = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = ProcFile.read(table) else { continue }
             result.formUnion(inodes(port: port, table: text))
         }
         return result
@@ -46,5 +46,56 @@ public enum ListeningSockets {
             }
         }
         return false
+    }
+}
+
+/// Which user opened a TCP connection on this machine, read from /proc/net/tcp{,6}: the API
+/// refuses connections that apps (sandboxed, as their service's user) open to it, without
+/// relying on network namespaces being there.
+public enum ConnectionOwners {
+    /// The uids owning sockets whose local port is `clientPort` and remote port `serverPort`
+    /// (the client's end of a connection to this server over loopback).
+    public static func uids(clientPort: Int, serverPort: Int) -> Set<UInt32> {
+        var result: Set<UInt32> = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = ProcFile.read(table) else { continue }
+            result.formUnion(uids(clientPort: clientPort, serverPort: serverPort, table: text))
+        }
+        return result
+    }
+
+    /// `sl local_address rem_address st tx:rx tr:when retrnsmt uid …`, ports in hex.
+    static func uids(clientPort: Int, serverPort: Int, table: String) -> Set<UInt32> {
+        var result: Set<UInt32> = []
+        for line in table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 8,
+                  let localColon = fields[1].lastIndex(of: ":"), let remoteColon = fields[2].lastIndex(of: ":"),
+                  Int(fields[1][fields[1].index(after: localColon)...], radix: 16) == clientPort,
+                  Int(fields[2][fields[2].index(after: remoteColon)...], radix: 16) == serverPort,
+                  let uid = UInt32(fields[7])
+            else { continue }
+            result.insert(uid)
+        }
+        return result
+    }
+}
+
+/// Reads a file of /proc whole. Such files claim a size of 0, and Foundation's readers stop
+/// after the first page of them: a socket table past a few dozen lines came back cut.
+public enum ProcFile {
+    public static func read(_ path: String, limit: Int = 64 << 20) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while bytes.count < limit {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += chunk[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

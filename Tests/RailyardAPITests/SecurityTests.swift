@@ -6,6 +6,7 @@ import NIOPosix
 import Testing
 @testable import RailyardAPI
 @testable import RailyardCore
+import RailyardStore
 
 /// The API and account attacks of issue 13 (items 7, 9, 11, 12 and 13), each performed against
 /// the real application and expected to fail.
@@ -321,5 +322,56 @@ enum LoopbackClient {
         let retryAfter = head.first { $0.lowercased().hasPrefix("retry-after:") }
             .flatMap { Int($0.dropFirst("retry-after:".count).trimmingCharacters(in: .whitespaces)) }
         return Reply(status: status, retryAfter: retryAfter, body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+}
+
+/// Issue 13, item 7: apps share the host's loopback; the API refuses what they send, whatever
+/// the network (checked by who opened the connection, not by a route that may be there).
+struct AppCallerTests {
+    static func curl(as uid: UInt32?, _ url: String, body: String? = nil) throws -> (Int32, String) {
+        let process = Process()
+        var arguments = ["curl", "-s", "-w", "\n%{http_code}", "--max-time", "10"]
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data", body] }
+        arguments.append(url)
+        if let uid {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+        }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test func requestsFromAServicesUserAreRefused() async throws {
+        try #require(geteuid() == 0, "switching to a service's user needs root; CI runs as root")
+        let harness = try await APIHarness.make(loginPolicy: .init())
+        try await harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            _ = try await Fixture.make(API(client: client))
+            for uid: UInt32 in [Store.serviceUserIDs.lowerBound + 7, 65534] {
+                let (status, output) = try Self.curl(as: uid, "http://127.0.0.1:\(port)/healthz")
+                #expect(status == 0 && output.hasSuffix("\n403") && output.contains("not reachable from apps"), "uid \(uid): \(output)")
+                // Guesses from an app never reach the login limiter.
+                for _ in 0..<25 {
+                    let (_, login) = try Self.curl(
+                        as: uid, "http://127.0.0.1:\(port)/api/v1/auth/login",
+                        body: #"{"email":"admin@example.com","password":"wrong-guess"}"#)
+                    #expect(login.hasSuffix("\n403"), "\(login)")
+                }
+            }
+            let (_, fromHost) = try Self.curl(as: nil, "http://127.0.0.1:\(port)/healthz")
+            #expect(fromHost.hasSuffix("\n200"), "\(fromHost)")
+            let (_, login) = try Self.curl(
+                as: nil, "http://127.0.0.1:\(port)/api/v1/auth/login",
+                body: #"{"email":"admin@example.com","password":"\#(Fixture.password)"}"#)
+            #expect(login.hasSuffix("\n200"), "the owner still logs in from the host: \(login)")
+        }
     }
 }

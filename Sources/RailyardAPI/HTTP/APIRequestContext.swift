@@ -10,11 +10,24 @@ public struct APIRequestContext: RequestContext {
 
     public var coreContext: CoreRequestContextStorage
     public let clientAddress: String?
+    /// The ports of the connection (client's, then this server's): `AppCallerMiddleware`
+    /// finds who opened it.
+    let clientPort: Int?
+    let serverPort: Int?
+    /// Whether the client connected over loopback (or to this host's own address).
+    let fromLoopback: Bool
     public var caller: Caller?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        clientAddress = source.channel.remoteAddress?.ipAddress
+        let remote = source.channel.remoteAddress
+        clientAddress = remote?.ipAddress
+        clientPort = remote?.port
+        serverPort = source.channel.localAddress?.port
+        // Apps reach the host on loopback, or on any of its own addresses: the client and the
+        // server then share an address.
+        fromLoopback = remote?.ipAddress == source.channel.localAddress?.ipAddress
+            || remote?.ipAddress?.hasPrefix("127.") == true || remote?.ipAddress == "::1"
         caller = nil
     }
 
