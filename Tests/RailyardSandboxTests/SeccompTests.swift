@@ -49,6 +49,9 @@ struct SeccompFilterTests {
         #expect(SeccompFilter.deniedCalls.first { $0.name == "clone3" }?.error == ENOSYS)
         #expect(SeccompFilter.deniedCalls.filter { $0.name != "clone3" }.allSatisfy { $0.error == EPERM })
         #expect(SeccompFilter.deniedCalls.allSatisfy { !$0.reason.isEmpty })
+        let table = SeccompFilter.markdownTable
+        for call in SeccompFilter.deniedCalls { #expect(table.contains("| `\(call.name)` |")) }
+        #expect(table.contains("| `clone3` | always | ENOSYS |"))
         // What setpriv does after bubblewrap has loaded the filter, and what every program needs.
         let needed = [
             "setresuid", "setresgid", "setgroups", "capset", "capget", "prctl", "execve", "fork", "vfork", "wait4",
@@ -352,6 +355,26 @@ struct SeccompSandboxTests {
         ] {
             #expect(text.contains(expected), "\(expected) missing from \(text)")
         }
+    }
+
+    /// The way SandboxRunner starts builds: through StreamingProcess (and /usr/bin/env).
+    @Test func streamingProcessPassesTheProgramToBubblewrap() async throws {
+        try Self.requireRoot()
+        let spec = SandboxSpec(workDirectory: try Self.folder([:]).path, writableWork: false, hiddenPaths: [], environment: [:])
+        var arguments = SandboxCommand.arguments(spec, command: ["/bin/sh", "-c", "grep '^Seccomp:' /proc/self/status"], dropPrivileges: true)
+        arguments.insert(contentsOf: SeccompFilter.bubblewrapArguments(), at: 1)
+        let fd = try SeccompFilter.programDescriptor()
+        defer { close(fd) }
+        let lines = Lines()
+        let outcome = try await StreamingProcess.run(
+            arguments, environment: SandboxCommand.environment(spec), passing: [fd], timeLimit: .seconds(60)
+        ) { _, line in lines.add(line) }
+        #expect(outcome.status == 0, "\(lines.all)")
+        #expect(lines.all == ["Seccomp:\t2"], "\(lines.all)")
+        // Without the descriptor, bubblewrap refuses to start rather than run unfiltered.
+        let missing = try await StreamingProcess.run(
+            arguments, environment: SandboxCommand.environment(spec), timeLimit: .seconds(60)) { _, _ in }
+        #expect(missing.status != 0)
     }
 
     @Test func ordinaryProgramsStillRun() async throws {

@@ -107,3 +107,20 @@ extension SeccompFilter {
         return calls
     }()
 }
+
+extension SeccompFilter {
+    /// `deniedCalls` as a Markdown table (call, when, error, why), for docs/SECURITY.md.
+    public static var markdownTable: String {
+        var lines = ["| call | when | fails with | why |", "|---|---|---|---|"]
+        for call in deniedCalls {
+            let when: String
+            switch call.when {
+            case .always: when = "always"
+            case .anyOf(_, let description): when = description
+            }
+            let error = call.error == ENOSYS ? "ENOSYS" : call.error == EPERM ? "EPERM" : "errno \(call.error)"
+            lines.append("| `\(call.name)` | \(when) | \(error) | \(call.reason) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
