@@ -63,11 +63,13 @@ let package = Package(
         // and supervision.
         .target(
             name: "RailyardSandbox",
-            dependencies: ["CRailyardSystem"],
+            dependencies: ["CRailyardSystem", "CRailyardSeccomp"],
             swiftSettings: strict
         ),
         // The few Linux calls Swift's Glibc module leaves out (they need _GNU_SOURCE).
         .target(name: "CRailyardSystem"),
+        // A thin shim over libseccomp (apt-get install libseccomp-dev) for the sandbox's filter.
+        .target(name: "CRailyardSeccomp", linkerSettings: [.linkedLibrary("seccomp")]),
         // Runs app instances: the Runtime protocol and its sandboxed-process driver.
         .target(
             name: "RailyardRuntime",

@@ -90,8 +90,11 @@ public final class ChildProcess: Sendable {
 
     /// Starts `arguments[0]` (an absolute path) with exactly `environment`. Standard input is
     /// /dev/null; each line the process prints goes to `onLine`, or nowhere when it is nil.
+    /// `passing` descriptors become the child's descriptors 3, 4, … in order (the seccomp
+    /// program for bubblewrap's `--add-seccomp-fd 3`); the caller still owns and closes them.
     public static func spawn(
         _ arguments: [String], environment: [String: String], workingDirectory: String? = nil,
+        passing descriptors: [Int32] = [],
         onLine: (@Sendable (OutputChannel, String) -> Void)? = nil
     ) throws(SpawnError) -> ChildProcess {
         guard let executable = arguments.first, executable.hasPrefix("/") else {
@@ -127,7 +130,23 @@ public final class ChildProcess: Sendable {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
-        railyard_spawn_file_actions_addclosefrom(&actions, 3)
+        // Passed descriptors are first copied (close-on-exec) above the range they go to, so
+        // that no dup2 into 3, 4, … overwrites one still to be passed.
+        var passed: [Int32] = []
+        defer { for descriptor in passed { close(descriptor) } }
+        for descriptor in descriptors {
+            let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 3 + Int32(descriptors.count))
+            guard copy >= 0 else {
+                let reason = String(cString: strerror(errno))
+                for pipe in outputPipes { close(pipe.read) }
+                throw SpawnError("cannot pass descriptor \(descriptor): \(reason)")
+            }
+            passed.append(copy)
+        }
+        for (index, descriptor) in passed.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 3 + Int32(index))
+        }
+        railyard_spawn_file_actions_addclosefrom(&actions, 3 + Int32(passed.count))
         if let workingDirectory { railyard_spawn_file_actions_addchdir(&actions, workingDirectory) }
 
         var attributes = posix_spawnattr_t()

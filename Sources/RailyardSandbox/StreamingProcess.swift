@@ -24,10 +24,12 @@ public enum StreamingProcess {
     /// Runs `arguments` through `/usr/bin/env`, which finds the program on `environment`'s PATH.
     public static func run(
         _ arguments: [String], environment: [String: String] = ["PATH": defaultPath], workingDirectory: String? = nil,
+        passing descriptors: [Int32] = [],
         timeLimit: Duration, onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> Outcome {
         let child = try ChildProcess.spawn(
-            ["/usr/bin/env"] + arguments, environment: environment, workingDirectory: workingDirectory, onLine: onLine)
+            ["/usr/bin/env"] + arguments, environment: environment, workingDirectory: workingDirectory,
+            passing: descriptors, onLine: onLine)
         let timedOut = Flag()
         let exit = await withTaskCancellationHandler {
             await withTaskGroup(of: ProcessExit?.self) { group in
