@@ -56,11 +56,19 @@ public actor SandboxedProcessRuntime: Runtime {
             if !spec.limits.isEmpty { warnings.append("memory, CPU and process limits are not enforced: \(problem)") }
         }
         let invocation = runner.invocation(sandbox, command: ["/bin/sh", "-c", "exec " + spec.command])
+        let descriptors: [Int32]
+        do {
+            descriptors = try runner.inheritedDescriptors()
+        } catch {
+            await contained?.remove(spec.id)
+            throw RuntimeError(error.description)
+        }
+        defer { for descriptor in descriptors { close(descriptor) } }
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(
                 invocation.arguments, environment: invocation.environment,
-                workingDirectory: invocation.workingDirectory, onLine: onOutput)
+                workingDirectory: invocation.workingDirectory, passing: descriptors, onLine: onOutput)
         } catch {
             await contained?.remove(spec.id)
             throw RuntimeError(error.description)

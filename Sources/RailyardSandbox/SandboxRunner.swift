@@ -98,6 +98,12 @@ public struct SandboxRunner: Sendable {
             workingDirectory: spec.workDirectory)
     }
 
+    /// The descriptors to pass with `invocation(_:command:)`: the seccomp program (the child's
+    /// fd 3) when the command runs in bubblewrap. The caller closes them after the spawn.
+    public func inheritedDescriptors() throws(SeccompError) -> [Int32] {
+        unsandboxedReason == nil ? [try SeccompFilter.programDescriptor()] : []
+    }
+
     public struct Result: Sendable {
         public let status: Int32
         public let output: String
@@ -136,9 +142,11 @@ public struct SandboxRunner: Sendable {
         onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> StreamingProcess.Outcome {
         let invocation = invocation(spec, command: command)
+        let descriptors = try inheritedDescriptors()
+        defer { for descriptor in descriptors { close(descriptor) } }
         return try await StreamingProcess.run(
             invocation.arguments, environment: invocation.environment, workingDirectory: invocation.workingDirectory,
-            timeLimit: timeLimit, onLine: onLine)
+            passing: descriptors, timeLimit: timeLimit, onLine: onLine)
     }
 }
 

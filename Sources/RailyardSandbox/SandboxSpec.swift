@@ -75,6 +75,9 @@ public enum SandboxCommand {
     ///   root, bubblewrap makes a user namespace in which the command runs as uid 1000.
     public static func arguments(_ spec: SandboxSpec, command: [String], dropPrivileges: Bool) -> [String] {
         var arguments = [bubblewrap]
+        // The default seccomp filter, which bubblewrap reads from descriptor 3 and loads last,
+        // just before the command: the runner passes SeccompFilter.programDescriptor() there.
+        arguments += SeccompFilter.bubblewrapArguments()
         if dropPrivileges {
             arguments += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP"]
         } else {
