@@ -221,7 +221,8 @@ extension DeployEndToEndTests {
         for address in addresses {
             let reply = try #require(await Self.get(address, "/probe"), "the probe answers at \(address)")
             let report = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
-            #expect(report["uid"] as? Int == 65534, "runs as nobody, not root")
+            // Its service's own user: not root, not nobody (which other services' processes were).
+            #expect((1_200_000_000...1_299_999_999).contains(report["uid"] as? Int ?? 0), "runs as its service's own user: \(report["uid"] ?? "none")")
             let attempts = try #require(report["attempts"] as? [String: [String: String]])
             #expect(attempts.count == 10)
             for (name, result) in attempts where name != "write into /tmp" {
@@ -310,10 +311,11 @@ extension DeployEndToEndTests {
         }
         let before = appProcesses()
         #expect(before.count == 1, "\(before)")
-        if geteuid() == 0, let pid = before.first,
-           let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
-            #expect(status.contains("Uid:\t65534"), "runs as nobody: \(status.split(separator: "\n").filter { $0.hasPrefix("Uid") })")
-        }
+        try #require(geteuid() == 0, "the server drops privileges only as root; CI runs as root")
+        let pid = try #require(before.first)
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let uid = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(separator: "\t").dropFirst().first.flatMap { Int($0) }
+        #expect((1_200_000_000...1_299_999_999).contains(uid ?? 0), "runs as its service's own user: \(uid ?? -1)")
         world.server.stop(signal: SIGKILL)
         try await world.server.start()
         try await Self.waitFor("the app to answer again after kill -9") {

@@ -396,7 +396,8 @@ struct EdgeProxyTests {
         let heard = try await Self.raw(edge.port, "", timeout: 10)
         let waited = ContinuousClock.now - started
         #expect(heard.isEmpty)
-        #expect(waited >= .milliseconds(900) && waited < .seconds(5), "closed after \(waited)")
+        // Well under the reader's own 10 s, with room for a loaded machine.
+        #expect(waited >= .milliseconds(900) && waited < .seconds(8), "closed after \(waited)")
     }
 
     @Test func connectionsPastTheLimitGetAServiceUnavailable() async throws {
