@@ -305,6 +305,8 @@ public final class ConfinedFolder {
         let copy = dup(folder)
         guard copy >= 0, let stream = fdopendir(copy) else { return [] }
         defer { closedir(stream) }
+        // A duplicate shares the folder's read position: start from the top every time.
+        rewinddir(stream)
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
