@@ -244,11 +244,13 @@ extension RailyardClient {
         public var memoryLimit: Int64??
         public var cpuLimitMillis: Int??
         public var requestBodyLimit: Int64??
+        public var processLimit: Int??
 
         public init(
             name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil,
-            requestBodyLimit: Int64?? = nil
+            requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil
         ) {
+            self.processLimit = processLimit
             self.name = name
             self.repository = repository
             self.memoryLimit = memoryLimit
@@ -256,7 +258,7 @@ extension RailyardClient {
             self.requestBodyLimit = requestBodyLimit
         }
 
-        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit }
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -265,6 +267,7 @@ extension RailyardClient {
             if let memoryLimit { try container.encode(memoryLimit, forKey: .memoryLimit) }
             if let cpuLimitMillis { try container.encode(cpuLimitMillis, forKey: .cpuLimitMillis) }
             if let requestBodyLimit { try container.encode(requestBodyLimit, forKey: .requestBodyLimit) }
+            if let processLimit { try container.encode(processLimit, forKey: .processLimit) }
         }
     }
 

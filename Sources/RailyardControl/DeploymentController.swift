@@ -719,7 +719,7 @@ public actor DeploymentController {
             plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment,
             limits: ResourceLimits(
                 memoryBytes: context.service.memoryLimit ?? defaults.memoryBytes,
-                cpuMillis: context.service.cpuLimitMillis ?? defaults.cpuMillis, pids: defaults.pids),
+                cpuMillis: context.service.cpuLimitMillis ?? defaults.cpuMillis, pids: context.service.processLimit ?? defaults.pids),
             user: context.user)
         for instance in work.deployment.instances {
             if let port = instance.address.split(separator: ":").last.flatMap({ Int($0) }) { live.recordedPorts[instance.replica] = port }

@@ -229,7 +229,8 @@ struct BadInputTests {
                 #expect(created.status == 422, "\(repository)")
             }
             try await api.expect(400, .patch, path, token: f.admin, json: ["repository": ["branch": "main"]])
-            for (field, value) in [("memoryLimit", 1), ("memoryLimit", -5), ("cpuLimitMillis", 0), ("cpuLimitMillis", 5_000_000)] {
+            for (field, value) in [("memoryLimit", 1), ("memoryLimit", -5), ("cpuLimitMillis", 0), ("cpuLimitMillis", 5_000_000),
+                                   ("processLimit", 15), ("processLimit", 65_537), ("processLimit", -1)] {
                 let reply = try await api.call(.patch, path, token: f.admin, json: [field: value])
                 #expect(reply.status == 422, "\(field)=\(value)")
                 #expect((reply.json["error"] as? [String: Any])?["field"] as? String == field)
@@ -237,7 +238,7 @@ struct BadInputTests {
             try await api.expect(400, .patch, path, token: f.admin, json: ["memoryLimit": "512M"])
             // Set, leave alone, clear.
             let set = try await api.expect(200, .patch, path, token: f.admin, json: [
-                "memoryLimit": 64 << 20, "cpuLimitMillis": 500,
+                "memoryLimit": 64 << 20, "cpuLimitMillis": 500, "processLimit": 64,
                 "repository": ["url": "https://example.com/app.git", "branch": "main", "rootDirectory": "apps/web"],
             ])
             #expect(set.json["memoryLimit"] as? Int == 64 << 20)
@@ -245,9 +246,11 @@ struct BadInputTests {
             let renamed = try await api.expect(200, .patch, path, token: f.admin, json: ["name": "renamed"])
             #expect(renamed.json["memoryLimit"] as? Int == 64 << 20, "a field left out stays")
             #expect(renamed.json["cpuLimitMillis"] as? Int == 500)
-            let cleared = try await api.call(.patch, path, token: f.admin, raw: #"{"memoryLimit": null, "repository": null}"#)
+            #expect(renamed.json["processLimit"] as? Int == 64)
+            let cleared = try await api.call(.patch, path, token: f.admin, raw: #"{"memoryLimit": null, "repository": null, "processLimit": null}"#)
             #expect(cleared.status == 200)
             #expect(cleared.json["memoryLimit"] == nil)
+            #expect(cleared.json["processLimit"] == nil)
             #expect(cleared.json["repository"] == nil)
             #expect(cleared.json["cpuLimitMillis"] as? Int == 500)
             // Viewers may not change settings.

@@ -30,8 +30,9 @@ struct ProjectController {
         var memoryLimit: Int64??
         var cpuLimitMillis: Int??
         var requestBodyLimit: Int64??
+        var processLimit: Int??
 
-        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit }
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -40,6 +41,7 @@ struct ProjectController {
             memoryLimit = try container.decodeSetting(Int64.self, forKey: .memoryLimit)
             cpuLimitMillis = try container.decodeSetting(Int.self, forKey: .cpuLimitMillis)
             requestBodyLimit = try container.decodeSetting(Int64.self, forKey: .requestBodyLimit)
+            processLimit = try container.decodeSetting(Int.self, forKey: .processLimit)
         }
     }
 
@@ -220,9 +222,15 @@ struct ProjectController {
         if case .some(.some(let bytes)) = body.requestBodyLimit, !Self.requestBodyLimits.contains(bytes) {
             throw RailyardError.invalid("requestBodyLimit must be between 1 byte and 1 TiB, in bytes", field: "requestBodyLimit")
         }
+        if case .some(.some(let processes)) = body.processLimit, !Service.processLimits.contains(processes) {
+            throw RailyardError.invalid(
+                "processLimit must be between \(Service.processLimits.lowerBound) and \(Service.processLimits.upperBound) processes",
+                field: "processLimit")
+        }
         let updated = try await store.updateService(
             service.id, name: body.name, repository: body.repository, memoryLimit: body.memoryLimit,
-            cpuLimitMillis: body.cpuLimitMillis, requestBodyLimit: body.requestBodyLimit, audit: context.audit(caller))
+            cpuLimitMillis: body.cpuLimitMillis, requestBodyLimit: body.requestBodyLimit, processLimit: body.processLimit,
+            audit: context.audit(caller))
         if body.requestBodyLimit != nil { await dependencies.control?.routingChanged() }
         return try JSONIO.response(updated)
     }

@@ -2613,6 +2613,12 @@ enum OpenAPIDocument {
                 "maximum": 1099511627776,
                 "description": "Largest request body the edge passes to the service, in bytes; larger ones get 413. Absent: no limit."
               },
+              "processLimit": {
+                "type": "integer",
+                "minimum": 16,
+                "maximum": 65536,
+                "description": "Processes and threads each instance may have at once (16 to 65536); absent: the server's default."
+              },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
               }
@@ -3678,6 +3684,15 @@ enum OpenAPIDocument {
                 "minimum": 1,
                 "maximum": 1099511627776,
                 "description": "Largest request body the edge passes to the service in bytes, 1 byte to 1 TiB; larger ones get 413. null removes the limit."
+              },
+              "processLimit": {
+                "type": [
+                  "integer",
+                  "null"
+                ],
+                "minimum": 16,
+                "maximum": 65536,
+                "description": "Processes and threads each instance may have at once, 16 to 65536; null returns to the server's default."
               }
             }
           },

@@ -20,14 +20,16 @@ struct ServiceUpdate: AsyncParsableCommand {
     @Option(help: "Memory limit per replica (512M, 1G, none).") var memory: String?
     @Option(help: "CPU limit per replica, in cores (1, 0.5, 250m, none).") var cpu: String?
     @Option(help: "Largest request body the edge passes on (10M, 1G, none).") var maxBody: String?
+    @Option(help: "Processes and threads per replica at once (16 to 65536, or none for the server's default).") var processes: String?
     @Option(help: "Git repository to deploy from, or none.") var repo: String?
     @Option(help: "Branch to deploy (with --repo, or to change the current repository's).") var branch: String?
     @Option(help: "The service's folder inside the repository.") var rootDir: String?
 
     func validate() throws {
-        if name == nil && memory == nil && cpu == nil && maxBody == nil && repo == nil && branch == nil && rootDir == nil {
-            throw CLIError("nothing to change: give --name, --memory, --cpu, --max-body, --repo, --branch or --root-dir")
+        if name == nil && memory == nil && cpu == nil && maxBody == nil && processes == nil && repo == nil && branch == nil && rootDir == nil {
+            throw CLIError("nothing to change: give --name, --memory, --cpu, --max-body, --processes, --repo, --branch or --root-dir")
         }
+        if let processes { _ = try Self.processLimit(processes) }
         if let name, let problem = NameRules.serviceNameProblem(name) { throw CLIError(problem) }
         if let memory { _ = try Self.memoryBytes(memory) }
         if let maxBody { _ = try Self.bytes(maxBody, option: "--max-body") }
@@ -45,6 +47,7 @@ struct ServiceUpdate: AsyncParsableCommand {
         if let memory { change.memoryLimit = .some(try Self.memoryBytes(memory)) }
         if let cpu { change.cpuLimitMillis = .some(try Self.cpuMillis(cpu)) }
         if let maxBody { change.requestBodyLimit = .some(try Self.bytes(maxBody, option: "--max-body")) }
+        if let processes { change.processLimit = .some(try Self.processLimit(processes)) }
         if let repo {
             change.repository = repo == "none" ? .some(nil) : .some(GitSource(url: repo, branch: branch, rootDirectory: rootDir))
         } else if branch != nil || rootDir != nil {
@@ -66,7 +69,17 @@ struct ServiceUpdate: AsyncParsableCommand {
         let cpu = service.cpuLimitMillis.map { String(format: "%g", Double($0) / 1000) + " cores" } ?? "no limit"
         let repository = service.repository.map { $0.url + ($0.branch.map { " (\($0))" } ?? "") } ?? "none"
         let body = service.requestBodyLimit.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "no limit"
-        return "memory \(memory), cpu \(cpu), request body \(body), repository \(repository)"
+        let processes = service.processLimit.map(String.init) ?? "the server's default"
+        return "memory \(memory), cpu \(cpu), processes \(processes), request body \(body), repository \(repository)"
+    }
+
+    /// A process limit in `Service.processLimits`, or nil for `none`.
+    static func processLimit(_ text: String) throws -> Int? {
+        if text == "none" { return nil }
+        guard let count = Int(text), Service.processLimits.contains(count) else {
+            throw CLIError("--processes must be a number from \(Service.processLimits.lowerBound) to \(Service.processLimits.upperBound), or none (got '\(text)')")
+        }
+        return count
     }
 
     /// A memory limit: a size of at least 16 MiB, or nil for `none`.

@@ -100,6 +100,7 @@ extension Service: JSONWritable {
         output.key("id"); output.string(id.rawValue)
         if let memoryLimit { output.key("memoryLimit"); output.integer(Int(memoryLimit)) }
         output.key("name"); output.string(name)
+        if let processLimit { output.key("processLimit"); output.integer(processLimit) }
         output.key("projectId"); output.string(projectID.rawValue)
         if let repository {
             output.key("repository")

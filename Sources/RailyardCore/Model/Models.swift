@@ -92,13 +92,19 @@ public struct Service: Codable, Sendable, Equatable {
     public var cpuLimitMillis: Int?
     /// Largest request body the edge passes to it, in bytes (larger ones get a 413); nil for none.
     public var requestBodyLimit: Int64?
+    /// Processes and threads each instance may have at once; nil for the server's default.
+    public var processLimit: Int?
     public var createdAt: Date
+
+    /// The range `processLimit` may take.
+    public static let processLimits = 16...65_536
 
     public init(
         id: ServiceID, projectID: ProjectID, name: String, repository: GitSource? = nil, memoryLimit: Int64? = nil,
-        cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, createdAt: Date
+        cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, processLimit: Int? = nil, createdAt: Date
     ) {
         self.requestBodyLimit = requestBodyLimit
+        self.processLimit = processLimit
         self.id = id
         self.projectID = projectID
         self.name = name
@@ -109,7 +115,7 @@ public struct Service: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, createdAt
+        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, createdAt
     }
 }
 

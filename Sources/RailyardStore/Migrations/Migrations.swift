@@ -211,4 +211,7 @@ let migrations: [Migration] = [
         )
         """,
     ]),
+    Migration(name: "0008_service_process_limit", statements: [
+        "ALTER TABLE services ADD COLUMN process_limit BIGINT",
+    ]),
 ]

@@ -197,7 +197,7 @@ extension Store {
     /// Changes a service's settings; a nil argument leaves that setting as it is.
     public func updateService(
         _ id: ServiceID, name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil,
-        cpuLimitMillis: Int?? = nil, requestBodyLimit: Int64?? = nil, audit: AuditContext
+        cpuLimitMillis: Int?? = nil, requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil, audit: AuditContext
     ) async throws -> Service {
         try await write(conflict: "a service named '\(name ?? "")' already exists in this project") { db in
             guard let row = try await db.first("SELECT * FROM services WHERE id = ?", [SQLValue(id)])
@@ -208,15 +208,17 @@ extension Store {
             if let memoryLimit { service.memoryLimit = memoryLimit }
             if let cpuLimitMillis { service.cpuLimitMillis = cpuLimitMillis }
             if let requestBodyLimit { service.requestBodyLimit = requestBodyLimit }
+            if let processLimit { service.processLimit = processLimit }
             try await db.execute(
                 """
                 UPDATE services SET name = ?, repository_url = ?, repository_branch = ?, repository_root = ?,
-                    memory_limit = ?, cpu_limit_millis = ?, max_request_body = ? WHERE id = ?
+                    memory_limit = ?, cpu_limit_millis = ?, max_request_body = ?, process_limit = ? WHERE id = ?
                 """,
                 [.text(service.name), SQLValue(service.repository?.url), SQLValue(service.repository?.branch),
                  SQLValue(service.repository?.rootDirectory), service.memoryLimit.map { .integer($0) } ?? .null,
                  service.cpuLimitMillis.map { .integer(Int64($0)) } ?? .null,
-                 service.requestBodyLimit.map { .integer($0) } ?? .null, SQLValue(id)])
+                 service.requestBodyLimit.map { .integer($0) } ?? .null,
+                 service.processLimit.map { .integer(Int64($0)) } ?? .null, SQLValue(id)])
             let workspace = try await self.workspaceOf(project: service.projectID, db)
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.update",
                                        targetType: "service", targetID: id.rawValue)
@@ -234,6 +236,7 @@ extension Store {
             memoryLimit: try row.optionalInteger("memory_limit"),
             cpuLimitMillis: try row.optionalInteger("cpu_limit_millis").map { Int($0) },
             requestBodyLimit: try row.optionalInteger("max_request_body"),
+            processLimit: try row.optionalInteger("process_limit").map { Int($0) },
             createdAt: try row.date("created_at"))
     }
 
