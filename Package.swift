@@ -68,8 +68,8 @@ let package = Package(
         ),
         // The few Linux calls Swift's Glibc module leaves out (they need _GNU_SOURCE).
         .target(name: "CRailyardSystem"),
-        // A thin shim over libseccomp (apt-get install libseccomp-dev) for the sandbox's filter.
-        .target(name: "CRailyardSeccomp", linkerSettings: [.linkedLibrary("seccomp")]),
+        // A thin shim over libseccomp (libseccomp2, loaded at run time) for the sandbox's filter.
+        .target(name: "CRailyardSeccomp"),
         // Runs app instances: the Runtime protocol and its sandboxed-process driver.
         .target(
             name: "RailyardRuntime",

@@ -1,4 +1,4 @@
-// A thin shim over libseccomp (Debian's libseccomp-dev) for RailyardSandbox's seccomp filter:
+// A thin shim over libseccomp (Debian's libseccomp2, loaded at run time) for RailyardSandbox's seccomp filter:
 // seccomp_rule_add is variadic and the action macros are function-like, so Swift cannot call
 // libseccomp directly. The rules themselves live in Swift (SeccompFilter.deniedCalls); this
 // file only builds a filter from them and exports it as a classic BPF program.
@@ -7,9 +7,12 @@
 
 #include <stdint.h>
 
+/// 1 when libseccomp.so.2 could be loaded (it is loaded at run time, not linked), else 0.
+int railyard_seccomp_available(void);
+
 /// A filter for the native architecture only, whose default action is to allow, and which
 /// kills the whole process for a system call made through another ABI (i386's int 0x80, x32).
-/// NULL when libseccomp cannot allocate it.
+/// NULL when libseccomp cannot be loaded or cannot allocate it.
 void *railyard_seccomp_new(void);
 
 void railyard_seccomp_release(void *filter);

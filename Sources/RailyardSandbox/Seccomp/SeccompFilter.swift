@@ -87,6 +87,9 @@ public enum SeccompFilter {
     }
 
     static func export(_ calls: [DeniedCall], pseudoCode: Bool) throws(SeccompError) -> [UInt8] {
+        guard railyard_seccomp_available() != 0 else {
+            throw SeccompError("libseccomp.so.2 cannot be loaded: apt-get install libseccomp2")
+        }
         guard let filter = railyard_seccomp_new() else { throw SeccompError("libseccomp cannot create a filter") }
         defer { railyard_seccomp_release(filter) }
         for call in calls {
