@@ -223,8 +223,15 @@ extension DeployEndToEndTests {
             let report = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
             // Its service's own user: not root, not nobody (which other services' processes were).
             #expect((1_200_000_000...1_299_999_999).contains(report["uid"] as? Int ?? 0), "runs as its service's own user: \(report["uid"] ?? "none")")
+            #expect(report["error"] == nil, "\(report["error"] ?? "")")
+            // The real paths arrived and were the ones tried.
+            let paths = try #require(report["paths"] as? [String: String])
+            #expect(paths["data"] == world.data && paths["other"] == otherArtifact, "\(paths)")
             let attempts = try #require(report["attempts"] as? [String: [String: String]])
             #expect(attempts.count == 10)
+            #expect(attempts["read the database"]?["detail"]?.contains(world.data) == true, "\(attempts["read the database"] ?? [:])")
+            #expect(attempts["read another service's artifact"]?["detail"]?.contains(otherArtifact) == true,
+                    "\(attempts["read another service's artifact"] ?? [:])")
             for (name, result) in attempts where name != "write into /tmp" {
                 #expect(result["outcome"] != "allowed", "\(name) was allowed: \(result["detail"] ?? "")")
             }
@@ -278,9 +285,8 @@ extension DeployEndToEndTests {
         try await closed.service("web")
         let refused = try await closed.up(Self.fixtures.appendingPathComponent("python-stdlib"), service: "web")
         closed.stop()
-        if geteuid() == 0 {
-            #expect((refused.deployment["statusReason"] as? String)?.contains("cannot enter") == true, "\(refused.deployment)")
-        }
+        try #require(geteuid() == 0, "the server drops privileges only as root; CI runs as root")
+        #expect((refused.deployment["statusReason"] as? String)?.contains("cannot enter") == true, "\(refused.deployment)")
 
         let world = try await World.make(serverArguments: ["--no-sandbox"], closedBase: false)
         defer { world.stop() }

@@ -96,13 +96,15 @@ struct SandboxIsolationTests {
         let shadow = try await Self.shell("cat /etc/shadow", spec)
         #expect(shadow.status != 0, "a root-only file was readable: \(shadow.output.prefix(80))")
         let whoami = try await Self.shell("id -u", spec)
-        #expect(whoami.output.trimmingCharacters(in: .whitespacesAndNewlines) != "0")
+        #expect(whoami.status == 0, "\(whoami.output)")
+        let uid = Int(whoami.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(uid != nil && uid != 0, "runs as \(whoami.output)")
     }
 
     /// Railyard's default data folder as root is under /root (0700): the sandbox user could not
     /// enter it, yet its app folder is bound from there and must run, while /root stays hidden.
     @Test func anAppUnderAFolderTheSandboxUserCannotEnterStillRuns() async throws {
-        guard geteuid() == 0 else { return }
+        try #require(geteuid() == 0, "dropping privileges needs root; CI runs as root")
         let layout = try Self.makeLayout(baseMode: 0o700)
         let python = try await Self.shell("python3 main.py && id -u", Self.sandbox(layout))
         #expect(python.status == 0, "\(python.output)")
@@ -146,7 +148,7 @@ struct SandboxIsolationTests {
     /// Why `setpriv` comes first: run by root without it, the namespace's "uid 1000" is root
     /// outside and reads root-only files. This test shows the hole the sandbox closes.
     @Test func withoutDroppingPrivilegesRootLeaksThrough() async throws {
-        guard geteuid() == 0 else { return }
+        try #require(geteuid() == 0, "the pitfall shows only as root; CI runs as root")
         let layout = try Self.makeLayout()
         let leaky = try await SandboxRunner(dropPrivileges: false).run(Self.sandbox(layout), command: ["/bin/sh", "-c", "cat /etc/shadow"])
         #expect(leaky.status == 0, "expected the documented pitfall; if bubblewrap changed, revisit setpriv")
@@ -158,8 +160,14 @@ struct SandboxIsolationTests {
         let processes = try await Self.shell("ls /proc | grep -c '^[0-9]'", spec)
         #expect((Int(processes.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 5,
                 "host processes visible: \(processes.output)")
+        // The test process's own pid, named inside the sandbox: another process there (its PID
+        // namespace starts at 1), or nothing; never this process's environment.
         let host = getpid()
-        #expect(try await Self.shell("test -e /proc/\(host)/environ && cat /proc/\(host)/environ", spec).status != 0 || host < 10)
+        let seen = Set(try await Self.shell("cat /proc/\(host)/environ 2>/dev/null | tr '\\0' '\\n'", spec).output.split(separator: "\n"))
+        let sandboxOwn = Set(try await Self.shell("env", spec).output.split(separator: "\n"))
+        let hostOnly = Set((ProcFile.read("/proc/self/environ") ?? "").split(separator: "\0")).subtracting(sandboxOwn)
+        #expect(!hostOnly.isEmpty, "the test process has variables of its own to look for")
+        #expect(seen.isDisjoint(with: hostOnly), "the host process's environment was readable: \(seen.intersection(hostOnly).prefix(3))")
         let environment = try await Self.shell("env", spec)
         #expect(environment.output.contains("GIVEN=yes"))
         #expect(!environment.output.contains("RAILYARD_TEST_POSTGRES_URL"))

@@ -48,9 +48,13 @@ def processes():
 
 
 def probe():
-    data = os.environ.get("PROBE_DATA", "/nonexistent-data")
-    other = os.environ.get("PROBE_OTHER_ARTIFACT", "/nonexistent-artifact")
+    # No made-up fallbacks: a probe whose variables did not arrive says so, and the test fails.
+    data = os.environ.get("PROBE_DATA")
+    other = os.environ.get("PROBE_OTHER_ARTIFACT")
+    if not data or not other:
+        return {"error": "PROBE_DATA and PROBE_OTHER_ARTIFACT did not reach the app"}
     return {
+        "paths": {"data": data, "other": other},
         "uid": os.getuid(),
         "gid": os.getgid(),
         "replica": os.environ.get("RAILYARD_REPLICA_ID"),
