@@ -70,6 +70,12 @@ public actor DeploymentController {
     let buildSlots: AsyncSlots
 
     private var pipelines: [DeploymentID: Task<Void, Never>] = [:]
+    /// Set once the server stops: cancelled pipelines record that, not a newer deployment.
+    private var stopping = false
+    /// Deployments a command is about to start work on (between its status write and its task).
+    private var claimed: Set<DeploymentID> = []
+    /// BUILDING or DEPLOYING deployments seen with no work running here at the last reconcile.
+    private var unattended: Set<DeploymentID> = []
     private var live: [DeploymentID: LiveDeployment] = [:]
     private var sandboxProblem: String??
     private var wake: AsyncStream<Void>.Continuation?
@@ -135,7 +141,18 @@ public actor DeploymentController {
     public func nudge() { wake?.yield() }
 
     private func shutdown() async {
-        for task in pipelines.values { task.cancel() }
+        stopping = true
+        let running = Array(pipelines.values)
+        for task in running { task.cancel() }
+        // Each records why it stopped before the store closes (bounded: a store that is gone
+        // is not waited for; the next start fails what is left BUILDING or DEPLOYING).
+        await withTaskGroup(of: Void.self) { group in
+            for task in running { group.addTask { await task.value } }
+            group.addTask { try? await Task.sleep(for: .seconds(10)) }
+            await group.next()
+            await group.next()
+            group.cancelAll()
+        }
         for (id, deployment) in live {
             for instance in deployment.instances.values {
                 instance.stopping = true
@@ -153,6 +170,10 @@ public actor DeploymentController {
         // is killed first, all at once: nothing is adopted, so nothing can be duplicated.
         let leftovers = await runtime.removeLeftovers()
         if leftovers > 0 { logger.info("killed what an earlier run left running", metadata: ["railyard.groups": "\(leftovers)"]) }
+        // No build runs yet: whatever is under builds/ is an interrupted build's.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: options.builds.path)) ?? [] {
+            await removeTree(options.builds.appendingPathComponent(name))
+        }
         do {
             for (instance, pid) in try await store.instanceProcesses() {
                 await runtime.removeOrphan(id: instance, handle: String(pid))
@@ -323,13 +344,16 @@ public actor DeploymentController {
         await verifyTargetPorts()
         let queued: [DeploymentWork]
         let building: [DeploymentWork]
+        let deploying: [DeploymentWork]
         do {
             queued = try await store.deploymentWork(withStatus: [.queued])
             building = try await store.deploymentWork(withStatus: [.building])
+            deploying = try await store.deploymentWork(withStatus: [.deploying])
         } catch {
             logger.error("cannot read deployments", metadata: ["error": "\(error)"])
             return
         }
+        await failUnattended(building + deploying)
         var newest: [String: DeploymentWork] = [:]
         for work in queued {
             newest["\(work.deployment.serviceID)/\(work.deployment.environmentID)"] = work
@@ -356,8 +380,27 @@ public actor DeploymentController {
 
     private func pipelineEnded(_ id: DeploymentID) { pipelines[id] = nil }
 
+    /// Level-triggered: a deployment the store calls BUILDING or DEPLOYING with no work running
+    /// for it here (its status write was lost, its task ended without recording an end) is
+    /// failed with a reason once seen so at two reconciles in a row, so nothing waits for ever.
+    private func failUnattended(_ works: [DeploymentWork]) async {
+        var seen: Set<DeploymentID> = []
+        for work in works {
+            let id = work.deployment.id
+            guard pipelines[id] == nil, live[id] == nil, !claimed.contains(id) else { continue }
+            seen.insert(id)
+            guard unattended.contains(id) else { continue }
+            let phase = work.deployment.status == .building ? "build" : "deploy"
+            let reason = "the \(phase) stopped without recording its result; deploy again"
+            logs.system(id, phase: phase, reason, level: "error")
+            await transition(id, to: .failed, reason: reason)
+        }
+        unattended = seen
+    }
+
     private func runPipeline(_ work: DeploymentWork) async {
         let id = work.deployment.id
+        var phase = "build"
         do {
             var work = work
             if work.deployment.source == .rollback {
@@ -367,7 +410,12 @@ public actor DeploymentController {
                 work = try await build(work)
             }
             try Task.checkCancellation()
+            phase = "deploy"
             try await deploy(work)
+        } catch is CancellationError where stopping {
+            let reason = "the server stopped during the \(phase); deploy again"
+            logs.system(id, phase: phase, reason)
+            await transition(id, to: .failed, reason: reason)
         } catch is CancellationError {
             logs.system(id, phase: "build", "superseded by a newer deployment")
             await transition(id, to: .skipped, reason: "superseded by a newer deployment")
@@ -667,6 +715,8 @@ public actor DeploymentController {
             $0.deployment.serviceID == service && $0.deployment.environmentID == environment
         }
         guard let crashed else { return nil }
+        claimed.insert(crashed.deployment.id)
+        defer { claimed.remove(crashed.deployment.id) }
         guard await transition(crashed.deployment.id, to: .deploying, reason: "restart requested") else { return nil }
         let pipelineID = crashed.deployment.id
         pipelines[pipelineID] = Task { [weak self] in
@@ -940,16 +990,48 @@ public actor DeploymentController {
     // MARK: Helpers
 
     @discardableResult
+    /// Records a status change. A refusal (the state machine says no, or the deployment is
+    /// gone) returns false at once; a store that cannot take the write (an outage, a full disk)
+    /// is tried again, with backoff, until it does: a deployment is never left BUILDING because
+    /// one write failed. While the server stops, a few tries only (the next start fails what
+    /// is left unfinished).
     func transition(_ id: DeploymentID, to status: DeploymentStatus, reason: String?) async -> Bool {
-        do {
-            let updated = try await store.transitionDeployment(id, to: status, reason: reason, audit: .system)
-            logs.status(id, updated.status, reason: reason)
-            return true
-        } catch {
-            logger.warning("deployment status not changed", metadata: [
-                "railyard.deployment": "\(id)", "railyard.status": "\(status.rawValue)", "error": "\(error)",
-            ])
-            return false
+        var delay = Duration.milliseconds(250)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let updated = try await store.transitionDeployment(id, to: status, reason: reason, audit: .system)
+                if attempt > 1 { logs.system(id, phase: "deploy", "the store answers again: status \(status.rawValue) recorded") }
+                logs.status(id, updated.status, reason: reason)
+                return true
+            } catch let refusal as RailyardError {
+                logger.warning("deployment status not changed", metadata: [
+                    "railyard.deployment": "\(id)", "railyard.status": "\(status.rawValue)", "error": "\(refusal)",
+                ])
+                return false
+            } catch {
+                if attempt == 1 {
+                    logs.system(id, phase: "deploy", "cannot record status \(status.rawValue) (the store did not take it); retrying", level: "warn")
+                }
+                if attempt == 1 || attempt % 30 == 0 {
+                    logger.warning("deployment status not written; retrying", metadata: [
+                        "railyard.deployment": "\(id)", "railyard.status": "\(status.rawValue)", "error": "\(error)",
+                        "railyard.attempt": "\(attempt)",
+                    ])
+                }
+                if stopping && attempt >= 3 { return false }
+                await Self.pause(delay)
+                delay = min(delay * 2, .seconds(5))
+            }
+        }
+    }
+
+    /// Waits `duration` even in a cancelled task (a cancelled pipeline still records its end).
+    static func pause(_ duration: Duration) async {
+        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { continuation.resume() }
         }
     }
 

@@ -7,20 +7,14 @@ import Testing
 /// processes that try to outlive their build and their replica, and to read another service's
 /// environment (items 5 and 8).
 extension DeployEndToEndTests {
-    /// Runs a command and returns its status and output.
+    /// Runs a command and returns its status and output (through StreamingProcess, which
+    /// never loses an exit).
     static func shell(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await onOwnThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
-        }
+        let lines = CollectedLines()
+        let outcome = try await StreamingProcess.run(
+            ["/usr/bin/env"] + arguments, environment: ["PATH": StreamingProcess.defaultPath], timeLimit: .seconds(300),
+            onLine: lines.add)
+        return (outcome.status, lines.all.joined(separator: "\n"))
     }
 
     @Test func aHostileTarballCannotReachOutside() async throws {
