@@ -142,16 +142,13 @@ public actor DeploymentController {
 
     private func shutdown() async {
         stopping = true
-        let running = Array(pipelines.values)
-        for task in running { task.cancel() }
+        for task in pipelines.values { task.cancel() }
         // Each records why it stopped before the store closes (bounded: a store that is gone
         // is not waited for; the next start fails what is left BUILDING or DEPLOYING).
-        await withTaskGroup(of: Void.self) { group in
-            for task in running { group.addTask { await task.value } }
-            group.addTask { try? await Task.sleep(for: .seconds(10)) }
-            await group.next()
-            await group.next()
-            group.cancelAll()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !pipelines.isEmpty && ContinuousClock.now < deadline {
+            // This task is cancelled already: a pause that cancellation does not cut short.
+            await Self.pause(.milliseconds(50))
         }
         for (id, deployment) in live {
             for instance in deployment.instances.values {
