@@ -121,6 +121,8 @@ public struct SandboxRunner: Sendable {
         do {
             let result = try await run(probe, command: ["/bin/true"], timeLimit: .seconds(30))
             return result.status == 0 ? nil : "bubblewrap cannot create a sandbox here: \(result.output.prefix(200))"
+        } catch let problem as SeccompError {
+            return "the sandbox's seccomp filter cannot be built: \(problem)"
         } catch {
             return "bubblewrap is not installed (apt-get install bubblewrap)"
         }
