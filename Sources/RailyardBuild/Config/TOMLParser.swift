@@ -473,13 +473,7 @@ struct TOMLParser {
         var result: [UInt8] = []
         while true {
             guard let byte = peek() else { throw fail("a multi-line string is not closed") }
-            if byte == UInt8(ascii: "\""), peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") {
-                var quotes = 3
-                while quotes < 5, peek(quotes) == UInt8(ascii: "\"") { quotes += 1 }
-                result += Array(repeating: UInt8(ascii: "\""), count: quotes - 3)
-                index += quotes
-                return String(decoding: result, as: UTF8.self)
-            }
+            if closesMultiline(UInt8(ascii: "\""), into: &result) { return String(decoding: result, as: UTF8.self) }
             if byte == UInt8(ascii: "\\") {
                 // A line-ending backslash?
                 var look = index + 1
@@ -509,6 +503,17 @@ struct TOMLParser {
         }
     }
 
+    /// At three closing quotes: takes them (and up to two more, which belong to the string's
+    /// text) and returns true.
+    private mutating func closesMultiline(_ quote: UInt8, into result: inout [UInt8]) -> Bool {
+        guard peek() == quote, peek(1) == quote, peek(2) == quote else { return false }
+        var quotes = 3
+        while quotes < 5, peek(quotes) == quote { quotes += 1 }
+        result += Array(repeating: quote, count: quotes - 3)
+        index += quotes
+        return true
+    }
+
     private mutating func literalString() throws(Failure) -> String {
         index += 1
         let start = index
@@ -530,13 +535,7 @@ struct TOMLParser {
         var result: [UInt8] = []
         while true {
             guard let byte = peek() else { throw fail("a multi-line string is not closed") }
-            if byte == UInt8(ascii: "'"), peek(1) == UInt8(ascii: "'"), peek(2) == UInt8(ascii: "'") {
-                var quotes = 3
-                while quotes < 5, peek(quotes) == UInt8(ascii: "'") { quotes += 1 }
-                result += Array(repeating: UInt8(ascii: "'"), count: quotes - 3)
-                index += quotes
-                return String(decoding: result, as: UTF8.self)
-            }
+            if closesMultiline(UInt8(ascii: "'"), into: &result) { return String(decoding: result, as: UTF8.self) }
             if newline() {
                 result.append(UInt8(ascii: "\n"))
                 continue

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 
 /// Bytes a file or a tree takes on disk (allocated blocks, so a sparse file counts what it
 /// really holds and every folder its own blocks). Trees are a tenant's: they are walked
@@ -28,7 +29,7 @@ public enum DiskUsage {
         }
         var total: Int64 = 0
         var linked = Set<[UInt64]>()
-        var stack = [Level(folder: root, names: names(root))]
+        var stack = [Level(folder: root, names: ConfinedFolder.names(root))]
         defer { for level in stack { close(level.folder) } }
         while var level = stack.popLast() {
             guard let name = level.names.popLast() else {
@@ -44,27 +45,8 @@ public enum DiskUsage {
             guard isFolder, stack.count < maximumDepth else { continue }
             let child = openat(level.folder, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard child >= 0 else { continue }
-            stack.append(Level(folder: child, names: names(child)))
+            stack.append(Level(folder: child, names: ConfinedFolder.names(child)))
         }
         return total
-    }
-
-    /// The names in an open folder (the descriptor stays open).
-    private static func names(_ folder: Int32) -> [String] {
-        let copy = dup(folder)
-        guard copy >= 0 else { return [] }
-        guard let stream = fdopendir(copy) else {
-            close(copy)
-            return []
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -199,20 +199,10 @@ public final class ConfinedFolder {
 
     /// Lists and closes `folder`.
     static func list(_ folder: Int32, shown: String) throws(ConfinedFolderError) -> [(name: String, kind: EntryKind)] {
-        guard let stream = fdopendir(folder) else {
-            close(folder)
-            throw ConfinedFolderError("cannot list \(shown): \(errorText())")
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        let descriptor = dirfd(stream)
-        return names.sorted().compactMap { name in kind(descriptor, name).map { (name, $0) } }
+        defer { close(folder) }
+        var info = stat()
+        guard fstat(folder, &info) == 0 else { throw ConfinedFolderError("cannot list \(shown): \(errorText())") }
+        return names(folder).sorted().compactMap { name in kind(folder, name).map { (name, $0) } }
     }
 
     /// A regular file's bytes, or nil when it is missing, not a regular file, larger than
@@ -300,8 +290,9 @@ public final class ConfinedFolder {
         _ = fchmod(entry, info.st_mode & ~(S_IWUSR | S_IWGRP | S_IWOTH) & 0o7777)
     }
 
-    /// The names in an open folder (the descriptor stays open).
-    static func names(_ folder: Int32) -> [String] {
+    /// The names in an open folder, `.` and `..` left out (the descriptor stays open; read
+    /// from the top every time).
+    public static func names(_ folder: Int32) -> [String] {
         let copy = dup(folder)
         guard copy >= 0, let stream = fdopendir(copy) else { return [] }
         defer { closedir(stream) }
