@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import NIOCore
+import RailyardBuild
+import RailyardCore
+import RailyardEdge
+import RailyardRuntime
+import RailyardSandbox
+import RailyardStore
+
+/// Settings of the deployment pipeline.
+public struct ControlOptions: Sendable {
+    public var dataDirectory: URL
+    public var buildTimeLimit: Duration = .seconds(900)
+    /// Builds that may run at once; more wait their turn.
+    public var concurrentBuilds: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Artifacts kept per service for rollbacks (the running ones are always kept).
+    public var artifactsKept: Int = 5
+    /// How often running instances are probed after their deploy.
+    public var healthInterval: Duration = .seconds(10)
+    /// Consecutive failed probes after which an instance is restarted.
+    public var healthFailuresBeforeRestart = 3
+    /// How static sites are served: this program's `serve-static` command, run in the sandbox.
+    public var staticServer: [String]? = ControlOptions.currentExecutable().map { [$0, "serve-static"] }
+    /// What an upload may unpack to; past it the build fails early.
+    public var unpackLimits = SourceArchive.Limits()
+    /// Limits of every build (and clone, and pre-deploy command).
+    public var buildLimits = BuildExecutor.defaultLimits
+    /// Limits of each replica where its service sets none (a service's memory and CPU
+    /// settings replace these).
+    public var instanceLimits = ResourceLimits(memoryBytes: 2 << 30, pids: 2048)
+
+    static func currentExecutable() -> String? {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    }
+
+    public init(dataDirectory: URL) { self.dataDirectory = dataDirectory }
+
+    /// A short name for the server that owns `dataDirectory` (its cgroups live under
+    /// `railyard/NAME`): a digest of the folder's real path.
+    public static func nodeName(dataDirectory: String) -> String {
+        let path = URL(fileURLWithPath: dataDirectory).standardizedFileURL.resolvingSymlinksInPath().path
+        // FNV-1a: stable across runs (Swift's Hasher is seeded per process).
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return "node-" + String(hash, radix: 36)
+    }
+
+    public var sources: URL { dataDirectory.appendingPathComponent("sources") }
+    public var artifacts: URL { dataDirectory.appendingPathComponent("artifacts") }
+    var builds: URL { dataDirectory.appendingPathComponent("builds") }
+    var logs: URL { dataDirectory.appendingPathComponent("logs") }
+}

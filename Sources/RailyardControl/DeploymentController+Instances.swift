@@ -1,0 +1,256 @@
+import Foundation
+import Logging
+import NIOCore
+import RailyardBuild
+import RailyardCore
+import RailyardEdge
+import RailyardRuntime
+import RailyardSandbox
+import RailyardStore
+
+extension DeploymentController {
+    // MARK: Instances
+
+    func prepareLive(_ work: DeploymentWork) async throws -> LiveDeployment {
+        guard let artifact = work.artifact, let planJSON = work.planJSON else {
+            throw PipelineFailure(phase: "deploy", "this deployment has no artifact")
+        }
+        let plan = try JSONCoding.makeDecoder().decode(BuildPlan.self, from: Data(planJSON.utf8))
+        let context = try await context(of: work.deployment)
+        var environment = context.variables
+        let platform: [(String, String)] = [
+            ("PROJECT_NAME", context.project.name), ("PROJECT_ID", context.project.id.rawValue),
+            ("ENVIRONMENT_NAME", context.environment.name), ("ENVIRONMENT_ID", context.environment.id.rawValue),
+            ("SERVICE_NAME", context.service.name), ("SERVICE_ID", context.service.id.rawValue),
+            ("DEPLOYMENT_ID", work.deployment.id.rawValue),
+            ("PRIVATE_DOMAIN", "\(context.service.name).railyard.internal"),
+        ]
+        for (name, value) in platform {
+            environment["RAILYARD_" + name] = value
+            environment["RAILWAY_" + name] = value
+        }
+        if let existing = live[work.deployment.id] { return existing }
+        let defaults = options.instanceLimits
+        let live = LiveDeployment(
+            id: work.deployment.id, serviceID: work.deployment.serviceID, environmentID: work.deployment.environmentID,
+            plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment,
+            limits: ResourceLimits(
+                memoryBytes: context.service.memoryLimit ?? defaults.memoryBytes,
+                cpuMillis: context.service.cpuLimitMillis ?? defaults.cpuMillis, pids: context.service.processLimit ?? defaults.pids),
+            user: context.user)
+        for instance in work.deployment.instances {
+            if let port = instance.address.split(separator: ":").last.flatMap({ Int($0) }) { live.recordedPorts[instance.replica] = port }
+        }
+        return live
+    }
+
+    func startInstance(_ deployment: LiveDeployment, replica: Int) async {
+        let previous = deployment.instances[replica]
+        let attempt = (previous?.attempt ?? 0) + 1
+        // After a restart of the server a replica gets its old address back when the port is
+        // still free. Not when it restarts on its own: if the port was why it failed, a new
+        // one lets the next attempt work.
+        let wanted = previous == nil ? deployment.recordedPorts[replica] : nil
+        guard let port = wanted.flatMap(PortAllocator.claim) ?? PortAllocator.freePort() else {
+            logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): no free port")
+            return
+        }
+        guard let command = startCommand(deployment.plan) else {
+            logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): the plan has no start command")
+            return
+        }
+        let instanceID = "\(deployment.id.rawValue)-\(replica)-\(attempt)"
+        let instance = InstanceState(replica: replica, instanceID: instanceID, port: port, attempt: attempt)
+        instance.restarts = previous?.restarts ?? 0
+        deployment.instances[replica] = instance
+        var environment = deployment.environment
+        environment["PORT"] = String(port)
+        environment["RAILYARD_REPLICA_ID"] = String(replica)
+        environment["RAILWAY_REPLICA_ID"] = String(replica)
+        var spec = InstanceSpec(
+            id: instanceID, artifact: deployment.artifactPath, command: command, environment: environment,
+            hiddenPaths: [options.dataDirectory.path])
+        spec.limits = deployment.limits
+        spec.user = deployment.user
+        if deployment.plan.start == nil, let server = options.staticServer?.first {
+            spec.readOnlyBinds[Self.staticServerInside] = server
+        }
+        let logs = self.logs
+        let deploymentID = deployment.id
+        do {
+            let warnings = try await runtime.start(spec) { channel, line in
+                logs.append(deploymentID, phase: "deploy", replica: replica, stream: channel.rawValue, line)
+            } onExit: { [weak self] exit in
+                Task { await self?.instanceExited(deploymentID, replica: replica, instanceID: instanceID, exit) }
+            }
+            for warning in warnings where !deployment.warnings.contains(warning) {
+                deployment.warnings.append(warning)
+                logs.system(deploymentID, phase: "deploy", replica: replica, "warning: \(warning)", level: "warn")
+            }
+            instance.startedAt = .now
+            logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on 127.0.0.1:\(port)")
+            // Outside a deploy (a restart, or the server starting again) nobody else waits for
+            // this replica's first health check.
+            if deployment.deployedAt != nil {
+                Task { [weak self] in await self?.awaitFirstHealthCheck(deploymentID, replica: replica, instanceID: instanceID) }
+            }
+            if let handle = await runtime.handle(of: instanceID), let pid = Int32(handle) {
+                try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid)
+            }
+        } catch {
+            instance.exit = InstanceExit(process: .exited(127))
+            instance.state = "exited"
+            logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
+        }
+    }
+
+    /// The plan's start command, or for a static site the built-in file server over its root.
+    func startCommand(_ plan: BuildPlan) -> String? {
+        if let start = plan.start { return start }
+        guard let root = plan.staticRoot, let server = options.staticServer, !server.isEmpty else { return nil }
+        let folder = root == "." ? "/srv/app" : "/srv/app/" + root
+        return ([Self.staticServerInside] + server.dropFirst() + ["--root", folder]).map(Self.shellQuoted).joined(separator: " ")
+    }
+
+    /// Where the static file server's binary appears inside the sandbox.
+    static let staticServerInside = "/run/railyard/railyard"
+
+    static func shellQuoted(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: InstanceExit) async {
+        try? await store.forgetInstanceProcess(instance: instanceID)
+        guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID,
+              !instance.stopping
+        else { return }
+        instance.exit = exit
+        instance.state = "exited"
+        logs.system(id, phase: "deploy", replica: replica, "replica \(replica) \(exit.description)", level: "warn")
+        // Still in its deploy: the deploy loop sees the exit and fails the deployment.
+        guard deployment.deployedAt != nil else { return }
+        let plan = deployment.plan
+        if let started = instance.startedAt, ContinuousClock.now - started > .seconds(60) { instance.restarts = 0 }
+        let wantsRestart: Bool = switch plan.restartPolicy {
+        case .never: false
+        case .onFailure: exit.process != .exited(0)
+        case .always: true
+        }
+        if wantsRestart && instance.restarts < plan.restartPolicyMaxRetries {
+            instance.restarts += 1
+            let delay = min(1 << min(instance.restarts - 1, 5), 30)
+            instance.state = "restarting"
+            logs.system(id, phase: "deploy", replica: replica,
+                        "restarting replica \(replica) in \(delay) s (restart \(instance.restarts) of at most \(plan.restartPolicyMaxRetries), \(plan.restartPolicy.rawValue))")
+            await recordInstances(deployment)
+            try? await Task.sleep(for: .seconds(delay))
+            guard live[id] === deployment, deployment.instances[replica] === instance, !instance.stopping else { return }
+            await startInstance(deployment, replica: replica)
+            await recordInstances(deployment)
+            return
+        }
+        await recordInstances(deployment)
+        if deployment.instances.values.allSatisfy({ $0.state == "exited" }) {
+            let reason = wantsRestart
+                ? "replica \(replica) kept crashing: \(plan.restartPolicyMaxRetries) restarts used up"
+                : "every replica exited (restart policy \(plan.restartPolicy.rawValue))"
+            logs.system(id, phase: "deploy", reason, level: "error")
+            live[id] = nil
+            await transition(id, to: .crashed, reason: reason)
+        }
+    }
+
+    func restartInstance(_ deployment: LiveDeployment, _ instance: InstanceState, reason: String) async {
+        instance.stopping = true
+        // Out of the edge's table before it stops.
+        publishRoutes()
+        await edgeDrained(ports: [instance.port], within: .seconds(max(deployment.plan.drainingSeconds, 1)))
+        logs.system(deployment.id, phase: "deploy", replica: instance.replica, "restarting replica \(instance.replica): \(reason)")
+        await runtime.stop(instance.instanceID, grace: .seconds(max(deployment.plan.drainingSeconds, 1)))
+        try? await store.forgetInstanceProcess(instance: instance.instanceID)
+        instance.restarts += 1
+        await startInstance(deployment, replica: instance.replica)
+        await recordInstances(deployment)
+    }
+
+    func stopAll(_ deployment: LiveDeployment, grace: Duration) async {
+        for instance in deployment.instances.values { instance.stopping = true }
+        // Out of the edge's table before they drain, and given the draining period to answer
+        // what the edge already sent them before they are signalled.
+        publishRoutes()
+        await edgeDrained(ports: deployment.instances.values.map(\.port), within: grace)
+        await withTaskGroup(of: Void.self) { group in
+            for instance in deployment.instances.values {
+                instance.state = "exited"
+                let runtime = self.runtime
+                let instanceID = instance.instanceID
+                group.addTask { await runtime.stop(instanceID, grace: grace) }
+            }
+        }
+        for instance in deployment.instances.values { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
+    }
+
+    /// Marks a replica started after its deployment went live healthy once it passes its
+    /// health check; one that does not pass within healthcheckTimeout is marked unhealthy, and
+    /// the health monitor restarts it.
+    func awaitFirstHealthCheck(_ id: DeploymentID, replica: Int, instanceID: String) async {
+        guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID
+        else { return }
+        let plan = deployment.plan
+        let check = HealthCheck(path: plan.healthcheckPath)
+        let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
+        func current() -> Bool {
+            live[id] === deployment && deployment.instances[replica] === instance && !instance.stopping
+                && instance.exit == nil && instance.state == "starting"
+        }
+        while ContinuousClock.now < deadline {
+            guard current() else { return }
+            if await check.probe(port: instance.port) {
+                guard current() else { return }
+                instance.state = "healthy"
+                logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                            "replica \(instance.replica) is healthy on 127.0.0.1:\(instance.port)")
+                await recordInstances(deployment)
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        guard current() else { return }
+        instance.state = "unhealthy"
+        logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                    "replica \(instance.replica) did not pass its health check within \(plan.healthcheckTimeout) s", level: "warn")
+        await recordInstances(deployment)
+    }
+
+    /// Probes every healthy instance of running deployments; one that stops answering is
+    /// restarted (Railway checks only at deploy time).
+    func monitorHealth() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.healthInterval)
+            await verifyTargetPorts()
+            for deployment in live.values where deployment.deployedAt != nil {
+                let check = HealthCheck(path: deployment.plan.healthcheckPath)
+                for instance in deployment.instances.values where instance.state == "healthy" || instance.state == "unhealthy" {
+                    if await check.probe(port: instance.port) {
+                        instance.healthFailures = 0
+                        if instance.state == "unhealthy" { instance.state = "healthy" }
+                        continue
+                    }
+                    instance.healthFailures += 1
+                    instance.state = "unhealthy"
+                    logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                                "replica \(instance.replica) failed its health check (\(instance.healthFailures) in a row)", level: "warn")
+                    if instance.healthFailures >= options.healthFailuresBeforeRestart {
+                        await restartInstance(deployment, instance, reason: "it stopped answering its health check")
+                    }
+                }
+            }
+        }
+    }
+
+    func recordInstances(_ deployment: LiveDeployment) async {
+        publishRoutes()
+        await verifyTargetPorts()
+        try? await store.recordInstances(of: deployment.id, deployment.snapshot, warnings: deployment.warnings)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import NIOCore
+import RailyardBuild
+import RailyardCore
+import RailyardEdge
+import RailyardRuntime
+import RailyardSandbox
+import RailyardStore
+
+extension DeploymentController {
+    // MARK: Routes
+
+    /// Hands the edge its routes from now on (from `run()`, once the store is open).
+    public func attachEdge(_ routes: EdgeRoutes) {
+        edge = routes
+    }
+
+    /// Reads the domains, their certificates and the services' body limits again (after one
+    /// changed) and republishes.
+    public func routingChanged() async {
+        do {
+            domains = try await store.allDomains()
+            requestBodyLimits = try await store.requestBodyLimits()
+            var identities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
+            for (id, certificate) in try await store.domainCertificates() {
+                // Parsed once per certificate, not at every publish.
+                if let known = tlsIdentities[id], known.chainPEM == certificate.chainPEM {
+                    identities[id] = known
+                    continue
+                }
+                do {
+                    identities[id] = (certificate.chainPEM, try TLSIdentity(
+                        certificateChainPEM: certificate.chainPEM, privateKeyPEM: certificate.privateKeyPEM))
+                } catch {
+                    logger.warning("an installed certificate cannot be used", metadata: [
+                        "railyard.domain": "\(id)", "error": "\(error)",
+                    ])
+                }
+            }
+            tlsIdentities = identities
+        } catch {
+            logger.warning("cannot read domains", metadata: ["error": "\(error)"])
+        }
+        publishRoutes()
+        await verifyTargetPorts()
+    }
+
+    /// Each domain → the healthy instances of its service's active deployment in its
+    /// environment: the newest one that went live. New instances join only once the whole
+    /// deployment passed its health checks; instances being stopped have left already.
+    func publishRoutes() {
+        guard let edge else { return }
+        var active: [String: LiveDeployment] = [:]
+        for deployment in live.values where deployment.deployedAt != nil {
+            let key = "\(deployment.serviceID)/\(deployment.environmentID)"
+            if let current = active[key], current.id > deployment.id { continue }
+            active[key] = deployment
+        }
+        var entries: [String: RouteEntry] = [:]
+        var labels: [String: String] = [:]
+        for deployment in active.values {
+            for instance in deployment.instances.values { labels["127.0.0.1:\(instance.port)"] = "\(deployment.id)/\(instance.replica)" }
+        }
+        for domain in domains {
+            let instances = active["\(domain.serviceID)/\(domain.environmentID)"]?.instances.values
+                .filter { $0.state == "healthy" && !$0.stopping }
+                .sorted { $0.replica < $1.replica } ?? []
+            // A target port goes to an instance only once its own processes were seen
+            // listening there: never to a port of the host's or another tenant's.
+            let addresses: [(host: String, port: Int)] = if let target = domain.targetPort {
+                instances.filter { $0.verifiedPorts.contains(target) }.map { _ in (host: "127.0.0.1", port: target) }
+            } else {
+                instances.map { (host: "127.0.0.1", port: $0.port) }
+            }
+            entries[domain.hostname] = RouteEntry(
+                service: domain.serviceID.rawValue,
+                addresses: addresses,
+                identity: tlsIdentities[domain.id]?.identity, redirectsToHTTPS: domain.httpsRedirect,
+                maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) })
+        }
+        edge.replace(with: entries, labels: labels)
+    }
+
+    /// Checks, for every domain with a target port, which of its service's instances listen
+    /// there themselves, and republishes when that changed. Run after instances change and
+    /// at every health round.
+    func verifyTargetPorts() async {
+        var changed = false
+        for deployment in live.values where deployment.deployedAt != nil {
+            let targets = Set(domains.filter {
+                $0.serviceID == deployment.serviceID && $0.environmentID == deployment.environmentID
+            }.compactMap(\.targetPort))
+            for instance in deployment.instances.values {
+                var verified: Set<Int> = []
+                for port in targets where instance.state == "healthy" && !instance.stopping {
+                    if await runtime.listens(instance.instanceID, port: port) { verified.insert(port) }
+                }
+                if verified != instance.verifiedPorts {
+                    for port in targets.subtracting(verified) where !instance.stopping {
+                        logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                                    "replica \(instance.replica) does not listen on the domain's target port \(port): no traffic is sent there", level: "warn")
+                    }
+                    instance.verifiedPorts = verified
+                    changed = true
+                }
+            }
+        }
+        if changed { publishRoutes() }
+    }
+
+    /// An HTTP log line for a request the edge answered, in the log of the deployment whose
+    /// replica served it (`phase` "http").
+    public nonisolated func logRequest(_ record: AccessRecord) {
+        guard let label = record.upstream, let slash = label.firstIndex(of: "/"),
+              let replica = Int(label[label.index(after: slash)...])
+        else { return }
+        let deployment = DeploymentID(rawValue: String(label[..<slash]))
+        var output = JSONOutput(capacity: 320)
+        let milliseconds = (record.durationSeconds * 1000 * 10).rounded() / 10
+        output.raw("{")
+        output.key("level", first: true); output.string(record.status >= 500 ? "error" : record.status >= 400 ? "warn" : "info")
+        output.key("message"); output.string("\(record.method) \(record.host)\(record.path) \(record.status) \(milliseconds) ms")
+        output.key("method"); output.string(record.method)
+        output.key("host"); output.string(record.host)
+        output.key("path"); output.string(record.path)
+        output.key("status"); output.integer(record.status)
+        output.key("durationMs"); output.decimal(milliseconds)
+        output.key("bytesIn"); output.integer(record.bytesIn)
+        output.key("bytesOut"); output.integer(record.bytesOut)
+        output.key("requestId"); output.string(record.requestID)
+        output.key("client"); output.string(record.clientAddress)
+        output.key("replica"); output.integer(replica)
+        output.raw("}")
+        logs.append(deployment, phase: "http", replica: replica, stream: "http", String(decoding: output.bytes, as: UTF8.self))
+    }
+
+    /// Waits until the edge has no request in flight to any of `ports`, or `within` passed.
+    func edgeDrained(ports: [Int], within limit: Duration) async {
+        guard let edge else { return }
+        let deadline = ContinuousClock.now + limit
+        while ports.contains(where: { edge.inFlight(port: $0) > 0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
