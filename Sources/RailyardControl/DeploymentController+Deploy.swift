@@ -14,6 +14,7 @@ extension DeploymentController {
     func deploy(_ work: DeploymentWork) async throws {
         let id = work.deployment.id
         guard await transition(id, to: .deploying, reason: nil) else { return }
+        try await store.assignDeployment(id, toNode: node)
         let deployment = try await prepareLive(work)
         let plan = deployment.plan
         guard startCommand(plan) != nil else {
@@ -147,6 +148,9 @@ extension DeploymentController {
             $0.deployment.serviceID == service && $0.deployment.environmentID == environment
         }
         guard let crashed else { return nil }
+        if let owner = crashed.node, owner != node {
+            throw RailyardError.conflict("deployment \(crashed.deployment.id) ran on another server (\(owner)), whose data folder holds its artifact: deploy again to run it on this one")
+        }
         claimed.insert(crashed.deployment.id)
         defer { claimed.remove(crashed.deployment.id) }
         guard await transition(crashed.deployment.id, to: .deploying, reason: "restart requested") else { return nil }
@@ -165,6 +169,7 @@ extension DeploymentController {
     }
 
     func deployAgain(_ work: DeploymentWork) async throws {
+        try await store.assignDeployment(work.deployment.id, toNode: node)
         let deployment = try await prepareLive(work)
         live[deployment.id] = deployment
         // Supervised and routed as it comes up, like a recovered deployment.

@@ -95,7 +95,7 @@ extension DeploymentController {
                 Task { [weak self] in await self?.awaitFirstHealthCheck(deploymentID, replica: replica, instanceID: instanceID) }
             }
             if let handle = await runtime.handle(of: instanceID), let pid = Int32(handle) {
-                try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid)
+                try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid, node: node)
             }
         } catch {
             instance.exit = InstanceExit(process: .exited(127))

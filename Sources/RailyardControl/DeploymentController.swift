@@ -22,6 +22,10 @@ public actor DeploymentController {
     let logger: Logger
     let runner: SandboxRunner
     let buildSlots: AsyncSlots
+    /// This server's node and its hold on the store: only the holder builds, deploys and
+    /// recovers, and it touches only its own node's processes and deployments.
+    let lease: NodeLease
+    nonisolated var node: String { lease.me.node }
 
     var pipelines: [DeploymentID: Task<Void, Never>] = [:]
     /// Set once the server stops: cancelled pipelines record that, not a newer deployment.
@@ -41,8 +45,12 @@ public actor DeploymentController {
     /// Installed certificates by domain, with the PEM they were parsed from.
     var tlsIdentities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
 
-    public init(store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, runner: SandboxRunner = SandboxRunner()) throws {
+    public init(
+        store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,
+        runner: SandboxRunner = SandboxRunner()
+    ) throws {
         self.store = store
+        self.lease = lease
         self.runtime = runtime
         self.options = options
         self.logger = logger
@@ -64,6 +72,11 @@ public actor DeploymentController {
     public func run() async {
         // The server migrates the store as it starts, beside this: nothing is read before that.
         await store.waitUntilMigrated()
+        // Nothing is touched before this server holds the store's lease (the server takes it
+        // before serving; a refused server stops here, a standby waits here).
+        while await !lease.isHeld, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         if Task.isCancelled { return }
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake = continuation
@@ -72,6 +85,7 @@ public actor DeploymentController {
         await recover()
         logs.removeExpired()
         let monitor = Task { await self.monitorHealth() }
+        let keeper = Task { [lease] in await lease.keep() }
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(2))
@@ -88,7 +102,9 @@ public actor DeploymentController {
         }
         monitor.cancel()
         ticker.cancel()
+        keeper.cancel()
         await shutdown()
+        await lease.release()
     }
 
     /// Asks for a reconcile now (after a new deployment or a change of desired state).
@@ -126,7 +142,7 @@ public actor DeploymentController {
             await removeTree(options.builds.appendingPathComponent(name))
         }
         do {
-            for (instance, pid) in try await store.instanceProcesses() {
+            for (instance, pid) in try await store.instanceProcesses(node: node) {
                 await runtime.removeOrphan(id: instance, handle: String(pid))
                 try await store.forgetInstanceProcess(instance: instance)
             }
@@ -136,6 +152,16 @@ public actor DeploymentController {
                                  reason: "the server stopped during the \(phase); deploy again")
             }
             for work in try await store.deploymentWork(withStatus: [.success]) {
+                if let owner = work.node, owner != node {
+                    // Its artifact and any process of it are that node's: started here it
+                    // would run twice, or from files this server does not have.
+                    logs.system(work.deployment.id, phase: "deploy",
+                                "this server (\(node)) took over the store from \(owner), which runs this deployment: it is not started here; deploy again to run it on this server", level: "warn")
+                    logger.warning("a deployment of another node is left to it", metadata: [
+                        "railyard.deployment": "\(work.deployment.id)", "railyard.owner": "\(owner)",
+                    ])
+                    continue
+                }
                 logs.system(work.deployment.id, phase: "deploy", "the server restarted: starting the replicas again")
                 do {
                     // Supervised like any serving deployment: exits restart, the probe watches
@@ -158,6 +184,8 @@ public actor DeploymentController {
 
     func reconcile() async {
         await verifyTargetPorts()
+        // A lease lost (another server took the store over) stops new work here.
+        guard await lease.isHeld else { return }
         let queued: [DeploymentWork]
         let building: [DeploymentWork]
         let deploying: [DeploymentWork]

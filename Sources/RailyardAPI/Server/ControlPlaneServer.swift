@@ -41,6 +41,10 @@ public struct ServerOptions: Sendable {
     public var maximumConnections = EdgeLimits().maximumConnections
     /// The base of generated domains.
     public var baseDomain = "localhost"
+    /// Wait for the store's lease when another server holds it, instead of refusing to start.
+    public var standby = false
+    /// How long the store's lease lasts unrenewed: how soon a standby takes over a dead server.
+    public var leaseDuration: Duration = .seconds(15)
 
     public init(
         apiHost: String = "127.0.0.1", apiPort: Int = 7070, dataDirectory: String, databaseURL: String? = nil,
@@ -83,11 +87,20 @@ public enum ControlPlaneServer {
         try FileManager.default.createDirectory(
             atPath: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: data)
+        // One server per data folder; one acting server per store (the lease, below).
+        let folderLock: DataFolderLock
+        do {
+            folderLock = try DataFolderLock(dataDirectory: data)
+        } catch let error as DataFolderLockError {
+            throw ConfigurationError(error.description)
+        }
+        let nodeID = try NodeLease.nodeIdentity(dataDirectory: data)
         let secrets = try options.secretKey.map(SecretBox.init(base64Key:))
             ?? SecretBox.loadOrCreate(keyFile: (data as NSString).appendingPathComponent("secret.key"))
         let location: Store.Location = options.databaseURL.map { .postgres(url: $0) }
             ?? .sqlite(path: (data as NSString).appendingPathComponent("railyard.sqlite"))
         let store = try Store(location: location, secrets: secrets, logger: logger)
+        let lease = NodeLease(store: store, node: nodeID, dataDirectory: data, logger: logger, duration: options.leaseDuration)
         let setupGate = SetupGate(token: nil)
         let setupTokenPath = (data as NSString).appendingPathComponent(setupTokenFileName)
         var controlOptions = ControlOptions(dataDirectory: URL(fileURLWithPath: data))
@@ -102,7 +115,7 @@ public enum ControlPlaneServer {
         }
         let control = try DeploymentController(
             store: store, runtime: SandboxedProcessRuntime(runner: runner, node: node), options: controlOptions, logger: logger,
-            runner: runner)
+            lease: lease, runner: runner)
         var configured = APIDependencies(
             store: store, tokens: await TokenService(signingKey: secrets.derivedKey(purpose: "access-token-signing")),
             loginLimiter: LoginRateLimiter(policy: options.loginPolicy), setupGate: setupGate,
@@ -157,6 +170,11 @@ public enum ControlPlaneServer {
             dependencies: dependencies, address: .hostname(options.apiHost, port: options.apiPort),
             services: services, logger: logger,
             beforeServing: {
+                do {
+                    try await lease.acquire(standby: options.standby)
+                } catch let refusal as NodeLeaseRefusal {
+                    throw ConfigurationError(refusal.description)
+                }
                 // Uploads cut off by the last stop, and files nothing names, go before any
                 // new upload is taken.
                 await storage.sweep()
@@ -166,9 +184,10 @@ public enum ControlPlaneServer {
             onServerRunning: onServerRunning)
         logger.info("starting control plane", metadata: [
             "railyard.data": "\(data)", "railyard.store": "\(store.backendName)",
-            "railyard.api": "\(options.apiHost):\(options.apiPort)",
+            "railyard.api": "\(options.apiHost):\(options.apiPort)", "railyard.node": "\(nodeID)",
         ])
         try await application.runService()
+        withExtendedLifetime(folderLock) {}
         logger.info("control plane stopped")
     }
 
@@ -243,9 +262,16 @@ struct EdgeService: ServiceLifecycle.Service {
     let channel: any Channel
 
     func run() async throws {
-        await withGracefulShutdownHandler {
-            try? await channel.closeFuture.get()
-        } onGracefulShutdown: {
+        // Closed on cancellation too: when another service fails (say the server is refused
+        // the store's lease before it serves), the group cancels rather than shuts down, and a
+        // listener waiting for its close alone kept the process alive for ever.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                channel.close(promise: nil)
+            }
+        } onCancel: {
             channel.close(promise: nil)
         }
     }

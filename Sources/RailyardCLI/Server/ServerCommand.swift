@@ -48,6 +48,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The base of generated domains, SERVICE-PROJECT.DOMAIN (default localhost; RAILYARD_DOMAIN).")
     var domain: String?
 
+    @Flag(name: .long, help: "When another server holds the store (one acts on a store at a time), wait and take over once it stops, instead of refusing to start.")
+    var standby = false
+
+    @Option(name: .long, help: "Seconds the store's lease lasts unrenewed: how soon a standby takes over a server that died (default 15).")
+    var leaseSeconds: Int?
+
     @Flag(name: .long, help: "Run builds and apps without bubblewrap (hosts where it cannot work); every deployment carries a warning.")
     var noSandbox = false
 
@@ -78,6 +84,9 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let httpsListen, httpsListen != "off", ServerOptions.parseListenAddress(httpsListen) == nil {
             throw ValidationError("--https-listen must be HOST:PORT, e.g. 0.0.0.0:8443, or off")
+        }
+        if let leaseSeconds, !(3...600).contains(leaseSeconds) {
+            throw ValidationError("--lease-seconds must be between 3 and 600")
         }
         if let maxConnections, !(1...1_000_000).contains(maxConnections) {
             throw ValidationError("--max-connections must be between 1 and 1000000")
@@ -117,6 +126,8 @@ struct ServerCommand: AsyncParsableCommand {
         if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
         if let artifactsKept { options.artifactsKept = artifactsKept }
         options.sandbox = !noSandbox
+        options.standby = standby
+        if let leaseSeconds { options.leaseDuration = .seconds(leaseSeconds) }
         let http = try Self.listenAddress(httpListen ?? value("RAILYARD_HTTP_LISTEN") ?? "0.0.0.0:8080", "RAILYARD_HTTP_LISTEN")
         options.httpHost = http?.host
         options.httpPort = http?.port ?? 0

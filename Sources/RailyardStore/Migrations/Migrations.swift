@@ -214,4 +214,24 @@ let migrations: [Migration] = [
     Migration(name: "0008_service_process_limit", statements: [
         "ALTER TABLE services ADD COLUMN process_limit BIGINT",
     ]),
+    Migration(name: "0009_nodes", statements: [
+        // One server at a time acts on a store: the one holding this row's lease (id is always
+        // 1). Its expiry is in milliseconds since 1970 by the holder's clock.
+        """
+        CREATE TABLE node_lease (
+            id BIGINT PRIMARY KEY,
+            node_id TEXT NOT NULL,
+            holder TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid BIGINT NOT NULL,
+            data_directory TEXT NOT NULL,
+            acquired_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL
+        )
+        """,
+        // Which node runs a deployment's replicas and each recorded process: a server touches
+        // only its own (NULL: recorded before nodes existed, by the only server there was).
+        "ALTER TABLE deployments ADD COLUMN node_id TEXT",
+        "ALTER TABLE instance_processes ADD COLUMN node_id TEXT",
+    ]),
 ]

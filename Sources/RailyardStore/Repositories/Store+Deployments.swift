@@ -117,7 +117,16 @@ extension Store {
     static func decodeDeploymentWork(_ row: SQLRow) throws -> DeploymentWork {
         DeploymentWork(
             deployment: try decodeDeployment(row), archive: try row.optionalText("archive"),
-            artifact: try row.optionalText("artifact"), planJSON: try row.optionalText("plan_json"))
+            artifact: try row.optionalText("artifact"), planJSON: try row.optionalText("plan_json"),
+            node: try row.optionalText("node_id"))
+    }
+
+    /// Records that `node` runs the deployment's replicas (its artifact is in that node's data
+    /// folder): after a restart only that node starts them again.
+    public func assignDeployment(_ id: DeploymentID, toNode node: String) async throws {
+        try await write(conflict: "deployment changed concurrently") { db in
+            try await db.execute("UPDATE deployments SET node_id = ? WHERE id = ?", [.text(node), SQLValue(id)])
+        }
     }
 
     // MARK: The control plane's view
@@ -223,11 +232,11 @@ extension Store {
 
     // MARK: Instance processes
 
-    public func recordInstanceProcess(instance: String, deployment: DeploymentID, pid: Int32) async throws {
+    public func recordInstanceProcess(instance: String, deployment: DeploymentID, pid: Int32, node: String) async throws {
         try await write(conflict: "instance recorded twice") { db in
             try await db.execute(
-                "INSERT INTO instance_processes (instance_id, deployment_id, pid, started_at) VALUES (?, ?, ?, ?)",
-                [.text(instance), SQLValue(deployment), .integer(Int64(pid)), SQLValue(Date())])
+                "INSERT INTO instance_processes (instance_id, deployment_id, pid, started_at, node_id) VALUES (?, ?, ?, ?, ?)",
+                [.text(instance), SQLValue(deployment), .integer(Int64(pid)), SQLValue(Date()), .text(node)])
         }
     }
 
@@ -237,8 +246,13 @@ extension Store {
         }
     }
 
-    public func instanceProcesses() async throws -> [(instance: String, pid: Int32)] {
-        let rows = try await read { db in try await db.query("SELECT instance_id, pid FROM instance_processes") }
+    /// The processes `node` recorded (and those recorded before nodes existed): never
+    /// another node's, whose pids mean nothing here.
+    public func instanceProcesses(node: String) async throws -> [(instance: String, pid: Int32)] {
+        let rows = try await read { db in
+            try await db.query(
+                "SELECT instance_id, pid FROM instance_processes WHERE node_id = ? OR node_id IS NULL", [.text(node)])
+        }
         return try rows.map { (try $0.text("instance_id"), Int32(truncatingIfNeeded: try $0.integer("pid"))) }
     }
 }
@@ -272,4 +286,6 @@ public struct DeploymentWork: Sendable {
     public var archive: String?
     public var artifact: String?
     public var planJSON: String?
+    /// The node that runs (or last ran) its replicas; nil before any did, or before nodes existed.
+    public var node: String?
 }
