@@ -459,7 +459,12 @@ extension RailyardClient {
     }
 
     public func restart(service: ServiceID, environment: EnvironmentID) async throws -> Deployment {
-        try await send(.POST, "/api/v1/services/\(service)/restart", query: ["environmentId": environment.rawValue])
+        // A rolling restart answers once every replica was replaced, each after its successor
+        // passed its health check (up to healthcheckTimeout apiece): far past the usual minute.
+        let data = try await sendRaw(
+            .POST, "/api/v1/services/\(service)/restart", query: ["environmentId": environment.rawValue], rawBody: nil,
+            contentType: "application/json", timeout: .hours(2))
+        return try decode(Deployment.self, data)
     }
 
     public func down(service: ServiceID, environment: EnvironmentID) async throws -> Deployment {

@@ -135,13 +135,14 @@ extension DeploymentController {
         return try await store.deployment(id: deployment.id)
     }
 
-    /// `railyard restart`: restarts every instance of the running (or crashed) deployment.
+    /// `railyard restart`: replaces every replica of the running deployment one by one, each
+    /// only once its successor passes the health check, and returns when done (no request is
+    /// dropped); a crashed deployment is started again.
     public func restart(service: ServiceID, environment: EnvironmentID) async throws -> Deployment? {
-        if let deployment = live.values.first(where: { $0.serviceID == service && $0.environmentID == environment }) {
-            logs.system(deployment.id, phase: "deploy", "restarting every replica on request")
-            for instance in deployment.instances.values.sorted(by: { $0.replica < $1.replica }) {
-                await restartInstance(deployment, instance, reason: "restart requested")
-            }
+        let serving = live.values.filter { $0.serviceID == service && $0.environmentID == environment }
+            .max { ($0.deployedAt != nil ? 1 : 0, $0.id.rawValue) < ($1.deployedAt != nil ? 1 : 0, $1.id.rawValue) }
+        if let deployment = serving {
+            try await rollingRestart(deployment)
             return try await store.deployment(id: deployment.id)
         }
         let crashed = try await store.deploymentWork(withStatus: [.crashed]).last {

@@ -44,25 +44,32 @@ extension DeploymentController {
         return live
     }
 
-    func startInstance(_ deployment: LiveDeployment, replica: Int) async {
+    /// Starts replica `replica` of `deployment`, in its place; or, as a `successor`, beside the
+    /// running one, which it replaces once healthy (a rolling restart), on a port of its own.
+    @discardableResult
+    func startInstance(_ deployment: LiveDeployment, replica: Int, successor: Bool = false) async -> InstanceState? {
         let previous = deployment.instances[replica]
-        let attempt = (previous?.attempt ?? 0) + 1
+        let attempt = max(previous?.attempt ?? 0, deployment.successors[replica]?.attempt ?? 0) + 1
         // After a restart of the server a replica gets its old address back when the port is
         // still free. Not when it restarts on its own: if the port was why it failed, a new
         // one lets the next attempt work.
-        let wanted = previous == nil ? deployment.recordedPorts[replica] : nil
+        let wanted = previous == nil && !successor ? deployment.recordedPorts[replica] : nil
         guard let port = wanted.flatMap(PortAllocator.claim) ?? PortAllocator.freePort() else {
             logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): no free port")
-            return
+            return nil
         }
         guard let command = startCommand(deployment.plan) else {
             logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): the plan has no start command")
-            return
+            return nil
         }
         let instanceID = "\(deployment.id.rawValue)-\(replica)-\(attempt)"
         let instance = InstanceState(replica: replica, instanceID: instanceID, port: port, attempt: attempt)
         instance.restarts = previous?.restarts ?? 0
-        deployment.instances[replica] = instance
+        if successor {
+            deployment.successors[replica] = instance
+        } else {
+            deployment.instances[replica] = instance
+        }
         var environment = deployment.environment
         environment["PORT"] = String(port)
         environment["RAILYARD_REPLICA_ID"] = String(replica)
@@ -91,7 +98,7 @@ extension DeploymentController {
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on 127.0.0.1:\(port)")
             // Outside a deploy (a restart, or the server starting again) nobody else waits for
             // this replica's first health check.
-            if deployment.deployedAt != nil {
+            if deployment.deployedAt != nil && !successor {
                 Task { [weak self] in await self?.awaitFirstHealthCheck(deploymentID, replica: replica, instanceID: instanceID) }
             }
             if let handle = await runtime.handle(of: instanceID), let pid = Int32(handle) {
@@ -102,6 +109,7 @@ extension DeploymentController {
             instance.state = "exited"
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
         }
+        return instance
     }
 
     /// The plan's start command, or for a static site the built-in file server over its root.
@@ -121,6 +129,15 @@ extension DeploymentController {
 
     func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: InstanceExit) async {
         try? await store.forgetInstanceProcess(instance: instanceID)
+        if let successor = live[id]?.successors[replica], successor.instanceID == instanceID {
+            // A rolling restart's new replica: the restart sees the exit and keeps the old one.
+            successor.exit = exit
+            successor.state = "exited"
+            if !successor.stopping {
+                logs.system(id, phase: "deploy", replica: replica, "the new replica \(replica) \(exit.description)", level: "warn")
+            }
+            return
+        }
         guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID,
               !instance.stopping
         else { return }
@@ -174,20 +191,22 @@ extension DeploymentController {
     }
 
     func stopAll(_ deployment: LiveDeployment, grace: Duration) async {
-        for instance in deployment.instances.values { instance.stopping = true }
+        // A rolling restart's new replicas too, if one is under way.
+        let all = Array(deployment.instances.values) + Array(deployment.successors.values)
+        for instance in all { instance.stopping = true }
         // Out of the edge's table before they drain, and given the draining period to answer
         // what the edge already sent them before they are signalled.
         publishRoutes()
-        await edgeDrained(ports: deployment.instances.values.map(\.port), within: grace)
+        await edgeDrained(ports: all.map(\.port), within: grace)
         await withTaskGroup(of: Void.self) { group in
-            for instance in deployment.instances.values {
+            for instance in all {
                 instance.state = "exited"
                 let runtime = self.runtime
                 let instanceID = instance.instanceID
                 group.addTask { await runtime.stop(instanceID, grace: grace) }
             }
         }
-        for instance in deployment.instances.values { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
+        for instance in all { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
     }
 
     /// Marks a replica started after its deployment went live healthy once it passes its

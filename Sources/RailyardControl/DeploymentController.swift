@@ -30,6 +30,8 @@ public actor DeploymentController {
     var pipelines: [DeploymentID: Task<Void, Never>] = [:]
     /// Set once the server stops: cancelled pipelines record that, not a newer deployment.
     var stopping = false
+    /// Deployments a rolling restart is replacing the replicas of.
+    var restarting: Set<DeploymentID> = []
     /// Deployments a command is about to start work on (between its status write and its task).
     var claimed: Set<DeploymentID> = []
     /// BUILDING or DEPLOYING deployments seen with no work running here at the last reconcile.
@@ -121,7 +123,7 @@ public actor DeploymentController {
             await Self.pause(.milliseconds(50))
         }
         for (id, deployment) in live {
-            for instance in deployment.instances.values {
+            for instance in Array(deployment.instances.values) + Array(deployment.successors.values) {
                 instance.stopping = true
                 await runtime.stop(instance.instanceID, grace: .seconds(5))
                 try? await store.forgetInstanceProcess(instance: instance.instanceID)

@@ -22,6 +22,8 @@ final class LiveDeployment {
     let limits: ResourceLimits
     let user: SandboxUser
     var instances: [Int: InstanceState] = [:]
+    /// New replicas of a rolling restart, started beside the ones they are to replace.
+    var successors: [Int: InstanceState] = [:]
     /// Each replica's port as the store last recorded it (before a restart of the server).
     var recordedPorts: [Int: Int] = [:]
     var warnings: [String] = []
