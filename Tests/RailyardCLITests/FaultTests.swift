@@ -130,6 +130,39 @@ extension DeployEndToEndTests {
     }
 }
 
+extension DeployEndToEndTests {
+    /// Item 3: after kill -9 every app comes back, each once (its leftover killed, not kept
+    /// beside it). How fast is measured by benchmarks/recovery.sh, not here.
+    @Test func everyAppComesBackOnceAfterKillNine() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        var deployments: [String: String] = [:]
+        for index in 1...6 {
+            let name = "app\(index)"
+            try await world.service(name)
+            #expect(try await world.cli.exec(["domain", "--service", name]).status == 0)
+            let served = try await world.up(try Self.app(["main.py": Self.pythonServer(name)]), service: name)
+            #expect(served.status == 0, "\(served.log)")
+            deployments[name] = try #require(served.deployment["id"] as? String)
+        }
+        let before = deployments.mapValues { Self.appProcesses(of: $0) }
+        #expect(before.values.allSatisfy { $0.count == 1 }, "\(before)")
+
+        world.server.stop(signal: SIGKILL)
+        try await world.server.start()
+        for name in deployments.keys.sorted() {
+            try await Self.waitFor("\(name) to answer through the edge again") {
+                await Self.viaEdge(world, host: "\(name)-apps.localhost")?.body == name
+            }
+        }
+        for (name, id) in deployments {
+            let after = Self.appProcesses(of: id)
+            #expect(after.count == 1 && after != before[name], "\(name): before \(before[name] ?? []), after \(after)")
+        }
+        #expect(world.server.log.contains("killed what an earlier run left running"), "\(world.server.log.suffix(2000))")
+    }
+}
+
 /// Output lines collected from any thread.
 final class CollectedLines: Sendable {
     private let storage = Mutex<[String]>([])
