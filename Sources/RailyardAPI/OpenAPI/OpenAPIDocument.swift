@@ -1919,7 +1919,7 @@ enum OpenAPIDocument {
             "tags": [
               "Services"
             ],
-            "description": "Restarts the replicas of the running deployment one after the other; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither; 503 when the server runs no deployment pipeline. Takes no body.",
+            "description": "Replaces the replicas of the running deployment one at a time, each once its successor passed the health check (no request is dropped), and answers when every replica was replaced; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither, when a restart of the deployment is already under way, or when the crashed deployment ran on another server; 503 when the server runs no deployment pipeline, or when a new replica failed its health check (the running replicas are kept). Takes no body.",
             "security": [
               {
                 "bearerAuth": []
