@@ -29,6 +29,9 @@ public struct ControlOptions: Sendable {
     /// Limits of each replica where its service sets none (a service's memory and CPU
     /// settings replace these).
     public var instanceLimits = ResourceLimits(memoryBytes: 2 << 30, pids: 2048)
+    /// This server replaces one still running on the same data folder (an upgrade): what that
+    /// one runs is left to it until it stops, and only then are its leftovers cleared.
+    public var replacing = false
 
     static func currentExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))

@@ -62,7 +62,7 @@ extension DeploymentController {
             logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): the plan has no start command")
             return nil
         }
-        let instanceID = "\(deployment.id.rawValue)-\(replica)-\(attempt)"
+        let instanceID = "\(deployment.id.rawValue)-\(replica)-\(attempt)-\(generation)"
         let instance = InstanceState(replica: replica, instanceID: instanceID, port: port, attempt: attempt)
         instance.restarts = previous?.restarts ?? 0
         if successor {
@@ -146,6 +146,8 @@ extension DeploymentController {
         logs.system(id, phase: "deploy", replica: replica, "replica \(replica) \(exit.description)", level: "warn")
         // Still in its deploy: the deploy loop sees the exit and fails the deployment.
         guard deployment.deployedAt != nil else { return }
+        // Handing over: the replacement runs its own replicas of this deployment.
+        guard !handingOver else { return }
         let plan = deployment.plan
         if let started = instance.startedAt, ContinuousClock.now - started > .seconds(60) { instance.restarts = 0 }
         let wantsRestart: Bool = switch plan.restartPolicy {
@@ -270,6 +272,8 @@ extension DeploymentController {
     func recordInstances(_ deployment: LiveDeployment) async {
         publishRoutes()
         await verifyTargetPorts()
+        // Handed over: the replacement records its own instances of these deployments.
+        guard !handedOver else { return }
         try? await store.recordInstances(of: deployment.id, deployment.snapshot, warnings: deployment.warnings)
     }
 }

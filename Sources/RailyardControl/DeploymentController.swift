@@ -30,6 +30,17 @@ public actor DeploymentController {
     var pipelines: [DeploymentID: Task<Void, Never>] = [:]
     /// Set once the server stops: cancelled pipelines record that, not a newer deployment.
     var stopping = false
+    /// Part of every instance id: ids stay unique beside a server this one replaces (whose
+    /// instances of the same deployments run at the same time, in the same node's groups).
+    let generation = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    /// Set once this server began handing over to its replacement: no new work starts here.
+    var handingOver = false
+    /// Set once it did: no status or instance is written to the store from here on.
+    var handedOver = false
+    /// Set once `recover()` has started what this server runs.
+    var recovered = false
+    /// False while a replaced server still runs beside this one (no leftovers cleared, no build).
+    var replacementFinished: Bool
     /// Deployments a rolling restart is replacing the replicas of.
     var restarting: Set<DeploymentID> = []
     /// Deployments a command is about to start work on (between its status write and its task).
@@ -58,6 +69,7 @@ public actor DeploymentController {
         self.logger = logger
         self.runner = runner
         self.buildSlots = AsyncSlots(options.concurrentBuilds)
+        self.replacementFinished = !options.replacing
         // Builds and apps (an unprivileged user) reach their own folder in artifacts/ and builds/
         // by name; sources and logs are the server's alone.
         for (folder, mode) in [(options.sources, 0o700), (options.artifacts, 0o711), (options.builds, 0o711)] {
@@ -85,6 +97,11 @@ public actor DeploymentController {
         // The domains first, so that recovered deployments are routed as they come back.
         await routingChanged()
         await recover()
+        // Beside a server being replaced, nothing is built until it is gone and its leftovers
+        // are cleared (`finishReplacement`), which would kill a build started here meanwhile.
+        while !replacementFinished, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
         logs.removeExpired()
         let monitor = Task { await self.monitorHealth() }
         let keeper = Task { [lease] in await lease.keep() }
@@ -122,32 +139,32 @@ public actor DeploymentController {
             // This task is cancelled already: a pause that cancellation does not cut short.
             await Self.pause(.milliseconds(50))
         }
-        for (id, deployment) in live {
-            for instance in Array(deployment.instances.values) + Array(deployment.successors.values) {
-                instance.stopping = true
-                await runtime.stop(instance.instanceID, grace: .seconds(5))
-                try? await store.forgetInstanceProcess(instance: instance.instanceID)
+        // Handed over: the edge's clients reconnect to the replacement as their answers end
+        // (each closes its connection); the replicas serve until they have.
+        if handedOver { await lingerWhileClientsRemain(upTo: .seconds(10)) }
+        let instances = live.values.flatMap { Array($0.instances.values) + Array($0.successors.values) }
+        for instance in instances { instance.stopping = true }
+        publishRoutes()
+        // Whatever the edge sent them is answered before they are signalled.
+        await edgeDrained(ports: instances.map(\.port), within: .seconds(5))
+        await withTaskGroup(of: Void.self) { group in
+            for instance in instances {
+                let (runtime, id) = (self.runtime, instance.instanceID)
+                group.addTask { await runtime.stop(id, grace: .seconds(5)) }
             }
-            live[id] = nil
         }
+        for instance in instances { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
+        live = [:]
     }
 
     /// After a start: instances left by a crashed server are stopped (never duplicated),
     /// deployments caught mid-build are failed with a reason, SUCCESS deployments start again.
     func recover() async {
-        // Everything an earlier run left in this server's groups (instances and builds alike)
-        // is killed first, all at once: nothing is adopted, so nothing can be duplicated.
-        let leftovers = await runtime.removeLeftovers()
-        if leftovers > 0 { logger.info("killed what an earlier run left running", metadata: ["railyard.groups": "\(leftovers)"]) }
-        // No build runs yet: whatever is under builds/ is an interrupted build's.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: options.builds.path)) ?? [] {
-            await removeTree(options.builds.appendingPathComponent(name))
-        }
+        defer { recovered = true }
+        // Beside a server being replaced, its replicas serve until this one's are healthy:
+        // what it leaves is cleared once it has stopped (`finishReplacement`).
+        if !options.replacing { await clearLeftovers() }
         do {
-            for (instance, pid) in try await store.instanceProcesses(node: node) {
-                await runtime.removeOrphan(id: instance, handle: String(pid))
-                try await store.forgetInstanceProcess(instance: instance)
-            }
             for work in try await store.deploymentWork(withStatus: [.building, .deploying]) {
                 let phase = work.deployment.status == .building ? "build" : "deploy"
                 await transition(work.deployment.id, to: .failed,
@@ -164,7 +181,9 @@ public actor DeploymentController {
                     ])
                     continue
                 }
-                logs.system(work.deployment.id, phase: "deploy", "the server restarted: starting the replicas again")
+                logs.system(work.deployment.id, phase: "deploy", options.replacing
+                    ? "the server is being replaced (an upgrade): starting new replicas beside the old server's"
+                    : "the server restarted: starting the replicas again")
                 do {
                     // Supervised like any serving deployment: exits restart, the probe watches
                     // it, and the next deploy retires it.
@@ -186,6 +205,7 @@ public actor DeploymentController {
 
     func reconcile() async {
         await verifyTargetPorts()
+        guard !handingOver else { return }
         // A lease lost (another server took the store over) stops new work here.
         guard await lease.isHeld else { return }
         let queued: [DeploymentWork]
@@ -258,8 +278,10 @@ public actor DeploymentController {
             try Task.checkCancellation()
             phase = "deploy"
             try await deploy(work)
-        } catch is CancellationError where stopping {
-            let reason = "the server stopped during the \(phase); deploy again"
+        } catch is CancellationError where stopping || handingOver {
+            let reason = handingOver
+                ? "the server was replaced (an upgrade) during the \(phase); deploy again"
+                : "the server stopped during the \(phase); deploy again"
             logs.system(id, phase: phase, reason)
             await transition(id, to: .failed, reason: reason)
         } catch is CancellationError {
@@ -283,6 +305,8 @@ public actor DeploymentController {
     /// one write failed. While the server stops, a few tries only (the next start fails what
     /// is left unfinished).
     func transition(_ id: DeploymentID, to status: DeploymentStatus, reason: String?) async -> Bool {
+        // The replacement owns every status from the handover on.
+        if handedOver { return false }
         var delay = Duration.milliseconds(250)
         var attempt = 0
         while true {

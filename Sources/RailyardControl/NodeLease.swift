@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RailyardCore
 import RailyardStore
+import Synchronization
 
 /// This server as a node of its store: a lasting identity (kept in the data folder) and the
 /// store's lease, which only one server holds at a time. Only the holder builds, deploys and
@@ -155,30 +156,63 @@ public struct NodeLeaseRefusal: Error, CustomStringConvertible {
 /// for the life of the process (the kernel lets go of it when the process dies, even by
 /// kill -9); not inherited by builds or apps.
 public final class DataFolderLock: Sendable {
-    private let descriptor: Int32
+    private let descriptor: Mutex<Int32>
 
-    public init(dataDirectory: String) throws {
+    /// Takes the lock, or throws naming the server that holds it. With `waiting`, a holder
+    /// (an old server handing over to this one) is waited for that long.
+    public init(dataDirectory: String, waiting: Duration = .zero) throws {
         let path = (dataDirectory as NSString).appendingPathComponent("server.lock")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw DataFolderLockError("cannot open \(path): \(String(cString: strerror(errno)))") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let count = pread(fd, &buffer, buffer.count, 0)
-            let pid = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+        let deadline = ContinuousClock.now + waiting
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if ContinuousClock.now < deadline {
+                usleep(50_000)
+                continue
+            }
+            let pid = Self.holder(descriptor: fd).map(String.init) ?? "?"
             close(fd)
             throw DataFolderLockError(
-                "another Railyard server (pid \(pid)) uses the data folder \(dataDirectory): stop it first, or give this one its own folder with --data")
+                "another Railyard server (pid \(pid)) uses the data folder \(dataDirectory): stop it first, give this one its own folder with --data, or replace it (an upgrade) with --replace")
         }
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)
         _ = pwrite(fd, text, text.count, 0)
-        descriptor = fd
+        descriptor = Mutex(fd)
     }
 
-    deinit { close(descriptor) }
+    /// Lets go of the folder (a server handing over to its replacement).
+    public func release() {
+        descriptor.withLock { fd in
+            if fd >= 0 { close(fd) }
+            fd = -1
+        }
+    }
+
+    /// The pid of the server holding `dataDirectory`'s lock, if one does.
+    public static func holder(dataDirectory: String) -> Int32? {
+        let path = (dataDirectory as NSString).appendingPathComponent("server.lock")
+        let fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+            _ = flock(fd, LOCK_UN)
+            return nil
+        }
+        return holder(descriptor: fd)
+    }
+
+    private static func holder(descriptor fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return nil }
+        return Int32(String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    deinit { release() }
 }
 
 public struct DataFolderLockError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -539,6 +539,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             break
         }
+        if routes.draining.load(ordering: .relaxed) { exchange.closesAfterAnswer = true }
         let keepAlive = exchange.keepAlive && !exchange.closesAfterAnswer
         // Held until the body's first piece comes (or the answer ends, or the read is over),
         // so that a small answer goes out as one buffer.

@@ -63,6 +63,10 @@ public final class EdgeServer: Sendable {
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            // Shared with the server that replaces this one in an upgrade, which listens beside
+            // it before this one stops (`railyard server --replace`). Two unrelated servers on
+            // one port are refused before binding: see `ListenerProbe`.
+            .serverChannelOption(ChannelOptions.Types.SocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in

@@ -136,12 +136,21 @@ public final class EdgeRoutes: Sendable {
     let metricsByService = Mutex<[String: ServiceMetrics]>([:])
     /// Client connections open now.
     let openConnections = ManagedAtomic<Int>(0)
+    /// Set when this edge hands its clients over to another server's (an upgrade): every
+    /// answer from then on closes its connection, so that clients reconnect to the new one.
+    let draining = ManagedAtomic<Bool>(false)
     /// Where the edge serves HTTPS (0 when it does not), for redirects.
     let httpsPort = ManagedAtomic<Int>(0)
     /// Self-signed certificates of routed hosts that have none installed, made on first use.
     private let selfSigned = Mutex<[String: TLSIdentity]>([:])
 
     public init() {}
+
+    /// Closes each client connection after its current answer from now on.
+    public func startDraining() { draining.store(true, ordering: .relaxed) }
+
+    /// Client connections open now (HTTP and HTTPS).
+    public var openConnectionCount: Int { openConnections.load(ordering: .relaxed) }
 
     /// Requests in flight per service: the sum over its routed instances.
     func inFlightByService() -> [String: Int] {

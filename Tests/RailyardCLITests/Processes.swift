@@ -119,12 +119,25 @@ final class ServerProcess: @unchecked Sendable {
     private(set) var httpsPort = 0
     let logPath: String
 
-    init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:], arguments: [String] = []) {
+    init(dataDirectory: String, databaseURL: String? = nil, environment: [String: String] = [:], arguments: [String] = [],
+         logPath: String? = nil) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.extraEnvironment = environment
         self.extraArguments = arguments
-        self.logPath = dataDirectory + ".log"
+        self.logPath = logPath ?? dataDirectory + ".log"
+    }
+
+    /// A server for the same data folder, store and ports, with `arguments` added (say
+    /// `--replace`), logging to a file of its own.
+    func successor(arguments: [String]) -> ServerProcess {
+        let next = ServerProcess(
+            dataDirectory: dataDirectory, databaseURL: databaseURL, environment: extraEnvironment,
+            arguments: extraArguments + arguments, logPath: dataDirectory + "-\(UUID().uuidString.prefix(8)).log")
+        next.port = port
+        next.httpPort = httpPort
+        next.httpsPort = httpsPort
+        return next
     }
 
     var url: String { "http://127.0.0.1:\(port)" }

@@ -45,6 +45,8 @@ public struct ServerOptions: Sendable {
     public var standby = false
     /// How long the store's lease lasts unrenewed: how soon a standby takes over a dead server.
     public var leaseDuration: Duration = .seconds(15)
+    /// Replace the server running on this data folder (an upgrade) without stopping its apps.
+    public var replace = false
 
     public init(
         apiHost: String = "127.0.0.1", apiPort: Int = 7070, dataDirectory: String, databaseURL: String? = nil,
@@ -89,8 +91,16 @@ public enum ControlPlaneServer {
         try FileManager.default.setAttributes([.posixPermissions: 0o711], ofItemAtPath: data)
         // One server per data folder; one acting server per store (the lease, below).
         let folderLock: DataFolderLock
+        let replaced: Int32?
         do {
-            folderLock = try DataFolderLock(dataDirectory: data)
+            if options.replace {
+                let old = try ServerReplacement.askToHandOver(dataDirectory: data, logger: logger)
+                folderLock = try await ServerReplacement.waitForLock(dataDirectory: data)
+                replaced = old
+            } else {
+                folderLock = try DataFolderLock(dataDirectory: data)
+                replaced = nil
+            }
         } catch let error as DataFolderLockError {
             throw ConfigurationError(error.description)
         }
@@ -106,6 +116,7 @@ public enum ControlPlaneServer {
         var controlOptions = ControlOptions(dataDirectory: URL(fileURLWithPath: data))
         controlOptions.concurrentBuilds = options.concurrentBuilds
         controlOptions.artifactsKept = options.artifactsKept
+        controlOptions.replacing = replaced != nil
         // This server's cgroups are named after its data folder: servers sharing a machine
         // (tests, a second server on one database) never kill each other's sandboxes.
         let node = ControlOptions.nodeName(dataDirectory: data)
@@ -131,13 +142,30 @@ public enum ControlPlaneServer {
         configured.storage = storage
         configured.baseDomain = options.baseDomain
         var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
+        // Asked by a replacing server (SIGUSR2): hand over, and let go of the data folder.
+        let handover = ServerReplacement.onHandoverRequest {
+            await control.handOver()
+            folderLock.release()
+        }
+        let edgeBound = ListenerCount()
         if options.httpHost != nil || options.httpsHost != nil {
             var limits = EdgeLimits()
             limits.maximumConnections = options.maximumConnections
             let edge = EdgeServer(limits: limits, onAccess: { [control] record in control.logRequest(record) })
             var listening: Logger.Metadata = ["railyard.domain": "\(options.baseDomain)"]
-            /// Binds one listener; returns the port it got (port 0 picks one).
-            func listen(_ what: String, host: String, port: Int, _ bind: () async throws -> any Channel) async throws -> Int {
+            /// Binds one listener; returns the port it got (port 0 picks one). Replacing a server,
+            /// it binds beside the old one's only once this server's replicas are healthy.
+            func listen(_ what: String, host: String, port: Int, _ bind: @escaping @Sendable () async throws -> any Channel) async throws -> Int {
+                if replaced != nil {
+                    guard port != 0 else { throw ConfigurationError("--replace needs the replaced server's edge ports, not port 0") }
+                    services.append(DeferredEdgeService(bind: bind, ready: { await control.replacementReady() }, bound: edgeBound))
+                    return port
+                }
+                // The listeners share their port with a replacing server (SO_REUSEPORT): an
+                // unrelated program already there must still be refused.
+                if ListenerProbe.inUse(host: host, port: port) {
+                    throw ConfigurationError("the edge router cannot listen\(what) on \(host):\(port): another program listens there")
+                }
                 let channel: any Channel
                 do {
                     channel = try await bind()
@@ -145,6 +173,7 @@ public enum ControlPlaneServer {
                     throw ConfigurationError("the edge router cannot listen\(what) on \(host):\(port): \(error)")
                 }
                 services.append(EdgeService(channel: channel))
+                edgeBound.add()
                 return channel.localAddress?.port ?? port
             }
             if let httpHost = options.httpHost {
@@ -163,7 +192,7 @@ public enum ControlPlaneServer {
             }
             configured.edgeRoutes = edge.routes
             await control.attachEdge(edge.routes)
-            logger.info("edge router listening", metadata: listening)
+            logger.info(replaced == nil ? "edge router listening" : "edge router listens beside the replaced server's once every replica is healthy", metadata: listening)
         }
         let dependencies = configured
         let application = buildApplication(
@@ -174,6 +203,11 @@ public enum ControlPlaneServer {
                     try await lease.acquire(standby: options.standby)
                 } catch let refusal as NodeLeaseRefusal {
                     throw ConfigurationError(refusal.description)
+                }
+                if let replaced {
+                    try await ServerReplacement.takeOver(
+                        from: replaced, control: control, listeners: edgeBound,
+                        expectedListeners: (options.httpHost != nil ? 1 : 0) + (options.httpsHost != nil ? 1 : 0), logger: logger)
                 }
                 // Uploads cut off by the last stop, and files nothing names, go before any
                 // new upload is taken.
@@ -187,7 +221,7 @@ public enum ControlPlaneServer {
             "railyard.api": "\(options.apiHost):\(options.apiPort)", "railyard.node": "\(nodeID)",
         ])
         try await application.runService()
-        withExtendedLifetime(folderLock) {}
+        withExtendedLifetime((folderLock, handover)) {}
         logger.info("control plane stopped")
     }
 

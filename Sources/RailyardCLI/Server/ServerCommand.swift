@@ -51,6 +51,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "When another server holds the store (one acts on a store at a time), wait and take over once it stops, instead of refusing to start.")
     var standby = false
 
+    @Flag(name: .long, help: "Replace the server running on this data folder (an upgrade) without stopping its apps: start them beside it, switch the edge over, then stop it. Give the same --data and edge addresses.")
+    var replace = false
+
     @Option(name: .long, help: "Seconds the store's lease lasts unrenewed: how soon a standby takes over a server that died (default 15).")
     var leaseSeconds: Int?
 
@@ -84,6 +87,9 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let httpsListen, httpsListen != "off", ServerOptions.parseListenAddress(httpsListen) == nil {
             throw ValidationError("--https-listen must be HOST:PORT, e.g. 0.0.0.0:8443, or off")
+        }
+        if replace && standby {
+            throw ValidationError("--replace and --standby cannot be used together")
         }
         if let leaseSeconds, !(3...600).contains(leaseSeconds) {
             throw ValidationError("--lease-seconds must be between 3 and 600")
@@ -127,6 +133,7 @@ struct ServerCommand: AsyncParsableCommand {
         if let artifactsKept { options.artifactsKept = artifactsKept }
         options.sandbox = !noSandbox
         options.standby = standby
+        options.replace = replace
         if let leaseSeconds { options.leaseDuration = .seconds(leaseSeconds) }
         let http = try Self.listenAddress(httpListen ?? value("RAILYARD_HTTP_LISTEN") ?? "0.0.0.0:8080", "RAILYARD_HTTP_LISTEN")
         options.httpHost = http?.host

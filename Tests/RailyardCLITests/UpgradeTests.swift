@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `railyard server --replace`: an upgrade that stops no app and fails no request. The new
+/// server starts its own replicas beside the running server's, listens beside its edge once
+/// they are healthy, then stops it; the old replicas go once their clients have moved.
+extension DeployEndToEndTests {
+    @Test func replacingTheServerStopsNoAppAndFailsNoRequest() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        var deployments: [String: String] = [:]
+        for (name, replicas) in [("web", 2), ("api", 1)] {
+            try await world.service(name)
+            #expect(try await world.cli.exec(["domain", "--service", name]).status == 0)
+            let config = #"{"deploy": {"numReplicas": \#(replicas)}}"#
+            let served = try await world.up(try Self.app(["main.py": Self.pythonServer(name), "railway.json": config]), service: name)
+            #expect(served.status == 0, "\(served.log)")
+            deployments[name] = try #require(served.deployment["id"] as? String)
+        }
+        let before = deployments.mapValues { Set(Self.appProcesses(of: $0)) }
+        #expect(before["web"]?.count == 2 && before["api"]?.count == 1, "\(before)")
+
+        let loads = [SteadyLoad(), SteadyLoad()]
+        let edgeURL = world.server.edgeURL
+        let running = [
+            Task { await loads[0].run(edgeURL: edgeURL, host: "web-apps.localhost", clients: 3) },
+            Task { await loads[1].run(edgeURL: edgeURL, host: "api-apps.localhost", clients: 2) },
+        ]
+        try await Task.sleep(for: .milliseconds(500))
+
+        let replacement = world.server.successor(arguments: ["--replace"])
+        defer { replacement.stop() }
+        // Returns once its API listens: after the old server has stopped.
+        try await replacement.start()
+        #expect(world.server.process?.isRunning == false, "the replaced server still runs")
+        try await Task.sleep(for: .milliseconds(500))
+        for load in loads { load.stop() }
+        for task in running { await task.value }
+
+        for (index, load) in loads.enumerated() {
+            #expect(load.failures.isEmpty, "requests failed during the upgrade (\(index)): \(load.failures.prefix(5))")
+            #expect(load.requests > 20, "\(load.requests) requests")
+        }
+        for (name, id) in deployments {
+            let after = Set(Self.appProcesses(of: id))
+            #expect(after.count == before[name]?.count && after.isDisjoint(with: before[name] ?? []),
+                    "\(name): one new process per replica, none of the old ones: before \(before[name] ?? []), after \(after)")
+            #expect(await Self.viaEdge(replacement.edgeURL, host: "\(name)-apps.localhost")?.body == name)
+        }
+        #expect(world.server.log.contains("handing over to a replacing server"), "\(world.server.log.suffix(3000))")
+        #expect(replacement.log.contains("the replaced server is gone"), "\(replacement.log.suffix(3000))")
+
+        // The replacement runs everything: statuses, and the next deploy.
+        let listed = try await world.deployments("web")
+        #expect(listed.first?["status"] as? String == "SUCCESS", "\(listed.first ?? [:])")
+        let next = try await world.up(try Self.app(["main.py": Self.pythonServer("web-next")]), service: "web")
+        #expect(next.status == 0, "\(next.log)")
+        #expect(await Self.viaEdge(replacement.edgeURL, host: "web-apps.localhost")?.body == "web-next")
+    }
+
+    @Test func replaceWithNothingRunningIsRefused() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-replace-\(UUID().uuidString)").path
+        let lonely = ServerProcess(dataDirectory: data, arguments: ["--replace"])
+        await #expect(throws: (any Error).self) { try await lonely.start() }
+        #expect(lonely.log.contains("no server runs on the data folder"), "\(lonely.log)")
+    }
+}
