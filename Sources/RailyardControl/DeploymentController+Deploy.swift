@@ -125,6 +125,7 @@ extension DeploymentController {
 
     /// `railyard down`: stops the service's running deployment in the environment.
     public func remove(service: ServiceID, environment: EnvironmentID) async throws -> Deployment? {
+        try refuseWhileHandingOver()
         guard let deployment = live.values.first(where: { $0.serviceID == service && $0.environmentID == environment })
         else { return nil }
         logs.system(deployment.id, phase: "deploy", "stopping: removed on request")
@@ -139,6 +140,7 @@ extension DeploymentController {
     /// only once its successor passes the health check, and returns when done (no request is
     /// dropped); a crashed deployment is started again.
     public func restart(service: ServiceID, environment: EnvironmentID) async throws -> Deployment? {
+        try refuseWhileHandingOver()
         let serving = live.values.filter { $0.serviceID == service && $0.environmentID == environment }
             .max { ($0.deployedAt != nil ? 1 : 0, $0.id.rawValue) < ($1.deployedAt != nil ? 1 : 0, $1.id.rawValue) }
         if let deployment = serving {

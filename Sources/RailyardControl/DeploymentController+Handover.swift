@@ -25,6 +25,21 @@ extension DeploymentController {
         await lease.release()
     }
 
+    /// Takes everything back after a handover the replacing server never completed (it did
+    /// not start, or died before it took the data folder): clears what it may have started,
+    /// and manages its apps again. The caller holds the data folder's lock again.
+    public func resumeAfterFailedHandover() async throws {
+        guard handedOver else { return }
+        try await lease.resume()
+        handingOver = false
+        handedOver = false
+        edge?.stopDraining()
+        await clearLeftovers()
+        for deployment in live.values { await recordInstances(deployment) }
+        logger.warning("the replacing server did not take over: this server manages its apps again")
+        nudge()
+    }
+
     /// The new server's half: whether every deployment it started again has every replica
     /// healthy, so that its edge can take traffic.
     public func replacementReady() -> Bool {
@@ -58,6 +73,13 @@ extension DeploymentController {
             }
         } catch {
             logger.error("cannot clear the recorded processes of an earlier run", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Commands on running deployments wait for the replacing server, which runs them next.
+    func refuseWhileHandingOver() throws {
+        if handingOver {
+            throw RailyardError.unavailable("the server is being replaced (an upgrade): try again in a few seconds")
         }
     }
 

@@ -94,6 +94,9 @@ public actor DeploymentController {
         if Task.isCancelled { return }
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wake = continuation
+        // Renewed from now on, however long recovery (or a replacement) takes.
+        let keeper = Task { [lease] in await lease.keep() }
+        let monitor = Task { await self.monitorHealth() }
         // The domains first, so that recovered deployments are routed as they come back.
         await routingChanged()
         await recover()
@@ -103,8 +106,6 @@ public actor DeploymentController {
             try? await Task.sleep(for: .milliseconds(50))
         }
         logs.removeExpired()
-        let monitor = Task { await self.monitorHealth() }
-        let keeper = Task { [lease] in await lease.keep() }
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(2))

@@ -16,6 +16,9 @@ public actor NodeLease {
     public nonisolated let duration: Duration
     nonisolated var renewEvery: Duration { duration / 3 }
     private var held = false
+    /// Given up for good (a clean stop, a handover): never taken back by `keep()`, whose
+    /// same-node rule would otherwise take it from this node's replacing server.
+    private var retired = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(store: Store, node: String, dataDirectory: String, logger: Logger, duration: Duration = .seconds(15)) {
@@ -70,6 +73,7 @@ public actor NodeLease {
         while !Task.isCancelled {
             try? await Task.sleep(for: renewEvery)
             if Task.isCancelled { break }
+            if retired { continue }
             do {
                 if held {
                     if try await store.renewLease(me, for: duration) {
@@ -97,6 +101,7 @@ public actor NodeLease {
 
     /// Gives the lease up (a clean stop), so that another server can start at once.
     public func release() async {
+        retired = true
         guard held else { return }
         setHeld(false)
         do {
@@ -106,6 +111,13 @@ public actor NodeLease {
         } catch {
             logger.warning("cannot release the store's lease; it expires by itself", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Takes the lease again after a handover that did not happen (the replacing server never
+    /// took over); throws when another server holds it.
+    public func resume() async throws {
+        retired = false
+        try await acquire(standby: false)
     }
 
     private func setHeld(_ value: Bool) {

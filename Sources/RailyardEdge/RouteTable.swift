@@ -149,6 +149,9 @@ public final class EdgeRoutes: Sendable {
     /// Closes each client connection after its current answer from now on.
     public func startDraining() { draining.store(true, ordering: .relaxed) }
 
+    /// Keeps client connections open again (a handover that did not happen).
+    public func stopDraining() { draining.store(false, ordering: .relaxed) }
+
     /// Client connections open now (HTTP and HTTPS).
     public var openConnectionCount: Int { openConnections.load(ordering: .relaxed) }
 

@@ -147,6 +147,9 @@ extension DeployEndToEndTests {
         }
         let before = deployments.mapValues { Self.appProcesses(of: $0) }
         #expect(before.values.allSatisfy { $0.count == 1 }, "\(before)")
+        // Acknowledged just before the kill: still there after it.
+        let set = try await world.cli.exec(["variables", "--service", "app1", "--set", "ACKNOWLEDGED=yes"])
+        #expect(set.status == 0, "\(set.stderr)")
 
         world.server.stop(signal: SIGKILL)
         try await world.server.start()
@@ -160,6 +163,11 @@ extension DeployEndToEndTests {
             #expect(after.count == 1 && after != before[name], "\(name): before \(before[name] ?? []), after \(after)")
         }
         #expect(world.server.log.contains("killed what an earlier run left running"), "\(world.server.log.suffix(2000))")
+        let variables = try await world.cli.execJSON(["variables", "--service", "app1"]) as? [String: String]
+        #expect(variables?["ACKNOWLEDGED"] == "yes", "\(variables ?? [:])")
+        for name in deployments.keys {
+            #expect(await Self.status(world, name) == "SUCCESS", "\(name)")
+        }
     }
 }
 

@@ -58,6 +58,30 @@ extension DeployEndToEndTests {
         #expect(await Self.viaEdge(replacement.edgeURL, host: "web-apps.localhost")?.body == "web-next")
     }
 
+    /// A replacement that never comes (it failed to start, or died before it took the data
+    /// folder): the old server takes everything back and goes on.
+    @Test func aHandoverNobodyTakesIsTakenBack() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("web")
+        #expect(try await world.cli.exec(["domain", "--service", "web"]).status == 0)
+        let served = try await world.up(try Self.app(["main.py": Self.pythonServer("v1")]), service: "web")
+        #expect(served.status == 0, "\(served.log)")
+        let process = try #require(world.server.process)
+        kill(process.processIdentifier, SIGUSR2)
+        try await Self.waitFor("the server to hand over") { world.server.log.contains("handing over to a replacing server") }
+        // Meanwhile the apps serve, and commands on them wait for the replacement.
+        #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.body == "v1")
+        let refused = try await world.cli.exec(["restart", "--service", "web"])
+        #expect(refused.status != 0 && refused.stderr.contains("being replaced"), "\(refused.stderr)")
+        try await Self.waitFor("the server to take everything back", seconds: 90) {
+            world.server.log.contains("manages its apps again")
+        }
+        let next = try await world.up(try Self.app(["main.py": Self.pythonServer("v2")]), service: "web")
+        #expect(next.status == 0, "\(next.log)")
+        #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.body == "v2")
+    }
+
     @Test func replaceWithNothingRunningIsRefused() async throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-replace-\(UUID().uuidString)").path
         let lonely = ServerProcess(dataDirectory: data, arguments: ["--replace"])

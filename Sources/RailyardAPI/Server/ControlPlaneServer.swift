@@ -10,6 +10,7 @@ import RailyardRuntime
 import RailyardSandbox
 import RailyardStore
 import ServiceLifecycle
+import Synchronization
 
 /// How `railyard server` was asked to run.
 public struct ServerOptions: Sendable {
@@ -143,9 +144,13 @@ public enum ControlPlaneServer {
         configured.baseDomain = options.baseDomain
         var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
         // Asked by a replacing server (SIGUSR2): hand over, and let go of the data folder.
+        let resumedLock = Mutex<DataFolderLock?>(nil)
         let handover = ServerReplacement.onHandoverRequest {
             await control.handOver()
             folderLock.release()
+            resumedLock.withLock { $0?.release() }
+            let lock = await ServerReplacement.resumeIfAbandoned(dataDirectory: data, control: control, logger: logger)
+            resumedLock.withLock { $0 = lock }
         }
         let edgeBound = ListenerCount()
         if options.httpHost != nil || options.httpsHost != nil {

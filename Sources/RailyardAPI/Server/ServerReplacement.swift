@@ -68,17 +68,50 @@ enum ServerReplacement {
         await control.finishReplacement()
     }
 
-    /// Calls `handOver` when a replacing server asks (SIGUSR2). Keep the returned source.
+    /// Calls `handOver` when a replacing server asks (SIGUSR2), one at a time. Keep the
+    /// returned source.
     static func onHandoverRequest(_ handOver: @escaping @Sendable () async -> Void) -> any DispatchSourceSignal {
         signal(SIGUSR2, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGUSR2)
-        let started = Mutex(false)
+        let gate = HandoverGate()
         source.setEventHandler {
-            guard started.withLock({ let first = !$0; $0 = true; return first }) else { return }
-            Task { await handOver() }
+            guard gate.enter() else { return }
+            Task {
+                await handOver()
+                gate.leave()
+            }
         }
         source.resume()
         return source
+    }
+
+    /// The old server's half, after it handed over: the replacing server takes the data
+    /// folder within moments. If the folder stays free for `patience` (it never started, or
+    /// died before it took over), this server takes everything back: the lock (returned, to
+    /// keep), the lease, and the management of its apps. Returns nil once it is being stopped.
+    static func resumeIfAbandoned(
+        dataDirectory: String, control: DeploymentController, logger: Logger, patience: Duration = .seconds(15)
+    ) async -> DataFolderLock? {
+        var freeSince: ContinuousClock.Instant?
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .milliseconds(500))
+            guard DataFolderLock.holder(dataDirectory: dataDirectory) == nil else {
+                freeSince = nil
+                continue
+            }
+            let since = freeSince ?? .now
+            freeSince = since
+            guard ContinuousClock.now - since >= patience, let lock = try? DataFolderLock(dataDirectory: dataDirectory) else { continue }
+            do {
+                try await control.resumeAfterFailedHandover()
+                return lock
+            } catch {
+                logger.error("the replacing server did not take over, and this one cannot take the store back", metadata: ["error": "\(error)"])
+                lock.release()
+                freeSince = nil
+            }
+        }
+        return nil
     }
 
     /// Whether `pid` runs `railyard server` (the lock file's pid could be stale and reused).
@@ -96,6 +129,13 @@ enum ServerReplacement {
         else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
+}
+
+/// One handover at a time.
+final class HandoverGate: Sendable {
+    private let busy = Atomic<Bool>(false)
+    func enter() -> Bool { busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged }
+    func leave() { busy.store(false, ordering: .releasing) }
 }
 
 /// How many edge listeners are bound.
