@@ -69,15 +69,24 @@ public final class Store: Sendable, ServiceLifecycle.Service {
     }
 
     /// Applies the migrations that have not run yet, in order. A store that cannot be reached
-    /// yet (a server started before its database) is waited for, with a warning every 10 s.
+    /// yet (a server started before its database) is waited for, with a warning every 10 s;
+    /// any other failure (a wrong password, a file that is not a database) ends the start.
     public func migrate() async throws {
-        var waited = 0
-        while let problem = await driver.probe(limit: callLimit), !problem.isDiskFull {
-            if waited % 10 == 0 {
-                logger.warning("waiting for the store before migrating", metadata: ["error": "\(problem)"])
+        // Graceful shutdown ends the wait (a server told to stop before its database came).
+        try await cancelWhenGracefulShutdown {
+            var waited = 0
+            while true {
+                do {
+                    try await self.driver.check(limit: self.callLimit)
+                    return
+                } catch let problem as StoreUnavailable where !problem.isDiskFull {
+                    if waited % 10 == 0 {
+                        self.logger.warning("waiting for the store before migrating", metadata: ["error": "\(problem)"])
+                    }
+                    waited += 1
+                    try await Task.sleep(for: .seconds(1))
+                }
             }
-            waited += 1
-            try await Task.sleep(for: .seconds(1))
         }
         try await driver.transaction(limit: nil) { db in
             try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")

@@ -45,6 +45,12 @@ extension DeployEndToEndTests {
         #expect(deployments.first?["status"] as? String == "SUCCESS", "\(deployments)")
         try await world.service("after")
         #expect(await Self.viaEdge(world, host: "web-apps.localhost")?.body == "served")
+
+        // And a server that is gone is told apart from one whose store is.
+        world.server.stop()
+        let dead = try await world.cli.exec(["service", "list"])
+        #expect(dead.status != 0)
+        #expect(dead.stderr.contains("cannot reach the Railyard server at \(world.server.url)"), "\(dead.stderr)")
     }
 
     /// What clients see while the store is away.

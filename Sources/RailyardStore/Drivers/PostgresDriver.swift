@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import NIOCore
-import NIOSSL
 import PostgresNIO
 import RailyardCore
 import Synchronization
@@ -129,15 +128,11 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
-    /// Whether the server answers `SELECT 1` on a connection of its own, within `limit`: the
-    /// readiness probe, which must not queue behind a pool whose connections are all stuck.
-    func probe(limit: Duration) async -> StoreUnavailable? {
-        let configuration: PostgresConnection.Configuration
-        do {
-            configuration = try endpoint.connectionConfiguration()
-        } catch {
-            return .unreachable(backend: backendName, detail: "\(error)")
-        }
+    /// Checks that the server answers `SELECT 1` on a connection of its own within `limit`:
+    /// the readiness probe, which must not queue behind a pool whose connections are all
+    /// stuck (and at start, where a refused login must end the start, not be waited out).
+    func check(limit: Duration) async throws {
+        let configuration = try endpoint.connectionConfiguration()
         let logger = logger
         let lease = LeaseWatch()
         let backend = backendName
@@ -163,12 +158,16 @@ final class PostgresDriver: SQLDriver {
                     throw error
                 }
             }
-            return nil
-        } catch let problem as StoreUnavailable {
-            return problem
         } catch {
-            return Self.classify(error, leased: false, backend: backendName) as? StoreUnavailable
-                ?? .unreachable(backend: backendName, detail: "\(error)")
+            let classified = Self.classify(error, leased: true, backend: backend)
+            // The server's own refusal (a login it does not take, a database that does not
+            // exist), in its words: PSQLError's description hides them.
+            if let refusal = classified as? PSQLError, refusal.code == .server {
+                let message = refusal.serverInfo?[.message] ?? "no reason given"
+                let state = refusal.serverInfo?[.sqlState] ?? "?"
+                throw ConfigurationProblem("PostgreSQL refused the connection: \(message) (SQLSTATE \(state))")
+            }
+            throw classified
         }
     }
 
@@ -227,64 +226,6 @@ private final class LeaseWatch: Sendable {
                 return nil
             }
         }
-    }
-}
-
-/// Where the database is, from `postgres://user:password@host:port/database?sslmode=…`.
-struct PostgresEndpoint: Sendable {
-    enum TLSMode: Sendable { case disable, prefer, require }
-    var host: String
-    var port: Int
-    var user: String
-    var password: String?
-    var database: String?
-    var tls: TLSMode
-
-    init(url: String) throws {
-        guard let components = URLComponents(string: url),
-              components.scheme == "postgres" || components.scheme == "postgresql",
-              let host = components.host, !host.isEmpty
-        else {
-            throw ConfigurationProblem("database URL must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE")
-        }
-        self.host = host
-        port = components.port ?? 5432
-        user = components.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
-        password = components.password.flatMap { $0.removingPercentEncoding }
-        database = components.path.split(separator: "/").first.map(String.init)
-        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable" {
-        case "disable": tls = .disable
-        case "prefer", "allow": tls = .prefer
-        case "require", "verify-ca", "verify-full": tls = .require
-        case let other: throw ConfigurationProblem("unknown sslmode '\(other)' in database URL")
-        }
-    }
-
-    func poolConfiguration() -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS = switch self.tls {
-        case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
-        }
-        var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: tls)
-        configuration.options.maximumConnections = 16
-        // A connection attempt to a host that does not answer gives up sooner than the
-        // default 10 s; calls have their own limit besides.
-        configuration.options.connectTimeout = .seconds(3)
-        return configuration
-    }
-
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS = switch self.tls {
-        case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
-        var configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: tls)
-        configuration.options.connectTimeout = .seconds(2)
-        return configuration
     }
 }
 

@@ -111,12 +111,27 @@ protocol SQLDriver: Sendable {
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
     func transaction<T: Sendable>(
         limit: Duration?, _ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
-    /// Whether the backend answers a trivial query within `limit`, without waiting behind
-    /// other calls; the problem when it does not.
-    func probe(limit: Duration) async -> StoreUnavailable?
+    /// Checks that the backend answers a trivial query within `limit`, without waiting behind
+    /// other calls: throws `StoreUnavailable` when it cannot be reached or does not answer,
+    /// and what it says otherwise (a refused login, say) as it is.
+    func check(limit: Duration) async throws
     /// Keeps the backend's connections alive until shutdown (PostgreSQL's pool needs this).
     func run() async throws
     func close() async throws
+}
+
+extension SQLDriver {
+    /// Why the backend cannot serve now (as `check` finds), or nil when it can.
+    func probe(limit: Duration) async -> StoreUnavailable? {
+        do {
+            try await check(limit: limit)
+            return nil
+        } catch let problem as StoreUnavailable {
+            return problem
+        } catch {
+            return .unreachable(backend: backendName, detail: "\(error)")
+        }
+    }
 }
 
 extension SQLValue {

@@ -52,15 +52,8 @@ final class SQLiteDriver: SQLDriver {
         }
     }
 
-    func probe(limit: Duration) async -> StoreUnavailable? {
-        do {
-            _ = try await read(limit: limit) { db in try await db.first("SELECT 1 AS one") }
-            return nil
-        } catch let problem as StoreUnavailable {
-            return problem
-        } catch {
-            return .unreachable(backend: backendName, detail: "\(error)")
-        }
+    func check(limit: Duration) async throws {
+        _ = try await read(limit: limit) { db in try await db.first("SELECT 1 AS one") }
     }
 
     /// A full disk as `StoreUnavailable` naming the folder; everything else unchanged. SQLite
