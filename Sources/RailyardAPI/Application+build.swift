@@ -36,6 +36,10 @@ public struct APIDependencies: Sendable {
     public var edgeHTTPSPort: Int?
     /// The edge's routes, for `/metrics`; nil when no edge runs.
     public var edgeRoutes: EdgeRoutes?
+    /// Watches the data folder's free space (readiness, uploads); nil where there is none.
+    public var diskMonitor: DiskSpaceMonitor?
+    /// Sessions begun while the store's disk was full, until it records them.
+    public let unsavedSessions = UnsavedSessions()
 
     public init(
         store: Store, tokens: TokenService, passwords: PasswordHasher = PasswordHasher(),
@@ -60,9 +64,15 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
         AppCallerMiddleware()
     }
     router.get("healthz") { _, _ in try JSONIO.response(["status": "ok"]) }
-    router.get("readyz") { _, _ in
-        guard await dependencies.store.ping() else {
-            throw RailyardError.unavailable("the store is not reachable")
+    router.get("readyz") { _, context in
+        // Not ready (503, whatever the cause) with the reason: the store, probed on a
+        // connection of its own within a second, or a full disk.
+        if let problem = await dependencies.store.readiness(limit: .seconds(1)) {
+            context.logger.warning("not ready", metadata: ["error": "\(problem)"])
+            return ErrorMiddleware.response(for: problem.apiError, status: .serviceUnavailable)
+        }
+        if let problem = dependencies.diskMonitor?.fullProblem() {
+            return ErrorMiddleware.response(for: problem, status: .serviceUnavailable)
         }
         return try JSONIO.response(["status": "ready", "store": dependencies.store.backendName])
     }
@@ -70,10 +80,11 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     api.get("openapi.json") { _, _ in
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.served)))
     }
     let authenticated = api.add(middleware: AuthMiddleware(
-        store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder()))
+        store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder(),
+        unsavedSessions: dependencies.unsavedSessions))
     AuthController(dependencies: dependencies).addRoutes(to: authenticated)
     WorkspaceController(dependencies: dependencies).addRoutes(to: authenticated)
     let projects = ProjectController(dependencies: dependencies)
@@ -82,7 +93,9 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     DeployController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DomainController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     // Prometheus metrics of the edge, for a caller's own services (a scrape sends a token).
-    router.group().add(middleware: AuthMiddleware(store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder()))
+    router.group().add(middleware: AuthMiddleware(
+        store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder(),
+        unsavedSessions: dependencies.unsavedSessions))
         .get("metrics") { _, context in try await metricsResponse(dependencies: dependencies, context: context) }
     return router
 }

@@ -16,9 +16,15 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     static func unreachable(_ server: String, _ error: any Error) -> ClientError {
-        ClientError(status: 0, code: "unreachable",
-                    message: "cannot reach the Railyard server at \(server) (\(error)); is `railyard server` running?",
-                    field: nil)
+        if let error = error as? HTTPClientError, error == .deadlineExceeded || error == .readTimeout {
+            // It took the connection: a server that is up but stuck, not a dead one.
+            return ClientError(status: 0, code: "no_answer",
+                               message: "the Railyard server at \(server) took the request but did not answer in time; it may be overloaded (see its log)",
+                               field: nil)
+        }
+        return ClientError(status: 0, code: "unreachable",
+                           message: "cannot reach the Railyard server at \(server) (\(error)); is `railyard server` running?",
+                           field: nil)
     }
 }
 
@@ -109,7 +115,14 @@ public struct RailyardClient: Sendable {
 
     static func error(status: Int, reason: String, _ data: Data) -> ClientError {
         if let decoded = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
-            return ClientError(status: status, code: decoded.error.code, message: decoded.error.message, field: decoded.error.field)
+            // The server answered: say so, so that nobody goes looking for a dead process when
+            // its database or its disk is the trouble.
+            let message = switch decoded.error.code {
+            case RailyardError.Kind.storeUnavailable.rawValue: "the server is up but its store is unavailable: \(decoded.error.message)"
+            case RailyardError.Kind.diskFull.rawValue: "the server is up but \(decoded.error.message)"
+            default: decoded.error.message
+            }
+            return ClientError(status: status, code: decoded.error.code, message: message, field: decoded.error.field)
         }
         return ClientError(status: status, code: "http_\(status)", message: "the server answered \(status) \(reason)", field: nil)
     }

@@ -14,21 +14,30 @@ public final class Store: Sendable, ServiceLifecycle.Service {
         case postgres(url: String)
     }
 
+    /// How long one store call may take before it fails with `StoreUnavailable` (503), so that
+    /// a PostgreSQL server that is down or wedged never holds a request (or the deployment
+    /// controller, which retries) for longer. Migrations have no limit.
+    public static let defaultCallLimit: Duration = .seconds(5)
+
     let driver: any SQLDriver
     let secrets: SecretBox
     let logger: Logger
+    let callLimit: Duration
     /// Set once `migrate()` has brought the schema up to date in this process.
     private let migrated = Mutex(false)
+    /// The last write that failed for want of disk, until a write succeeds: readiness says so.
+    private let diskFull = Mutex<(problem: StoreUnavailable, at: ContinuousClock.Instant)?>(nil)
 
     public var backendName: String { driver.backendName }
 
-    public init(location: Location, secrets: SecretBox, logger: Logger) throws {
+    public init(location: Location, secrets: SecretBox, logger: Logger, callLimit: Duration = Store.defaultCallLimit) throws {
         switch location {
         case .sqlite(let path): driver = try SQLiteDriver(path: path)
         case .postgres(let url): driver = try PostgresDriver(url: url, logger: logger)
         }
         self.secrets = secrets
         self.logger = logger
+        self.callLimit = callLimit
     }
 
     /// Serves the backend's connections until graceful shutdown, then closes the store. Put it
@@ -59,16 +68,34 @@ public final class Store: Sendable, ServiceLifecycle.Service {
         }
     }
 
-    /// Applies the migrations that have not run yet, in order.
+    /// Applies the migrations that have not run yet, in order. A store that cannot be reached
+    /// yet (a server started before its database) is waited for, with a warning every 10 s;
+    /// any other failure (a wrong password, a file that is not a database) ends the start.
     public func migrate() async throws {
-        try await driver.transaction { db in
+        // Graceful shutdown ends the wait (a server told to stop before its database came).
+        try await cancelWhenGracefulShutdown {
+            var waited = 0
+            while true {
+                do {
+                    try await self.driver.check(limit: self.callLimit)
+                    return
+                } catch let problem as StoreUnavailable where !problem.isDiskFull {
+                    if waited % 10 == 0 {
+                        self.logger.warning("waiting for the store before migrating", metadata: ["error": "\(problem)"])
+                    }
+                    waited += 1
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
+        try await driver.transaction(limit: nil) { db in
             try await db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
         }
-        let applied = Set(try await driver.read { db in
+        let applied = Set(try await driver.read(limit: nil) { db in
             try await db.query("SELECT name FROM schema_migrations").map { try $0.text("name") }
         })
         for migration in migrations where !applied.contains(migration.name) {
-            try await driver.transaction { db in
+            try await driver.transaction(limit: nil) { db in
                 for statement in migration.statements { try await db.execute(statement) }
                 try await db.execute(
                     "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
@@ -88,22 +115,38 @@ public final class Store: Sendable, ServiceLifecycle.Service {
         }
     }
 
-    /// Whether the backend answers a trivial query.
-    public func ping() async -> Bool {
-        do {
-            return try await driver.read { db in try await db.first("SELECT 1 AS one") != nil }
-        } catch {
-            logger.warning("store ping failed", metadata: ["error": "\(error)"])
-            return false
+    /// Why the store cannot serve now, or nil when it can: the backend must answer a trivial
+    /// query within `limit` on a connection of its own (never behind calls that are stuck),
+    /// and its disk must have room (a write that failed for want of it counts until a write
+    /// succeeds, or, for SQLite, until its folder has room again; for PostgreSQL, whose disk
+    /// this server cannot see, for a minute).
+    public func readiness(limit: Duration = .seconds(1)) async -> StoreUnavailable? {
+        if let problem = await driver.probe(limit: limit) {
+            logger.warning("store readiness probe failed", metadata: ["error": "\(problem)"])
+            return problem
+        }
+        if let sqlite = driver as? SQLiteDriver, DiskSpace.isFull(at: sqlite.folder) {
+            return .diskFull(backend: backendName, folder: sqlite.folder, detail: "less than \(DiskSpace.reserve) bytes free")
+        }
+        return diskFull.withLock { last in
+            guard let (problem, at) = last else { return nil }
+            let stale = if let folder = problem.folder { !DiskSpace.isFull(at: folder) } else { ContinuousClock.now - at > .seconds(60) }
+            if stale { last = nil }
+            return stale ? nil : problem
         }
     }
 
     /// Runs a transaction and turns constraint failures into errors a caller can show.
     func write<T: Sendable>(
-        conflict: String, _ body: @Sendable (any SQLExecutor) async throws -> T
+        conflict: String, _ body: @escaping @Sendable (any SQLExecutor) async throws -> T
     ) async throws -> T {
         do {
-            return try await driver.transaction(body)
+            let result = try await driver.transaction(limit: callLimit, body)
+            diskFull.withLock { $0 = nil }
+            return result
+        } catch let problem as StoreUnavailable where problem.isDiskFull {
+            diskFull.withLock { $0 = (problem, .now) }
+            throw problem
         } catch StoreFailure.uniqueViolation {
             throw RailyardError.conflict(conflict)
         } catch StoreFailure.foreignKeyViolation {
@@ -113,9 +156,9 @@ public final class Store: Sendable, ServiceLifecycle.Service {
         }
     }
 
-    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
-            return try await driver.read(body)
+            return try await driver.read(limit: callLimit, body)
         } catch StoreFailure.invalidData {
             throw RailyardError.invalid("a value is too large or malformed for the store")
         }

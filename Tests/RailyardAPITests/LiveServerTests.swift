@@ -47,6 +47,31 @@ struct LiveServerTests {
         }
     }
 
+    /// The served document adds the store's failures to every `/api/v1` operation (503
+    /// store_unavailable; 507 disk_full where the operation writes) and keeps the rest as
+    /// written (booleans stay booleans through the re-encoding).
+    @Test func theServedDocumentNamesTheStoresFailures() throws {
+        let served = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.served.utf8)) as? [String: Any])
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(served["paths"] as? [String: [String: Any]])
+        #expect(paths.count == (written["paths"] as? [String: Any])?.count)
+        var checked = 0
+        for (path, operations) in paths where path.hasPrefix("/api/v1/") && path != "/api/v1/openapi.json" {
+            for (method, operation) in operations where ["get", "post", "put", "patch", "delete"].contains(method) {
+                let responses = try #require((operation as? [String: Any])?["responses"] as? [String: Any])
+                #expect(responses["503"] != nil, "\(method) \(path) documents no 503")
+                if method != "get" { #expect(responses["507"] != nil, "\(method) \(path) documents no 507") }
+                checked += 1
+            }
+        }
+        #expect(checked >= 38)
+        let components = try #require((served["components"] as? [String: Any])?["responses"] as? [String: Any])
+        #expect(components["StoreUnavailable"] != nil && components["DiskFull"] != nil)
+        let retryAfter = try #require(
+            ((components["TooManyRequests"] as? [String: Any])?["headers"] as? [String: Any])?["Retry-After"] as? [String: Any])
+        #expect(retryAfter["required"] as? Bool == true)
+    }
+
     /// Every operation in the OpenAPI document reaches a route (an unknown id answers "… not
     /// found", never "route not found"), so the document names no route that does not exist.
     @Test func everyDocumentedOperationIsRouted() async throws {

@@ -19,11 +19,17 @@ struct DeployEndToEndTests {
 
         /// - Parameter closedBase: the data folder lies inside a folder only root may enter,
         ///   like the default one under /root: sandboxes must still reach their artifacts.
-        static func make(serverArguments: [String] = [], closedBase: Bool = true, databaseURL: String? = nil) async throws -> World {
+        /// - Parameter prepareData: runs on the data folder's path before the server starts
+        ///   (to mount a filesystem there, say).
+        static func make(
+            serverArguments: [String] = [], closedBase: Bool = true, databaseURL: String? = nil,
+            prepareData: (String) throws -> Void = { _ in }
+        ) async throws -> World {
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-deploy-\(UUID().uuidString)")
             try FileManager.default.createDirectory(
                 at: base, withIntermediateDirectories: true, attributes: [.posixPermissions: closedBase ? 0o700 : 0o755])
             let data = base.appendingPathComponent("data").path
+            try prepareData(data)
             let server = ServerProcess(dataDirectory: data, databaseURL: databaseURL, environment: [
                 "RAILYARD_ADMIN_EMAIL": "admin@example.com", "RAILYARD_ADMIN_PASSWORD": "admin-password",
             ], arguments: serverArguments)

@@ -11,6 +11,8 @@ extension DeployEndToEndTests {
         let folder: URL
         let port: Int
         let binaries: String
+        /// Processes stopped by `pause()`, to be continued by `resume()`.
+        let paused = Mutex<[Int32]>([])
 
         init() async throws {
             let versions = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted()

@@ -48,7 +48,7 @@ enum StoreHarness {
             let name = "railyard_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
             let admin = try Store(location: .postgres(url: serverURL), secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: logger)
             try await admin.withRunning {
-                try await admin.driver.read { db in try await db.execute("CREATE DATABASE \(name)") }
+                try await admin.driver.read(limit: nil) { db in try await db.execute("CREATE DATABASE \(name)") }
             }
             guard var components = URLComponents(string: serverURL) else { throw ConfigurationProblem("bad test URL") }
             components.path = "/\(name)"

@@ -17,7 +17,7 @@ struct StoreTests {
         try await StoreHarness.withStore(backend) { store, _ in
             try await store.migrate()
             try await store.migrate()
-            #expect(await store.ping())
+            #expect(await store.readiness() == nil)
             #expect(try await store.userCount() == 0)
         }
     }
@@ -297,7 +297,7 @@ struct StoreTests {
             let (_, workspace) = try await Self.bootstrap(store)
             let started = AsyncStream<Void>.makeStream()
             let task = Task {
-                try await store.driver.transaction { db in
+                try await store.driver.transaction(limit: nil) { db in
                     try await db.execute(
                         "INSERT INTO projects (id, workspace_id, name, created_at) VALUES (?, ?, ?, ?)",
                         [SQLValue(ProjectID.generate()), SQLValue(workspace.id), .text("half-done"), .integer(0)])

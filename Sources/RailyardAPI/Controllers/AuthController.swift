@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import RailyardCore
 import RailyardStore
 
@@ -104,7 +105,7 @@ struct AuthController {
         guard let credentials = try await checkPassword(body.password, account: body.email, context: context) else {
             throw RailyardError.unauthorized("email or password is wrong")
         }
-        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil))
+        return try JSONIO.response(try await issueSession(for: credentials.user, familyID: nil, logger: context.logger))
     }
 
     /// The account's credentials when `password` is its password, else nil. Every check goes
@@ -127,21 +128,50 @@ struct AuthController {
 
     @Sendable func refresh(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(RefreshRequest.self, from: request, context: context)
+        let invalid = RailyardError.unauthorized("refresh token is invalid, expired or revoked; log in again")
+        guard body.refreshToken.hasPrefix(TokenService.Kind.refresh.rawValue) else { throw invalid }
+        let tokenHash = TokenService.hash(body.refreshToken)
         let successor = TokenService.newSecret(.refresh)
-        guard body.refreshToken.hasPrefix(TokenService.Kind.refresh.rawValue),
-              let record = try await dependencies.store.rotateRefreshToken(
-                tokenHash: TokenService.hash(body.refreshToken), successorID: .generate(),
-                successorHash: TokenService.hash(successor),
-                successorExpiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime)),
-              let user = try await dependencies.store.user(id: record.userID)
-        else { throw RailyardError.unauthorized("refresh token is invalid, expired or revoked; log in again") }
-        let access = try await dependencies.tokens.accessToken(for: user.id, session: record.familyID)
+        let expiresAt = Date().addingTimeInterval(TokenService.refreshTokenLifetime)
+        let unsaved = dependencies.unsavedSessions
+        let userID: UserID
+        let session: String
+        switch unsaved.claim(refreshHash: tokenHash) {
+        case .refused:
+            throw invalid
+        case .claimed(let family, let user, let spent):
+            // A session begun on a full disk: recorded in the store now if it takes it,
+            // else rotated in memory again.
+            do {
+                try await dependencies.store.recordSession(
+                    user: user, familyID: family, tokenHash: TokenService.hash(successor), expiresAt: expiresAt,
+                    spentTokenHashes: spent)
+                unsaved.recorded(family)
+            } catch let problem as StoreUnavailable where problem.isDiskFull {
+                unsaved.rotated(family, to: TokenService.hash(successor))
+            } catch {
+                unsaved.released(family)
+                throw error
+            }
+            (userID, session) = (user, family)
+        case .notHere:
+            guard let record = try await dependencies.store.rotateRefreshToken(
+                tokenHash: tokenHash, successorID: .generate(), successorHash: TokenService.hash(successor),
+                successorExpiresAt: expiresAt)
+            else { throw invalid }
+            (userID, session) = (record.userID, record.familyID)
+        }
+        guard let user = try await dependencies.store.user(id: userID) else { throw invalid }
+        let access = try await dependencies.tokens.accessToken(for: user.id, session: session)
         return try JSONIO.response(TokenPair(accessToken: access, refreshToken: successor, user: user))
     }
 
     @Sendable func logout(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(RefreshRequest.self, from: request, context: context)
-        try await dependencies.store.revokeRefreshFamily(tokenHash: TokenService.hash(body.refreshToken))
+        let tokenHash = TokenService.hash(body.refreshToken)
+        if !dependencies.unsavedSessions.end(refreshHash: tokenHash) {
+            try await dependencies.store.revokeRefreshFamily(tokenHash: tokenHash)
+        }
         return JSONIO.noContent()
     }
 
@@ -209,12 +239,24 @@ struct AuthController {
         }
     }
 
-    func issueSession(for user: User, familyID: String?) async throws -> TokenPair {
+    /// A new session for `user`: recorded in the store, or, when the store's disk is full, kept
+    /// in memory until it can be (`UnsavedSessions`), so that a full disk does not lock
+    /// everyone out of the server they need to repair.
+    func issueSession(for user: User, familyID: String?, logger: Logger) async throws -> TokenPair {
         let refresh = TokenService.newSecret(.refresh)
         let session = familyID ?? UUID().uuidString.lowercased()
-        try await dependencies.store.insertRefreshToken(
-            id: .generate(), user: user.id, familyID: session,
-            tokenHash: TokenService.hash(refresh), expiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime))
+        let tokenHash = TokenService.hash(refresh)
+        do {
+            try await dependencies.store.insertRefreshToken(
+                id: .generate(), user: user.id, familyID: session,
+                tokenHash: tokenHash, expiresAt: Date().addingTimeInterval(TokenService.refreshTokenLifetime))
+        } catch let problem as StoreUnavailable where problem.isDiskFull {
+            try dependencies.unsavedSessions.begin(family: session, user: user.id, refreshHash: tokenHash)
+            logger.warning("session kept in memory until the store can record it", metadata: [
+                "railyard.user": "\(user.id)", "error": "\(problem)",
+                "railyard.sessions.unsaved": "\(dependencies.unsavedSessions.count)",
+            ])
+        }
         let access = try await dependencies.tokens.accessToken(for: user.id, session: session)
         return TokenPair(accessToken: access, refreshToken: refresh, user: user)
     }

@@ -30,6 +30,10 @@ extension DeployController {
         guard let sources = dependencies.sourcesFolder else {
             throw RailyardError.unavailable("this server does not deploy (no deployment pipeline is running)")
         }
+        // Refused before the first byte when it cannot fit (and when the disk is full already).
+        if let problem = dependencies.diskMonitor?.problem(adding: declared ?? 0, into: sources.path, what: "source uploads") {
+            throw problem
+        }
         guard let project = try await store.project(id: service.projectID) else { throw RailyardError.notFound("service") }
         let storage = dependencies.storage
         let admitted = try await storage?.admit(service: service.id, workspace: project.workspaceID, declaredLength: declared)
@@ -48,7 +52,7 @@ extension DeployController {
                 unlink(final)
             }
         }
-        let received = try await receive(request.body, into: partial, limit: limit) { bytes in
+        let received = try await receive(request.body, into: partial, folder: sources.path, limit: limit) { bytes in
             if let admitted { try storage?.received(bytes, for: admitted) }
         }
         if let declared, received != declared {
@@ -75,10 +79,13 @@ extension DeployController {
     /// received so far after every chunk and throws to stop. The file is the caller's to
     /// delete, whatever happens.
     private func receive(
-        _ body: RequestBody, into path: String, limit: Int, check: (Int64) throws -> Void
+        _ body: RequestBody, into path: String, folder: String, limit: Int, check: (Int64) throws -> Void
     ) async throws -> Int64 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw RailyardError.internal("cannot store the upload") }
+        guard descriptor >= 0 else {
+            if errno == ENOSPC || errno == EDQUOT { throw RailyardError.diskFull(folder: folder, what: "source uploads") }
+            throw RailyardError.internal("cannot store the upload")
+        }
         defer { close(descriptor) }
         var received: Int64 = 0
         var head: [UInt8] = []
@@ -98,6 +105,7 @@ extension DeployController {
                     let written = write(descriptor, base + offset, bytes.count - offset)
                     if written < 0 {
                         if errno == EINTR { continue }
+                        if errno == ENOSPC || errno == EDQUOT { throw RailyardError.diskFull(folder: folder, what: "source uploads") }
                         throw RailyardError.unavailable("cannot store the upload: the disk refused it")
                     }
                     offset += written

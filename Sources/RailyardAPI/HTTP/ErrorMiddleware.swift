@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import RailyardCore
+import RailyardStore
 
 /// Turns every error into the API's one error shape:
 /// `{"error":{"code":"…","message":"…","field":"…"}}`. Errors that are not ours are logged
@@ -17,6 +18,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as RailyardError {
             return Self.response(for: error)
+        } catch let error as StoreUnavailable {
+            // The detail (driver's words, hosts) goes to the log; the caller gets the cause.
+            context.logger.warning(error.isDiskFull ? "disk full" : "store unavailable", metadata: ["error": "\(error)"])
+            return Self.response(for: error.apiError)
         } catch let error as any HTTPResponseError {
             return Self.response(for: Self.translate(error))
         } catch {
@@ -50,14 +55,17 @@ struct ErrorMiddleware: RouterMiddleware {
         case .payloadTooLarge, .quotaExceeded: .contentTooLarge
         case .invalid: .unprocessableContent
         case .rateLimited: .tooManyRequests
-        case .unavailable: .serviceUnavailable
+        case .unavailable, .storeUnavailable: .serviceUnavailable
+        case .diskFull: .init(code: 507, reasonPhrase: "Insufficient Storage")
         case .internal: .internalServerError
         }
     }
 
-    static func response(for error: RailyardError) -> Response {
-        var response = (try? JSONIO.response(APIErrorBody(error), status: status(for: error.kind)))
-            ?? Response(status: status(for: error.kind))
+    /// The error's response; `status` replaces the kind's own (readiness answers 503 for a
+    /// full disk, which requests get as 507).
+    static func response(for error: RailyardError, status given: HTTPResponse.Status? = nil) -> Response {
+        let status = given ?? status(for: error.kind)
+        var response = (try? JSONIO.response(APIErrorBody(error), status: status)) ?? Response(status: status)
         if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         if error.kind == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response

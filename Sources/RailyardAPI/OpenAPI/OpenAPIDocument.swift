@@ -71,7 +71,7 @@ enum OpenAPIDocument {
             "security": [],
             "responses": {
               "200": {
-                "description": "The store answers.",
+                "description": "The store answers and the data folder has room.",
                 "content": {
                   "application/json": {
                     "schema": {
@@ -4119,7 +4119,7 @@ enum OpenAPIDocument {
             }
           },
           "Unavailable": {
-            "description": "The store is not reachable.",
+            "description": "Not ready: the store does not answer a probe within a second (code `store_unavailable`), or a disk the server writes to is full (code `disk_full`, naming the folder). The message says which.",
             "content": {
               "application/json": {
                 "schema": {
@@ -4129,7 +4129,7 @@ enum OpenAPIDocument {
             }
           },
           "PipelineUnavailable": {
-            "description": "This server runs no deployment pipeline, or (uploads) its disk refused the upload.",
+            "description": "This server runs no deployment pipeline, or (uploads) its disk refused the upload; or the server is up but its store is unavailable (code `store_unavailable`, see the StoreUnavailable response).",
             "content": {
               "application/json": {
                 "schema": {

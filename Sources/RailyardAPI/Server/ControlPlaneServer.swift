@@ -48,6 +48,12 @@ public struct ServerOptions: Sendable {
     public var leaseDuration: Duration = .seconds(15)
     /// Replace the server running on this data folder (an upgrade) without stopping its apps.
     public var replace = false
+    /// Below this much free space in the data folder the server log warns.
+    public var diskWarnBelow = DiskSpaceMonitor.defaultWarnBelow
+    /// How often the data folder's free space is measured.
+    public var diskCheckInterval = DiskSpaceMonitor.defaultInterval
+    /// How long a store call may take before the API answers 503 store_unavailable.
+    public var storeCallLimit = Store.defaultCallLimit
 
     public init(
         apiHost: String = "127.0.0.1", apiPort: Int = 7070, dataDirectory: String, databaseURL: String? = nil,
@@ -110,7 +116,7 @@ public enum ControlPlaneServer {
             ?? SecretBox.loadOrCreate(keyFile: (data as NSString).appendingPathComponent("secret.key"))
         let location: Store.Location = options.databaseURL.map { .postgres(url: $0) }
             ?? .sqlite(path: (data as NSString).appendingPathComponent("railyard.sqlite"))
-        let store = try Store(location: location, secrets: secrets, logger: logger)
+        let store = try Store(location: location, secrets: secrets, logger: logger, callLimit: options.storeCallLimit)
         let lease = NodeLease(store: store, node: nodeID, dataDirectory: data, logger: logger, duration: options.leaseDuration)
         let setupGate = SetupGate(token: nil)
         let setupTokenPath = (data as NSString).appendingPathComponent(setupTokenFileName)
@@ -142,7 +148,10 @@ public enum ControlPlaneServer {
             limits: options.storageLimits, kept: options.artifactsKept, logger: logger)
         configured.storage = storage
         configured.baseDomain = options.baseDomain
-        var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control)]
+        let diskMonitor = DiskSpaceMonitor(
+            folder: data, warnBelow: options.diskWarnBelow, interval: options.diskCheckInterval, logger: logger)
+        configured.diskMonitor = diskMonitor
+        var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control), diskMonitor]
         // Asked by a replacing server (SIGUSR2): hand over, and let go of the data folder.
         let resumedLock = Mutex<DataFolderLock?>(nil)
         let handover = ServerReplacement.onHandoverRequest {

@@ -57,6 +57,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds the store's lease lasts unrenewed: how soon a standby takes over a server that died (default 15).")
     var leaseSeconds: Int?
 
+    @Option(name: .long, help: "Warn in the log when the data folder has less free space than this, in MiB (default 1024; RAILYARD_DISK_WARNING_MB).")
+    var diskWarning: Int?
+
+    @Option(name: .long, help: "Seconds between measurements of the data folder's free space (default 30).")
+    var diskCheckInterval: Int?
+
+    @Option(name: .long, help: "Seconds a store call may take before requests get 503 store_unavailable (default 5; RAILYARD_STORE_TIMEOUT).")
+    var storeTimeout: Int?
+
     @Flag(name: .long, help: "Run builds and apps without bubblewrap (hosts where it cannot work); every deployment carries a warning.")
     var noSandbox = false
 
@@ -96,6 +105,15 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let maxConnections, !(1...1_000_000).contains(maxConnections) {
             throw ValidationError("--max-connections must be between 1 and 1000000")
+        }
+        if let diskWarning, !(0...(100 << 20)).contains(diskWarning) {
+            throw ValidationError("--disk-warning must be between 0 and \(100 << 20) (MiB)")
+        }
+        if let diskCheckInterval, !(1...3600).contains(diskCheckInterval) {
+            throw ValidationError("--disk-check-interval must be between 1 and 3600 (seconds)")
+        }
+        if let storeTimeout, !Self.storeTimeoutRange.contains(storeTimeout) {
+            throw ValidationError("--store-timeout must be between 1 and 300 (seconds)")
         }
         if let domain, DomainRules.hostnameProblem(domain) != nil && domain != "localhost" {
             throw ValidationError("--domain must be a host name such as apps.example.com (or localhost)")
@@ -147,12 +165,23 @@ struct ServerCommand: AsyncParsableCommand {
             throw CLIError("RAILYARD_DOMAIN must be a host name such as apps.example.com")
         }
         options.baseDomain = base
+        if let mebibytes = diskWarning ?? value("RAILYARD_DISK_WARNING_MB").flatMap(Int.init) {
+            guard (0...(100 << 20)).contains(mebibytes) else { throw CLIError("RAILYARD_DISK_WARNING_MB must be between 0 and \(100 << 20)") }
+            options.diskWarnBelow = Int64(mebibytes) << 20
+        }
+        if let diskCheckInterval { options.diskCheckInterval = .seconds(diskCheckInterval) }
+        if let seconds = storeTimeout ?? value("RAILYARD_STORE_TIMEOUT").flatMap(Int.init) {
+            guard Self.storeTimeoutRange.contains(seconds) else { throw CLIError("RAILYARD_STORE_TIMEOUT must be between 1 and 300 (seconds)") }
+            options.storeCallLimit = .seconds(seconds)
+        }
         do {
             try await ControlPlaneServer.run(options: options, logger: logger)
         } catch let error as ConfigurationError {
             throw CLIError(error.description)
         }
     }
+
+    static let storeTimeoutRange = 1...300
 
     /// Storage limits in MiB: up to 100 TiB.
     static let storageRange = 1...(100 << 20)

@@ -14,13 +14,18 @@ public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible
         case invalid = "invalid"
         case rateLimited = "rate_limited"
         case unavailable
+        /// The store (PostgreSQL, or the SQLite file) cannot be reached or does not answer in
+        /// time; the server itself is up. 503.
+        case storeUnavailable = "store_unavailable"
+        /// A disk the server writes to (the data folder, or the database's) is full. 507.
+        case diskFull = "disk_full"
         case `internal`
     }
 
     public let kind: Kind
     public let message: String
     public let field: String?
-    /// Seconds to wait before trying again, for `rateLimited`.
+    /// Seconds to wait before trying again, for `rateLimited` and `storeUnavailable`.
     public let retryAfter: Int?
 
     public init(kind: Kind, message: String, field: String? = nil, retryAfter: Int? = nil) {
@@ -52,6 +57,10 @@ public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible
     public static func payloadTooLarge(_ message: String) -> Self { Self(kind: .payloadTooLarge, message: message) }
     public static func quotaExceeded(_ message: String) -> Self { Self(kind: .quotaExceeded, message: message) }
     public static func unavailable(_ message: String) -> Self { Self(kind: .unavailable, message: message) }
+    /// A disk is full; `folder` is named so that whoever reads it knows where to free space.
+    public static func diskFull(folder: String, what: String) -> Self {
+        Self(kind: .diskFull, message: "the disk is full: no space left in \(folder) (\(what)); free space there and try again")
+    }
     public static func `internal`(_ message: String) -> Self { Self(kind: .internal, message: message) }
 }
 

@@ -100,16 +100,38 @@ extension SQLExecutor {
     }
 }
 
-/// One database backend: how to read, how to run a transaction, how to close.
+/// One database backend: how to read, how to run a transaction, how to close. Failures of the
+/// backend itself (unreachable, too slow, out of disk) are thrown as `StoreUnavailable`.
 protocol SQLDriver: Sendable {
     var backendName: String { get }
-    /// Runs `body` outside a transaction; each statement may see a different snapshot.
-    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Runs `body` outside a transaction; each statement may see a different snapshot. Gives
+    /// up after `limit` where the backend can hang (a server over a network); nil waits.
+    func read<T: Sendable>(
+        limit: Duration?, _ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(
+        limit: Duration?, _ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
+    /// Checks that the backend answers a trivial query within `limit`, without waiting behind
+    /// other calls: throws `StoreUnavailable` when it cannot be reached or does not answer,
+    /// and what it says otherwise (a refused login, say) as it is.
+    func check(limit: Duration) async throws
     /// Keeps the backend's connections alive until shutdown (PostgreSQL's pool needs this).
     func run() async throws
     func close() async throws
+}
+
+extension SQLDriver {
+    /// Why the backend cannot serve now (as `check` finds), or nil when it can.
+    func probe(limit: Duration) async -> StoreUnavailable? {
+        do {
+            try await check(limit: limit)
+            return nil
+        } catch let problem as StoreUnavailable {
+            return problem
+        } catch {
+            return .unreachable(backend: backendName, detail: "\(error)")
+        }
+    }
 }
 
 extension SQLValue {

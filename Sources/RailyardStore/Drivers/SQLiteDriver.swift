@@ -12,8 +12,11 @@ final class SQLiteDriver: SQLDriver {
     let backendName = "sqlite"
     private let pool: DatabasePool
     private let writerLock = AsyncLock()
+    /// The database's folder, named when its disk is full.
+    let folder: String
 
     init(path: String) throws {
+        folder = (URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path as String)
         var configuration = Configuration()
         configuration.allowsUnsafeTransactions = true
         configuration.foreignKeysEnabled = true
@@ -27,11 +30,45 @@ final class SQLiteDriver: SQLDriver {
         pool = try DatabasePool(path: path, configuration: configuration)
     }
 
-    func read<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await body(SQLiteReader(pool: pool))
+    /// `limit` is not needed here: statements run on the calling thread against a local file,
+    /// and waits for another process's lock end after the busy time-out (5 s).
+    func read<T: Sendable>(
+        limit: Duration?, _ body: @escaping @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body(SQLiteReader(pool: pool))
+        } catch {
+            throw classify(error)
+        }
     }
 
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(
+        limit: Duration?, _ body: @escaping @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await writing(body)
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    func check(limit: Duration) async throws {
+        _ = try await read(limit: limit) { db in try await db.first("SELECT 1 AS one") }
+    }
+
+    /// A full disk as `StoreUnavailable` naming the folder; everything else unchanged. SQLite
+    /// reports ENOSPC as SQLITE_FULL, or, where it meets it in a plain write of the WAL or a
+    /// journal, as an I/O error: then the folder's free space tells.
+    private func classify(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        if error.resultCode == .SQLITE_FULL
+            || (error.resultCode == .SQLITE_IOERR && (DiskSpace.available(at: folder) ?? .max) < DiskSpace.reserve) {
+            return StoreUnavailable.diskFull(backend: backendName, folder: folder, detail: "\(error)")
+        }
+        return error
+    }
+
+    private func writing<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         await writerLock.lock()
         let writer = SQLiteWriter(pool: pool)
         do {

@@ -257,7 +257,7 @@ extension Store {
     /// has an account, it joins only if the caller proved to be its owner (`authenticatedUser`);
     /// the check is in the transaction, so an account made meanwhile is not joined unasked.
     public func acceptInvite(
-        tokenHash: String, authenticatedUser: UserID? = nil, passwordHash: @Sendable () throws -> String,
+        tokenHash: String, authenticatedUser: UserID? = nil, passwordHash: @escaping @Sendable () throws -> String,
         clientAddress: String?
     ) async throws -> (User, Membership) {
         try await write(conflict: "already a member of this workspace") { db in
@@ -313,6 +313,33 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
                 [SQLValue(id), SQLValue(user), .text(familyID), .text(tokenHash), SQLValue(Date()), SQLValue(expiresAt)])
+        }
+    }
+
+    /// Records a session that began while the store could not take writes (a full disk): its
+    /// current refresh token, and the ones already spent, marked rotated, so that a replay of
+    /// one revokes the family as with any other session.
+    public func recordSession(
+        user: UserID, familyID: String, tokenHash: String, expiresAt: Date, spentTokenHashes: [String]
+    ) async throws {
+        try await write(conflict: "refresh token collision") { db in
+            let now = Date()
+            for spent in spentTokenHashes {
+                try await db.execute(
+                    """
+                    INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at, rotated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [SQLValue(RefreshTokenID.generate()), SQLValue(user), .text(familyID), .text(spent), SQLValue(now),
+                     SQLValue(expiresAt), SQLValue(now)])
+            }
+            try await db.execute(
+                """
+                INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [SQLValue(RefreshTokenID.generate()), SQLValue(user), .text(familyID), .text(tokenHash), SQLValue(now),
+                 SQLValue(expiresAt)])
         }
     }
 

@@ -44,7 +44,7 @@ extension Store {
             let now = Date()
             let expires = now.addingTimeInterval(Self.seconds(duration))
             do {
-                return try await driver.transaction { db in
+                return try await driver.transaction(limit: callLimit) { db in
                     let current = try await db.first("SELECT * FROM node_lease WHERE id = 1").map(Self.decodeLease)
                     guard let current else {
                         try await db.execute(
@@ -86,7 +86,7 @@ extension Store {
     /// Extends the lease; false when `me` no longer holds it (it expired and another took it).
     public func renewLease(_ me: NodeLeaseHolder, for duration: Duration) async throws -> Bool {
         let expires = Date().addingTimeInterval(Self.seconds(duration))
-        return try await driver.transaction { db in
+        return try await driver.transaction(limit: callLimit) { db in
             try await db.first(
                 "UPDATE node_lease SET expires_at = ? WHERE id = 1 AND node_id = ? AND holder = ? RETURNING node_id",
                 [SQLValue(expires), .text(me.node), .text(me.holder)]) != nil
@@ -96,7 +96,7 @@ extension Store {
     /// Gives the lease up at a clean stop, so that another server may start at once; the row
     /// keeps who held it last.
     public func releaseLease(_ me: NodeLeaseHolder) async throws {
-        try await driver.transaction { db in
+        try await driver.transaction(limit: callLimit) { db in
             try await db.execute(
                 "UPDATE node_lease SET expires_at = 0 WHERE id = 1 AND node_id = ? AND holder = ?",
                 [.text(me.node), .text(me.holder)])

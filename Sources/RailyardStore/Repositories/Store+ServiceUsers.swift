@@ -17,7 +17,7 @@ extension Store {
         }
         for _ in 0..<10 {
             do {
-                return try await driver.transaction { db in
+                return try await driver.transaction(limit: callLimit) { db in
                     if let known = try await db.first(select, binds)?.integer("uid") { return UInt32(known) }
                     let highest = try await db.first("SELECT MAX(uid) AS highest FROM service_users", [])?.optionalInteger("highest")
                     let next = max(Int64(Self.serviceUserIDs.lowerBound), (highest ?? 0) + 1)
