@@ -11,10 +11,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 runs=${1:-5}
 configuration=${2:-release}
-scratch=.build
-[ "$configuration" = release ] && scratch=.build-release
-swift build -c "$configuration" --scratch-path "$scratch" --product railyard >/dev/null
-bin=$(swift build -c "$configuration" --scratch-path "$scratch" --show-bin-path)/railyard
+# shellcheck source=benchmarks/binary.sh
+source "$root/benchmarks/binary.sh"
 # shellcheck source=benchmarks/server.sh
 source "$root/benchmarks/server.sh"
 

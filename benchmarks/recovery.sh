@@ -11,10 +11,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 apps=${1:-25}
 configuration=${2:-release}
-scratch=.build
-[ "$configuration" = release ] && scratch=.build-release
-swift build -c "$configuration" --scratch-path "$scratch" --product railyard >/dev/null
-bin=$(swift build -c "$configuration" --scratch-path "$scratch" --show-bin-path)/railyard
+# shellcheck source=benchmarks/binary.sh
+source "$root/benchmarks/binary.sh"
 
 work=$(mktemp -d /tmp/railyard-recovery.XXXXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

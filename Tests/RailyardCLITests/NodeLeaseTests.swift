@@ -22,17 +22,26 @@ extension DeployEndToEndTests {
         try String(contentsOfFile: data + "/node-id", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func aSecondServerOnTheSameStoreIsRefusedAndTouchesNothing() async throws {
+    /// A server on a fresh PostgreSQL database with a short lease, serving `body` as service
+    /// web: its world, database, deployment and the one app process.
+    static func leaderServing(_ body: String, lease: [String]) async throws
+        -> (world: World, database: String, deployment: [String: Any], id: String, processes: [Int32])
+    {
         let database = try TestPostgres.freshDatabaseURL()
-        let lease = ["--lease-seconds", "4"]
         let world = try await World.make(serverArguments: lease, databaseURL: database)
-        defer { world.stop() }
         try await world.service("web")
-        let served = try await world.up(try Self.app(["main.py": Self.pythonServer("first")]), service: "web")
+        let served = try await world.up(try Self.app(["main.py": Self.pythonServer(body)]), service: "web")
         #expect(served.status == 0, "\(served.log)")
         let id = try #require(served.deployment["id"] as? String)
-        let before = Self.appProcesses(of: id)
-        #expect(before.count == 1, "one process for the one replica: \(before)")
+        let processes = Self.appProcesses(of: id)
+        #expect(processes.count == 1, "one process for the one replica: \(processes)")
+        return (world, database, served.deployment, id, processes)
+    }
+
+    @Test func aSecondServerOnTheSameStoreIsRefusedAndTouchesNothing() async throws {
+        let lease = ["--lease-seconds", "4"]
+        let (world, database, deployment, id, before) = try await Self.leaderServing("first", lease: lease)
+        defer { world.stop() }
 
         // Another data folder, the same database: refused, naming the first server's node.
         let other = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-second-\(UUID().uuidString)").path
@@ -50,23 +59,16 @@ extension DeployEndToEndTests {
         // Past a few lease periods: the first server's app is the same process, still serving.
         try await Task.sleep(for: .seconds(9))
         #expect(Self.appProcesses(of: id) == before, "the app was restarted or duplicated")
-        let address = try #require(Self.addresses(served.deployment).first)
+        let address = try #require(Self.addresses(deployment).first)
         #expect(await Self.get(address)?.body == "first")
         #expect(await Self.status(world, "web") == "SUCCESS")
         #expect(!world.server.log.contains("lost the store's lease"), "\(world.server.log)")
     }
 
     @Test func aStandbyTakesOverAKilledLeaderWithoutKillingOrDuplicatingItsApps() async throws {
-        let database = try TestPostgres.freshDatabaseURL()
         let lease = ["--lease-seconds", "4"]
-        let world = try await World.make(serverArguments: lease, databaseURL: database)
+        let (world, database, _, id, leaderApp) = try await Self.leaderServing("leader", lease: lease)
         defer { world.stop() }
-        try await world.service("web")
-        let served = try await world.up(try Self.app(["main.py": Self.pythonServer("leader")]), service: "web")
-        #expect(served.status == 0, "\(served.log)")
-        let id = try #require(served.deployment["id"] as? String)
-        let leaderApp = Self.appProcesses(of: id)
-        #expect(leaderApp.count == 1, "\(leaderApp)")
 
         let standbyData = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-standby-\(UUID().uuidString)").path
         let standby = ServerProcess(dataDirectory: standbyData, databaseURL: database, arguments: lease + ["--standby"])
