@@ -190,7 +190,17 @@ struct LogEventWriter {
             let read = try await DeployController.offPool {
                 hub.read(deployment, after: after, through: through, phase: phase, limit: Self.pageLines)
             }
-            for line in read.lines { try await event("line", id: line.seq, line.json, to: &writer) }
+            // One write per page: each write hops to the connection's event loop, and a writer
+            // on another thread that hops once per line outruns it, queueing lines in memory
+            // faster than the socket's back-pressure can stop it (measured: 100 MB queued while a
+            // debug server sent a long backlog).
+            if !read.lines.isEmpty {
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(read.lines.reduce(0) { $0 + $1.json.count + 40 })
+                for line in read.lines { Self.event("line", id: line.seq, line.json, into: &buffer) }
+                try await writer.write(buffer)
+                lastWrite = .now
+            }
             sent = max(sent, read.through)
             if !read.more { return }
         }
@@ -221,13 +231,16 @@ struct LogEventWriter {
 
     private mutating func event(_ name: String, id: Int?, _ data: [UInt8], to writer: inout any ResponseBodyWriter) async throws {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(data.count + 48)
+        Self.event(name, id: id, data, into: &buffer)
+        try await writer.write(buffer)
+        lastWrite = .now
+    }
+
+    static func event(_ name: String, id: Int?, _ data: [UInt8], into buffer: inout ByteBuffer) {
         buffer.writeString("event: \(name)\n")
         if let id { buffer.writeString("id: \(id)\n") }
         buffer.writeString("data: ")
         buffer.writeBytes(data)
         buffer.writeString("\n\n")
-        try await writer.write(buffer)
-        lastWrite = .now
     }
 }
