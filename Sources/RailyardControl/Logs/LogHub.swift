@@ -1,6 +1,5 @@
 import Foundation
 import RailyardCore
-import RailyardSandbox
 import Synchronization
 
 /// Which stored lines a read wants.
