@@ -30,3 +30,7 @@ int railyard_openat2(int dirfd, const char *path, int flags, unsigned int mode, 
 int railyard_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
     return renameat2(olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }
+
+#include <malloc.h>
+
+int railyard_malloc_trim(void) { return malloc_trim(0); }

@@ -489,14 +489,24 @@ extension RailyardClient {
         var nextCursor: String?
     }
 
-    /// Every stored line after `after`.
-    public func logs(of deployment: DeploymentID, after: Int = 0, phase: String? = nil) async throws -> [LogLine] {
+    /// Every stored line after `after`; with `tail`, only the last that many (of `phase`);
+    /// with `since`, only lines stamped then or later. The server reads the last lines from
+    /// the end of the log and finds `since` by a binary search, so neither reads it all.
+    public func logs(
+        of deployment: DeploymentID, after: Int = 0, phase: String? = nil, tail: Int? = nil, since: Date? = nil
+    ) async throws -> [LogLine] {
         var lines: [LogLine] = []
         var cursor = after
+        var first = true
         while true {
-            let page: LogPage = try await send(
-                .GET, "/api/v1/deployments/\(deployment)/logs",
-                query: ["after": String(cursor), "limit": "5000", "phase": phase])
+            var query: [String: String?] = ["after": String(cursor), "limit": "5000", "phase": phase]
+            // Where the lines start is chosen once; later pages go on from the cursor.
+            if first {
+                query["tail"] = tail.map { String($0) }
+                query["since"] = since.map(JSONCoding.formatTimestamp)
+            }
+            first = false
+            let page: LogPage = try await send(.GET, "/api/v1/deployments/\(deployment)/logs", query: query)
             lines += page.items
             guard let next = page.nextCursor.flatMap(Int.init), next > cursor else { return lines }
             cursor = next
@@ -518,13 +528,15 @@ extension RailyardClient {
     /// status changes as they happen. The stream ends when the server closes it or it drops;
     /// callers resume from the last line's `seq`.
     public func followLogs(
-        of deployment: DeploymentID, after: Int = 0, phase: String? = nil
+        of deployment: DeploymentID, after: Int = 0, phase: String? = nil, tail: Int? = nil, since: Date? = nil
     ) -> AsyncThrowingStream<LogStreamEvent, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
                     var query: [String: String?] = ["after": String(after), "follow": "true"]
                     if let phase { query["phase"] = phase }
+                    if let tail { query["tail"] = String(tail) }
+                    if let since { query["since"] = JSONCoding.formatTimestamp(since) }
                     var request = HTTPClientRequest(url: try url("/api/v1/deployments/\(deployment)/logs", query: query))
                     if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
                     request.headers.add(name: "Accept", value: "text/event-stream")

@@ -243,29 +243,65 @@ extension DeploymentController {
         await recordInstances(deployment)
     }
 
-    /// Probes every healthy instance of running deployments; one that stops answering is
-    /// restarted (Railway checks only at deploy time).
+    /// Probes every running replica of live deployments, all at once and each on the probes'
+    /// own event loop (`HealthCheck`), so that one slow replica or a busy server does not make
+    /// another's probe late. One failed probe changes nothing but a note in the log and an
+    /// early next round; `HealthCheck.failuresBeforeUnhealthy` in a row take the replica out of
+    /// the route table, and `healthFailuresBeforeRestart` in a row restart it (Railway checks
+    /// only at deploy time).
     func monitorHealth() async {
+        var pause = options.healthInterval
         while !Task.isCancelled {
-            try? await Task.sleep(for: options.healthInterval)
+            try? await Task.sleep(for: pause)
             await verifyTargetPorts()
+            var targets: [(deployment: LiveDeployment, instance: InstanceState)] = []
+            var probes: [(check: HealthCheck, port: Int)] = []
             for deployment in live.values where deployment.deployedAt != nil {
                 let check = HealthCheck(path: deployment.plan.healthcheckPath)
-                for instance in deployment.instances.values where instance.state == "healthy" || instance.state == "unhealthy" {
-                    if await check.probe(port: instance.port) {
-                        instance.healthFailures = 0
-                        if instance.state == "unhealthy" { instance.state = "healthy" }
-                        continue
-                    }
-                    instance.healthFailures += 1
-                    instance.state = "unhealthy"
-                    logs.system(deployment.id, phase: "deploy", replica: instance.replica,
-                                "replica \(instance.replica) failed its health check (\(instance.healthFailures) in a row)", level: "warn")
-                    if instance.healthFailures >= options.healthFailuresBeforeRestart {
-                        await restartInstance(deployment, instance, reason: "it stopped answering its health check")
-                    }
+                for instance in deployment.instances.values
+                where !instance.stopping && (instance.state == "healthy" || instance.state == "unhealthy") {
+                    targets.append((deployment, instance))
+                    probes.append((check, instance.port))
                 }
             }
+            let failures = await withTaskGroup(of: (Int, String?).self) { group in
+                for (index, probe) in probes.enumerated() {
+                    group.addTask { (index, await probe.check.check(port: probe.port)) }
+                }
+                var failures = [String?](repeating: nil, count: probes.count)
+                for await (index, failure) in group { failures[index] = failure }
+                return failures
+            }
+            var anyFailed = false
+            for ((deployment, instance), failure) in zip(targets, failures) {
+                // The probes took time: act only on replicas that are still what was probed.
+                guard live[deployment.id] === deployment, deployment.instances[instance.replica] === instance,
+                      !instance.stopping, instance.state == "healthy" || instance.state == "unhealthy"
+                else { continue }
+                guard let failure else {
+                    instance.healthFailures = 0
+                    if instance.state == "unhealthy" {
+                        instance.state = "healthy"
+                        logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                                    "replica \(instance.replica) passes its health check again")
+                        await recordInstances(deployment)
+                    }
+                    continue
+                }
+                anyFailed = true
+                instance.healthFailures += 1
+                logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                            "replica \(instance.replica) failed its health check (\(instance.healthFailures) in a row): \(failure)",
+                            level: "warn")
+                if instance.healthFailures >= options.healthFailuresBeforeRestart {
+                    await restartInstance(deployment, instance, reason: "it stopped answering its health check")
+                } else if instance.healthFailures >= HealthCheck.failuresBeforeUnhealthy, instance.state == "healthy" {
+                    instance.state = "unhealthy"
+                    await recordInstances(deployment)
+                }
+            }
+            // A failure is confirmed (or not) soon, rather than a whole interval later.
+            pause = anyFailed ? min(options.healthInterval, .seconds(2)) : options.healthInterval
         }
     }
 

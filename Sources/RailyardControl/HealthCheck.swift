@@ -1,33 +1,95 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 
 /// How the platform decides that an instance serves: HTTP 200 on the health-check path, or,
 /// without a path, the port accepting connections.
+///
+/// Probes run on an event loop of their own, with an HTTP client of their own, and the whole
+/// exchange (connect, request, response, body) happens there: a server busy with other work
+/// (a chatty app's log, a large API answer, a saturated concurrency pool) delays only when the
+/// caller learns the result, never the result itself. Each probe's time-out is measured from
+/// the probe's own start.
 public struct HealthCheck: Sendable {
     public var path: String?
+    /// How long one probe may take, from its own start.
+    public var timeout: Duration
 
-    public init(path: String?) { self.path = path }
+    /// Failed probes in a row after which a running replica is taken out of the route table:
+    /// one failure alone never changes anything.
+    public static let failuresBeforeUnhealthy = 2
 
-    /// One probe, with a short timeout of its own.
+    public init(path: String?, timeout: Duration = .seconds(5)) {
+        self.path = path
+        self.timeout = timeout
+    }
+
+    /// One probe: true when the instance answered in time.
     public func probe(port: Int) async -> Bool {
+        await check(port: port) == nil
+    }
+
+    /// One probe: nil when it passed, else why it failed, in words for the log.
+    public func check(port: Int) async -> String? {
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         if let path {
             let target = path.hasPrefix("/") ? path : "/" + path
-            let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(target)")
-            guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)) else { return false }
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            return response.status == .ok
+            do {
+                let request = try HTTPClient.Request(url: "http://127.0.0.1:\(port)\(target)", method: .GET)
+                let status = try await HealthProbes.client.execute(
+                    request: request, delegate: StatusOnly(), eventLoop: .delegate(on: HealthProbes.group.next()),
+                    deadline: deadline
+                ).futureResult.get()
+                return status == 200 ? nil : "HTTP \(status) from \(target)"
+            } catch {
+                return NIODeadline.now() >= deadline ? "no answer within \(timeout)" : "\(target): \(error)"
+            }
         }
         do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.seconds(2))
+            let channel = try await ClientBootstrap(group: HealthProbes.group)
+                .connectTimeout(.nanoseconds(timeout.nanoseconds))
                 .connect(host: "127.0.0.1", port: port).get()
             try? await channel.close()
-            return true
+            return nil
         } catch {
-            return false
+            return NIODeadline.now() >= deadline ? "no connection within \(timeout)" : "port \(port): \(error)"
         }
+    }
+}
+
+/// The probes' own event loop and HTTP client, apart from the API's, the edge's and the
+/// client everyone else shares, for as long as the process runs.
+enum HealthProbes {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .shared(group),
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled))
+}
+
+/// Keeps a response's status and throws its body away as it comes, on the event loop: a
+/// health endpoint that answers gigabytes costs nothing but the time-out.
+final class StatusOnly: HTTPClientResponseDelegate, @unchecked Sendable {
+    // Touched only on the request's event loop, one callback at a time.
+    private var status: UInt = 0
+
+    func didReceiveHead(task: HTTPClient.Task<UInt>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        status = head.status.code
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<UInt>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<UInt>) throws -> UInt { status }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
 

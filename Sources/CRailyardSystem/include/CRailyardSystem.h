@@ -17,6 +17,10 @@ int railyard_openat2(int dirfd, const char *path, int flags, unsigned int mode, 
 /// renameat2(2) with RENAME_NOREPLACE.
 int railyard_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// malloc_trim(0): gives the free memory of every malloc arena back to the system (glibc keeps
+/// it otherwise, per thread, long after a burst). Returns 1 when some was given back.
+int railyard_malloc_trim(void);
+
 /// O_PATH, which glibc declares only with _GNU_SOURCE.
 #define RAILYARD_O_PATH 010000000
 

@@ -2084,6 +2084,12 @@ enum OpenAPIDocument {
               },
               {
                 "$ref": "#/components/parameters/LogLimit"
+              },
+              {
+                "$ref": "#/components/parameters/LogTail"
+              },
+              {
+                "$ref": "#/components/parameters/LogSince"
               }
             ],
             "responses": {
@@ -4228,7 +4234,8 @@ enum OpenAPIDocument {
               "type": "string",
               "enum": [
                 "build",
-                "deploy"
+                "deploy",
+                "http"
               ]
             }
           },
@@ -4236,11 +4243,32 @@ enum OpenAPIDocument {
             "name": "limit",
             "in": "query",
             "required": false,
-            "description": "Lines per page (default 1000), counted before `phase` filters them.",
+            "description": "Lines per page (default 1000), counted after `phase` filters them. A page also ends past 4 MiB of lines, or after 16 MiB of the log looked through for a rare phase; `nextCursor` then says where to go on.",
             "schema": {
               "type": "integer",
               "minimum": 1,
               "maximum": 5000
+            }
+          },
+          "LogTail": {
+            "name": "tail",
+            "in": "query",
+            "required": false,
+            "description": "Start at the last this many lines (of `phase`, after `after` and `since`), read from the end of the log. Later pages go on from `nextCursor` without it.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000000
+            }
+          },
+          "LogSince": {
+            "name": "since",
+            "in": "query",
+            "required": false,
+            "description": "Start at the first line stamped at this time or later (ISO 8601, UTC), found by a binary search over the log.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
             }
           },
           "WorkspaceId": {

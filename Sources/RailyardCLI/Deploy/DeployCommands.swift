@@ -160,11 +160,13 @@ struct Logs: AsyncParsableCommand {
     var http = false
     @Flag(name: [.customShort("f"), .long], help: "Keep printing new lines as they come.") var follow = false
     @Option(help: "Only lines newer than this: 30s, 5m, 2h, 1d.") var since: String?
+    @Option(name: [.customShort("n"), .long], help: "Only the last N lines (with --follow: then the new ones).") var lines: Int?
 
     func validate() throws {
         if build && http { throw ValidationError("--build and --http are different logs: give one") }
         if let since, Self.seconds(since) == nil { throw ValidationError("--since takes a duration such as 30s, 5m, 2h or 1d") }
         if let deployment, !DeploymentID.isWellFormed(deployment) { throw ValidationError("'\(deployment)' is not a deployment id") }
+        if let lines, !(1...1_000_000).contains(lines) { throw ValidationError("--lines takes a number from 1 to 1000000") }
     }
 
     static func seconds(_ text: String) -> Double? {
@@ -200,14 +202,19 @@ struct Logs: AsyncParsableCommand {
                 Output.line("\(JSONCoding.formatTimestamp(line.time)) \(DeploymentFollower.format(line))")
             }
         }
+        let tail = lines
         guard follow else {
-            for line in try await session.call({ try await $0.logs(of: id, phase: phase) }) { try show(line) }
+            for line in try await session.call({ try await $0.logs(of: id, phase: phase, tail: tail, since: cutoff) }) { try show(line) }
             return
         }
         var lastSeq = 0
         while true {
             do {
-                for try await event in session.client.followLogs(of: id, after: lastSeq, phase: phase) {
+                // Where to start is asked once; a stream that drops resumes after its last line.
+                let stream = lastSeq == 0
+                    ? session.client.followLogs(of: id, phase: phase, tail: tail, since: cutoff)
+                    : session.client.followLogs(of: id, after: lastSeq, phase: phase)
+                for try await event in stream {
                     if case .line(let line) = event {
                         lastSeq = line.seq
                         try show(line)

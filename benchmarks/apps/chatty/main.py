@@ -1,6 +1,7 @@
-# A very chatty app for benchmarks/chatty-logs.sh: writes RATE lines a second to stdout (half
-# JSON objects, half plain text) in batches every 10 ms, and answers GET /count with how many
-# it has written so far.
+# A very chatty app for benchmarks/chatty-logs.sh and benchmarks/logs.sh: writes RATE lines a
+# second to stdout (half JSON objects, half plain text) in batches every 10 ms, for DURATION
+# seconds when set (then one "tick N" line a second), and answers GET /count with how many it
+# has written so far.
 import json
 import os
 import sys
@@ -9,6 +10,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 rate = int(os.environ.get("RATE", "100000"))
+duration = float(os.environ.get("DURATION", "0"))
 written = 0
 
 
@@ -17,6 +19,13 @@ def chatter():
     batch = max(rate // 100, 1)
     started = time.monotonic()
     while True:
+        if duration and time.monotonic() - started >= duration:
+            print("chatty: done after %d lines" % written, flush=True)
+            tick = 0
+            while True:
+                tick += 1
+                print("tick %d" % tick, flush=True)
+                time.sleep(1)
         lines = []
         for _ in range(batch):
             written += 1

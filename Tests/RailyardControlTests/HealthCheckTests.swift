@@ -1,0 +1,96 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import RailyardControl
+
+/// Health probes against real sockets: a probe is not held up by the event loops everyone else
+/// shares, and its time-out runs from its own start.
+struct HealthCheckTests {
+    /// A loopback HTTP server on a thread of its own (no event loop of ours): it answers
+    /// `status` to every request, or with `answers` false accepts connections and says nothing.
+    final class TinyServer: Sendable {
+        let port: Int
+        private let descriptor: Int32
+
+        init(status: Int = 200, answers: Bool = true) throws {
+            let listening = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var on: Int32 = 1
+            setsockopt(listening, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listening, $0, length) }
+            }
+            guard bound == 0, listen(listening, 64) == 0 else {
+                close(listening)
+                throw TestFailure("cannot listen")
+            }
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listening, $0, &length) }
+            }
+            descriptor = listening
+            port = Int(UInt16(bigEndian: address.sin_port))
+            guard answers else { return }
+            Thread {
+                while true {
+                    let connection = accept(listening, nil, nil)
+                    guard connection >= 0 else { return }
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    _ = read(connection, &buffer, buffer.count)
+                    let reply = "HTTP/1.1 \(status) X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    _ = reply.withCString { write(connection, $0, strlen($0)) }
+                    close(connection)
+                }
+            }.start()
+        }
+
+        func stop() {
+            shutdown(descriptor, Int32(SHUT_RDWR))
+            close(descriptor)
+        }
+    }
+
+    struct TestFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    @Test func aProbeIsNotHeldUpByTheSharedEventLoops() async throws {
+        let server = try TinyServer()
+        defer { server.stop() }
+        let check = HealthCheck(path: "/health", timeout: .seconds(1))
+        #expect(await check.check(port: server.port) == nil)
+        // The API, the edge and HTTPClient.shared run on these loops; a busy server keeps them
+        // busy. Held for twice the probe's time-out (briefly: other tests share them).
+        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+            loop.execute { Thread.sleep(forTimeInterval: 2) }
+        }
+        let started = ContinuousClock.now
+        #expect(await check.check(port: server.port) == nil, "the HTTP probe passed while the shared loops were busy")
+        #expect(await HealthCheck(path: nil, timeout: .seconds(1)).check(port: server.port) == nil, "so did the port probe")
+        #expect(ContinuousClock.now - started < .seconds(2), "and did not wait for them")
+    }
+
+    @Test func aProbeTimesOutFromItsOwnStart() async throws {
+        let silent = try TinyServer(answers: false)
+        defer { silent.stop() }
+        let started = ContinuousClock.now
+        let failure = await HealthCheck(path: "/", timeout: .milliseconds(500)).check(port: silent.port)
+        #expect(failure == "no answer within 0.5 seconds", "\(failure ?? "passed")")
+        let took = ContinuousClock.now - started
+        #expect(took >= .milliseconds(500) && took < .seconds(5), "\(took)")
+    }
+
+    @Test func aProbeSaysWhyItFailed() async throws {
+        let failing = try TinyServer(status: 503)
+        defer { failing.stop() }
+        #expect(await HealthCheck(path: "ready").check(port: failing.port) == "HTTP 503 from /ready")
+        failing.stop()
+        let refused = await HealthCheck(path: nil, timeout: .seconds(1)).check(port: failing.port)
+        #expect(refused?.hasPrefix("port \(failing.port):") == true, "\(refused ?? "passed")")
+    }
+}
