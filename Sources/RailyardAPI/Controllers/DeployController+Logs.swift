@@ -82,7 +82,8 @@ extension DeployController {
         }
         let query = parsed.query
         guard parsed.follow else {
-            let limit = parsed.limit
+            // The last N lines as of now: lines a chatty app writes meanwhile are the next page's.
+            let limit = query.tail.map { min(parsed.limit, $0) } ?? parsed.limit
             let read = try await Self.offPool {
                 hub.read(id, after: hub.start(id, query), phase: query.phase, limit: limit)
             }
