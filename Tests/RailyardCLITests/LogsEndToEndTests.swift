@@ -75,8 +75,10 @@ extension DeployEndToEndTests {
         let tailLines = tail.stdout.split(separator: "\n")
         #expect(tailLines.count == 100, "\(tailLines.count) lines")
         #expect(tailLines.contains { $0.contains("chatty line") }, "\(tailLines.last ?? "")")
-        // Minutes before; the bound is generous for a loaded 2-core machine and a debug build.
-        #expect(tailTook < .seconds(2), "railyard logs -n 100 took \(tailTook)")
+        // Minutes before (the whole log was read). The bound only tells reading from the end
+        // from reading everything, with room for a loaded 2-core machine and a debug build (it
+        // once took 2.06 s here beside three builds); the figure is benchmarks/logs.sh's.
+        #expect(tailTook < .seconds(10), "railyard logs -n 100 took \(tailTook)")
 
         // The same through the API, which reads the last lines without reading the log.
         let token = try #require(try await world.cli.execJSON(["tokens", "create", "--name", "logs"]) as? [String: Any])
@@ -93,7 +95,7 @@ extension DeployEndToEndTests {
         }
         let (page, apiTook) = try await api("tail=100&phase=deploy")
         #expect((page["items"] as? [Any])?.count == 100)
-        #expect(apiTook < .seconds(2), "GET logs?tail=100 took \(apiTook)")
+        #expect(apiTook < .seconds(10), "GET logs?tail=100 took \(apiTook)")
 
         try await Task.sleep(until: chatterEnds + .seconds(4))
         sampler.cancel()
@@ -105,12 +107,12 @@ extension DeployEndToEndTests {
         #expect(recent.status == 0, "\(recent.stderr)")
         #expect(recent.stdout.contains("tick"), "\(recent.stdout)")
         #expect(!recent.stdout.contains("chatty line"), "lines older than 3 s: \(recent.stdout.prefix(500))")
-        #expect(took < .seconds(2), "railyard logs --since 3s took \(took)")
+        #expect(took < .seconds(10), "railyard logs --since 3s took \(took)")
         let (sincePage, sinceTook) = try await api("since=\(midChatter)&limit=10")
         let sinceItems = try #require(sincePage["items"] as? [[String: Any]])
         #expect(sinceItems.count == 10 && sincePage["nextCursor"] != nil)
         #expect(((sinceItems.first?["time"] as? String) ?? "") >= midChatter, "\(sinceItems.first ?? [:])")
-        #expect(sinceTook < .seconds(2), "GET logs?since took \(sinceTook)")
+        #expect(sinceTook < .seconds(10), "GET logs?since took \(sinceTook)")
 
         // Memory: lines wait within a fixed budget (16 MiB for all deployments), a reader holds
         // one page (at most 4 MiB), SSE writes go out a page at a time; 64 MB leaves room for
