@@ -82,7 +82,10 @@ struct HealthCheckTests {
         let failure = await HealthCheck(path: "/", timeout: .milliseconds(500)).check(port: silent.port)
         #expect(failure == "no answer within 0.5 seconds", "\(failure ?? "passed")")
         let took = ContinuousClock.now - started
-        #expect(took >= .milliseconds(500) && took < .seconds(5), "\(took)")
+        // The message shows the probe's own time-out ended it. The upper bound only rules out
+        // waiting for ever: in the full parallel suite the concurrency pool this test resumes
+        // on was once starved for 13 s by other tests' blocking waits.
+        #expect(took >= .milliseconds(500) && took < .seconds(60), "\(took)")
     }
 
     @Test func aProbeSaysWhyItFailed() async throws {
