@@ -202,6 +202,87 @@ extension DeployEndToEndTests {
         #expect(expired.status != 0)
         #expect(expired.stderr.contains("run `railyard login` again"), "\(expired.stderr)")
     }
+
+    /// An app that prints `tick 0000`, `tick 0001`… every 0.3 s while it serves.
+    static let tickingApp = """
+        import os, threading, time
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        def tick():
+            n = 0
+            while True:
+                print("tick %04d" % n, flush=True)
+                n += 1
+                time.sleep(0.3)
+        threading.Thread(target=tick, daemon=True).start()
+        class H(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+            def log_message(self, *args): pass
+        HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+        """
+
+    /// Resuming a deployment's log: `after` (JSON pages) and `Last-Event-ID` (the followed
+    /// stream) give exactly the lines after the one named, history then live, each once; the
+    /// CLI's `--since` leaves out older lines.
+    @Test func logsResumeAfterALineAndSinceATime() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("web")
+        let result = try await world.up(try Self.app(["main.py": Self.tickingApp]), service: "web")
+        #expect(result.status == 0, "\(result.log)")
+        let deploymentID = try #require(result.deployment["id"] as? String)
+        let api = LiveAPI(url: world.server.url)
+        let token = try await api.login("admin@example.com", "admin-password")
+        let path = "/api/v1/deployments/\(deploymentID)/logs"
+        func page(_ query: String) async throws -> [[String: Any]] {
+            let reply = try await api.call(.GET, path + query, token: token)
+            #expect(reply.status == 200, "\(reply.text.prefix(200))")
+            return reply.json["items"] as? [[String: Any]] ?? []
+        }
+        try await Self.waitFor("six ticks in the log") {
+            try await page("?limit=5000").filter { ($0["message"] as? String)?.hasPrefix("tick ") == true }.count >= 6
+        }
+        let all = try await page("?limit=5000")
+        let seqs = all.compactMap { $0["seq"] as? Int }
+        #expect(seqs == Array(1...seqs.count), "numbered from 1 without gaps: \(seqs)")
+        let ticks = all.filter { ($0["message"] as? String)?.hasPrefix("tick ") == true }
+        let resumePoint = try #require(ticks[2]["seq"] as? Int)
+
+        let after = try await page("?after=\(resumePoint)&limit=5000")
+        let afterSeqs = after.compactMap { $0["seq"] as? Int }
+        #expect(afterSeqs.first == resumePoint + 1, "\(afterSeqs)")
+        #expect(afterSeqs == Array((resumePoint + 1)..<(resumePoint + 1 + afterSeqs.count)))
+        #expect(after.first?["message"] as? String == all.first { $0["seq"] as? Int == resumePoint + 1 }?["message"] as? String)
+        #expect(try await api.call(.GET, path + "?after=-1", token: token).status == 400)
+
+        // Followed, resumed with Last-Event-ID: the history after that line, then live ticks
+        // printed since, with ids that go on one by one.
+        var request = HTTPClientRequest(url: world.server.url + path + "?follow=true")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Last-Event-ID", value: String(resumePoint))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        #expect(response.headers.first(name: "content-type") == "text/event-stream")
+        var text = ""
+        var ids: [Int] = []
+        let newest = seqs.last ?? 0
+        for try await part in response.body {
+            text += String(buffer: part)
+            ids = text.split(separator: "\n").compactMap { $0.hasPrefix("id: ") ? Int($0.dropFirst(4)) : nil }
+            // Past what the page above held, by three live lines.
+            if (ids.last ?? 0) >= newest + 3 { break }
+        }
+        #expect(ids.first == resumePoint + 1, "\(ids.prefix(5))")
+        #expect(ids == Array((resumePoint + 1)..<(resumePoint + 1 + ids.count)), "each line once, in order: \(ids)")
+        #expect((ids.last ?? 0) >= newest + 3, "live lines follow the history")
+
+        // `--since`: the first tick is older than 3 s by now; recent ticks are not.
+        try await Task.sleep(for: .seconds(5))
+        let recent = try await world.cli.exec(["logs", "--service", "web", "--since", "3s"])
+        #expect(recent.status == 0, "\(recent.stderr)")
+        #expect(recent.stdout.contains("tick ") && !recent.stdout.contains("tick 0000"), "\(recent.stdout.suffix(400))")
+        let everything = try await world.cli.exec(["logs", "--service", "web", "--since", "1h"])
+        #expect(everything.stdout.contains("tick 0000"), "\(everything.stdout.prefix(400))")
+    }
 }
 
 /// What clients asking for slow answers got, shared between them and the test.
