@@ -139,9 +139,32 @@ struct BadInputTests {
             // Other accounts are not locked out, and the server keeps serving.
             _ = try await api.login("member@example.com", Fixture.password)
             try await api.expect(200, .get, "/healthz")
-            // Unknown accounts count too, and answer exactly like wrong passwords.
-            let unknown = try await api.call(.post, "/api/v1/auth/login", json: ["email": "ghost@example.com", "password": "whatever1"])
-            #expect(unknown.status == 401)
+            // An unknown account answers exactly like a wrong password (nothing tells which
+            // emails exist).
+            let wrong = try await api.call(.post, "/api/v1/auth/login", json: ["email": "member@example.com", "password": "wrong-password"])
+            let unknown = try await api.call(.post, "/api/v1/auth/login", json: ["email": "ghost@example.com", "password": "wrong-password"])
+            #expect(unknown.status == 401 && wrong.status == 401)
+            #expect(unknown.errorCode == wrong.errorCode)
+            #expect((unknown.json["error"] as? [String: Any])?["message"] as? String
+                    == (wrong.json["error"] as? [String: Any])?["message"] as? String)
+        }
+    }
+
+    /// Guesses at an account that does not exist count like any other against that email.
+    /// (Against the address they come from too: the in-process client has no address, so
+    /// that half is checked against a live server, in `loginLimitsByDefault`.)
+    @Test func unknownAccountsCountTowardsTheLimit() async throws {
+        let harness = try await APIHarness.make(loginPolicy: .init(window: 60, failuresPerAccountAndAddress: 3, failuresPerAddress: 50))
+        try await harness.test { api in
+            _ = try await Fixture.make(api)
+            for _ in 0..<3 {
+                try await api.expect(401, .post, "/api/v1/auth/login", json: ["email": "ghost@example.com", "password": "wrong-password"])
+            }
+            let ghost = try await api.call(.post, "/api/v1/auth/login", json: ["email": "ghost@example.com", "password": "wrong-password"])
+            #expect(ghost.status == 429, "the fourth guess at one unknown email is limited")
+            #expect(ghost.errorCode == "rate_limited")
+            // Another unknown email is not.
+            try await api.expect(401, .post, "/api/v1/auth/login", json: ["email": "ghost2@example.com", "password": "wrong-password"])
         }
     }
 
@@ -281,8 +304,24 @@ struct BadInputTests {
             let over = try await api.call(.post, path, token: f.admin, json: ["hostname": "one-too-many.example.com"])
             #expect(over.status == 409)
             #expect(over.errorCode == "conflict")
-            // The outsider's workspace cannot see or take these names.
+            // The outsider's workspace cannot see these names, nor take them for a service of
+            // its own: hostnames are unique across every workspace.
             try await api.expect(404, .get, path, token: f.outsider)
+            let project = try await api.expect(201, .post, "/api/v1/projects", token: f.outsider,
+                                               json: ["name": "theirs", "workspaceId": f.outsiderWorkspace])
+            let theirProject = try #require((project.json["project"] as? [String: Any])?["id"] as? String)
+            let theirEnvironment = try #require((project.json["environments"] as? [[String: Any]])?.first?["id"] as? String)
+            let theirService = try #require(
+                try await api.expect(201, .post, "/api/v1/projects/\(theirProject)/services", token: f.outsider, json: ["name": "web"])
+                    .json["id"] as? String)
+            let theirPath = "/api/v1/services/\(theirService)/domains?environmentId=\(theirEnvironment)"
+            for taken in ["d3.example.com", "D20.Example.COM"] {
+                let reply = try await api.call(.post, theirPath, token: f.outsider, json: ["hostname": taken])
+                #expect(reply.status == 409, "\(taken) is another workspace's: \(reply.status)")
+                #expect(reply.errorCode == "conflict")
+            }
+            // A name nobody holds is theirs to take: the refusals above were about the names.
+            try await api.expect(201, .post, theirPath, token: f.outsider, json: ["hostname": "theirs.example.com"])
         }
     }
 

@@ -40,9 +40,7 @@ struct EdgeStreamingTests {
     }
 
     @Test func aGigabyteEachWayStreamsInAFewMegabytes() async throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/upstreams/stream.py").path
-        let (upstream, upstreamPort) = try Self.start("/usr/bin/env", ["python3", script]) { Int($0) }
+        let (upstream, upstreamPort) = try Self.start("/usr/bin/env", ["python3", Self.streamScript.path]) { Int($0) }
         defer { upstream.terminate() }
         let (edge, edgePort) = try Self.start(
             try RailyardBinary.path(),
@@ -51,6 +49,36 @@ struct EdgeStreamingTests {
             line.range(of: "listening on port ").flatMap { Int(line[$0.upperBound...]) }
         }
         defer { edge.terminate() }
+        try await Self.moveAGigabyteEachWay(through: "http://127.0.0.1:\(edgePort)", host: "big.localhost", measuring: edge.processIdentifier)
+    }
+
+    /// The same through the edge of a live `railyard server`, which runs the API, the builds
+    /// and the control loop beside it: the bound must hold for the edge users get.
+    @Test func aGigabyteEachWayStreamsThroughTheServersEdgeInAFewMegabytes() async throws {
+        let world = try await DeployEndToEndTests.World.make()
+        defer { world.stop() }
+        try await world.service("big")
+        #expect(try await world.cli.exec(["domain", "--service", "big"]).status == 0)
+        let app = try DeployEndToEndTests.app(["main.py": try String(contentsOf: Self.streamScript, encoding: .utf8)])
+        let deployed = try await world.up(app, service: "big")
+        #expect(deployed.status == 0, "\(deployed.log)")
+        try await DeployEndToEndTests.waitFor("the app through the edge") {
+            await DeployEndToEndTests.viaEdge(world, host: "big-apps.localhost", path: "/big?bytes=1")?.status == 200
+        }
+        let pid = try #require(world.server.process?.processIdentifier)
+        try await Self.moveAGigabyteEachWay(through: world.server.edgeURL, host: "big-apps.localhost", measuring: pid)
+    }
+
+    static var streamScript: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/upstreams/stream.py")
+    }
+
+    /// Downloads a gigabyte through the edge at `edgeURL`, uploads one, and checks how far the
+    /// memory of process `pid` (the edge) grew meanwhile.
+    static func moveAGigabyteEachWay(
+        through edgeURL: String, host: String, measuring pid: Int32, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         // Its own event loop: two gigabytes through the shared ones would stall every other
         // test running beside this one.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -63,21 +91,25 @@ struct EdgeStreamingTests {
         }
 
         func request(_ path: String) -> HTTPClientRequest {
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(edgePort)\(path)")
-            request.headers.replaceOrAdd(name: "Host", value: "big.localhost")
+            var request = HTTPClientRequest(url: edgeURL + path)
+            request.headers.replaceOrAdd(name: "Host", value: host)
             return request
         }
         // Warmed up (first connections, pools, buffers) before the baseline is taken.
-        let warm = try await client.execute(request("/big?bytes=4194304"), timeout: .seconds(30))
+        let warm = try await client.execute(request("/big?bytes=4194304"), timeout: .seconds(60))
+        #expect(warm.status == .ok, "\(warm.status)", sourceLocation: sourceLocation)
         for try await _ in warm.body {}
-        let before = Self.memory(of: edge.processIdentifier, "VmRSS")
+        let before = Self.memory(of: pid, "VmRSS")
+        // The high-water mark starts again from here (a server's start-up and build may have
+        // peaked higher: not the edge's doing). Writing 5 to clear_refs resets it; root only.
+        try "5".write(toFile: "/proc/\(pid)/clear_refs", atomically: false, encoding: .utf8)
         let size = 1 << 30
 
         // Download: counted as it arrives, never held.
-        let response = try await client.execute(request("/big?bytes=\(size)"), timeout: .seconds(300))
+        let response = try await client.execute(request("/big?bytes=\(size)"), timeout: .seconds(600))
         var downloaded = 0
         for try await part in response.body { downloaded += part.readableBytes }
-        #expect(downloaded == size)
+        #expect(downloaded == size, sourceLocation: sourceLocation)
 
         // Upload: a streamed body of the same size, counted by the instance.
         var upload = request("/count")
@@ -87,14 +119,17 @@ struct EdgeStreamingTests {
             for _ in 0..<(size >> 20) { continuation.yield(piece) }
             continuation.finish()
         }, length: .known(Int64(size)))
-        let counted = try await client.execute(upload, timeout: .seconds(300))
-        #expect(String(buffer: try await counted.body.collect(upTo: 1024)) == String(size))
+        let counted = try await client.execute(upload, timeout: .seconds(600))
+        #expect(String(buffer: try await counted.body.collect(upTo: 1024)) == String(size), sourceLocation: sourceLocation)
 
         // The high-water mark, so that a peak in the middle counts too.
-        let peak = Self.memory(of: edge.processIdentifier, "VmHWM")
+        let peak = Self.memory(of: pid, "VmHWM")
         let growth = peak - before
         print("edge RSS \(before >> 10) KiB before, peak \(peak >> 10) KiB moving 2 × 1 GiB")
-        #expect(before > 0 && peak > 0)
-        #expect(growth < 8 << 20, "the edge grew by \(growth >> 10) KiB moving 2 × 1 GiB")
+        #expect(before > 0 && peak > 0, sourceLocation: sourceLocation)
+        // A ratio of what it held to what it moved: under 1 %, where an edge that held a body
+        // (or let a slow reader's share pile up) would hold about half. How fast the machine is
+        // does not enter into it.
+        #expect(growth * 100 < 2 * size, "the edge grew by \(growth >> 10) KiB moving 2 × 1 GiB", sourceLocation: sourceLocation)
     }
 }

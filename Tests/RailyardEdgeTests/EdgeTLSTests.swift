@@ -162,7 +162,7 @@ struct EdgeTLSTests {
             edge.port, "POST /count HTTP/1.1\r\nHost: small.localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "\(hex)\r\n\(chunk)\r\n\(hex)\r\n\(chunk)\r\n\(hex)\r\n\(chunk)\r\n0\r\n\r\n")
         #expect(chunked.hasPrefix("HTTP/1.1 413"), "\(chunked)")
-        try await Task.sleep(for: .milliseconds(100))
+        try await EdgeProxyTests.waitUntil { edge.server.routes.inFlight(port: app.port) == 0 }
         #expect(edge.server.routes.inFlight(port: app.port) == 0, "the refused request no longer counts as in flight")
         #expect(try await EdgeProxyTests.get(edge, host: "small.localhost").body == "app", "the edge goes on serving")
     }

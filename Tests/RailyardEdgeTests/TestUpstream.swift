@@ -5,7 +5,8 @@ import NIOPosix
 
 /// A small HTTP server standing in for an app instance (a real one over real sockets):
 /// `/` answers its name, `/headers` the request's headers, `/count` the size of the request
-/// body, `/big?bytes=N` N bytes streamed, `/slow?ms=N` after N ms.
+/// body, `/big?bytes=N` N bytes streamed, `/slow?ms=N` after N ms. Started with a `delay`,
+/// `/` answers its name only after that long (a slow replica beside fast ones).
 final class TestUpstream: Sendable {
     let name: String
     let channel: any Channel
@@ -26,7 +27,7 @@ final class TestUpstream: Sendable {
         self.requests = requests
     }
 
-    static func start(_ name: String) async throws -> TestUpstream {
+    static func start(_ name: String, delay: TimeAmount? = nil) async throws -> TestUpstream {
         let connections = ManagedAtomic<Int>(0)
         let requests = ManagedAtomic<Int>(0)
         let gate = ManagedAtomic<Bool>(false)
@@ -38,7 +39,7 @@ final class TestUpstream: Sendable {
                     let encoder = HTTPResponseEncoder()
                     let decoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
                     let pipelining = HTTPServerPipelineHandler()
-                    let handler = Handler(name: name, requests: requests, gate: gate)
+                    let handler = Handler(name: name, requests: requests, gate: gate, delay: delay)
                     handler.httpHandlers = [encoder, decoder, pipelining]
                     try channel.pipeline.syncOperations.addHandlers([encoder, decoder, pipelining, handler])
                 }
@@ -61,9 +62,11 @@ final class TestUpstream: Sendable {
         var received = 0
 
         let gate: ManagedAtomic<Bool>
+        let delay: TimeAmount?
 
-        init(name: String, requests: ManagedAtomic<Int>, gate: ManagedAtomic<Bool>) {
+        init(name: String, requests: ManagedAtomic<Int>, gate: ManagedAtomic<Bool>, delay: TimeAmount?) {
             self.gate = gate
+            self.delay = delay
             self.name = name
             self.requests = requests
         }
@@ -148,7 +151,9 @@ final class TestUpstream: Sendable {
                     bound.value.0.send("slow \(bound.value.0.name)", context: bound.value.1)
                 }
             default:
-                send(name, context: context)
+                guard let delay else { return send(name, context: context) }
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: delay) { bound.value.0.send(bound.value.0.name, context: bound.value.1) }
             }
         }
 

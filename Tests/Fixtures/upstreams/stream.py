@@ -1,6 +1,7 @@
 """An app instance for streaming tests: GET /big?bytes=N answers N bytes, POST /count answers
 how many body bytes it read. Both move 1 MiB at a time, so it holds no body in memory."""
 import http.server
+import os
 import sys
 
 PIECE = b"z" * (1 << 20)
@@ -38,6 +39,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+# Deployed by a live server it is given PORT; run on its own it takes a free port and says which.
+port = int(os.environ.get("PORT", "0"))
+server = http.server.ThreadingHTTPServer(("0.0.0.0" if port else "127.0.0.1", port), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()
