@@ -199,7 +199,7 @@ extension DeploymentController {
         // Out of the edge's table before they drain, and given the draining period to answer
         // what the edge already sent them before they are signalled.
         publishRoutes()
-        await edgeDrained(ports: all.map(\.port), within: grace)
+        await edgeDrained(ports: all.map(\.port), within: max(grace, Self.requestDrainLimit))
         await withTaskGroup(of: Void.self) { group in
             for instance in all {
                 instance.state = "exited"

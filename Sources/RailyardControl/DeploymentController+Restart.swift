@@ -57,7 +57,7 @@ extension DeploymentController {
                         "replica \(replica) is healthy on 127.0.0.1:\(successor.port): it replaces the one on 127.0.0.1:\(old.port), which drains and stops")
             await recordInstances(deployment)
             let grace = Duration.seconds(max(plan.drainingSeconds, 1))
-            await edgeDrained(ports: [old.port], within: grace)
+            await edgeDrained(ports: [old.port], within: max(grace, Self.requestDrainLimit))
             await runtime.stop(old.instanceID, grace: grace)
             old.state = "exited"
             try? await store.forgetInstanceProcess(instance: old.instanceID)

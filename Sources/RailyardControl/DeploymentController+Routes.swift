@@ -135,6 +135,11 @@ extension DeploymentController {
         logs.append(deployment, phase: "http", replica: replica, stream: "http", String(decoding: output.bytes, as: UTF8.self))
     }
 
+    /// How long requests the edge already sent to a replica being retired get to finish before
+    /// it is signalled, whatever its draining period (which is SIGTERM → SIGKILL): a redeploy
+    /// drops no request that takes less. Returns as soon as none is in flight.
+    static let requestDrainLimit: Duration = .seconds(30)
+
     /// Waits until the edge has no request in flight to any of `ports`, or `within` passed.
     func edgeDrained(ports: [Int], within limit: Duration) async {
         guard let edge else { return }

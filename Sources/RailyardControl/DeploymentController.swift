@@ -147,7 +147,9 @@ public actor DeploymentController {
         for instance in instances { instance.stopping = true }
         publishRoutes()
         // Whatever the edge sent them is answered before they are signalled.
-        await edgeDrained(ports: instances.map(\.port), within: .seconds(5))
+        // (Up to 5 s at a plain stop; handed over, as long as a redeploy would wait: the server
+        // replacing this one serves on, and no request should fail for the upgrade.)
+        await edgeDrained(ports: instances.map(\.port), within: handedOver ? Self.requestDrainLimit : .seconds(5))
         await withTaskGroup(of: Void.self) { group in
             for instance in instances {
                 let (runtime, id) = (self.runtime, instance.instanceID)

@@ -88,16 +88,15 @@ extension DeployEndToEndTests {
 
     /// Clients asking for `/slow` (two seconds each) one after another all through a redeploy:
     /// at the moment the new deployment takes over, several requests are half-way through on the
-    /// old one, and each must still get its answer. The old deployment waits for them up to its
-    /// draining period, here 30 s. (With none set it waits 1 s, and these requests get 502s:
-    /// README's "redeploys drop no request" holds only for requests shorter than that.)
+    /// old one, and each must still get its answer. With no draining period set (the default),
+    /// the old deployment still waits for them (up to 30 s) before it is signalled: it waited
+    /// 1 s at first, and these requests got 502s.
     @Test func slowRequestsInFlightDuringARedeployAreNotDropped() async throws {
         let world = try await World.make()
         defer { world.stop() }
         try await world.service("web")
         #expect(try await world.cli.exec(["domain", "--service", "web"]).status == 0)
-        let draining = #"{"deploy": {"drainingSeconds": 30}}"#
-        let first = try await world.up(try Self.app(["main.py": Self.slowServer("v1"), "railway.json": draining]), service: "web")
+        let first = try await world.up(try Self.app(["main.py": Self.slowServer("v1")]), service: "web")
         #expect(first.status == 0, "\(first.log)")
         try await Self.waitFor("v1 through the edge") { await Self.viaEdge(world, host: "web-apps.localhost")?.body == "v1" }
 
@@ -128,7 +127,7 @@ extension DeployEndToEndTests {
                 }
             }
         }
-        let second = try await world.up(try Self.app(["main.py": Self.slowServer("v2"), "railway.json": draining]), service: "web")
+        let second = try await world.up(try Self.app(["main.py": Self.slowServer("v2")]), service: "web")
         #expect(second.status == 0, "\(second.log)")
         let switched = ContinuousClock.now
         // Long enough for every request begun before the switch to end, and a few after it.
