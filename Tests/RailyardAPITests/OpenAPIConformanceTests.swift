@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import Testing
 @testable import RailyardAPI
 @testable import RailyardCore
@@ -40,6 +41,26 @@ struct OpenAPIConformanceTests {
                 #expect(reply.status == 404, "GET \(path): \(reply.status)")
                 #expect(reply.headers[.allow] == nil, "GET \(path)")
             }
+        }
+    }
+
+    /// An environment token naming an environment that is not one of its project's in this
+    /// workspace is refused on that field (422), not with a 404 that would say the workspace in
+    /// the path does not exist.
+    @Test func aTokenForAnEnvironmentOutsideTheWorkspaceIsRefusedOnTheField() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let fixture = try await Fixture.make(api)
+            let path = "/api/v1/workspaces/\(fixture.workspace)/tokens"
+            let elsewhere = [ProjectID.generate().rawValue, EnvironmentID.generate().rawValue]
+            for (project, environment) in [(fixture.project, elsewhere[1]), (elsewhere[0], fixture.environment)] {
+                let reply = try await api.call(.post, path, token: fixture.admin,
+                                               json: ["name": "ci", "projectId": project, "environmentId": environment])
+                #expect(reply.status == 422, "\(String(buffer: reply.body))")
+                #expect((reply.json["error"] as? [String: Any])?["field"] as? String == "environmentId")
+            }
+            try await api.expect(201, .post, path, token: fixture.admin,
+                                 json: ["name": "ci", "projectId": fixture.project, "environmentId": fixture.environment])
         }
     }
 

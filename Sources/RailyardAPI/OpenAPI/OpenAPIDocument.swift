@@ -3505,15 +3505,23 @@ enum OpenAPIDocument {
                 "description": "Defaults to `member`; may not exceed the creator's role."
               },
               "projectId": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Id"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "environmentId": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Id"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "expiresInDays": {
@@ -3766,7 +3774,7 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {
               "environmentId": {
-                "type": "string",
+                "$ref": "#/components/schemas/Id",
                 "description": "An environment of the service's project."
               },
               "message": {
