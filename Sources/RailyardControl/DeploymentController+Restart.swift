@@ -23,9 +23,13 @@ extension DeploymentController {
             let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
             let check = HealthCheck(path: plan.healthcheckPath)
             var failure: String?
+            // Someone else took the deployment down or replaced it: a conflict with that
+            // request (409), not the server failing (503), which would invite a retry.
+            var overtaken = false
             while true {
                 if live[id] !== deployment || deployment.successors[replica] !== successor || successor.stopping {
                     failure = "the deployment stopped running during the restart"
+                    overtaken = true
                     break
                 }
                 if let exit = successor.exit {
@@ -45,7 +49,8 @@ extension DeploymentController {
                 await runtime.stop(successor.instanceID, grace: .seconds(2))
                 try? await store.forgetInstanceProcess(instance: successor.instanceID)
                 logs.system(id, phase: "deploy", replica: replica, "restart stopped: \(failure); the running replicas are kept", level: "error")
-                throw RailyardError.unavailable("restart stopped: \(failure); the running replicas are kept")
+                let message = "restart stopped: \(failure); the running replicas are kept"
+                throw overtaken ? RailyardError.conflict(message) : RailyardError.unavailable(message)
             }
             // The switch: the successor in the edge's table and the old replica out, at once.
             successor.state = "healthy"

@@ -72,6 +72,48 @@ struct LiveServerTests {
         #expect(retryAfter["required"] as? Bool == true)
     }
 
+    /// Every link in the served document leads to an operation that exists and names only
+    /// parameters that operation takes, so the stateful fuzzing (and any client following the
+    /// links) passes real ids where they belong; and none of the table's links went missing.
+    @Test func theServedLinksNameRealOperationsAndParameters() throws {
+        let served = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.served.utf8)) as? [String: Any])
+        let paths = try #require(served["paths"] as? [String: [String: Any]])
+        let shared = try #require((served["components"] as? [String: Any])?["parameters"] as? [String: [String: Any]])
+        func parameterNames(_ list: Any?) -> Set<String> {
+            Set((list as? [[String: Any]] ?? []).compactMap { parameter in
+                if let reference = parameter["$ref"] as? String {
+                    return shared[String(reference.split(separator: "/").last ?? "")]?["name"] as? String
+                }
+                return parameter["name"] as? String
+            })
+        }
+        var parametersOf: [String: Set<String>] = [:]
+        for (_, item) in paths {
+            for (method, value) in item where method != "parameters" {
+                if let operation = value as? [String: Any], let id = operation["operationId"] as? String {
+                    parametersOf[id] = parameterNames(item["parameters"]).union(parameterNames(operation["parameters"]))
+                }
+            }
+        }
+        var found = 0
+        for (_, item) in paths {
+            for (method, value) in item where method != "parameters" {
+                let responses = (value as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+                for (_, response) in responses {
+                    for (name, link) in (response as? [String: Any])?["links"] as? [String: [String: Any]] ?? [:] {
+                        found += 1
+                        let target = try #require(link["operationId"] as? String, "link \(name) names no operation")
+                        let known = try #require(parametersOf[target], "link \(name) names no operation \(target)")
+                        let given = Set((link["parameters"] as? [String: String] ?? [:]).keys)
+                        #expect(!given.isEmpty && given.isSubset(of: known), "link \(name) gives \(given), \(target) takes \(known)")
+                    }
+                }
+            }
+        }
+        #expect(found == OpenAPIDocument.links.count)
+        #expect(found >= 40)
+    }
+
     /// Every operation in the OpenAPI document reaches a route (an unknown id answers "… not
     /// found", never "route not found"), so the document names no route that does not exist.
     @Test func everyDocumentedOperationIsRouted() async throws {

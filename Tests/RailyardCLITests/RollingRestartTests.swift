@@ -63,3 +63,72 @@ extension DeployEndToEndTests {
         #expect(await Self.status(world, "lock") == "SUCCESS")
     }
 }
+
+/// Issue 19: a restart that another request overtakes (`down` while the new replica waits for
+/// its health check) answers 409, a conflict with that request, not 503, which says the server
+/// is failing and invites the same request again.
+extension DeployEndToEndTests {
+    @Test func aRestartOvertakenByDownAnswers409() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("busy")
+        // The first copy holds a fixed port and answers; a second copy (the restart's new
+        // replica) cannot take the port and answers 500, so it never passes its health check
+        // and the restart waits for it, long enough for `down` to come in between.
+        let fixed = try SandboxedFreePort.pick()
+        let server = """
+            import os, socket
+            from http.server import BaseHTTPRequestHandler, HTTPServer
+            held = socket.socket()
+            try:
+                held.bind(("127.0.0.1", \(fixed))); held.listen(); healthy = True
+            except OSError:
+                healthy = False
+            class H(BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200 if healthy else 500); self.end_headers(); self.wfile.write(b"busy")
+                def log_message(self, *args): pass
+            HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+            """
+        let config = #"{"deploy": {"healthcheckPath": "/", "healthcheckTimeout": 120}}"#
+        let served = try await world.up(try Self.app(["main.py": server, "railway.json": config]), service: "busy")
+        #expect(served.status == 0, "\(served.log)")
+        let id = try #require(served.deployment["id"] as? String)
+        let service = try #require(served.deployment["serviceId"] as? String)
+        let environment = try #require(served.deployment["environmentId"] as? String)
+
+        let login = try await Self.curl(["-X", "POST", "\(world.server.url)/api/v1/auth/login", "-H", "Content-Type: application/json",
+                                         "-d", #"{"email":"admin@example.com","password":"admin-password"}"#])
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(login.body.utf8)) as? [String: Any])?["accessToken"] as? String)
+        async let restart = Self.curl(["-X", "POST", "\(world.server.url)/api/v1/services/\(service)/restart?environmentId=\(environment)",
+                                       "-H", "Authorization: Bearer \(token)"])
+        try await Self.waitFor("the restart's new replica") { Self.appProcesses(of: id).count == 2 }
+        let down = try await world.cli.exec(["down", "--service", "busy"])
+        #expect(down.status == 0, "\(down.stderr)")
+        let answer = try await restart
+        #expect(answer.status == 409, "\(answer.status): \(answer.body)")
+        #expect(answer.body.contains("stopped running during the restart"), "\(answer.body)")
+    }
+
+    /// curl ARGUMENTS: the HTTP status and the body.
+    static func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-sS", "--max-time", "150", "-w", "\n%{http_code}"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        // Waits without holding a thread of the shared pool (the restart's curl waits for
+        // minutes while the test goes on); the answer is small enough for the pipe's buffer.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let text = String(decoding: data, as: UTF8.self)
+        let status = Int(text.split(separator: "\n").last ?? "") ?? 0
+        return (status, text.split(separator: "\n").dropLast().joined(separator: "\n"))
+    }
+}

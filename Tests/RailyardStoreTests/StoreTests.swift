@@ -275,7 +275,9 @@ struct StoreTests {
                 name: "ci", role: .member, scope: .environment(workspace.id, project.id, environment.id), tokenHash: "t1",
                 createdBy: admin.id, expiresAt: nil, audit: Self.audit)
             #expect(try await store.apiToken(hash: "t1")?.scope == .environment(workspace.id, project.id, environment.id))
-            await #expect(throws: RailyardError.notFound("environment")) {
+            // Refused on the field: the workspace exists, so a 404 would mislead.
+            await #expect(throws: RailyardError.invalid(
+                "environmentId must be an environment of projectId, in this workspace", field: "environmentId")) {
                 _ = try await store.createAPIToken(
                     name: "bad", role: .member, scope: .environment(workspace.id, project.id, EnvironmentID.generate()),
                     tokenHash: "t2", createdBy: admin.id, expiresAt: nil, audit: Self.audit)

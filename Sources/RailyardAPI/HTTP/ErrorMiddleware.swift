@@ -23,6 +23,15 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.warning(error.isDiskFull ? "disk full" : "store unavailable", metadata: ["error": "\(error)"])
             return Self.response(for: error.apiError)
         } catch let error as any HTTPResponseError {
+            // The router found no route: for a path the document lists under other methods,
+            // that is 405 with `Allow` (RFC 9110), not 404, which would say there is no such path.
+            if error.status == .notFound, (error as? HTTPError)?.body == nil,
+               let allowed = AllowedMethods.api.methods(forPath: request.uri.path) {
+                var response = Self.response(
+                    for: RailyardError(kind: .methodNotAllowed, message: "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))"))
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
             return Self.response(for: Self.translate(error))
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -37,7 +46,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case 401: return .unauthorized(message ?? "authentication required")
         case 403: return .forbidden(message ?? "forbidden")
         case 404: return .notFound(message ?? "route")
-        case 405: return RailyardError(kind: .notFound, message: "method not allowed on this route")
+        case 405: return RailyardError(kind: .methodNotAllowed, message: "method not allowed on this route")
         case 413: return RailyardError(
             kind: .payloadTooLarge,
             message: "request body is larger than the limit of \(APIRequestContext.maximumBodySize) bytes")
@@ -51,6 +60,7 @@ struct ErrorMiddleware: RouterMiddleware {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .payloadTooLarge, .quotaExceeded: .contentTooLarge
         case .invalid: .unprocessableContent

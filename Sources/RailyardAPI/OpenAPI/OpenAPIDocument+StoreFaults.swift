@@ -1,7 +1,8 @@
 import Foundation
 
 extension OpenAPIDocument {
-    /// The document as served: `json` with the answers every `/api/v1` operation can give when
+    /// The document as served: `json` with its `links` (OpenAPIDocument+Links.swift) and the
+    /// answers every `/api/v1` operation can give when
     /// the store fails added to each, rather than written out some fifty times by hand: 503
     /// `store_unavailable` (every operation reads the store, if only to check the caller's
     /// token) and, for operations that write, 507 `disk_full`. An operation that documents a
@@ -27,10 +28,11 @@ extension OpenAPIDocument {
     static let writingMethods: Set<String> = ["post", "put", "patch", "delete"]
     static let methods: Set<String> = writingMethods.union(["get"])
 
-    /// `text` with the store's failures added; nil when it is not the JSON expected (the
+    /// `text` with its links and the store's failures added; nil when it is not the JSON expected (the
     /// document's own test catches that).
     static func withStoreFaults(_ text: String) -> String? {
-        guard var document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+        guard let written = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              var document = withLinks(written),
               var paths = document["paths"] as? [String: Any],
               var components = document["components"] as? [String: Any]
         else { return nil }

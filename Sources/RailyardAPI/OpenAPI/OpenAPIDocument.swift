@@ -6,7 +6,7 @@ enum OpenAPIDocument {
       "info": {
         "title": "Railyard",
         "version": "0.1.0",
-        "description": "The Railyard control-plane API. Every error has the shape `{\"error\":{\"code\",\"message\",\"field\"}}`; `field` is omitted when no single field is at fault. Unsupported methods on a known path answer 404. JSON bodies over 1 MiB answer 413."
+        "description": "The Railyard control-plane API. Every error has the shape `{\"error\":{\"code\",\"message\",\"field\"}}`; `field` is omitted when no single field is at fault. A method the document does not list for a known path answers 405 with an `Allow` header naming the methods it does list; unknown paths answer 404. JSON bodies over 1 MiB answer 413; a NUL character anywhere in a JSON body (in a value or a key) answers 400, as the store cannot keep one."
       },
       "servers": [
         {
@@ -1919,7 +1919,7 @@ enum OpenAPIDocument {
             "tags": [
               "Services"
             ],
-            "description": "Replaces the replicas of the running deployment one at a time, each once its successor passed the health check (no request is dropped), and answers when every replica was replaced; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither, when a restart of the deployment is already under way, or when the crashed deployment ran on another server; 503 when the server runs no deployment pipeline, or when a new replica failed its health check (the running replicas are kept). Takes no body.",
+            "description": "Replaces the replicas of the running deployment one at a time, each once its successor passed the health check (no request is dropped), and answers when every replica was replaced; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither, when a restart of the deployment is already under way, when the deployment is taken down or replaced during the restart, or when the crashed deployment ran on another server; 503 when the server runs no deployment pipeline, or when a new replica failed its health check (the running replicas are kept). Takes no body.",
             "security": [
               {
                 "bearerAuth": []
@@ -2402,6 +2402,9 @@ enum OpenAPIDocument {
                       "invalid",
                       "rate_limited",
                       "unavailable",
+                      "store_unavailable",
+                      "disk_full",
+                      "method_not_allowed",
                       "internal"
                     ]
                   },
@@ -2644,18 +2647,24 @@ enum OpenAPIDocument {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 2048,
-                "pattern": "^[^-\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000][^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*$",
+                "pattern": "^(?:(?:[Hh][Tt][Tt][Pp][Ss]?|[Ss][Ss][Hh]|[Gg][Ii][Tt]|[Ff][Ii][Ll][Ee])://[^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+|(?:[^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000:/@-][^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000:/]*@|@)[^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000:/]*:[^\\u0000-\\u0020\\u007f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+)$",
                 "description": "`https://`, `http://`, `ssh://`, `git://` or `file://` followed by something (the scheme in any case), or scp-like `user@host:path` (an `@` and no `/` before the first `:`, something after it). At most 2048 bytes (UTF-8), no whitespace or control characters, not starting with `-`."
               },
               "branch": {
-                "type": "string",
+                "type": [
+                  "string",
+                  "null"
+                ],
                 "minLength": 1,
                 "maxLength": 255,
                 "pattern": "^[A-Za-z0-9_+][A-Za-z0-9_./+-]*$",
                 "description": "The branch to deploy; absent: the repository's default branch. ASCII letters, digits and `- _ . / +`; not starting with `-` or `/`, not ending with `/`, `.` or `.lock`; no `..` or `//`; no `/`-separated part starting with `.`."
               },
               "rootDirectory": {
-                "type": "string",
+                "type": [
+                  "string",
+                  "null"
+                ],
                 "maxLength": 1024,
                 "pattern": "^(?:[^/\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*)?$",
                 "description": "The folder inside the repository that holds the service, such as `apps/web`; absent: the repository's root. At most 1024 bytes (UTF-8), relative (no leading `/`), no `..` part, no control characters."
@@ -3502,15 +3511,23 @@ enum OpenAPIDocument {
                 "description": "Defaults to `member`; may not exceed the creator's role."
               },
               "projectId": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Id"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "environmentId": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Id"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ]
               },
               "expiresInDays": {
@@ -3560,9 +3577,13 @@ enum OpenAPIDocument {
                 "$ref": "#/components/schemas/DisplayName"
               },
               "workspaceId": {
-                "type": [
-                  "string",
-                  "null"
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/Id"
+                  },
+                  {
+                    "type": "null"
+                  }
                 ],
                 "description": "Needed when the caller belongs to more than one workspace."
               }
@@ -3759,7 +3780,7 @@ enum OpenAPIDocument {
             "type": "object",
             "properties": {
               "environmentId": {
-                "type": "string",
+                "$ref": "#/components/schemas/Id",
                 "description": "An environment of the service's project."
               },
               "message": {
@@ -4222,7 +4243,9 @@ enum OpenAPIDocument {
             "description": "Only lines with a greater `seq` (default 0: from the start). The `Last-Event-ID` header stands in for it.",
             "schema": {
               "type": "integer",
-              "minimum": 0
+              "format": "int64",
+              "minimum": 0,
+              "maximum": 9223372036854775807
             }
           },
           "LogPhase": {

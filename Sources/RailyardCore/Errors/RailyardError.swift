@@ -2,11 +2,13 @@
 /// and the CLI prints `message` as its one line; anything that is not a `RailyardError` is
 /// reported as an internal error without detail.
 public struct RailyardError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
         case badRequest = "bad_request"
         case unauthorized
         case forbidden
         case notFound = "not_found"
+        /// The path exists, but not with this method. 405, with `Allow`.
+        case methodNotAllowed = "method_not_allowed"
         case conflict
         case payloadTooLarge = "payload_too_large"
         /// A storage limit (per service or per workspace) leaves no room for what was sent.

@@ -15,7 +15,13 @@ extension Store {
                     SELECT 1 AS one FROM environments e JOIN projects p ON p.id = e.project_id
                     WHERE e.id = ? AND p.id = ? AND p.workspace_id = ?
                     """, [SQLValue(environment), SQLValue(project), SQLValue(workspace)]) != nil
-                else { throw RailyardError.notFound("environment") }
+                else {
+                    // 422 on the field rather than 404: the workspace in the path exists, and a
+                    // 404 would say it does not. The message is the same whether or not the
+                    // environment exists elsewhere, so it tells nothing about other workspaces.
+                    throw RailyardError.invalid(
+                        "environmentId must be an environment of projectId, in this workspace", field: "environmentId")
+                }
                 projectID = project
                 environmentID = environment
             }
