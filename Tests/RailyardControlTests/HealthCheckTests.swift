@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import RailyardControl
@@ -48,7 +49,13 @@ struct HealthCheckTests {
             }.start()
         }
 
+        private let stopped = Atomic<Bool>(false)
+
+        /// Closes the listener once, whoever calls (a test and its `defer` both do): a second
+        /// close would close whatever descriptor the number was given to meanwhile, in this
+        /// process of parallel tests another test's socket (it crashed NIO with EBADF once).
         func stop() {
+            guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
             shutdown(descriptor, Int32(SHUT_RDWR))
             close(descriptor)
         }
