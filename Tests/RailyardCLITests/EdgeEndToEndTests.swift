@@ -143,13 +143,22 @@ final class SteadyLoad: Sendable {
             for _ in 0..<clients {
                 group.addTask {
                     while !self.state.withLock({ $0.stopped }) {
-                        let reply = await DeployEndToEndTests.viaEdge(edgeURL, host: host)
+                        var request = HTTPClientRequest(url: edgeURL + "/")
+                        request.headers.replaceOrAdd(name: "Host", value: host)
+                        var reply: (status: Int, body: String)?
+                        var problem = ""
+                        do {
+                            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                            reply = (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+                        } catch {
+                            problem = "\(error)"
+                        }
                         self.state.withLock { state in
                             state.requests += 1
                             if let reply, reply.status == 200 {
                                 state.served.insert(reply.body)
                             } else {
-                                state.failures.append("status \(reply.map { String($0.status) } ?? "none"): \(reply?.body.prefix(80) ?? "")")
+                                state.failures.append("status \(reply.map { String($0.status) } ?? "none"): \(reply?.body.prefix(80) ?? "") \(problem)")
                             }
                         }
                     }

@@ -56,6 +56,11 @@ enum ServerReplacement {
             try await Task.sleep(for: .milliseconds(50))
         }
         logger.notice("every replica is healthy and the edge listens: stopping the replaced server", metadata: ["railyard.pid": "\(old)"])
+        // Connections the kernel queued on the old listener when it closes would be reset;
+        // with tcp_migrate_req they move to this server's listener on the same port. Set for
+        // the handover only, and put back as it was.
+        let migration = QueuedConnectionMigration(logger: logger)
+        defer { migration.restore() }
         if kill(old, SIGTERM) == 0 {
             let stopBy = ContinuousClock.now + .seconds(60)
             while isAlive(old) && ContinuousClock.now < stopBy { try await Task.sleep(for: .milliseconds(50)) }
@@ -128,6 +133,40 @@ enum ServerReplacement {
               let close = stat.lastIndex(of: ")")
         else { return false }
         return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first != "Z"
+    }
+}
+
+/// `net.ipv4.tcp_migrate_req` turned on for the time of a handover (Linux 5.14 and later):
+/// connections waiting in the accept queue of a listener that closes move to another listener
+/// of the same SO_REUSEPORT group instead of being reset.
+struct QueuedConnectionMigration {
+    static let setting = "/proc/sys/net/ipv4/tcp_migrate_req"
+    let changed: Bool
+
+    init(logger: Logger) {
+        let current = (try? String(contentsOfFile: Self.setting, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard current == "0" else {
+            if current == nil {
+                logger.warning("this kernel cannot move queued connections between listeners: a few may be reset as the old server stops")
+            }
+            changed = false
+            return
+        }
+        changed = Self.write("1")
+        if !changed {
+            logger.warning("cannot turn on net.ipv4.tcp_migrate_req (not root?): a few queued connections may be reset as the old server stops")
+        }
+    }
+
+    func restore() {
+        if changed { _ = Self.write("0") }
+    }
+
+    private static func write(_ value: String) -> Bool {
+        let fd = open(setting, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return value.withCString { Glibc.write(fd, $0, strlen($0)) } == value.utf8.count
     }
 }
 
