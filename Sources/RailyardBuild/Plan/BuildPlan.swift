@@ -23,6 +23,20 @@ public struct BuildPlan: Sendable, Equatable, Codable {
     public var watchPatterns: [String]
     /// What a person should know: which file supplied what, fields ignored, choices made.
     public var notes: [String]
+    /// Folders inside the sandbox put first on PATH for install, build, pre-deploy and start
+    /// (`/srv/app/.venv/bin`, `/srv/app/node_modules/.bin`), so `gunicorn`, `python` and a
+    /// package's bins mean the app's own.
+    public var path: [String] = []
+    /// Variables the provider sets for build and run unless the service sets them itself
+    /// (`VIRTUAL_ENV`, `PYTHONUNBUFFERED`, …).
+    public var environment: [String: String] = [:]
+    /// The interpreter version the app asked for, if it asked.
+    public var toolchainRequest: ToolchainRequest?
+    /// The toolchain chosen for it (the request matched against the host's), nil for the
+    /// host's default on PATH.
+    public var toolchain: Toolchain?
+    /// What the install step fills, kept and reused while its inputs are unchanged.
+    public var dependencies: DependencyLayer?
 
     public init(provider: String, install: [String] = [], build: [String] = [], start: String? = nil, staticRoot: String? = nil) {
         self.provider = provider
@@ -41,6 +55,38 @@ public struct BuildPlan: Sendable, Equatable, Codable {
         drainingSeconds = 0
         watchPatterns = []
         notes = []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case provider, install, build, start, staticRoot, preDeploy, configFile, healthcheckPath, healthcheckTimeout
+        case restartPolicy, restartPolicyMaxRetries, numReplicas, overlapSeconds, drainingSeconds, watchPatterns, notes
+        case path, environment, toolchainRequest, toolchain, dependencies
+    }
+
+    /// Plans stored by earlier versions lack the later fields: they read as empty.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        provider = try values.decode(String.self, forKey: .provider)
+        install = try values.decode([String].self, forKey: .install)
+        build = try values.decode([String].self, forKey: .build)
+        start = try values.decodeIfPresent(String.self, forKey: .start)
+        staticRoot = try values.decodeIfPresent(String.self, forKey: .staticRoot)
+        preDeploy = try values.decode([String].self, forKey: .preDeploy)
+        configFile = try values.decodeIfPresent(String.self, forKey: .configFile)
+        healthcheckPath = try values.decodeIfPresent(String.self, forKey: .healthcheckPath)
+        healthcheckTimeout = try values.decode(Int.self, forKey: .healthcheckTimeout)
+        restartPolicy = try values.decode(ServiceConfig.RestartPolicy.self, forKey: .restartPolicy)
+        restartPolicyMaxRetries = try values.decode(Int.self, forKey: .restartPolicyMaxRetries)
+        numReplicas = try values.decode(Int.self, forKey: .numReplicas)
+        overlapSeconds = try values.decode(Int.self, forKey: .overlapSeconds)
+        drainingSeconds = try values.decode(Int.self, forKey: .drainingSeconds)
+        watchPatterns = try values.decode([String].self, forKey: .watchPatterns)
+        notes = try values.decode([String].self, forKey: .notes)
+        path = try values.decodeIfPresent([String].self, forKey: .path) ?? []
+        environment = try values.decodeIfPresent([String: String].self, forKey: .environment) ?? [:]
+        toolchainRequest = try values.decodeIfPresent(ToolchainRequest.self, forKey: .toolchainRequest)
+        toolchain = try values.decodeIfPresent(Toolchain.self, forKey: .toolchain)
+        dependencies = try values.decodeIfPresent(DependencyLayer.self, forKey: .dependencies)
     }
 
     /// The plan as the top of a build log shows it.

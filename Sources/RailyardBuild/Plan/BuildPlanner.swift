@@ -4,7 +4,14 @@ import RailyardCore
 /// then the first provider whose files are there, then a Procfile alone. Pure: reads a few
 /// files through `SourceTree`, runs nothing.
 public enum BuildPlanner {
-    public static func plan(_ source: any SourceTree, environment: String = Environment.defaultName) throws(PlanError) -> BuildPlan {
+    /// - Parameters:
+    ///   - variables: the service's variables, for Railpack's and Nixpacks' knobs
+    ///     (`RAILPACK_START_CMD`, `RAILPACK_PYTHON_VERSION`, …).
+    ///   - toolchains: the interpreters the host has, to match a version the app asks for.
+    public static func plan(
+        _ source: any SourceTree, environment: String = Environment.defaultName, variables: [String: String] = [:],
+        toolchains: [Toolchain] = []
+    ) throws(PlanError) -> BuildPlan {
         let configFile: ConfigFileReader.Result?
         do {
             configFile = try ConfigFileReader.read(from: source)
