@@ -56,6 +56,7 @@ let package = Package(
                 "RailyardCore",
                 "RailyardSandbox",
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict

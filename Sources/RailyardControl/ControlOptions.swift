@@ -32,6 +32,12 @@ public struct ControlOptions: Sendable {
     /// This server replaces one still running on the same data folder (an upgrade): what that
     /// one runs is left to it until it stops, and only then are its leftovers cleared.
     public var replacing = false
+    /// What each replica (and pre-deploy command) may write into its own view of the app
+    /// folder (`WritableView`: gone at its restart); 0 keeps the app folder read-only.
+    public var writableAppFolderBytes = 512 << 20
+    /// The interpreters the host has (`ToolchainCatalog.discover`), to match a version an app
+    /// asks for.
+    public var toolchains: [Toolchain] = []
 
     static func currentExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
@@ -55,5 +61,12 @@ public struct ControlOptions: Sendable {
     public var sources: URL { dataDirectory.appendingPathComponent("sources") }
     public var artifacts: URL { dataDirectory.appendingPathComponent("artifacts") }
     var builds: URL { dataDirectory.appendingPathComponent("builds") }
+    /// The empty folder each sandbox's own mount namespace mounts its writable view over.
+    var views: URL { dataDirectory.appendingPathComponent("views") }
+    /// Dependency layers (`DependencyLayer`), per service and environment.
+    var layers: URL { dataDirectory.appendingPathComponent("layers") }
+    /// Package managers' download caches, per service and environment: kept between builds,
+    /// never shared with another service.
+    var caches: URL { dataDirectory.appendingPathComponent("caches") }
     var logs: URL { dataDirectory.appendingPathComponent("logs") }
 }

@@ -64,9 +64,14 @@ extension DeploymentController {
         }
         let plan: BuildPlan
         let environmentName = context.environment.name
+        let variables = context.variables
+        let toolchains = options.toolchains
         do {
             // The tenant's config files are parsed on a thread of the build's own.
-            plan = try await BlockingWork.run { try BuildPlanner.plan(DirectorySource(root: sourceFolder), environment: environmentName) }
+            plan = try await BlockingWork.run {
+                try BuildPlanner.plan(
+                    DirectorySource(root: sourceFolder), environment: environmentName, variables: variables, toolchains: toolchains)
+            }
         } catch let error as PlanError {
             throw PipelineFailure(phase: "build", error.description)
         } catch {
@@ -91,7 +96,8 @@ extension DeploymentController {
         let logs = self.logs
         do {
             try await executor.build(
-                source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables, user: context.user
+                source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables, user: context.user,
+                cache: buildCache(of: deployment)
             ) { channel, line in
                 logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
             }
@@ -107,6 +113,13 @@ extension DeploymentController {
         built.planJSON = planJSON
         built.deployment.provider = plan.provider
         return built
+    }
+
+    /// Where the deployment's service keeps its dependency layers and download caches, in its
+    /// environment.
+    func buildCache(of deployment: Deployment) -> BuildCache {
+        let folder = "\(deployment.serviceID.rawValue)/\(deployment.environmentID.rawValue)"
+        return BuildCache(layers: options.layers.appendingPathComponent(folder), downloads: options.caches.appendingPathComponent(folder))
     }
 
     /// Clones the branch's latest commit and keeps the service's folder of it as the

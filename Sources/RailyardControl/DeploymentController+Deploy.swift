@@ -29,6 +29,9 @@ extension DeploymentController {
             var spec = SandboxSpec(
                 workDirectory: deployment.artifactPath, writableWork: false, hiddenPaths: [options.dataDirectory.path],
                 environment: deployment.environment, user: deployment.user, hostname: "release")
+            // As a replica: the toolchain, and a writable view of its own whose writes go with it.
+            spec.readOnlyBinds = plan.toolchainBinds
+            spec.writableView = writableView(of: deployment)
             let group = "release-\(id.rawValue)-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
             let (procs, warning) = await runner.prepareGroup(group, limits: deployment.limits)
             if let warning { logs.system(id, phase: "deploy", "warning: \(warning)", level: "warn") }

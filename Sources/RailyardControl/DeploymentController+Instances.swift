@@ -17,7 +17,7 @@ extension DeploymentController {
         }
         let plan = try JSONCoding.makeDecoder().decode(BuildPlan.self, from: Data(planJSON.utf8))
         let context = try await context(of: work.deployment)
-        var environment = context.variables
+        var environment = plan.commandEnvironment(variables: context.variables)
         let platform: [(String, String)] = [
             ("PROJECT_NAME", context.project.name), ("PROJECT_ID", context.project.id.rawValue),
             ("ENVIRONMENT_NAME", context.environment.name), ("ENVIRONMENT_ID", context.environment.id.rawValue),
@@ -28,6 +28,9 @@ extension DeploymentController {
         for (name, value) in platform {
             environment["RAILYARD_" + name] = value
             environment["RAILWAY_" + name] = value
+        }
+        for (name, value) in try await linkVariables(of: work.deployment, context) where environment[name] == nil {
+            environment[name] = value
         }
         if let existing = live[work.deployment.id] { return existing }
         let defaults = options.instanceLimits
@@ -79,6 +82,8 @@ extension DeploymentController {
             hiddenPaths: [options.dataDirectory.path])
         spec.limits = deployment.limits
         spec.user = deployment.user
+        spec.readOnlyBinds = deployment.plan.toolchainBinds
+        spec.writableView = writableView(of: deployment)
         if deployment.plan.start == nil, let server = options.staticServer?.first {
             spec.readOnlyBinds[Self.staticServerInside] = server
         }
@@ -110,6 +115,42 @@ extension DeploymentController {
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
         }
         return instance
+    }
+
+    /// The replica's own writable view of its artifact, when this server can give one.
+    func writableView(of deployment: LiveDeployment) -> WritableView? {
+        guard options.writableAppFolderBytes > 0, runner.viewProblem == nil else { return nil }
+        return WritableView(
+            lower: deployment.artifactPath, mountPoint: options.views.path, sizeBytes: options.writableAppFolderBytes,
+            owner: runner.dropPrivileges ? deployment.user : nil)
+    }
+
+    /// Railway's variables about where the service is reached and which commit runs:
+    /// `RAILWAY_PUBLIC_DOMAIN` (and the older `RAILWAY_STATIC_URL`) name its domain in this
+    /// environment (the generated one first), `RAILWAY_GIT_*` the commit when the deployment
+    /// knows it. Under their `RAILYARD_` names too.
+    func linkVariables(of deployment: Deployment, _ context: Context) async throws -> [String: String] {
+        var variables: [String: String] = [:]
+        func set(_ name: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            variables["RAILWAY_" + name] = value
+            variables["RAILYARD_" + name] = value
+        }
+        let domains = try await store.domains(of: deployment.serviceID, in: deployment.environmentID)
+        let domain = domains.first { $0.kind == .generated } ?? domains.first
+        set("PUBLIC_DOMAIN", domain?.hostname)
+        set("STATIC_URL", domain?.hostname)
+        set("GIT_COMMIT_SHA", deployment.commitSHA)
+        set("GIT_COMMIT_MESSAGE", deployment.commitMessage)
+        if deployment.source == .git, let repository = context.service.repository {
+            set("GIT_BRANCH", repository.branch)
+            let parts = repository.url.split(separator: "/").suffix(2).map(String.init)
+            if parts.count == 2 {
+                set("GIT_REPO_OWNER", parts[0].split(separator: ":").last.map(String.init))
+                set("GIT_REPO_NAME", parts[1].hasSuffix(".git") ? String(parts[1].dropLast(4)) : parts[1])
+            }
+        }
+        return variables
     }
 
     /// The plan's start command, or for a static site the built-in file server over its root.

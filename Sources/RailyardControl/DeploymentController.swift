@@ -72,7 +72,10 @@ public actor DeploymentController {
         self.replacementFinished = !options.replacing
         // Builds and apps (an unprivileged user) reach their own folder in artifacts/ and builds/
         // by name; sources and logs are the server's alone.
-        for (folder, mode) in [(options.sources, 0o700), (options.artifacts, 0o711), (options.builds, 0o711)] {
+        for (folder, mode) in [
+            (options.sources, 0o700), (options.artifacts, 0o711), (options.builds, 0o711), (options.views, 0o700),
+            (options.layers, 0o700), (options.caches, 0o700),
+        ] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: folder.path)
         }

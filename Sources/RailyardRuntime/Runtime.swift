@@ -17,6 +17,9 @@ public struct InstanceSpec: Sendable, Equatable {
     public var limits = ResourceLimits()
     /// Who the app runs as (its service's own user when Railyard is root).
     public var user = SandboxSpec.defaultUser
+    /// A writable view of the artifact of the instance's own (`WritableView`); nil for the
+    /// artifact read-only.
+    public var writableView: WritableView?
 
     public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
         self.id = id

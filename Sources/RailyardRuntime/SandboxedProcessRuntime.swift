@@ -39,6 +39,7 @@ public actor SandboxedProcessRuntime: Runtime {
             workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: environment,
             user: spec.user, hostname: String(spec.id.prefix(63)))
         sandbox.readOnlyBinds = spec.readOnlyBinds
+        sandbox.writableView = spec.writableView
         var warnings: [String] = []
         // Every instance gets groups of its own, limits or not: they are how it is killed
         // whole, whatever it forked or detached.
@@ -55,7 +56,9 @@ public actor SandboxedProcessRuntime: Runtime {
         case .failure(let problem):
             if !spec.limits.isEmpty { warnings.append("memory, CPU and process limits are not enforced: \(problem)") }
         }
-        let invocation = runner.invocation(sandbox, command: ["/bin/sh", "-c", "exec " + spec.command])
+        // As written, by a shell: `migrate && collectstatic && gunicorn …`, pipes and `$VAR`
+        // all work. The shell stays as the app's parent; `stop` signals the app, not it.
+        let invocation = runner.invocation(sandbox, command: ["/bin/sh", "-c", spec.command])
         let descriptors: [Int32]
         do {
             descriptors = try runner.inheritedDescriptors()
@@ -92,8 +95,7 @@ public actor SandboxedProcessRuntime: Runtime {
         guard let child = instances.removeValue(forKey: id) else { return }
         // The app and what it started, but not bubblewrap itself: bubblewrap does not pass
         // SIGTERM on, and killing it would SIGKILL the app with no chance to drain.
-        let targets = ProcessTree.descendants(of: child.pid, parents: ProcessTree.parents())
-            .filter { ProcessTree.commandName($0) != "bwrap" }
+        let targets = Self.signalTargets(below: child.pid, parents: ProcessTree.parents(), name: ProcessTree.commandName)
         if child.finishedStatus == nil {
             for pid in targets { kill(pid, SIGTERM) }
             if targets.isEmpty { child.signal(SIGTERM) }
@@ -135,6 +137,25 @@ public actor SandboxedProcessRuntime: Runtime {
             ProcessTree.killTree(pid)
             for _ in 0..<50 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
         }
+    }
+
+    /// Who gets SIGTERM when an instance stops: everything below the sandbox but bubblewrap
+    /// (which does not pass signals on) and the shell that runs the start command, while it
+    /// has something to wait for. A shell killed by SIGTERM would end the sandbox, and with it
+    /// (as the PID namespace's last process leaves) the app it was waiting for, before the app
+    /// had drained; left alone, it waits for the app and exits with it, or goes on to what the
+    /// command says comes next, within the grace period.
+    static func signalTargets(below root: Int32, parents: [Int32: Int32], name: (Int32) -> String?) -> [Int32] {
+        let tree = ProcessTree.descendants(of: root, parents: parents)
+        let names = Dictionary(uniqueKeysWithValues: tree.map { ($0, name($0) ?? "") })
+        let candidates = tree.filter { names[$0] != "bwrap" }
+        // The start command's shell: directly below bubblewrap (or, without a sandbox, the
+        // root itself, which is never in the list).
+        let shells = Set(candidates.filter { pid in
+            names[pid] == "sh" && parents[pid].map { names[$0] == "bwrap" } == true
+        })
+        let others = candidates.filter { !shells.contains($0) }
+        return others.isEmpty ? candidates : others
     }
 
     static let instanceVariable = "RAILYARD_INSTANCE"

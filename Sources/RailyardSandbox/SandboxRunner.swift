@@ -13,6 +13,10 @@ public struct SandboxRunner: Sendable {
     /// (or Railyard is not root).
     public let cgroups: Swift.Result<Cgroups, CgroupError>
 
+    /// What the probe of writable views found wrong (`detect`), nil when they work or were
+    /// not probed.
+    private var viewProbe: String?
+
     public init(dropPrivileges: Bool = geteuid() == 0, unsandboxedReason: String? = nil, cgroups: Swift.Result<Cgroups, CgroupError>? = nil) {
         self.dropPrivileges = dropPrivileges
         self.unsandboxedReason = unsandboxedReason
@@ -24,10 +28,37 @@ public struct SandboxRunner: Sendable {
     /// names this server's cgroups.
     public static func detect(turnedOff: String? = nil, node: String = "") async -> SandboxRunner {
         let cgroups = geteuid() == 0 ? Cgroups.detect(node: node) : .failure(CgroupError("cgroups need root"))
-        if let turnedOff { return SandboxRunner(unsandboxedReason: turnedOff, cgroups: cgroups) }
-        let probe = SandboxRunner(cgroups: cgroups)
-        guard let reason = await probe.probeReason() else { return probe }
-        return SandboxRunner(unsandboxedReason: reason, cgroups: cgroups)
+        var runner: SandboxRunner
+        if let turnedOff {
+            runner = SandboxRunner(unsandboxedReason: turnedOff, cgroups: cgroups)
+        } else {
+            let probe = SandboxRunner(cgroups: cgroups)
+            let reason = await probe.probeReason()
+            runner = reason.map { SandboxRunner(unsandboxedReason: $0, cgroups: cgroups) } ?? probe
+        }
+        if runner.dropPrivileges { runner.viewProbe = await runner.probeViews() }
+        return runner
+    }
+
+    /// Mounts a view over an empty folder and runs /bin/true in it: nil when that works.
+    private func probeViews() async -> String? {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-view-probe-\(UUID().uuidString)")
+        let lower = base.appendingPathComponent("lower"), mountPoint = base.appendingPathComponent("view")
+        defer { try? FileManager.default.removeItem(at: base) }
+        do {
+            try FileManager.default.createDirectory(at: lower, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        } catch {
+            return "cannot make the probe's folders: \(error)"
+        }
+        var spec = SandboxSpec(workDirectory: lower.path, writableWork: false, hiddenPaths: [], environment: [:])
+        spec.writableView = WritableView(lower: lower.path, mountPoint: mountPoint.path, sizeBytes: 1 << 20, owner: dropPrivileges ? spec.user : nil)
+        do {
+            let result = try await run(spec, command: ["/bin/sh", "-c", "echo probe > written && test -s written"], timeLimit: .seconds(30))
+            return result.status == 0 ? nil : "the app folder cannot be made writable here (overlay): \(result.output.prefix(300))"
+        } catch {
+            return "the app folder cannot be made writable here (overlay): \(error)"
+        }
     }
 
     // MARK: Groups of short-lived sandboxes (builds, clones, pre-deploy commands)
@@ -69,9 +100,29 @@ public struct SandboxRunner: Sendable {
     /// The invocation joins the spec's cgroups first (`Cgroups.joining`), so that everything
     /// the command starts is inside them.
     public func invocation(_ spec: SandboxSpec, command: [String]) -> Invocation {
-        var invocation = uncontained(spec, command: command)
+        var invocation: Invocation
+        if let view = spec.writableView, viewProblem == nil {
+            // The sandbox gets the view where it would have had the folder; the view is
+            // mounted (in a namespace of the command's own) just before bubblewrap starts.
+            var viewed = spec
+            viewed.workDirectory = view.merged
+            viewed.writableWork = true
+            viewed.writableView = nil
+            invocation = uncontained(viewed, command: command)
+            invocation.arguments = view.wrapping(invocation.arguments)
+            // The view's folder exists only once mounted: the wrapper goes there itself.
+            invocation.workingDirectory = nil
+        } else {
+            invocation = uncontained(spec, command: command)
+        }
         invocation.arguments = Cgroups.joining(spec.cgroupProcs, command: invocation.arguments)
         return invocation
+    }
+
+    /// Why sandboxes cannot get a writable view of their folder (`WritableView`) here; nil
+    /// when they can. Views need root, to mount.
+    public var viewProblem: String? {
+        viewProbe ?? (dropPrivileges ? nil : "a writable app folder needs Railyard to run as root (it mounts an overlay)")
     }
 
     private func uncontained(_ spec: SandboxSpec, command: [String]) -> Invocation {
@@ -81,7 +132,7 @@ public struct SandboxRunner: Sendable {
                 environment: SandboxCommand.environment(spec), workingDirectory: nil)
         }
         // The paths the command was written for are the sandbox's: put the host's in.
-        var places = spec.readOnlyBinds.map { (inside: $0.key, outside: $0.value) }
+        var places = (spec.readOnlyBinds.merging(spec.writableBinds) { first, _ in first }).map { (inside: $0.key, outside: $0.value) }
         places.append((SandboxSpec.mountPoint, spec.workDirectory))
         let translated = command.map { word in
             places.reduce(word) { $0.replacingOccurrences(of: $1.inside, with: $1.outside) }

@@ -18,6 +18,13 @@ public struct SandboxSpec: Sendable, Equatable {
     /// Extra read-only files or folders, by path inside the sandbox (Railyard's own binary for
     /// static sites, which may live under a hidden folder such as /tmp or /root).
     public var readOnlyBinds: [String: String] = [:]
+    /// Extra writable folders, by path inside the sandbox (a build's download caches, kept
+    /// between builds of its service).
+    public var writableBinds: [String: String] = [:]
+    /// Gives the sandbox a writable view of `workDirectory` of its own (an overlay, see
+    /// `WritableView`) instead of the folder read-only. Applied by `SandboxRunner` when it
+    /// can mount (as root); otherwise the folder is bound read-only.
+    public var writableView: WritableView?
     /// The `cgroup.procs` files the sandbox joins before it starts (`Cgroups.prepare`), so
     /// that everything it ever runs can be found and killed.
     public var cgroupProcs: [String] = []
@@ -105,17 +112,19 @@ public enum SandboxCommand {
             arguments += ["--size", String(1 << 20), "--tmpfs", path]
         }
         arguments += [spec.writableWork ? "--bind" : "--ro-bind", spec.workDirectory, SandboxSpec.mountPoint]
-        for (inside, outside) in spec.readOnlyBinds.sorted(by: { $0.key < $1.key }) {
+        let binds = spec.readOnlyBinds.map { (inside: $0.key, outside: $0.value, writable: false) }
+            + spec.writableBinds.map { (inside: $0.key, outside: $0.value, writable: true) }
+        for bind in binds.sorted(by: { $0.inside < $1.inside }) {
             // Folders bubblewrap makes on its own are 0700, closed to the sandbox user when
             // bubblewrap runs as root.
             var parents: [String] = []
-            var parent = (inside as NSString).deletingLastPathComponent
+            var parent = (bind.inside as NSString).deletingLastPathComponent
             while parent != "/" && !parent.isEmpty {
                 parents.insert(parent, at: 0)
                 parent = (parent as NSString).deletingLastPathComponent
             }
             for folder in parents { arguments += ["--perms", "0755", "--dir", folder] }
-            arguments += ["--ro-bind", outside, inside]
+            arguments += [bind.writable ? "--bind" : "--ro-bind", bind.outside, bind.inside]
         }
         // No --setenv: a command line is readable by every user of the host, and variables
         // hold secrets. bubblewrap passes on its own environment, which only its owner can

@@ -30,6 +30,10 @@ public struct ServerOptions: Sendable {
     public var sandbox = true
     /// Artifacts kept per service for rollbacks.
     public var artifactsKept = 5
+    /// What each replica may write into its own view of its app folder; 0 for read-only.
+    public var writableAppFolderBytes = 512 << 20
+    /// Folders of interpreters (`--toolchains`), besides the host's own.
+    public var toolchainFolders: [String] = []
     /// Bytes of source archives and artifacts a service, and a workspace, may store.
     public var storageLimits = StorageLimits()
     /// Where the edge router listens for HTTP; nil runs no edge.
@@ -123,6 +127,8 @@ public enum ControlPlaneServer {
         var controlOptions = ControlOptions(dataDirectory: URL(fileURLWithPath: data))
         controlOptions.concurrentBuilds = options.concurrentBuilds
         controlOptions.artifactsKept = options.artifactsKept
+        controlOptions.writableAppFolderBytes = options.writableAppFolderBytes
+        // TOOLCHAINS: discovered once, at start (wired with ToolchainCatalog).
         controlOptions.replacing = replaced != nil
         // This server's cgroups are named after its data folder: servers sharing a machine
         // (tests, a second server on one database) never kill each other's sandboxes.

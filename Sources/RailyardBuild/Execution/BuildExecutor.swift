@@ -35,9 +35,12 @@ public struct BuildExecutor: Sendable {
     /// Builds `source` into the new folder `artifact` (the source folder is moved there, on
     /// the same filesystem). Every line of output, and each command before it runs, goes to
     /// `onLine`. The build runs as `user`.
+    /// With a `cache`, a plan's dependency layer is reused when its key is unchanged (the
+    /// install step is skipped) and made otherwise, and package managers keep their downloads
+    /// between builds of the service.
     public func build(
         source: URL, plan: BuildPlan, artifact: URL, variables: [String: String], user: SandboxUser = SandboxSpec.defaultUser,
-        onLine: @escaping @Sendable (OutputChannel, String) -> Void
+        cache: BuildCache? = nil, onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws {
         guard !FileManager.default.fileExists(atPath: artifact.path) else {
             throw BuildFailure("artifact folder \(artifact.lastPathComponent) already exists")
@@ -48,17 +51,39 @@ public struct BuildExecutor: Sendable {
         }
         // Through descriptors, never following a link: the tree is the tenant's.
         if runner.dropPrivileges { try ConfinedFolder(path: artifact.path).setOwner(user, readOnly: false) }
+        var environment = plan.commandEnvironment(variables: variables)
         var spec = SandboxSpec(
-            workDirectory: artifact.path, writableWork: true, hiddenPaths: hiddenPaths, environment: variables, user: user,
+            workDirectory: artifact.path, writableWork: true, hiddenPaths: hiddenPaths, environment: environment, user: user,
             hostname: "build")
         spec.scratchBytes = Self.scratchBytes
+        spec.readOnlyBinds = plan.toolchainBinds
+        if let cache {
+            do {
+                try Self.prepareDownloads(cache.downloads, owner: runner.dropPrivileges ? user : nil)
+                spec.writableBinds[BuildCache.inside] = cache.downloads.path
+                for (name, value) in BuildCache.variables where environment[name] == nil { environment[name] = value }
+                spec.environment = environment
+            } catch {
+                onLine(.stderr, "warning: no download cache for this build: \(error)")
+            }
+        }
         // Unique: two builds never share (and so never kill) each other's groups.
         let group = "build-\(artifact.lastPathComponent.prefix(60))-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         let (procs, warning) = await runner.prepareGroup(group, limits: limits)
         if let warning { onLine(.stderr, "warning: \(warning)") }
         spec.cgroupProcs = procs
         do {
-            try await runSteps(plan.install + plan.build, spec: spec, group: group, onLine: onLine)
+            if let layer = plan.dependencies, let cache, runner.unsandboxedReason == nil {
+                let layers = LayerStore(cache: cache, dropPrivileges: runner.dropPrivileges)
+                let prepared = layers.prepare(layer, plan: plan, variables: variables, artifact: artifact, user: user, onLine: onLine)
+                if !prepared.reused {
+                    try await runSteps(plan.install, spec: spec, group: group, onLine: onLine)
+                    if let key = prepared.key { layers.keep(layer, key: key, artifact: artifact, onLine: onLine) }
+                }
+                try await runSteps(plan.build, spec: spec, group: group, onLine: onLine)
+            } else {
+                try await runSteps(plan.install + plan.build, spec: spec, group: group, onLine: onLine)
+            }
         } catch {
             await runner.removeGroup(group)
             throw error
@@ -70,6 +95,17 @@ public struct BuildExecutor: Sendable {
             try ConfinedFolder(path: artifact.path).setOwner(runner.dropPrivileges ? SandboxUser(uid: 0, gid: 0) : nil, readOnly: true)
         } catch {
             throw BuildFailure("cannot seal the artifact: \(error)")
+        }
+    }
+
+    /// The service's download caches: made on first use, its user's, closed to others.
+    static func prepareDownloads(_ folder: URL, owner: SandboxUser?) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if let owner {
+            let opened = try ConfinedFolder(path: folder.path)
+            guard fchown(opened.descriptor, owner.uid, owner.gid) == 0 else {
+                throw BuildFailure("cannot give the download cache to the service's user: \(String(cString: strerror(errno)))")
+            }
         }
     }
 

@@ -66,6 +66,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds a store call may take before requests get 503 store_unavailable (default 5; RAILYARD_STORE_TIMEOUT).")
     var storeTimeout: Int?
 
+    @Option(name: .long, help: "What each replica may write into its own view of its app folder, in MiB; the writes are its own and go at its restart (default 512; 0 keeps app folders read-only).")
+    var writableAppFolder: Int?
+
+    @Option(name: .long, help: "A folder of interpreters apps may ask for by version (runtime.txt, .python-version, .nvmrc, engines.node), laid out FOLDER/python/3.12.1/bin/python3 or as pyenv's versions folder; repeatable. The host's python3 and node are always offered.")
+    var toolchains: [String] = []
+
     @Flag(name: .long, help: "Run builds and apps without bubblewrap (hosts where it cannot work); every deployment carries a warning.")
     var noSandbox = false
 
@@ -90,6 +96,12 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let artifactsKept, !(1...1000).contains(artifactsKept) {
             throw ValidationError("--artifacts-kept must be between 1 and 1000")
+        }
+        if let writableAppFolder, !(0...(1 << 20)).contains(writableAppFolder) {
+            throw ValidationError("--writable-app-folder must be between 0 and 1048576 (MiB)")
+        }
+        for folder in toolchains where !folder.hasPrefix("/") {
+            throw ValidationError("--toolchains takes an absolute path (\(folder) is not)")
         }
         if let httpListen, httpListen != "off", ServerOptions.parseListenAddress(httpListen) == nil {
             throw ValidationError("--http-listen must be HOST:PORT, e.g. 0.0.0.0:8080, or off")
@@ -149,6 +161,8 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let concurrentBuilds { options.concurrentBuilds = concurrentBuilds }
         if let artifactsKept { options.artifactsKept = artifactsKept }
+        if let writableAppFolder { options.writableAppFolderBytes = writableAppFolder << 20 }
+        options.toolchainFolders = toolchains
         options.sandbox = !noSandbox
         options.standby = standby
         options.replace = replace
