@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Wall time from the start of a deploy command to the first HTTP 200 from the new deployment,
-# for the stdlib Python and the Node fixture apps, against a fresh server on its embedded
+# for the stdlib Python, the Node and the Flask (flask + gunicorn from PyPI) fixture apps, against a fresh server on its embedded
 # defaults: a first deploy (`railyard up` to a new service), a redeploy of changed code (`up`
 # again) and `railyard redeploy` (same source, rebuilt). Each figure also gives the platform's
 # own share: the wall time minus the time the app's install and build commands took (from the
 # build log's timestamps).
-# Usage: benchmarks/deploy.sh [RUNS] [debug|release]   (default 5 runs, release build)
+# The Flask app's redeploy of changed code is issue 15's figure: its dependencies are unchanged,
+# so its virtualenv layer is reused and nothing is installed.
+# Usage: benchmarks/deploy.sh [RUNS] [debug|release] [FIXTURES]
+#   (default 5 runs, release build, "python-stdlib node-plain python-flask")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 runs=${1:-5}
 configuration=${2:-release}
+fixtures=${3:-python-stdlib node-plain python-flask}
 # shellcheck source=benchmarks/binary.sh
 source "$root/benchmarks/binary.sh"
 # shellcheck source=benchmarks/server.sh
@@ -52,7 +56,7 @@ PY
 }
 
 echo "railyard $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, $configuration build, $runs runs each"
-for fixture in python-stdlib node-plain; do
+for fixture in $fixtures; do
   first=""; again=""; redeploy=""
   for run in $(seq "$runs"); do
     service="$fixture-$run"

@@ -71,6 +71,10 @@ extension DeploymentController {
             for instance in deployment.instances.values.sorted(by: { $0.replica < $1.replica }) where instance.state != "healthy" {
                 if let exit = instance.exit {
                     failure = "replica \(instance.replica) \(exit.description) before it passed its health check"
+                    if exit.process == .exited(0) {
+                        failure! += ": the start command ended. It must keep running and listen on $PORT; when it has several"
+                            + " parts (`migrate && gunicorn …`), the server must be the last"
+                    }
                     break waiting
                 }
                 if await check.probe(port: instance.port) {
@@ -85,7 +89,9 @@ extension DeploymentController {
                 failure = "the health check did not pass within \(plan.healthcheckTimeout) s"
                 break
             }
-            try? await Task.sleep(for: .milliseconds(200))
+            // Often at first, when most apps become ready: a redeploy waits no longer than it must.
+            let waited = ContinuousClock.now - (deadline - .seconds(Int64(plan.healthcheckTimeout)))
+            try? await Task.sleep(for: .milliseconds(waited < .seconds(5) ? 25 : 200))
         }
         if let failure {
             await stopAll(deployment, grace: .seconds(2))

@@ -22,6 +22,18 @@ extension DeployController {
         if let message, message.utf8.contains(0) {
             throw RailyardError.badRequest("message must not contain NUL characters", field: "message")
         }
+        // What the CLI knows of the folder's git commit (the app sees RAILWAY_GIT_*).
+        let commitSHA = request.uri.queryParameters.get("commitSha").map { String($0) }
+        if let commitSHA, !Self.isCommitID(commitSHA) {
+            throw RailyardError.invalid("commitSha must be a git commit id: 40 or 64 lowercase hex digits", field: "commitSha")
+        }
+        let commitMessage = request.uri.queryParameters.get("commitMessage").map { String($0) }
+        if let commitMessage, commitMessage.utf8.count > 1000 {
+            throw RailyardError.invalid("commitMessage must be at most 1000 bytes", field: "commitMessage")
+        }
+        if let commitMessage, commitMessage.utf8.contains(0) {
+            throw RailyardError.badRequest("commitMessage must not contain NUL characters", field: "commitMessage")
+        }
         let limit = dependencies.uploadLimit
         let declared = request.headers[.contentLength].flatMap { Int64($0) }
         if let declared, declared > limit {
@@ -62,7 +74,8 @@ extension DeployController {
             guard rename(partial, final) == 0 else { throw RailyardError.internal("cannot store the upload") }
             return try await self.store.createDeployment(
                 service: service.id, environment: environment.id, message: message,
-                origin: DeploymentOrigin(id: id, source: .upload, archive: name), audit: context.audit(caller))
+                origin: DeploymentOrigin(id: id, source: .upload, commitSHA: commitSHA, commitMessage: commitMessage, archive: name),
+                audit: context.audit(caller))
         }
         let deployment: Deployment
         if let admitted, let storage {
@@ -73,6 +86,10 @@ extension DeployController {
         recorded = true
         await dependencies.control?.nudge()
         return try JSONIO.response(deployment, status: .created)
+    }
+
+    static func isCommitID(_ text: String) -> Bool {
+        (text.utf8.count == 40 || text.utf8.count == 64) && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
     /// Writes the body to a new file at `path` and returns its length; `check` sees the bytes

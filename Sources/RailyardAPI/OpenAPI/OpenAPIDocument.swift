@@ -1780,6 +1780,12 @@ enum OpenAPIDocument {
               },
               {
                 "$ref": "#/components/parameters/DeploymentMessageQuery"
+              },
+              {
+                "$ref": "#/components/parameters/UploadCommitShaQuery"
+              },
+              {
+                "$ref": "#/components/parameters/UploadCommitMessageQuery"
               }
             ],
             "requestBody": {
@@ -4231,6 +4237,26 @@ enum OpenAPIDocument {
             "in": "query",
             "required": false,
             "description": "A message for the deployment; at most 1000 bytes (UTF-8).",
+            "schema": {
+              "type": "string",
+              "maxLength": 1000
+            }
+          },
+          "UploadCommitShaQuery": {
+            "name": "commitSha",
+            "in": "query",
+            "required": false,
+            "description": "The git commit the uploaded folder was at (`railyard up` sends it when the folder is a git work tree): 40 or 64 lowercase hex digits. The app sees it as `RAILWAY_GIT_COMMIT_SHA`.",
+            "schema": {
+              "type": "string",
+              "pattern": "^([0-9a-f]{40}|[0-9a-f]{64})$"
+            }
+          },
+          "UploadCommitMessageQuery": {
+            "name": "commitMessage",
+            "in": "query",
+            "required": false,
+            "description": "That commit's subject line, at most 1000 bytes (UTF-8); the app sees it as `RAILWAY_GIT_COMMIT_MESSAGE`.",
             "schema": {
               "type": "string",
               "maxLength": 1000

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Apps laid out as real ones are (Railway's Flask template, a Procfile, a Django project with
+/// SQLite, a bare main.py, FastAPI, a Node app with a local package's bin, an app writing next
+/// to its code, a start command with `&&` and a pipe) deploy unchanged through the CLI against
+/// a live server and answer through the edge (issue 15). Their Python packages come from PyPI;
+/// Node's registry is not reachable here, so the Node app's dependency is a local `file:` one.
+extension DeployEndToEndTests {
+    static let realApps = fixtures.appendingPathComponent("real")
+
+    /// Deploys the fixture `name` as the service `name` and returns the body its generated
+    /// domain answers through the edge.
+    static func deployUnchanged(_ world: World, _ name: String) async throws -> String? {
+        try await world.service(name)
+        let domain = try #require(try await world.cli.execJSON(["domain", "--service", name]) as? [String: Any])
+        let host = try #require(domain["hostname"] as? String)
+        let (status, deployment, log) = try await world.up(realApps.appendingPathComponent(name), service: name)
+        #expect(status == 0, "\(name): \(log)")
+        guard deployment["status"] as? String == "SUCCESS" else {
+            let logs = try await world.cli.exec(["logs", "--service", name])
+            Issue.record("\(name) did not deploy: \(deployment["statusReason"] ?? "") \(log)\n\(logs.stdout)")
+            return nil
+        }
+        return await viaEdge(world, host: host)?.body
+    }
+
+    @Test func railwaysPythonTemplatesAndCommonLayoutsDeployUnchanged() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        let expectations: [(app: String, answer: String)] = [
+            // railway.json's startCommand `gunicorn main:app`: gunicorn from the app's virtualenv,
+            // on PORT; RAILWAY_PUBLIC_DOMAIN names its domain.
+            ("flask-railway", #""domain":"flask-railway-apps.localhost""#),
+            ("procfile-gunicorn", "procfile-gunicorn"),
+            // migrate && collectstatic && gunicorn: the whole command runs, `python` is the
+            // virtualenv's, and both write into the app folder.
+            ("django-sqlite", #""collectstatic": true"#),
+            ("bare-main", "bare-main"),
+            ("fastapi-uvicorn", #"{"app":"fastapi-uvicorn"}"#),
+            ("compound-start", "prepared piped compound-start"),
+        ]
+        for (app, answer) in expectations {
+            let body = try await Self.deployUnchanged(world, app)
+            #expect(body?.contains(answer) == true, "\(app) answered \(body ?? "nothing")")
+        }
+        let django = try await world.cli.exec(["logs", "--service", "django-sqlite"])
+        #expect(django.stdout.contains("Applying auth.0001_initial"), "migrate ran: \(django.stdout.suffix(2000))")
+    }
+
+    @Test func aNodeAppRunsItsLocalPackagesBinByName() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        let body = try await Self.deployUnchanged(world, "node-file-dep")
+        #expect(body == "node-file-dep: greeted by a local package's bin", "\(body ?? "nothing")")
+    }
+
+    @Test func anAppWritesNextToItsCodeAndItsWritesGoAtRestart() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        let first = try await Self.deployUnchanged(world, "writes-into-folder")
+        #expect(first == "visits=1 cache=warm upload=/", "\(first ?? "nothing")")
+        #expect(await Self.viaEdge(world, host: "writes-into-folder-apps.localhost", path: "/again")?.body
+            == "visits=2 cache=warm upload=/again")
+        // The writes were the replica's own: the artifact is as built, and a restarted replica
+        // starts from it again.
+        let restart = try await world.cli.exec(["restart", "--service", "writes-into-folder"])
+        #expect(restart.status == 0, "\(restart.stderr)")
+        try await Self.waitFor("the restarted replica") {
+            await Self.viaEdge(world, host: "writes-into-folder-apps.localhost")?.body == "visits=1 cache=warm upload=/"
+        }
+        let artifacts = URL(fileURLWithPath: world.data).appendingPathComponent("artifacts")
+        let services = try FileManager.default.contentsOfDirectory(atPath: artifacts.path)
+        for service in services {
+            for artifact in try FileManager.default.contentsOfDirectory(atPath: artifacts.appendingPathComponent(service).path) {
+                let folder = artifacts.appendingPathComponent(service).appendingPathComponent(artifact)
+                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("data.sqlite3").path))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("uploads").path) == [".gitkeep"])
+            }
+        }
+    }
+}
