@@ -18,6 +18,8 @@ public struct ControlOptions: Sendable {
     public var artifactsKept: Int = 5
     /// How often running instances are probed after their deploy.
     public var healthInterval: Duration = .seconds(10)
+    /// How often log files past their retention (14 days) are looked for and deleted.
+    public var logSweepInterval: Duration = .seconds(3600)
     /// Consecutive failed probes after which an instance is restarted.
     public var healthFailuresBeforeRestart = 3
     /// How static sites are served: this program's `serve-static` command, run in the sandbox.

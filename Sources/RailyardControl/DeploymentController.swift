@@ -109,10 +109,16 @@ public actor DeploymentController {
             try? await Task.sleep(for: .milliseconds(50))
         }
         logs.removeExpired()
-        let ticker = Task {
+        let ticker = Task { [logs, options] in
+            var swept = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(2))
                 continuation.yield()
+                // A server that runs for weeks deletes expired logs as it goes, not only at start.
+                if ContinuousClock.now - swept >= options.logSweepInterval {
+                    swept = .now
+                    _ = try? await BlockingWork.run { logs.removeExpired() }
+                }
             }
         }
         await withTaskCancellationHandler {

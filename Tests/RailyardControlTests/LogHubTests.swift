@@ -225,3 +225,40 @@ struct StoredLogScanTests {
         #expect(StoredLogScan.keys([]) == nil)
     }
 }
+
+/// Logs are kept 14 days from their last line (issue 19: the retention promise had no test).
+struct LogRetentionTests {
+    static func age(_ url: URL, days: Double) throws {
+        let date = Date().addingTimeInterval(-days * 24 * 3600)
+        try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: url.path)
+    }
+
+    @Test func filesPastFourteenDaysAreDeletedAndYoungerOnesKept() throws {
+        let (hub, folder) = try LogHubTests.hub()
+        let old = DeploymentID.generate(), recent = DeploymentID.generate(), quiet = DeploymentID.generate()
+        for id in [old, recent, quiet] { LogHubTests.write(hub, id, count: 10) }
+        // `old` rotated once: both parts are past the retention; `quiet` last wrote 13 days ago.
+        try Data("{}\n".utf8).write(to: folder.appendingPathComponent("\(old.rawValue).jsonl.1"))
+        try Self.age(folder.appendingPathComponent("\(old.rawValue).jsonl"), days: 14.1)
+        try Self.age(folder.appendingPathComponent("\(old.rawValue).jsonl.1"), days: 20)
+        try Self.age(folder.appendingPathComponent("\(quiet.rawValue).jsonl"), days: 13.9)
+        hub.removeExpired()
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left == ["\(quiet.rawValue).jsonl", "\(recent.rawValue).jsonl"].sorted(), "\(left)")
+        // A deleted log reads as empty, and a line written afterwards starts a new file.
+        #expect(LogHubTests.seqs(hub, old, LogQuery()).isEmpty)
+        hub.append(old, phase: "deploy", replica: 0, stream: "stdout", "after the deletion")
+        hub.flush(old)
+        #expect(hub.read(old, after: 0, phase: nil, limit: 10).lines.compactMap { $0.decoded()?.message } == ["after the deletion"])
+    }
+
+    @Test func theRetentionAgeIsTheHubsSetting() throws {
+        let (hub, folder) = try LogHubTests.hub { $0.retention = .seconds(3600) }
+        let id = DeploymentID.generate()
+        LogHubTests.write(hub, id, count: 3)
+        hub.removeExpired(now: Date().addingTimeInterval(1800))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(id.rawValue).jsonl").path))
+        hub.removeExpired(now: Date().addingTimeInterval(3700))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(id.rawValue).jsonl").path))
+    }
+}
