@@ -193,14 +193,15 @@ struct Logs: AsyncParsableCommand {
         }
         let phase = build ? "build" : http ? "http" : "deploy"
         let cutoff = since.flatMap(Self.seconds).map { Date().addingTimeInterval(-$0) }
+        let follow = follow
         let show: (LogLine) throws -> Void = { line in
             if let cutoff, line.time < cutoff { return }
-            if client.json {
-                let data = try JSONCoding.makeEncoder().encode(line)
-                Output.line(String(decoding: data, as: UTF8.self))
+            let text = if client.json {
+                String(decoding: try JSONCoding.makeEncoder().encode(line), as: UTF8.self)
             } else {
-                Output.line("\(JSONCoding.formatTimestamp(line.time)) \(DeploymentFollower.format(line))")
+                "\(JSONCoding.formatTimestamp(line.time)) \(DeploymentFollower.format(line))"
             }
+            if follow { Output.streamedLine(text) } else { Output.line(text) }
         }
         let tail = lines
         guard follow else {

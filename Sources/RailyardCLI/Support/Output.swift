@@ -5,7 +5,8 @@ import RailyardCore
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
         let data = try JSONCoding.makeEncoder(pretty: true).encode(value)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        // Through stdio like every other line, so that nothing buffered there comes after it.
+        print(String(decoding: data, as: UTF8.self))
     }
 
     static func table(_ header: [String], _ rows: [[String]]) {
@@ -20,6 +21,13 @@ enum Output {
     }
 
     static func line(_ text: String) { print(text) }
+
+    /// A line of output that streams (a followed log): on its way at once. stdout to a pipe or
+    /// a file is block-buffered, and `railyard logs --follow | grep` showed nothing for minutes.
+    static func streamedLine(_ text: String) {
+        print(text)
+        fflush(nil)  // every stdio stream: `stdout` itself is shared mutable state to Swift 6
+    }
 
     /// Progress and warnings go to stderr, so that stdout stays the command's result.
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
