@@ -33,4 +33,21 @@ enum Output {
     static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
     static func time(_ date: Date?) -> String { date.map(JSONCoding.formatTimestamp) ?? "-" }
+
+    /// A size in binary units with their binary names (`512 MiB`, `1.5 GiB`): sizes given as
+    /// `512M` are taken as mebibytes, and "512 MB" would say a different number.
+    static func size(_ bytes: Int64) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) bytes" }
+        // Whole numbers stay whole; others keep what matters (1.5 GiB, 1.25 MiB).
+        let text = value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+            .replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+        return "\(text) \(units[unit])"
+    }
 }
