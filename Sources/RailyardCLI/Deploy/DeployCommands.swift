@@ -169,6 +169,22 @@ struct Logs: AsyncParsableCommand {
         if let lines, !(1...1_000_000).contains(lines) { throw ValidationError("--lines takes a number from 1 to 1000000") }
     }
 
+    /// The deployment whose build `id` runs: a rollback builds nothing and runs the artifact of
+    /// the deployment it went back to (itself perhaps a rollback), whose build log is the one
+    /// that tells how it was made. Says so on stderr.
+    static func buildOwner(of id: DeploymentID, session: inout Session, json: Bool) async throws -> DeploymentID {
+        var current = try await session.call { try await $0.deployment(id) }
+        var hops = 0
+        while current.source == .rollback, let earlier = current.sourceDeploymentID, hops < 64 {
+            current = try await session.call { try await $0.deployment(earlier) }
+            hops += 1
+        }
+        if current.id != id && !json {
+            Output.note("Deployment \(id) is a rollback: it built nothing and runs the build of deployment \(current.id), whose build log follows.")
+        }
+        return current.id
+    }
+
     static func seconds(_ text: String) -> Double? {
         guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
         switch unit {
@@ -182,7 +198,7 @@ struct Logs: AsyncParsableCommand {
 
     func run() async throws {
         var session = try Session(client)
-        let id: DeploymentID
+        var id: DeploymentID
         if let deployment {
             id = DeploymentID(rawValue: deployment)
         } else {
@@ -191,6 +207,7 @@ struct Logs: AsyncParsableCommand {
             guard let newest = all.first else { throw CLIError("\(resolved.service.name) has no deployments yet") }
             id = http ? (all.first { $0.status == .success } ?? newest).id : newest.id
         }
+        if build { id = try await Self.buildOwner(of: id, session: &session, json: client.json) }
         let phase = build ? "build" : http ? "http" : "deploy"
         let cutoff = since.flatMap(Self.seconds).map { Date().addingTimeInterval(-$0) }
         let follow = follow
