@@ -19,8 +19,28 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
                                message: "the Railyard server at \(server) took the request but did not answer in time; it may be overloaded (see its log)",
                                field: nil)
         }
+        let detail = String(describing: error)
+        if server.lowercased().hasPrefix("https://"), Self.plainHTTPSigns.contains(where: detail.contains) {
+            // BoringSSL read an HTTP answer where a TLS record should be: "WRONG_VERSION_NUMBER".
+            let plain = "http://" + server.dropFirst("https://".count)
+            return ClientError(status: 0, code: "not_https",
+                               message: "the server at \(server) does not speak HTTPS (it answered the TLS handshake in plain HTTP): use \(plain)",
+                               field: nil)
+        }
         return ClientError(status: 0, code: "unreachable",
                            message: "cannot reach the Railyard server at \(server) (\(error)); is `railyard server` running?",
                            field: nil)
+    }
+
+    /// What a TLS error says when the other side spoke plain HTTP.
+    static let plainHTTPSigns = ["WRONG_VERSION_NUMBER", "wrong version number", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG"]
+
+    /// An answer to an `/api/v1` path without the API's error body: something other than
+    /// Railyard's API answered, most likely the edge (which answers unrouted hosts with a 404
+    /// page) on its port.
+    static func notTheAPI(_ server: String, status: Int, reason: String) -> ClientError {
+        ClientError(status: status, code: "not_railyard_api",
+                    message: "\(server) is not a Railyard API (it answered \(status) \(reason) to an API path; is it the edge's port, where apps are served? `railyard server` serves the API on its --api-listen address, 127.0.0.1:7070 unless set)",
+                    field: nil)
     }
 }

@@ -117,10 +117,15 @@ extension RailyardClient {
                     var request = HTTPClientRequest(url: try url("/api/v1/deployments/\(deployment)/logs", query: query))
                     if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
                     request.headers.add(name: "Accept", value: "text/event-stream")
-                    let response = try await sharedHTTPClient.execute(request, timeout: .hours(24 * 365))
+                    let response: HTTPClientResponse
+                    do {
+                        response = try await sharedHTTPClient.execute(request, timeout: .hours(24 * 365))
+                    } catch {
+                        throw ClientError.unreachable(server, error)
+                    }
                     guard response.status == .ok else {
                         let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-                        throw Self.error(status: Int(response.status.code), reason: response.status.reasonPhrase, data)
+                        throw Self.error(status: Int(response.status.code), reason: response.status.reasonPhrase, data, server: server)
                     }
                     var parser = ServerSentEventParser()
                     let decoder = JSONCoding.makeDecoder()

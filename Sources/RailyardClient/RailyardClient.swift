@@ -20,10 +20,18 @@ public struct RailyardClient: Sendable {
     public var bearer: String?
 
     public init(server: String, bearer: String?) {
-        var server = server
-        while server.hasSuffix("/") { server.removeLast() }
-        self.server = server
+        self.server = Self.normalized(server)
         self.bearer = bearer
+    }
+
+    /// A server as given by a person, as a URL: `localhost:7070` means
+    /// `http://localhost:7070` (the API speaks plain HTTP unless a proxy in front of it does
+    /// not), and trailing slashes go.
+    public static func normalized(_ server: String) -> String {
+        var server = server.trimmingCharacters(in: .whitespaces)
+        while server.hasSuffix("/") { server.removeLast() }
+        if !server.contains("://") { server = "http://" + server }
+        return server
     }
 
     public struct Empty: Codable, Sendable { public init() {} }
@@ -85,12 +93,12 @@ public struct RailyardClient: Sendable {
         }
         let data = Data(buffer: bytes)
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw Self.error(status: Int(response.status.code), reason: response.status.reasonPhrase, data)
+            throw Self.error(status: Int(response.status.code), reason: response.status.reasonPhrase, data, server: server)
         }
         return data
     }
 
-    static func error(status: Int, reason: String, _ data: Data) -> ClientError {
+    static func error(status: Int, reason: String, _ data: Data, server: String) -> ClientError {
         if let decoded = try? JSONDecoder().decode(APIErrorBody.self, from: data) {
             // The server answered: say so, so that nobody goes looking for a dead process when
             // its database or its disk is the trouble.
@@ -101,6 +109,8 @@ public struct RailyardClient: Sendable {
             }
             return ClientError(status: status, code: decoded.error.code, message: message, field: decoded.error.field)
         }
+        // Every answer of the API's own carries its error body; a bare 404 is from something else.
+        if status == 404 { return ClientError.notTheAPI(server, status: status, reason: reason) }
         return ClientError(status: status, code: "http_\(status)", message: "the server answered \(status) \(reason)", field: nil)
     }
 }

@@ -239,7 +239,7 @@ struct Logs: AsyncParsableCommand {
                     }
                 }
                 return
-            } catch let error as ClientError where error.status >= 400 {
+            } catch let error as ClientError where error.status >= 400 || error.code == "not_https" {
                 throw error
             } catch {
                 try await Task.sleep(for: .seconds(1))
