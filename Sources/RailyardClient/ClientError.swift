@@ -20,11 +20,32 @@ public struct ClientError: Error, Sendable, CustomStringConvertible {
                                field: nil)
         }
         let detail = String(describing: error)
-        if server.lowercased().hasPrefix("https://"), Self.plainHTTPSigns.contains(where: detail.contains) {
-            // BoringSSL read an HTTP answer where a TLS record should be: "WRONG_VERSION_NUMBER".
+        let apiSpeaksHTTP = "Railyard's API speaks plain HTTP on the --api-listen address of `railyard server` (127.0.0.1:7070 unless set)"
+        if server.lowercased().hasPrefix("https://") {
             let plain = "http://" + server.dropFirst("https://".count)
-            return ClientError(status: 0, code: "not_https",
-                               message: "the server at \(server) does not speak HTTPS (it answered the TLS handshake in plain HTTP): use \(plain)",
+            if Self.plainHTTPSigns.contains(where: detail.contains) {
+                // BoringSSL read an HTTP answer where a TLS record should be: "WRONG_VERSION_NUMBER".
+                return ClientError(status: 0, code: "not_https",
+                                   message: "the server at \(server) does not speak HTTPS (it answered the TLS handshake in plain HTTP): use \(plain)",
+                                   field: nil)
+            }
+            if detail.contains("CERTIFICATE_VERIFY_FAILED") {
+                return ClientError(status: 0, code: "untrusted_certificate",
+                                   message: "the server at \(server) speaks HTTPS with a certificate this machine does not trust; is it the edge's HTTPS port, where apps are served? \(apiSpeaksHTTP)",
+                                   field: nil)
+            }
+            if let error = error as? HTTPClientError, error == .connectTimeout || error == .tlsHandshakeTimeout {
+                // The edge's plain-HTTP port waits for a request head and never answers a
+                // TLS handshake: the connection times out rather than failing.
+                return ClientError(status: 0, code: "unreachable",
+                                   message: "no TLS handshake with \(server) within 10 s: it may not speak HTTPS (then use \(plain)), or may not be reachable",
+                                   field: nil)
+            }
+        }
+        if let error = error as? HTTPClientError, error == .remoteConnectionClosed {
+            // Something listens but hung up without a word: TLS to a plain-HTTP request, say.
+            return ClientError(status: 0, code: "closed_without_answer",
+                               message: "the server at \(server) closed the connection without answering; if it speaks HTTPS (the edge's HTTPS port?), it is not Railyard's API: \(apiSpeaksHTTP)",
                                field: nil)
         }
         return ClientError(status: 0, code: "unreachable",

@@ -133,6 +133,19 @@ struct NewUserTests {
         #expect(edge.status != 0)
         #expect(edge.stderr.contains("is not a Railyard API") && edge.stderr.contains("edge"), "\(edge.stderr)")
 
+        // The edge's HTTPS port, with http:// and with https://; https:// to its plain port.
+        let plainToTLS = try await stranger.exec(["login", "--server", "http://127.0.0.1:\(world.server.httpsPort)"] + login)
+        #expect(plainToTLS.status != 0)
+        #expect(plainToTLS.stderr.contains("closed the connection without answering") && plainToTLS.stderr.contains("plain HTTP"),
+                "\(plainToTLS.stderr)")
+        let edgeTLS = try await stranger.exec(["login", "--server", "https://127.0.0.1:\(world.server.httpsPort)"] + login)
+        #expect(edgeTLS.status != 0)
+        #expect(edgeTLS.stderr.contains("does not trust") && edgeTLS.stderr.contains("edge's HTTPS port"), "\(edgeTLS.stderr)")
+        let tlsToEdge = try await stranger.exec(["login", "--server", "https://127.0.0.1:\(world.server.httpPort)"] + login)
+        #expect(tlsToEdge.status != 0)
+        #expect(tlsToEdge.stderr.contains("no TLS handshake") && tlsToEdge.stderr.contains("use http://127.0.0.1:\(world.server.httpPort)"),
+                "\(tlsToEdge.stderr)")
+
         // Logged in elsewhere: which server the login is for.
         let elsewhere = try await stranger.exec(["whoami", "--server", "http://localhost:\(port)"])
         #expect(elsewhere.status != 0)
