@@ -271,21 +271,11 @@ public enum JSONSyntaxCheck {
         }
 
         func problem(at position: Int, _ message: String) -> Problem {
-            // Lines only advance in whitespace; a string's own line breaks are errors, so the
-            // line of `position` is the current one unless it lies before `lineStart`.
-            var lineNumber = line
-            var start = lineStart
-            if position < lineStart {
-                // Rewind: count back (only ever a few lines, for a string's start).
-                lineNumber = 1
-                start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-                for offset in start..<position where bytes[offset] == UInt8(ascii: "\n") {
-                    lineNumber += 1
-                    start = offset + 1
-                }
-            }
+            // Every error lies on the current line: lines advance only in whitespace, and a
+            // string or number that reaches a line break is reported where it starts.
+            let start = min(lineStart, position)
             let column = bytes[start..<min(position, bytes.count)].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-            return Problem(line: lineNumber, column: column, message: message)
+            return Problem(line: line, column: column, message: message)
         }
     }
 }
