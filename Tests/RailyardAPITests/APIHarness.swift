@@ -68,6 +68,7 @@ struct API: Sendable {
         }
 
         var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
     }
 
     @discardableResult

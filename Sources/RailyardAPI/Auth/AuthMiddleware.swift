@@ -48,7 +48,13 @@ struct AuthMiddleware: RouterMiddleware {
                 role = min(role, creatorRole)
             }
             await tokenUse.record(token.id, store: store)
-            return Caller(identity: .token(token), roles: [token.workspaceID: role])
+            // Named in the 403 it gets elsewhere: "service not found" sent people looking for a
+            // service that was there all along.
+            var environmentName: String?
+            if case .environment(_, _, let environment) = token.scope {
+                environmentName = try await store.environment(id: environment)?.name
+            }
+            return Caller(identity: .token(token), roles: [token.workspaceID: role], tokenEnvironmentName: environmentName)
         }
         guard let access = await tokens.verifyAccessToken(credential) else {
             throw RailyardError.unauthorized("access token is invalid or expired; log in again")

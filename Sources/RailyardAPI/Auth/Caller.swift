@@ -11,6 +11,8 @@ public struct Caller: Sendable {
 
     public let identity: Identity
     public let roles: [WorkspaceID: Role]
+    /// For an environment token: its environment's name, for messages.
+    var tokenEnvironmentName: String? = nil
 
     public var actorName: String {
         switch identity {
@@ -39,7 +41,8 @@ public struct Caller: Sendable {
     /// Checks that the caller may do `action` in `workspace` (and, when given, in that project
     /// and environment). A resource outside the caller's reach answers 404, exactly as a missing
     /// one does, so that nobody learns what other workspaces hold; a resource within reach
-    /// but above the caller's role answers 403.
+    /// but above the caller's role, or in another environment of an environment token's
+    /// project, answers 403.
     func authorize(
         _ action: Action, workspace: WorkspaceID, project: ProjectID? = nil, environment: EnvironmentID? = nil,
         notFound what: String
@@ -51,7 +54,13 @@ public struct Caller: Sendable {
             // variables in its environment, nothing else (Action.allowedForEnvironmentTokens).
             guard let project else { throw .forbidden("an environment token cannot act on the workspace") }
             if project != tokenProject { throw .notFound(what) }
-            if let environment, environment != tokenEnvironment { throw .notFound(what) }
+            // Another environment of the token's own project, which the token may list: 403
+            // naming the one it grants (the answer is the same whatever id was asked for, so
+            // it tells nothing of other workspaces).
+            if let environment, environment != tokenEnvironment {
+                let name = tokenEnvironmentName.map { "'\($0)' (\(tokenEnvironment))" } ?? "\(tokenEnvironment)"
+                throw .forbidden("this API token only grants environment \(name) of its project, not the one asked for; use a token for that environment or a person's login")
+            }
             guard action.allowedForEnvironmentTokens else {
                 throw .forbidden("an environment token can only read, deploy and set variables; use a person's login for this")
             }

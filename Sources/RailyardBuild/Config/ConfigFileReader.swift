@@ -56,7 +56,13 @@ public enum ConfigFileReader {
                 throw ConfigFileError(file: file, field: nil, problem: "is not valid TOML: \(error.message) (line \(error.line))")
             }
         } else {
-            guard let value = try? JSONDecoder().decode(ConfigValue.self, from: Data(text.utf8)) else {
+            // Our own check first: it says where the error is, and refuses what Railway
+            // refuses (a trailing comma) though Foundation would take it.
+            if let problem = JSONSyntaxCheck.problem(text) {
+                throw ConfigFileError(file: file, field: nil, problem: "is not valid JSON: \(problem)")
+            }
+            let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+            guard let value = try? JSONDecoder().decode(ConfigValue.self, from: Data(body.utf8)) else {
                 throw ConfigFileError(file: file, field: nil, problem: "is not valid JSON")
             }
             root = value

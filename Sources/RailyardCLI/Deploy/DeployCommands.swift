@@ -169,6 +169,22 @@ struct Logs: AsyncParsableCommand {
         if let lines, !(1...1_000_000).contains(lines) { throw ValidationError("--lines takes a number from 1 to 1000000") }
     }
 
+    /// The deployment whose build `id` runs: a rollback builds nothing and runs the artifact of
+    /// the deployment it went back to (itself perhaps a rollback), whose build log is the one
+    /// that tells how it was made. Says so on stderr.
+    static func buildOwner(of id: DeploymentID, session: inout Session, json: Bool) async throws -> DeploymentID {
+        var current = try await session.call { try await $0.deployment(id) }
+        var hops = 0
+        while current.source == .rollback, let earlier = current.sourceDeploymentID, hops < 64 {
+            current = try await session.call { try await $0.deployment(earlier) }
+            hops += 1
+        }
+        if current.id != id && !json {
+            Output.note("Deployment \(id) is a rollback: it built nothing and runs the build of deployment \(current.id), whose build log follows.")
+        }
+        return current.id
+    }
+
     static func seconds(_ text: String) -> Double? {
         guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
         switch unit {
@@ -182,7 +198,7 @@ struct Logs: AsyncParsableCommand {
 
     func run() async throws {
         var session = try Session(client)
-        let id: DeploymentID
+        var id: DeploymentID
         if let deployment {
             id = DeploymentID(rawValue: deployment)
         } else {
@@ -191,16 +207,18 @@ struct Logs: AsyncParsableCommand {
             guard let newest = all.first else { throw CLIError("\(resolved.service.name) has no deployments yet") }
             id = http ? (all.first { $0.status == .success } ?? newest).id : newest.id
         }
+        if build { id = try await Self.buildOwner(of: id, session: &session, json: client.json) }
         let phase = build ? "build" : http ? "http" : "deploy"
         let cutoff = since.flatMap(Self.seconds).map { Date().addingTimeInterval(-$0) }
+        let follow = follow
         let show: (LogLine) throws -> Void = { line in
             if let cutoff, line.time < cutoff { return }
-            if client.json {
-                let data = try JSONCoding.makeEncoder().encode(line)
-                Output.line(String(decoding: data, as: UTF8.self))
+            let text = if client.json {
+                String(decoding: try JSONCoding.makeEncoder().encode(line), as: UTF8.self)
             } else {
-                Output.line("\(JSONCoding.formatTimestamp(line.time)) \(DeploymentFollower.format(line))")
+                "\(JSONCoding.formatTimestamp(line.time)) \(DeploymentFollower.format(line))"
             }
+            if follow { Output.streamedLine(text) } else { Output.line(text) }
         }
         let tail = lines
         guard follow else {
@@ -221,7 +239,7 @@ struct Logs: AsyncParsableCommand {
                     }
                 }
                 return
-            } catch let error as ClientError where error.status >= 400 {
+            } catch let error as ClientError where error.status >= 400 || error.code == "not_https" {
                 throw error
             } catch {
                 try await Task.sleep(for: .seconds(1))

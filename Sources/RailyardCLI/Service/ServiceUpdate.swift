@@ -65,10 +65,10 @@ struct ServiceUpdate: AsyncParsableCommand {
     }
 
     static func describe(_ service: Service) -> String {
-        let memory = service.memoryLimit.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "no limit"
+        let memory = service.memoryLimit.map(Output.size) ?? "no limit"
         let cpu = service.cpuLimitMillis.map { String(format: "%g", Double($0) / 1000) + " cores" } ?? "no limit"
         let repository = service.repository.map { $0.url + ($0.branch.map { " (\($0))" } ?? "") } ?? "none"
-        let body = service.requestBodyLimit.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "no limit"
+        let body = service.requestBodyLimit.map(Output.size) ?? "no limit"
         let processes = service.processLimit.map(String.init) ?? "the server's default"
         return "memory \(memory), cpu \(cpu), processes \(processes), request body \(body), repository \(repository)"
     }

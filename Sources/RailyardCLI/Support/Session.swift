@@ -34,23 +34,22 @@ struct Session {
         config = try CLIConfig.load()
         json = options.json
         let environment = ProcessInfo.processInfo.environment
-        let server = options.server ?? environment["RAILYARD_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? config.server ?? Self.defaultServer
+        let server = Self.normalized(options.server ?? environment["RAILYARD_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? config.server ?? Self.defaultServer)
         // Saved credentials belong to the server they were issued by: pointing the CLI at
         // another server must not hand them over.
-        let saved = Self.normalized(server) == config.server.map(Self.normalized) ? (config.apiToken ?? config.accessToken) : nil
+        let saved = server == config.server.map(Self.normalized) ? (config.apiToken ?? config.accessToken) : nil
         let bearer = environment["RAILYARD_TOKEN"].flatMap { $0.isEmpty ? nil : $0 } ?? saved
         if requireAuth && bearer == nil {
+            if let loggedIn = config.server.map(Self.normalized), loggedIn != server, config.apiToken ?? config.accessToken != nil {
+                throw CLIError("not logged in to \(server) (your login is for \(loggedIn)): run `railyard login --server \(server)`, or set RAILYARD_TOKEN")
+            }
             throw CLIError("not logged in: run `railyard login`, or set RAILYARD_TOKEN")
         }
         client = RailyardClient(server: server, bearer: bearer)
     }
 
-    static func normalized(_ server: String) -> String {
-        var server = server
-        while server.hasSuffix("/") { server.removeLast() }
-        return server
-    }
+    static func normalized(_ server: String) -> String { RailyardClient.normalized(server) }
 
     /// Whether the session is a person's login to this server, which can be refreshed.
     var usesLogin: Bool {

@@ -1,0 +1,250 @@
+import Foundation
+import NIOHTTP1
+import RailyardCore
+
+extension RailyardClient {
+    public func setup(token: String, email: String, password: String) async throws -> SetupResult {
+        try await send(.POST, "/api/v1/setup", body: ["token": token, "email": email, "password": password])
+    }
+
+    public func login(email: String, password: String) async throws -> TokenPair {
+        try await send(.POST, "/api/v1/auth/login", body: ["email": email, "password": password])
+    }
+
+    public func refresh(_ refreshToken: String) async throws -> TokenPair {
+        try await send(.POST, "/api/v1/auth/refresh", body: ["refreshToken": refreshToken])
+    }
+
+    public func logout(_ refreshToken: String) async throws {
+        _ = try await sendRaw(.POST, "/api/v1/auth/logout", body: ["refreshToken": refreshToken])
+    }
+
+    public func me() async throws -> Me { try await send(.GET, "/api/v1/me") }
+
+    /// Every item of a paginated list, following cursors.
+    public func all<Item: Codable & Sendable>(_ path: String, query: [String: String?] = [:], as: Item.Type) async throws -> [Item] {
+        var items: [Item] = []
+        var cursor: String?
+        repeat {
+            var pageQuery = query
+            pageQuery["limit"] = "200"
+            pageQuery["cursor"] = cursor
+            let page: Page<Item> = try await send(.GET, path, query: pageQuery)
+            items += page.items
+            cursor = page.nextCursor
+        } while cursor != nil
+        return items
+    }
+
+    public func projects() async throws -> [Project] { try await all("/api/v1/projects", as: Project.self) }
+
+    public func createProject(name: String, workspace: WorkspaceID?) async throws -> ProjectCreated {
+        struct Body: Encodable { var name: String; var workspaceId: WorkspaceID? }
+        return try await send(.POST, "/api/v1/projects", body: Body(name: name, workspaceId: workspace))
+    }
+
+    public func project(_ id: ProjectID) async throws -> Project { try await send(.GET, "/api/v1/projects/\(id)") }
+
+    public func deleteProject(_ id: ProjectID) async throws {
+        _ = try await sendRaw(.DELETE, "/api/v1/projects/\(id)", body: Optional<Empty>.none)
+    }
+
+    public func environments(of project: ProjectID) async throws -> [Environment] {
+        try await all("/api/v1/projects/\(project)/environments", as: Environment.self)
+    }
+
+    public func createEnvironment(name: String, in project: ProjectID) async throws -> Environment {
+        try await send(.POST, "/api/v1/projects/\(project)/environments", body: ["name": name])
+    }
+
+    public func deleteEnvironment(_ id: EnvironmentID) async throws {
+        _ = try await sendRaw(.DELETE, "/api/v1/environments/\(id)", body: Optional<Empty>.none)
+    }
+
+    public func services(of project: ProjectID) async throws -> [Service] {
+        try await all("/api/v1/projects/\(project)/services", as: Service.self)
+    }
+
+    public func createService(name: String, in project: ProjectID, repository: GitSource? = nil) async throws -> Service {
+        struct Body: Encodable {
+            var name: String
+            var repository: GitSource?
+        }
+        return try await send(.POST, "/api/v1/projects/\(project)/services", body: Body(name: name, repository: repository))
+    }
+
+    /// A change to a service's settings: nil leaves a setting alone, `.some(nil)` clears it.
+    public struct ServiceChange: Encodable, Sendable {
+        public var name: String?
+        public var repository: GitSource??
+        public var memoryLimit: Int64??
+        public var cpuLimitMillis: Int??
+        public var requestBodyLimit: Int64??
+        public var processLimit: Int??
+
+        public init(
+            name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil,
+            requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil
+        ) {
+            self.processLimit = processLimit
+            self.name = name
+            self.repository = repository
+            self.memoryLimit = memoryLimit
+            self.cpuLimitMillis = cpuLimitMillis
+            self.requestBodyLimit = requestBodyLimit
+        }
+
+        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(name, forKey: .name)
+            if let repository { try container.encode(repository, forKey: .repository) }
+            if let memoryLimit { try container.encode(memoryLimit, forKey: .memoryLimit) }
+            if let cpuLimitMillis { try container.encode(cpuLimitMillis, forKey: .cpuLimitMillis) }
+            if let requestBodyLimit { try container.encode(requestBodyLimit, forKey: .requestBodyLimit) }
+            if let processLimit { try container.encode(processLimit, forKey: .processLimit) }
+        }
+    }
+
+    // MARK: Domains
+
+    struct DomainList: Decodable {
+        var items: [Domain]
+    }
+
+    public func domains(of service: ServiceID, in environment: EnvironmentID) async throws -> [Domain] {
+        let list: DomainList = try await send(
+            .GET, "/api/v1/services/\(service)/domains", query: ["environmentId": environment.rawValue])
+        return list.items
+    }
+
+    /// A custom domain, or with no hostname a generated one.
+    /// A domain: generated when `hostname` is nil. A certificate (PEM chain) comes with its key.
+    public func createDomain(
+        service: ServiceID, environment: EnvironmentID, hostname: String?, targetPort: Int?, httpsRedirect: Bool? = nil,
+        certificate: String? = nil, privateKey: String? = nil
+    ) async throws -> Domain {
+        struct Body: Encodable {
+            var hostname: String?
+            var targetPort: Int?
+            var httpsRedirect: Bool?
+            var certificate: String?
+            var privateKey: String?
+        }
+        return try await send(
+            .POST, "/api/v1/services/\(service)/domains", query: ["environmentId": environment.rawValue],
+            body: Body(hostname: hostname, targetPort: targetPort, httpsRedirect: httpsRedirect, certificate: certificate,
+                       privateKey: privateKey))
+    }
+
+    /// A change to a domain: nil leaves a setting alone; `.some(nil)` means the instance's PORT
+    /// again, or (certificate and key) no installed certificate.
+    public struct DomainChange: Encodable, Sendable {
+        public var hostname: String?
+        public var targetPort: Int??
+        public var httpsRedirect: Bool?
+        public var certificate: String??
+        public var privateKey: String??
+
+        public init(
+            hostname: String? = nil, targetPort: Int?? = nil, httpsRedirect: Bool? = nil, certificate: String?? = nil,
+            privateKey: String?? = nil
+        ) {
+            self.hostname = hostname
+            self.targetPort = targetPort
+            self.httpsRedirect = httpsRedirect
+            self.certificate = certificate
+            self.privateKey = privateKey
+        }
+
+        enum CodingKeys: String, CodingKey { case hostname, targetPort, httpsRedirect, certificate, privateKey }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(hostname, forKey: .hostname)
+            if let targetPort { try container.encode(targetPort, forKey: .targetPort) }
+            try container.encodeIfPresent(httpsRedirect, forKey: .httpsRedirect)
+            if let certificate { try container.encode(certificate, forKey: .certificate) }
+            if let privateKey { try container.encode(privateKey, forKey: .privateKey) }
+        }
+    }
+
+    public func updateDomain(_ id: DomainID, _ change: DomainChange) async throws -> Domain {
+        try await send(.PATCH, "/api/v1/domains/\(id)", body: change)
+    }
+
+    public func deleteDomain(_ id: DomainID) async throws {
+        _ = try await sendRaw(.DELETE, "/api/v1/domains/\(id)", body: Optional<Empty>.none)
+    }
+
+    public func updateService(_ id: ServiceID, _ change: ServiceChange) async throws -> Service {
+        try await send(.PATCH, "/api/v1/services/\(id)", body: change)
+    }
+
+    public func deleteService(_ id: ServiceID) async throws {
+        _ = try await sendRaw(.DELETE, "/api/v1/services/\(id)", body: Optional<Empty>.none)
+    }
+
+    public func variables(of service: ServiceID, in environment: EnvironmentID) async throws -> [Variable] {
+        let page: Page<Variable> = try await send(
+            .GET, "/api/v1/services/\(service)/variables", query: ["environmentId": environment.rawValue])
+        return page.items
+    }
+
+    public func updateVariables(
+        of service: ServiceID, in environment: EnvironmentID, set: [String: String], unset: [String]
+    ) async throws -> [Variable] {
+        struct Body: Encodable { var set: [String: String]; var unset: [String] }
+        let page: Page<Variable> = try await send(
+            .PATCH, "/api/v1/services/\(service)/variables", query: ["environmentId": environment.rawValue],
+            body: Body(set: set, unset: unset))
+        return page.items
+    }
+
+    public func createToken(
+        name: String, in workspace: WorkspaceID, role: Role?, project: ProjectID?, environment: EnvironmentID?,
+        expiresInDays: Int?
+    ) async throws -> TokenCreated {
+        struct Body: Encodable {
+            var name: String; var role: Role?; var projectId: ProjectID?; var environmentId: EnvironmentID?
+            var expiresInDays: Int?
+        }
+        return try await send(.POST, "/api/v1/workspaces/\(workspace)/tokens", body: Body(
+            name: name, role: role, projectId: project, environmentId: environment, expiresInDays: expiresInDays))
+    }
+
+    public func tokens(in workspace: WorkspaceID) async throws -> [APIToken] {
+        try await all("/api/v1/workspaces/\(workspace)/tokens", as: APIToken.self)
+    }
+
+    public func revokeToken(_ id: APITokenID) async throws -> APIToken {
+        try await send(.DELETE, "/api/v1/tokens/\(id)")
+    }
+
+    public func invite(email: String, role: Role, to workspace: WorkspaceID) async throws -> InviteCreated {
+        struct Body: Encodable { var email: String; var role: Role }
+        return try await send(.POST, "/api/v1/workspaces/\(workspace)/invites", body: Body(email: email, role: role))
+    }
+
+    /// Accepts an invite: `password` creates a new account, or proves the caller owns the
+    /// existing one; without it the client's own login must be the invited account's.
+    public func acceptInvite(token: String, password: String?) async throws -> InviteAccepted {
+        struct Body: Encodable { var token: String; var password: String? }
+        return try await send(.POST, "/api/v1/invites/accept", body: Body(token: token, password: password))
+    }
+
+    public func members(of workspace: WorkspaceID) async throws -> [Membership] {
+        try await all("/api/v1/workspaces/\(workspace)/members", as: Membership.self)
+    }
+
+    public func setRole(_ role: Role, of user: UserID, in workspace: WorkspaceID) async throws -> Membership {
+        try await send(.PATCH, "/api/v1/workspaces/\(workspace)/members/\(user)", body: ["role": role])
+    }
+
+    public func auditEvents(in workspace: WorkspaceID, limit: Int) async throws -> [AuditEvent] {
+        let page: Page<AuditEvent> = try await send(
+            .GET, "/api/v1/workspaces/\(workspace)/audit", query: ["limit": String(limit)])
+        return page.items
+    }
+}
