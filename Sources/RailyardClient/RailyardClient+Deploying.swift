@@ -7,11 +7,15 @@ import RailyardCore
 
 extension RailyardClient {
     /// Uploads a gzip tarball of a service's source; the answer is the new QUEUED deployment.
+    /// `commitSHA` and `commitMessage`: the git commit the folder is at, when it is in a work tree.
     public func upload(
-        _ archive: ByteBuffer, service: ServiceID, environment: EnvironmentID, message: String?
+        _ archive: ByteBuffer, service: ServiceID, environment: EnvironmentID, message: String?,
+        commitSHA: String? = nil, commitMessage: String? = nil
     ) async throws -> Deployment {
         var query: [String: String?] = ["environmentId": environment.rawValue]
         if let message { query["message"] = message }
+        if let commitSHA { query["commitSha"] = commitSHA }
+        if let commitMessage { query["commitMessage"] = commitMessage }
         let data = try await sendRaw(
             .POST, "/api/v1/services/\(service)/uploads", query: query, rawBody: archive, contentType: "application/gzip",
             timeout: .seconds(3600))

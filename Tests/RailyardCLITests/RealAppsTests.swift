@@ -80,3 +80,38 @@ extension DeployEndToEndTests {
         }
     }
 }
+
+extension DeployEndToEndTests {
+    @Test func appsSeeTheirDomainAndTheCommitTheyWereUploadedFrom() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("env")
+        _ = try await world.cli.exec(["domain", "--service", "env"])
+        let folder = try Self.app([
+            "main.py": """
+                import json, os
+                from http.server import BaseHTTPRequestHandler, HTTPServer
+                names = ["RAILWAY_PUBLIC_DOMAIN", "RAILWAY_STATIC_URL", "RAILWAY_GIT_COMMIT_SHA", "RAILWAY_GIT_COMMIT_MESSAGE",
+                         "PYTHONUNBUFFERED", "VIRTUAL_ENV"]
+                body = json.dumps({name: os.environ.get(name) for name in names}).encode()
+                class H(BaseHTTPRequestHandler):
+                    def do_GET(self):
+                        self.send_response(200); self.end_headers(); self.wfile.write(body)
+                HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+                """,
+            "requirements.txt": "",
+        ])
+        try await Self.git(["init", "-q"], in: folder)
+        let sha = try await Self.commit([:], to: folder, message: "Say hello")
+        let (status, _, log) = try await world.up(folder, service: "env")
+        #expect(status == 0, "\(log)")
+        let body = try #require(await Self.viaEdge(world, host: "env-apps.localhost")?.body)
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        #expect(seen["RAILWAY_PUBLIC_DOMAIN"] as? String == "env-apps.localhost")
+        #expect(seen["RAILWAY_STATIC_URL"] as? String == "env-apps.localhost")
+        #expect(seen["RAILWAY_GIT_COMMIT_SHA"] as? String == sha)
+        #expect(seen["RAILWAY_GIT_COMMIT_MESSAGE"] as? String == "Say hello")
+        #expect(seen["PYTHONUNBUFFERED"] as? String == "1")
+        #expect(seen["VIRTUAL_ENV"] as? String == "/srv/app/.venv")
+    }
+}

@@ -40,8 +40,11 @@ struct Up: AsyncParsableCommand {
         if !client.json {
             Output.note("Uploading \(fileCount) files (\(Self.size(archive.readableBytes))) to \(resolved.service.name) in \(resolved.project.name)/\(resolved.environment.name)")
         }
+        let commit = LocalCommit.of(folder: path)
         let created = try await session.call {
-            try await $0.upload(archive, service: resolved.service.id, environment: resolved.environment.id, message: message)
+            try await $0.upload(
+                archive, service: resolved.service.id, environment: resolved.environment.id, message: message,
+                commitSHA: commit?.sha, commitMessage: commit?.subject)
         }
         if detach {
             if client.json { return try Output.json(created) }
