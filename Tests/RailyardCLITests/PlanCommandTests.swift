@@ -7,8 +7,8 @@ struct PlanCommandTests {
         .appendingPathComponent("Fixtures/apps")
 
     @Test(arguments: [
-        ("python-stdlib", "python", "python3 main.py"),
-        ("python-flask", "python", ".venv/bin/gunicorn --bind 0.0.0.0:$PORT app:app"),
+        ("python-stdlib", "python", "python main.py"),
+        ("python-flask", "python", "gunicorn --bind 0.0.0.0:$PORT app:app"),
         ("node-plain", "node", "npm start"),
         ("procfile-app", "procfile", "python3 -m http.server $PORT --bind 0.0.0.0"),
         ("shell-app", "shell", "sh start.sh"),
