@@ -164,6 +164,21 @@ struct PythonProviderTests {
         #expect(plan.notes.contains { $0.contains("pyproject.toml") && $0.contains("plain text") })
     }
 
+    @Test func hostileManifestsAreReadAsTextOrSkipped() throws {
+        let deep = "a = " + String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000) + "\n"
+        let dotted = "[" + Array(repeating: "a", count: 20_000).joined(separator: ".") + "]\n"
+        let huge = "[project]\ndependencies = [" + String(repeating: "\"x\", ", count: 200_000) + "]\n"
+        for text in [deep, dotted, huge, String(repeating: "\u{0}", count: 1000)] {
+            for file in ["pyproject.toml", "Pipfile"] {
+                let plan = try BuildPlanner.plan(InMemorySource([file: text, "main.py": ""]))
+                #expect(plan.provider == "python")
+                #expect(plan.start == "python main.py")
+            }
+        }
+        let lines = String(repeating: "-r requirements.txt\n", count: 10_000)
+        #expect(try BuildPlanner.plan(InMemorySource(["requirements.txt": lines, "main.py": ""])).dependencies?.inputs == ["requirements.txt"])
+    }
+
     @Test func requirementsOutsideTheAppAreNotRead() throws {
         let plan = try BuildPlanner.plan(InMemorySource(["requirements.txt": "-r ../../etc/passwd\n-r /etc/shadow\n", "main.py": ""]))
         #expect(plan.dependencies?.inputs == ["requirements.txt"])

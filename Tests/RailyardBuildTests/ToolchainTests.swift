@@ -72,6 +72,8 @@ struct ToolchainTests {
         #expect(try chosen(python.filter { $0.key != "runtime.txt" && $0.key != ".python-version" })
             == ("3.13.0", "pyproject.toml requires-python"))
         #expect(try chosen(["main.py": "", ".python-version": "system"]) == (nil, nil))
+        #expect(try chosen(["main.py": "", ".tool-versions": "nodejs 20\npython 3.9.18 # pinned\n"]) == ("3.9.18", ".tool-versions"))
+        #expect(try chosen(["package.json": "{}", "index.js": "", ".tool-versions": "python 3.9\nnodejs 18\n"]) == ("18.19.0", ".tool-versions"))
         #expect(try chosen(["Pipfile": "[requires]\npython_version = \"3.9\"\n", "main.py": ""]) == ("3.9.18", "Pipfile [requires] python_version"))
 
         let node: [String: String] = [

@@ -103,7 +103,7 @@ struct NodeProvider: BuildProvider {
     }
 
     /// The version asked for by precedence: the variable, `.nvmrc`, `.node-version`,
-    /// `engines.node`.
+    /// `.tool-versions`, `engines.node`.
     func toolchainRequest(
         _ source: any SourceTree, manifest: PackageJSON, variables: ProviderVariables, notes: inout [String]
     ) -> ToolchainRequest? {
@@ -114,6 +114,7 @@ struct NodeProvider: BuildProvider {
         for file in [".nvmrc", ".node-version"] {
             if let text = source.read(file), let line = PythonManifest.firstLine(text) { return request(line, file) }
         }
+        if let version = PythonManifest.toolVersion(source, names: ["nodejs", "node"]) { return request(version, ".tool-versions") }
         return manifest.nodeRequest(notes: &notes).map { request($0, "package.json engines.node") }
     }
 

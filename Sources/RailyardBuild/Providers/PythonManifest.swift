@@ -97,7 +97,7 @@ struct PythonManifest: Sendable {
     }
 
     /// The version the app asks for and where, by precedence: the variable, `runtime.txt`,
-    /// `.python-version`, the Pipfile's `[requires]`, pyproject's `requires-python` (or
+    /// `.python-version`, `.tool-versions`, the Pipfile's `[requires]`, pyproject's `requires-python` (or
     /// Poetry's `python` dependency). Nil when it asks for none (or for pyenv's `system`).
     func toolchainRequest(_ source: any SourceTree, variables: ProviderVariables) -> ToolchainRequest? {
         func request(_ version: String, _ from: String) -> ToolchainRequest {
@@ -111,6 +111,7 @@ struct PythonManifest: Sendable {
         if let text = source.read(".python-version"), let line = Self.firstLine(text), line != "system" {
             return request(line, ".python-version")
         }
+        if let version = Self.toolVersion(source, names: ["python"]) { return request(version, ".tool-versions") }
         for key in ["python_full_version", "python_version"] {
             if case .string(let version)? = value(pipfile, "requires", key) { return request(version, "Pipfile [requires] \(key)") }
         }
@@ -127,6 +128,16 @@ struct PythonManifest: Sendable {
     static func firstLine(_ text: String) -> String? {
         text.split(whereSeparator: \.isNewline).lazy.map { $0.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    /// The version asdf's and mise's `.tool-versions` gives the first of `names` (`python 3.12.1`).
+    static func toolVersion(_ source: any SourceTree, names: [String]) -> String? {
+        guard let text = source.read(".tool-versions") else { return nil }
+        for line in text.split(whereSeparator: \.isNewline) {
+            let words = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].split(separator: " ")
+            if words.count >= 2, names.contains(String(words[0])) { return String(words[1]) }
+        }
+        return nil
     }
 
     static func toml(_ text: String, file: String, notes: inout [String]) -> ConfigValue? {
