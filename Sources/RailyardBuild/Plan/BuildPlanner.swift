@@ -7,7 +7,10 @@ public enum BuildPlanner {
     /// - Parameters:
     ///   - variables: the service's variables, for Railpack's and Nixpacks' knobs
     ///     (`RAILPACK_START_CMD`, `RAILPACK_PYTHON_VERSION`, …).
-    ///   - toolchains: the interpreters the host has, to match a version the app asks for.
+    ///   - toolchains: the interpreters the host has (`ToolchainCatalog.discover`), to match a
+    ///     version the app asks for. The plan's `toolchain` is nil when the app asks for none.
+    /// - Throws: `PlanError` when nothing can be built, no start command is known, or the app
+    ///   asks for a version none of `toolchains` has (never a silent fall-back to another).
     public static func plan(
         _ source: any SourceTree, environment: String = Environment.defaultName, variables: [String: String] = [:],
         toolchains: [Toolchain] = []
