@@ -7,12 +7,12 @@ struct PlanCommandTests {
         .appendingPathComponent("Fixtures/apps")
 
     @Test(arguments: [
-        ("python-stdlib", "python", "python3 main.py"),
-        ("python-flask", "python", ".venv/bin/gunicorn --bind 0.0.0.0:$PORT app:app"),
+        ("python-stdlib", "python", "python main.py"),
+        ("python-flask", "python", "gunicorn --bind 0.0.0.0:$PORT app:app"),
         ("node-plain", "node", "npm start"),
         ("procfile-app", "procfile", "python3 -m http.server $PORT --bind 0.0.0.0"),
         ("shell-app", "shell", "sh start.sh"),
-        ("railway-json", "command", "python3 server.py"),
+        ("railway-json", "python", "python3 server.py"),
     ])
     func fixtureAppsPlanAsExpected(app: String, provider: String, start: String) async throws {
         let cli = try CLI.make()
@@ -33,7 +33,7 @@ struct PlanCommandTests {
         #expect(staging["numReplicas"] as? Int == 1)
         #expect(staging["healthcheckTimeout"] as? Int == 10)
         let human = try await cli.ok(["plan", path])
-        #expect(human.contains("provider: command (with railway.json)"))
+        #expect(human.contains("provider: python (with railway.json)"))
     }
 
     @Test func staticSitesDockerfilesAndEmptyFolders() async throws {

@@ -7,7 +7,10 @@ public enum BuildPlanner {
     /// - Parameters:
     ///   - variables: the service's variables, for Railpack's and Nixpacks' knobs
     ///     (`RAILPACK_START_CMD`, `RAILPACK_PYTHON_VERSION`, …).
-    ///   - toolchains: the interpreters the host has, to match a version the app asks for.
+    ///   - toolchains: the interpreters the host has (`ToolchainCatalog.discover`), to match a
+    ///     version the app asks for. The plan's `toolchain` is nil when the app asks for none.
+    /// - Throws: `PlanError` when nothing can be built, no start command is known, or the app
+    ///   asks for a version none of `toolchains` has (never a silent fall-back to another).
     public static func plan(
         _ source: any SourceTree, environment: String = Environment.defaultName, variables: [String: String] = [:],
         toolchains: [Toolchain] = []
@@ -36,28 +39,60 @@ public enum BuildPlanner {
             break
         }
 
+        let knobs = ProviderVariables(variables)
         let procfile = Procfile(source.read("Procfile"))
-        let startOverride = config.deploy.startCommand ?? procfile?.web
+        // Start: the config file (Railway's service setting, which overrides whatever the
+        // builder chose) > RAILPACK_START_CMD (Railpack's config) > a Procfile's web: > the
+        // provider. Build: the config file's buildCommand > RAILPACK_BUILD_CMD > the provider.
+        let startKnob = knobs.knob("START_CMD")
+        let startOverride = config.deploy.startCommand ?? startKnob?.value ?? procfile?.web
         var plan: BuildPlan
         if let provider = providers.first(where: { $0.detect(source) }) {
-            plan = try provider.plan(source, startOverride: startOverride)
+            plan = try provider.plan(source, variables: knobs)
+            if startOverride == nil, plan.start == nil, plan.staticRoot == nil { throw PlanError(provider.missingStart(source)) }
         } else if let startOverride {
-            plan = BuildPlan(provider: config.deploy.startCommand != nil ? "command" : "procfile", start: startOverride)
+            plan = BuildPlan(provider: config.deploy.startCommand != nil || startKnob != nil ? "command" : "procfile")
+            plan.start = startOverride
         } else {
             let wanted = providers.map(\.lookedFor) + [
                 "a Procfile with a web: process", "deploy.startCommand in \(ConfigFileReader.candidates.joined(separator: ", "))",
+                "a RAILPACK_START_CMD variable",
             ]
             throw PlanError("nothing to build here: looked for " + wanted.joined(separator: "; "))
         }
+        if let startOverride { plan.start = startOverride }
 
         if config.deploy.startCommand != nil {
-            notes.append("start command from \(configFile?.file ?? "config")")
+            notes.append("start command from \(configFile?.file ?? "config")" + (startKnob.map { " (it overrides \($0.variable))" } ?? ""))
+        } else if let startKnob {
+            notes.append("start command from the \(startKnob.variable) variable")
         } else if procfile?.web != nil {
             notes.append("start command from Procfile")
         }
+        if let knob = knobs.knob("INSTALL_CMD") {
+            plan.install = [knob.value]
+            // A command of the user's own may install anywhere, from any file: nothing tells
+            // which files key what it leaves, so nothing is kept between builds.
+            plan.dependencies = nil
+            notes.append("install command from the \(knob.variable) variable; installed afresh on every build")
+        }
         if let release = procfile?.release { plan.preDeploy = [release] }
         if let commands = config.deploy.preDeployCommand { plan.preDeploy = commands }
-        if let command = config.build.buildCommand { plan.build = [command] }
+        if let command = config.build.buildCommand {
+            plan.build = [command]
+        } else if let knob = knobs.knob("BUILD_CMD") {
+            plan.build = [knob.value]
+            notes.append("build command from the \(knob.variable) variable")
+        }
+        if let request = plan.toolchainRequest {
+            let toolchain = try request.choose(from: toolchains)
+            plan.toolchain = toolchain
+            notes.append("\(ToolchainRequest.displayName(toolchain.language)) \(toolchain.version) from \(toolchain.bin) (\(request.source) asks for \(ToolchainRequest.shown(request.version)))")
+        }
+        if let layer = plan.dependencies {
+            let keys = layer.inputs + layer.inputFolders.map { $0 == "." ? "the whole app" : $0 + "/" }
+            notes.append("\(layer.folder) kept between builds while " + (keys.isEmpty ? "the toolchain is unchanged" : keys.joined(separator: ", ") + " and the toolchain are unchanged"))
+        }
         plan.configFile = configFile?.file
         plan.healthcheckPath = config.deploy.healthcheckPath
         plan.healthcheckTimeout = config.deploy.healthcheckTimeout ?? plan.healthcheckTimeout
