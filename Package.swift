@@ -115,6 +115,7 @@ let package = Package(
             dependencies: [
                 "RailyardCore",
                 "RailyardStore",
+                "RailyardBuild",
                 "RailyardSandbox",
                 "RailyardControl",
                 "RailyardEdge",

@@ -16,7 +16,7 @@ struct BuildPlannerTests {
 
     static let cases: [Case] = [
         Case(name: "python stdlib", files: ["requirements.txt": "# nothing\n", "main.py": "print()"], provider: "python",
-             install: ["python3 -m venv .venv"], build: [], start: "python main.py"),
+             install: ["python3 -m venv --without-pip .venv"], build: [], start: "python main.py"),
         Case(name: "python with requirements", files: ["requirements.txt": "requests\n", "main.py": "print()"], provider: "python",
              install: ["python3 -m venv .venv", "pip install -r requirements.txt"],
              build: [], start: "python main.py"),
@@ -51,7 +51,7 @@ struct BuildPlannerTests {
         Case(name: "Procfile alone", files: ["Procfile": "web: ./run --port $PORT"], provider: "procfile", install: [], build: [],
              start: "./run --port $PORT"),
         Case(name: "python wins over static", files: ["requirements.txt": "", "app.py": "", "index.html": ""], provider: "python",
-             install: ["python3 -m venv .venv"], build: [], start: "python app.py"),
+             install: ["python3 -m venv --without-pip .venv"], build: [], start: "python app.py"),
         Case(name: "config start command alone", files: ["railyard.toml": "[deploy]\nstartCommand = \"./bin/serve\"\n"],
              provider: "command", install: [], build: [], start: "./bin/serve"),
     ]

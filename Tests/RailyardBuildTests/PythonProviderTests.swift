@@ -16,6 +16,7 @@ struct PythonProviderTests {
     }
 
     static let venv = "python3 -m venv .venv"
+    static let bareVenv = "python3 -m venv --without-pip .venv"
 
     static let django: [String: String] = [
         "requirements.txt": "Django==5.1\ngunicorn==23.0\n",
@@ -33,9 +34,9 @@ struct PythonProviderTests {
     ]
 
     static let cases: [Case] = [
-        Case(name: "a bare main.py", files: ["main.py": "print('hi')"], install: [venv], start: "python main.py", inputs: []),
-        Case(name: "a bare bot.py", files: ["bot.py": ""], install: [venv], start: "python bot.py", inputs: []),
-        Case(name: "server.py before bot.py", files: ["server.py": "", "bot.py": ""], install: [venv], start: "python server.py", inputs: []),
+        Case(name: "a bare main.py", files: ["main.py": "print('hi')"], install: [bareVenv], start: "python main.py", inputs: []),
+        Case(name: "a bare bot.py", files: ["bot.py": ""], install: [bareVenv], start: "python bot.py", inputs: []),
+        Case(name: "server.py before bot.py", files: ["server.py": "", "bot.py": ""], install: [bareVenv], start: "python server.py", inputs: []),
         Case(name: "requirements with an include", files: [
             "requirements.txt": "-r requirements/base.txt\n", "requirements/base.txt": "requests\n-c ../constraints.txt\n",
             "constraints.txt": "requests<3", "main.py": "",

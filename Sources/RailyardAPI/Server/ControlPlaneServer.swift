@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import RailyardBuild
 import RailyardControl
 import RailyardEdge
 import NIOCore
@@ -128,7 +129,8 @@ public enum ControlPlaneServer {
         controlOptions.concurrentBuilds = options.concurrentBuilds
         controlOptions.artifactsKept = options.artifactsKept
         controlOptions.writableAppFolderBytes = options.writableAppFolderBytes
-        // TOOLCHAINS: discovered once, at start (wired with ToolchainCatalog).
+        // Interpreters apps may ask for by version: found once, at start.
+        controlOptions.toolchains = await ToolchainCatalog.discover(folders: options.toolchainFolders)
         controlOptions.replacing = replaced != nil
         // This server's cgroups are named after its data folder: servers sharing a machine
         // (tests, a second server on one database) never kill each other's sandboxes.
