@@ -89,6 +89,9 @@ extension RailyardClient {
             first = false
             let page: LogPage = try await send(.GET, "/api/v1/deployments/\(deployment)/logs", query: query)
             lines += page.items
+            // The last N lines are N lines: what a chatty app wrote since the first page is not
+            // part of them (reading on could take as long as the app goes on writing).
+            if let tail, lines.count >= tail { return Array(lines.prefix(tail)) }
             guard let next = page.nextCursor.flatMap(Int.init), next > cursor else { return lines }
             cursor = next
         }

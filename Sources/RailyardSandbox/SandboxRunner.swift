@@ -144,9 +144,12 @@ public struct SandboxRunner: Sendable {
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
             ]
         }
-        return Invocation(
-            arguments: arguments + translated, environment: SandboxCommand.environment(spec),
-            workingDirectory: spec.workDirectory)
+        // And in the environment: PATH names the app's own folders (`/srv/app/.venv/bin`), and
+        // variables such as VIRTUAL_ENV or a cache folder name sandbox paths too.
+        let environment = SandboxCommand.environment(spec).mapValues { value in
+            places.reduce(value) { $0.replacingOccurrences(of: $1.inside, with: $1.outside) }
+        }
+        return Invocation(arguments: arguments + translated, environment: environment, workingDirectory: spec.workDirectory)
     }
 
     /// The descriptors to pass with `invocation(_:command:)`: the seccomp program (the child's

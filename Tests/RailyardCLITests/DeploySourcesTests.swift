@@ -312,7 +312,9 @@ extension DeployEndToEndTests {
                       environ.contains("RAILYARD_DEPLOYMENT_ID=\(servedID)"),
                       let command = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
                 else { return false }
-                return String(decoding: command, as: UTF8.self).contains("main.py")
+                // The app itself, not the shell that runs its start command (`sh -c 'python main.py'`).
+                let words = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                return words.first != "/bin/sh" && words.contains("main.py")
             }
         }
         let before = appProcesses()

@@ -152,7 +152,8 @@ public final class StorageGuard: Sendable {
     }
 
     /// At start, before uploads are taken: deletes uploads that never finished, source
-    /// archives no deployment names, artifact folders of services that no longer exist, and
+    /// archives no deployment names, artifact folders, dependency layers and download caches
+    /// of services that no longer exist, and
     /// each service's files beyond what is kept.
     public func sweep() async {
         do {
@@ -167,6 +168,17 @@ public final class StorageGuard: Sendable {
             where StoragePolicy.isPlainName(name) && ServiceID.isWellFormed(name) && !existing.contains(name) {
                 gone.append(name)
                 await BlockingWork.removeTree(artifacts.appendingPathComponent(name).path)
+            }
+            // Dependency layers and download caches (`DATA/layers/SERVICE`, `DATA/caches/SERVICE`)
+            // of services that no longer exist.
+            let data = artifacts.deletingLastPathComponent()
+            for kept in ["layers", "caches"] {
+                let folder = data.appendingPathComponent(kept)
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+                where StoragePolicy.isPlainName(name) && ServiceID.isWellFormed(name) && !existing.contains(name) {
+                    gone.append(name)
+                    await BlockingWork.removeTree(folder.appendingPathComponent(name).path)
+                }
             }
             for service in services { await prune(service: service) }
             if !stray.isEmpty || !gone.isEmpty {

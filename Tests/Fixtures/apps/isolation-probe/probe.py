@@ -64,7 +64,7 @@ def probe():
             "read the database": attempt(lambda: read(os.path.join(data, "railyard.sqlite"))),
             "read another service's artifact": attempt(lambda: listing(other)),
             "read /etc/shadow": attempt(lambda: read("/etc/shadow")),
-            "write into its own app folder": attempt(lambda: write("/srv/app/probe.txt")),
+            "write over the code its artifact shipped": attempt(lambda: write("/srv/app/probe.py")),
             "write into /etc": attempt(lambda: write("/etc/probe.txt")),
             "write into /usr": attempt(lambda: write("/usr/probe.txt")),
             "write into /var/lib": attempt(lambda: write("/var/lib/probe.txt")),
