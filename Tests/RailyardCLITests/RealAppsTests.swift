@@ -115,3 +115,53 @@ extension DeployEndToEndTests {
         #expect(seen["VIRTUAL_ENV"] as? String == "/srv/app/.venv")
     }
 }
+
+extension DeployEndToEndTests {
+    /// A toolchain folder in `--toolchains` layout with one "Python 3.99.0": a wrapper of the
+    /// host's interpreter that reports that version (no real second interpreter is needed to
+    /// show the request matched, its folder reached the sandbox and its bin led PATH).
+    static func fakeToolchains() throws -> String {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-toolchains-\(UUID().uuidString)")
+        let bin = base.appendingPathComponent("python/3.99.0/bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        for folder in [base, base.appendingPathComponent("python"), base.appendingPathComponent("python/3.99.0")] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        }
+        let wrapper = bin.appendingPathComponent("python3")
+        try Data("""
+            #!/bin/sh
+            if [ "$1" = --version ]; then echo "Python 3.99.0"; exit 0; fi
+            exec /usr/bin/python3 "$@"
+            """.utf8).write(to: wrapper)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper.path)
+        return base.path
+    }
+
+    @Test func anAppGetsThePythonItAsksForOrSaysWhatThereIs() async throws {
+        let toolchains = try Self.fakeToolchains()
+        let world = try await World.make(serverArguments: ["--toolchains", toolchains])
+        defer { world.stop() }
+        let server = """
+            import os
+            from http.server import BaseHTTPRequestHandler, HTTPServer
+            class H(BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(os.environ["PATH"].encode())
+            HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
+            """
+        try await world.service("asks")
+        let asked = try await world.up(try Self.app(["main.py": server, ".python-version": "3.99\n", "requirements.txt": ""]), service: "asks")
+        #expect(asked.status == 0, "\(asked.log)")
+        let address = try #require(Self.addresses(asked.deployment).first)
+        let path = await Self.get(address)?.body ?? ""
+        #expect(path.hasPrefix("/srv/app/.venv/bin:\(toolchains)/python/3.99.0/bin:"), "\(path)")
+        let build = try await world.cli.exec(["logs", "--service", "asks", "--build"])
+        #expect(build.stdout.contains("3.99.0"), "the plan names the chosen toolchain: \(build.stdout)")
+
+        try await world.service("missing")
+        let missing = try await world.up(try Self.app(["main.py": server, "runtime.txt": "python-3.98.1\n"]), service: "missing")
+        #expect(missing.status != 0)
+        let reason = missing.deployment["statusReason"] as? String ?? ""
+        #expect(reason.contains("runtime.txt") && reason.contains("3.98.1") && reason.contains("3.99.0"), "\(reason)")
+    }
+}

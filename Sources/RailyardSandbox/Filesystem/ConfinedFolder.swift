@@ -246,43 +246,19 @@ public final class ConfinedFolder {
     /// Folders nested deeper than `maximumDepth` are refused.
     public func setOwner(_ owner: SandboxUser?, readOnly: Bool, maximumDepth: Int = 512) throws(ConfinedFolderError) {
         try Self.apply(descriptor, owner: owner, readOnly: readOnly)
-        var stack: [(folder: Int32, names: [String], shown: String)] = []
-        let first = dup(descriptor)
-        guard first >= 0 else { throw ConfinedFolderError("cannot open \(path): \(Self.errorText())") }
-        stack.append((first, Self.names(first), ""))
-        defer { for level in stack { close(level.folder) } }
-        while var level = stack.popLast() {
-            guard let name = level.names.popLast() else {
-                close(level.folder)
-                continue
-            }
-            stack.append(level)
-            let shown = level.shown.isEmpty ? name : level.shown + "/" + name
-            if let owner, fchownat(level.folder, name, owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) != 0 && errno != ENOENT {
-                throw ConfinedFolderError("cannot change the owner of \(shown): \(Self.errorText())")
+        try walk("", maximumDepth: maximumDepth) { entry throws(ConfinedFolderError) in
+            if let owner, fchownat(entry.parent, entry.name, owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) != 0 && errno != ENOENT {
+                throw ConfinedFolderError("cannot change the owner of \(entry.path): \(Self.errorText())")
             }
             // Opened without following a link; a link (ELOOP) or a socket (ENXIO) needs no mode.
-            let entry = openat(level.folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
-            guard entry >= 0 else { continue }
-            var info = stat()
-            guard fstat(entry, &info) == 0 else {
-                close(entry)
-                continue
-            }
-            try Self.apply(entry, owner: owner, readOnly: readOnly)
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                guard stack.count < maximumDepth else {
-                    close(entry)
-                    throw ConfinedFolderError("folders are nested more than \(maximumDepth) levels deep (\(shown.prefix(200))…)")
-                }
-                stack.append((entry, Self.names(entry), shown))
-            } else {
-                close(entry)
-            }
+            let opened = openat(entry.parent, entry.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+            guard opened >= 0 else { return }
+            defer { close(opened) }
+            try Self.apply(opened, owner: owner, readOnly: readOnly)
         }
     }
 
-    private static func apply(_ entry: Int32, owner: SandboxUser?, readOnly: Bool) throws(ConfinedFolderError) {
+    static func apply(_ entry: Int32, owner: SandboxUser?, readOnly: Bool) throws(ConfinedFolderError) {
         if let owner, fchown(entry, owner.uid, owner.gid) != 0 { throw ConfinedFolderError("cannot change an owner: \(errorText())") }
         guard readOnly else { return }
         var info = stat()
