@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 import Testing
 
-/// Issue 19: the followed log's promises through a live server: a quiet stream still gets
-/// heartbeats.
+/// Issue 19: the followed log's promises through a live server. A quiet stream still gets
+/// heartbeats; `railyard up` whose stream drops in the middle of a build resumes after the
+/// last line it printed, so it prints every line once and still exits with the status.
 extension DeployEndToEndTests {
     /// What a raw client of a followed log received: the text, and when each heartbeat came
     /// (from the connection's start).
@@ -66,5 +67,42 @@ extension DeployEndToEndTests {
         #expect(gaps.count >= 2, "heartbeats after the last event at \(quietFrom): \(stream.heartbeats)")
         #expect(gaps.allSatisfy { $0 <= .seconds(11) }, "a silence longer than two heartbeat periods: \(gaps)")
         #expect(gaps.dropFirst().allSatisfy { $0 >= .seconds(3) }, "heartbeats only after a quiet while: \(gaps)")
+    }
+
+    @Test func upResumesADroppedLogStreamWithoutGapOrRepeat() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("counting")
+        let token = try #require(try await world.cli.execJSON(["tokens", "create", "--name", "proxied"]) as? [String: Any])
+        // The stream is cut the first time line-12's event passes, in the middle of it.
+        let proxy = try CuttingProxy(upstreamPort: world.server.port, cutAt: #""message":"line-12""#)
+        defer { proxy.stop() }
+        var cli = try CLI.make()
+        cli.environment["RAILYARD_SERVER"] = "http://127.0.0.1:\(proxy.port)"
+        cli.environment["RAILYARD_TOKEN"] = try #require(token["secret"] as? String)
+        let app = try Self.app([
+            "main.py": Self.pythonServer("counted"),
+            "railway.json": #"{"build": {"buildCommand": "for i in $(seq 1 40); do echo line-$i; sleep 0.1; done"}}"#,
+        ])
+
+        let result = try await cli.exec(["up", app.path, "--project", "apps", "--service", "counting"])
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(proxy.cuts == 1, "the proxy cut the log stream once")
+        let printed = result.stderr.split(separator: "\n").compactMap { line -> Int? in
+            guard let range = line.range(of: "] | line-") else { return nil }
+            return Int(line[range.upperBound...])
+        }
+        #expect(printed == Array(1...40), "every build line once, in order: \(printed)")
+        // Resumed after a line it had, not from the start (which `up` would print twice) nor
+        // from the status alone (which would leave a gap).
+        let follows = proxy.requestLines.filter { $0.contains("follow=true") }
+        #expect(follows.count >= 2, "\(proxy.requestLines)")
+        let resumedAfter = follows.dropFirst().first.flatMap { line -> Int? in
+            guard let range = line.range(of: "after=") else { return nil }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        #expect((resumedAfter ?? 0) > 0, "the second stream starts after a line: \(follows)")
+        let deployment = try #require(try await world.deployments("counting").first)
+        #expect(deployment["status"] as? String == "SUCCESS", "\(deployment)")
     }
 }

@@ -86,3 +86,125 @@ enum LoopbackSocket {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 }
+
+/// A TCP proxy in front of a server that passes everything through, except that it cuts the
+/// first Server-Sent Events log stream (a request with `follow=true`) whose answer reaches
+/// `cutAt`: the bytes before it go on to the client, then both connections are closed, in
+/// the middle of an event. Request lines are kept, so a test can see how the client resumed.
+final class CuttingProxy: Sendable {
+    let port: Int
+    private let listener: Int32
+    private let upstreamPort: Int
+    private let cutAt: [UInt8]
+    private let state = Mutex((cuts: 0, requestLines: [String](), sockets: Set<Int32>(), stopped: false))
+
+    var cuts: Int { state.withLock { $0.cuts } }
+    var requestLines: [String] { state.withLock { $0.requestLines } }
+
+    init(upstreamPort: Int, cutAt: String) throws {
+        (listener, port) = try LoopbackSocket.listen()
+        self.upstreamPort = upstreamPort
+        self.cutAt = Array(cutAt.utf8)
+        let listener = self.listener
+        Thread { [self] in
+            defer { close(listener) }
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { return }
+                guard let server = try? LoopbackSocket.connect(port: upstreamPort) else {
+                    close(client)
+                    continue
+                }
+                let open = state.withLock { state in
+                    if state.stopped { return false }
+                    state.sockets.formUnion([client, server])
+                    return true
+                }
+                guard open else {
+                    close(client)
+                    close(server)
+                    return
+                }
+                serve(client: client, server: server)
+            }
+        }.start()
+    }
+
+    /// One connection: a thread each way. The request side notes whether the latest request
+    /// on the connection follows a log; the answer side cuts such a stream once.
+    private func serve(client: Int32, server: Int32) {
+        let following = Mutex(false)
+        // The second thread to finish closes both sockets, so that neither uses a number the
+        // other has closed (and the system has handed out again).
+        let finished = Mutex(0)
+        let finish: @Sendable () -> Void = { [self] in
+            guard finished.withLock({ $0 += 1; return $0 == 2 }) else { return }
+            state.withLock { state in
+                state.sockets.remove(client)
+                state.sockets.remove(server)
+            }
+            close(client)
+            close(server)
+        }
+        Thread { [self] in
+            var pending = [UInt8]()
+            while true {
+                let bytes = LoopbackSocket.receive(client)
+                if bytes.isEmpty { break }
+                // A request line may follow the end of a body (an upload) on the same line
+                // as this splits them, so it is looked for anywhere in a line.
+                pending += bytes
+                while let end = pending.firstRange(of: Array("\r\n".utf8)) {
+                    let line = String(decoding: pending[..<end.lowerBound], as: UTF8.self)
+                    pending.removeSubrange(..<end.upperBound)
+                    let methods = ["GET /", "POST /", "PUT /", "PATCH /", "DELETE /"]
+                    if line.hasSuffix(" HTTP/1.1"), let start = methods.compactMap({ line.range(of: $0)?.lowerBound }).max() {
+                        let request = String(line[start...])
+                        state.withLock { $0.requestLines.append(request) }
+                        following.withLock { $0 = request.contains("follow=true") }
+                    }
+                }
+                if pending.count > 8192 { pending.removeFirst(pending.count - 4096) }
+                if !LoopbackSocket.send(server, bytes) { break }
+            }
+            shutdown(server, Int32(SHUT_WR))
+            finish()
+        }.start()
+        Thread { [self] in
+            var seen = [UInt8]()
+            while true {
+                var bytes = LoopbackSocket.receive(server)
+                if bytes.isEmpty { break }
+                var cut = false
+                if following.withLock({ $0 }) && state.withLock({ $0.cuts == 0 }) {
+                    let before = seen.count
+                    seen += bytes
+                    if let found = seen.firstRange(of: cutAt) {
+                        bytes = Array(bytes.prefix(max(0, found.lowerBound - before)))
+                        cut = true
+                    }
+                } else {
+                    seen.removeAll()
+                }
+                if !LoopbackSocket.send(client, bytes) { break }
+                if cut {
+                    state.withLock { $0.cuts += 1 }
+                    break
+                }
+            }
+            // Both ways at once: the client sees its connection end mid-answer.
+            shutdown(client, Int32(SHUT_RDWR))
+            shutdown(server, Int32(SHUT_RDWR))
+            finish()
+        }.start()
+    }
+
+    func stop() {
+        // Under the lock: a socket still in the set is not closed yet.
+        state.withLock { state in
+            state.stopped = true
+            for socket in state.sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+        }
+        shutdown(listener, Int32(SHUT_RDWR))
+    }
+}
