@@ -69,6 +69,78 @@ struct EdgeStreamingTests {
         try await Self.moveAGigabyteEachWay(through: world.server.edgeURL, host: "big-apps.localhost", measuring: pid)
     }
 
+    /// Issue 19: the same bound for a slow reader through a live server's edge. The app writes
+    /// a gigabyte as fast as it can; the client stops reading for 2 s after every 128 MiB. An
+    /// edge that kept reading from the app meanwhile would hold what the client did not take.
+    @Test func aSlowReaderThroughTheServersEdgeLeavesItsMemoryBounded() async throws {
+        let world = try await DeployEndToEndTests.World.make()
+        defer { world.stop() }
+        try await world.service("big")
+        #expect(try await world.cli.exec(["domain", "--service", "big"]).status == 0)
+        let app = try DeployEndToEndTests.app(["main.py": try String(contentsOf: Self.streamScript, encoding: .utf8)])
+        let deployed = try await world.up(app, service: "big")
+        #expect(deployed.status == 0, "\(deployed.log)")
+        try await DeployEndToEndTests.waitFor("the app through the edge") {
+            await DeployEndToEndTests.viaEdge(world, host: "big-apps.localhost", path: "/big?bytes=1")?.status == 200
+        }
+        let pid = try #require(world.server.process?.processIdentifier)
+        let port = world.server.httpPort
+        let size = 1 << 30
+        // Warmed up (connections, pools, buffers) before the baseline.
+        let warm = try await onOwnThread { try Self.readSlowly(port: port, host: "big-apps.localhost", bytes: 4 << 20, pauseEvery: 0) }
+        #expect(warm == 4 << 20)
+        let before = Self.memory(of: pid, "VmRSS")
+        // The high-water mark from here on (5 to clear_refs resets it; root only).
+        try "5".write(toFile: "/proc/\(pid)/clear_refs", atomically: false, encoding: .utf8)
+
+        let started = ContinuousClock.now
+        let received = try await onOwnThread {
+            try Self.readSlowly(port: port, host: "big-apps.localhost", bytes: size, pauseEvery: 128 << 20)
+        }
+        let took = ContinuousClock.now - started
+        #expect(received == size, "received \(received) of \(size) bytes")
+        let peak = Self.memory(of: pid, "VmHWM")
+        let growth = peak - before
+        print("server RSS \(before >> 10) KiB before, peak \(peak >> 10) KiB, a slow reader taking 1 GiB in \(took)")
+        #expect(before > 0 && peak > 0)
+        // Under 1/16 of what went through (64 MiB for the gigabyte), where an edge that read on
+        // while the client paused would hold hundreds of megabytes at each pause.
+        #expect(growth * 16 < size, "the server grew by \(growth >> 10) KiB while a slow reader took 1 GiB")
+    }
+
+    /// GET /big?bytes=`bytes` on the edge at `port` over a plain socket, pausing 2 s after each
+    /// `pauseEvery` bytes of the body (never, if 0): the body bytes received.
+    static func readSlowly(port: Int, host: String, bytes: Int, pauseEvery: Int) throws -> Int {
+        let fd = try LoopbackSocket.connect(port: port)
+        defer { close(fd) }
+        LoopbackSocket.send(fd, Array("GET /big?bytes=\(bytes) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n".utf8))
+        var head = [UInt8]()
+        var inBody = false
+        var body = 0
+        var nextPause = pauseEvery
+        while body < bytes {
+            let piece = LoopbackSocket.receive(fd)
+            if piece.isEmpty { break }
+            if inBody {
+                body += piece.count
+            } else {
+                head += piece
+                if let end = head.firstRange(of: Array("\r\n\r\n".utf8)) {
+                    guard String(decoding: head[..<end.lowerBound], as: UTF8.self).hasPrefix("HTTP/1.1 200") else {
+                        throw ProcessProblem("the edge answered \(String(decoding: head.prefix(200), as: UTF8.self))")
+                    }
+                    inBody = true
+                    body += head.count - end.upperBound
+                }
+            }
+            if pauseEvery > 0, body >= nextPause {
+                Thread.sleep(forTimeInterval: 2)
+                nextPause += pauseEvery
+            }
+        }
+        return body
+    }
+
     static var streamScript: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/upstreams/stream.py")
