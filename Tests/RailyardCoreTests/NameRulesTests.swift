@@ -92,4 +92,32 @@ struct TimestampTests {
             #expect(abs(parsed.timeIntervalSince1970 - date.timeIntervalSince1970) < 0.001)
         }
     }
+
+    /// RFC 3339 as schemathesis writes it (it found `…01.65+22:31` refused), and what is not.
+    @Test func timestampsAreReadAsRFC3339Says() throws {
+        let cases: [(String, Double?)] = [
+            ("2026-11-27T02:37:01Z", 1_795_747_021),
+            ("2026-11-27T02:37:01.123Z", 1_795_747_021.123),
+            ("2026-11-27t02:37:01z", 1_795_747_021),
+            ("2026-11-27 02:37:01Z", 1_795_747_021),
+            ("2026-11-27T03:37:01+01:00", 1_795_747_021),
+            ("2026-11-27T03:37:01+0100", 1_795_747_021),
+            ("2026-11-27T02:37:01.5-23:59", 1_795_833_361.5),
+            ("2539-07-22T10:15:01.65+22:31", 17_973_315_841.65),
+            ("2016-12-31T23:59:60Z", 1_483_228_799.999),
+            ("1970-01-01T00:00:00Z", 0),
+            ("2024-02-29T00:00:00Z", 1_709_164_800),
+            ("2023-02-29T00:00:00Z", nil), ("2026-13-01T00:00:00Z", nil), ("2026-11-27T24:00:00Z", nil),
+            ("2026-11-27T02:37:01", nil), ("2026-11-27T02:37:01+24:00", nil), ("2026-11-27T02:37:01.Z", nil),
+            ("2026-11-27T02:37:01Zjunk", nil), ("garbage", nil), (String(repeating: "9", count: 10_000), nil),
+        ]
+        for (text, expected) in cases {
+            let parsed = JSONCoding.parseTimestamp(text)?.timeIntervalSince1970
+            if let expected {
+                #expect(parsed.map { abs($0 - expected) < 0.001 } == true, "\(text): \(parsed.map { "\($0)" } ?? "nil")")
+            } else {
+                #expect(parsed == nil, "\(text) must be refused")
+            }
+        }
+    }
 }

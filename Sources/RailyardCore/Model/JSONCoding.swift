@@ -74,10 +74,71 @@ public enum JSONCoding {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// An RFC 3339 date-time (`2026-11-27T02:37:01Z`, `…01.65+22:31`, `t`/`z` in lower case, a
+    /// space for `T`), or the same with its offset written without a colon. Read by hand:
+    /// Foundation's ISO 8601 parser refused fractional seconds before a numeric offset (a
+    /// schemathesis find: a valid `since` answered 400).
     public static func parseTimestamp(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted).timeSeparator(.colon).dateSeparator(.dash)) {
-            return date
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 64 else { return nil }
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + digits] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += digits
+            return value
         }
-        return try? Date(text, strategy: .iso8601)
+        func expect(_ allowed: Set<UInt8>) -> Bool {
+            guard index < bytes.count, allowed.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect([45]), let month = number(2), expect([45]), let day = number(2),
+              expect([84, 116, 32]), let hour = number(2), expect([58]), let minute = number(2), expect([58]),
+              let second = number(2)
+        else { return nil }
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 46 {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        var offset = 0
+        if expect([90, 122]) {
+            offset = 0
+        } else {
+            guard index < bytes.count, bytes[index] == 43 || bytes[index] == 45 else { return nil }
+            let sign = bytes[index] == 45 ? -1 : 1
+            index += 1
+            guard let offsetHours = number(2) else { return nil }
+            _ = expect([58])
+            guard let offsetMinutes = number(2), offsetHours <= 23, offsetMinutes <= 59 else { return nil }
+            offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        }
+        guard index == bytes.count, (1...12).contains(month), hour <= 23, minute <= 59, second <= 60 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let epochDays = era * 146_097 + dayOfEra - 719_468
+        // A leap second (`:60`) is read as the last instant of its minute.
+        let seconds = Double(epochDays * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset)
+            + (second == 60 ? 0.999 : fraction)
+        return Date(timeIntervalSince1970: seconds)
     }
 }
