@@ -24,6 +24,10 @@ extension DeploymentController {
             deployment.warnings.append("running without a sandbox: \(problem)")
             logs.system(id, phase: "deploy", "warning: running without a sandbox: \(problem)", level: "warn")
         }
+        if options.writableAppFolderBytes > 0, let problem = runner.viewProblem {
+            deployment.warnings.append("the app folder is read-only: \(problem)")
+            logs.system(id, phase: "deploy", "warning: the app folder is read-only: \(problem)", level: "warn")
+        }
         for command in plan.preDeploy {
             logs.system(id, phase: "deploy", "pre-deploy: $ \(command)")
             var spec = SandboxSpec(
