@@ -331,3 +331,42 @@ enum RawHTTP {
         }
     }
 }
+
+/// The git commit an upload names (`commitSha`, `commitMessage`: the app's RAILWAY_GIT_*) is a
+/// tenant's input: anything but a commit id, an oversized or NUL-holding message, is refused
+/// before a byte is stored; a good one is recorded on the deployment.
+extension UploadStorageTests {
+    @Test func anUploadsCommitIsCheckedAndRecorded() async throws {
+        let stored = try await Stored.make()
+        try await stored.harness.application().test(.live) { client in
+            let port = try #require(client.port)
+            let f = try await Fixture.make(API(client: client))
+            let bad: [(query: String, status: Int, field: String)] = [
+                ("commitSha=zz", 422, "commitSha"),
+                ("commitSha=" + String(repeating: "a", count: 39), 422, "commitSha"),
+                ("commitSha=" + String(repeating: "A", count: 40), 422, "commitSha"),
+                ("commitSha=" + String(repeating: "a", count: 40) + "%0A", 422, "commitSha"),
+                ("commitSha=..%2F..%2Fetc", 422, "commitSha"),
+                ("commitMessage=" + String(repeating: "m", count: 1001), 422, "commitMessage"),
+                ("commitMessage=a%00b", 400, "commitMessage"),
+            ]
+            for (query, status, field) in bad {
+                let reply = try await RawHTTP.post(
+                    port: port, path: Self.uploadPath(f) + "&" + query, token: f.member, chunks: [Self.gzipLike(1024)])
+                #expect(reply.status == status, "\(query.prefix(60)): \(reply.text)")
+                #expect(reply.text.contains("\"field\":\"\(field)\""), "\(reply.text)")
+            }
+            #expect(try stored.sourceFiles().isEmpty, "nothing refused was stored")
+            #expect(try await stored.deployments(of: f.service).isEmpty)
+
+            let sha = String(repeating: "0123456789abcdef", count: 4).prefix(40)
+            let reply = try await RawHTTP.post(
+                port: port, path: Self.uploadPath(f) + "&commitSha=\(sha)&commitMessage=Fix%20the%20login", token: f.member,
+                chunks: [Self.gzipLike(1024)])
+            #expect(reply.status == 201, "\(reply.text)")
+            let deployment = try #require(try await stored.deployments(of: f.service).first)
+            #expect(deployment.commitSHA == String(sha))
+            #expect(deployment.commitMessage == "Fix the login")
+        }
+    }
+}
