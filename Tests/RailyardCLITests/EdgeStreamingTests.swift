@@ -52,19 +52,31 @@ struct EdgeStreamingTests {
         try await Self.moveAGigabyteEachWay(through: "http://127.0.0.1:\(edgePort)", host: "big.localhost", measuring: edge.processIdentifier)
     }
 
+    /// A live server with the stream app deployed as `big`, answering at big-apps.localhost
+    /// through its edge.
+    static func serverWithTheStreamApp() async throws -> DeployEndToEndTests.World {
+        let world = try await DeployEndToEndTests.World.make()
+        do {
+            try await world.service("big")
+            #expect(try await world.cli.exec(["domain", "--service", "big"]).status == 0)
+            let app = try DeployEndToEndTests.app(["main.py": try String(contentsOf: Self.streamScript, encoding: .utf8)])
+            let deployed = try await world.up(app, service: "big")
+            #expect(deployed.status == 0, "\(deployed.log)")
+            try await DeployEndToEndTests.waitFor("the app through the edge") {
+                await DeployEndToEndTests.viaEdge(world, host: "big-apps.localhost", path: "/big?bytes=1")?.status == 200
+            }
+            return world
+        } catch {
+            world.stop()
+            throw error
+        }
+    }
+
     /// The same through the edge of a live `railyard server`, which runs the API, the builds
     /// and the control loop beside it: the bound must hold for the edge users get.
     @Test func aGigabyteEachWayStreamsThroughTheServersEdgeInAFewMegabytes() async throws {
-        let world = try await DeployEndToEndTests.World.make()
+        let world = try await Self.serverWithTheStreamApp()
         defer { world.stop() }
-        try await world.service("big")
-        #expect(try await world.cli.exec(["domain", "--service", "big"]).status == 0)
-        let app = try DeployEndToEndTests.app(["main.py": try String(contentsOf: Self.streamScript, encoding: .utf8)])
-        let deployed = try await world.up(app, service: "big")
-        #expect(deployed.status == 0, "\(deployed.log)")
-        try await DeployEndToEndTests.waitFor("the app through the edge") {
-            await DeployEndToEndTests.viaEdge(world, host: "big-apps.localhost", path: "/big?bytes=1")?.status == 200
-        }
         let pid = try #require(world.server.process?.processIdentifier)
         try await Self.moveAGigabyteEachWay(through: world.server.edgeURL, host: "big-apps.localhost", measuring: pid)
     }
@@ -73,16 +85,8 @@ struct EdgeStreamingTests {
     /// a gigabyte as fast as it can; the client stops reading for 2 s after every 128 MiB. An
     /// edge that kept reading from the app meanwhile would hold what the client did not take.
     @Test func aSlowReaderThroughTheServersEdgeLeavesItsMemoryBounded() async throws {
-        let world = try await DeployEndToEndTests.World.make()
+        let world = try await Self.serverWithTheStreamApp()
         defer { world.stop() }
-        try await world.service("big")
-        #expect(try await world.cli.exec(["domain", "--service", "big"]).status == 0)
-        let app = try DeployEndToEndTests.app(["main.py": try String(contentsOf: Self.streamScript, encoding: .utf8)])
-        let deployed = try await world.up(app, service: "big")
-        #expect(deployed.status == 0, "\(deployed.log)")
-        try await DeployEndToEndTests.waitFor("the app through the edge") {
-            await DeployEndToEndTests.viaEdge(world, host: "big-apps.localhost", path: "/big?bytes=1")?.status == 200
-        }
         let pid = try #require(world.server.process?.processIdentifier)
         let port = world.server.httpPort
         let size = 1 << 30
