@@ -149,6 +149,7 @@ let package = Package(
                 "RailyardAPI",
                 "RailyardClient",
                 "RailyardBuild",
+                "RailyardSandbox",
                 "RailyardEdge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -41,6 +41,11 @@ public struct ControlOptions: Sendable {
     /// asks for.
     public var toolchains: [Toolchain] = []
 
+    /// The private networks sandboxes run on (`PrivateNetwork`); nil runs them on the host's
+    /// network, for `privateNetworkUnavailable`'s reason.
+    public var privateNetwork: PrivateNetwork?
+    public var privateNetworkUnavailable: String?
+
     static func currentExecutable() -> String? {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
     }

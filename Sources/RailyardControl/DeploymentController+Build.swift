@@ -95,11 +95,14 @@ extension DeploymentController {
             runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit, limits: options.buildLimits)
         let logs = self.logs
         do {
-            try await executor.build(
-                source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables, user: context.user,
-                cache: buildCache(of: deployment)
-            ) { channel, line in
-                logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
+            let cache = buildCache(of: deployment)
+            try await onPrivateNetwork("build-\(id.rawValue)", environment: deployment.environmentID, phase: "build") { network in
+                try await executor.build(
+                    source: sourceFolder, plan: plan, artifact: artifact, variables: context.variables, user: context.user,
+                    cache: cache, network: network
+                ) { channel, line in
+                    logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
+                }
             }
         } catch let failure as BuildFailure {
             try Task.checkCancellation()
@@ -130,8 +133,10 @@ extension DeploymentController {
         let fetcher = GitFetcher(runner: runner, hiddenPaths: [options.dataDirectory.path], timeLimit: options.buildTimeLimit)
         let checkout: GitCheckout
         do {
-            checkout = try await fetcher.fetch(repository, into: folder, user: user) { channel, line in
-                logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
+            checkout = try await onPrivateNetwork("clone-\(id.rawValue)", environment: work.deployment.environmentID, phase: "build") { network in
+                try await fetcher.fetch(repository, into: folder, user: user, network: network) { channel, line in
+                    logs.append(id, phase: "build", replica: nil, stream: channel.rawValue, line)
+                }
             }
         } catch let failure as BuildFailure {
             throw PipelineFailure(phase: "build", failure.description)

@@ -24,6 +24,11 @@ extension DeploymentController {
             deployment.warnings.append("running without a sandbox: \(problem)")
             logs.system(id, phase: "deploy", "warning: running without a sandbox: \(problem)", level: "warn")
         }
+        if let problem = privateNetworkProblem {
+            let warning = "no private network: the app shares the host's network (other services cannot reach it by name, and it is not kept off the host's ports): \(problem)"
+            deployment.warnings.append(warning)
+            logs.system(id, phase: "deploy", "warning: \(warning)", level: "warn")
+        }
         if options.writableAppFolderBytes > 0, let problem = runner.viewProblem {
             deployment.warnings.append("the app folder is read-only: \(problem)")
             logs.system(id, phase: "deploy", "warning: the app folder is read-only: \(problem)", level: "warn")
@@ -43,10 +48,15 @@ extension DeploymentController {
             let logs = self.logs
             let outcome: StreamingProcess.Outcome
             do {
-                outcome = try await runner.stream(
-                    spec, command: ["/bin/sh", "-c", command], timeLimit: .seconds(Int64(plan.healthcheckTimeout))
-                ) { channel, line in
-                    logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, line)
+                // On the environment's network, as a replica: a migration reaches its database.
+                outcome = try await onPrivateNetwork("release-\(id.rawValue)", environment: deployment.environmentID, phase: "deploy") { [runner, spec] network in
+                    var spec = spec
+                    spec.network = network
+                    return try await runner.stream(
+                        spec, command: ["/bin/sh", "-c", command], timeLimit: .seconds(Int64(plan.healthcheckTimeout))
+                    ) { channel, line in
+                        logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, line)
+                    }
                 }
             } catch {
                 await runner.removeGroup(group)
@@ -81,9 +91,9 @@ extension DeploymentController {
                     }
                     break waiting
                 }
-                if await check.probe(port: instance.port) {
+                if await check.probe(host: instance.host, port: instance.port) {
                     instance.state = "healthy"
-                    logs.system(id, phase: "deploy", replica: instance.replica, "replica \(instance.replica) is healthy on 127.0.0.1:\(instance.port)")
+                    logs.system(id, phase: "deploy", replica: instance.replica, "replica \(instance.replica) is healthy on \(instance.address)")
                 } else {
                     allHealthy = false
                 }

@@ -23,19 +23,21 @@ extension DeploymentController {
             ("ENVIRONMENT_NAME", context.environment.name), ("ENVIRONMENT_ID", context.environment.id.rawValue),
             ("SERVICE_NAME", context.service.name), ("SERVICE_ID", context.service.id.rawValue),
             ("DEPLOYMENT_ID", work.deployment.id.rawValue),
-            ("PRIVATE_DOMAIN", "\(context.service.name).railyard.internal"),
         ]
         for (name, value) in platform {
             environment["RAILYARD_" + name] = value
             environment["RAILWAY_" + name] = value
         }
+        // The name other services of the environment reach it by (`PrivateNames`).
+        environment["RAILWAY_PRIVATE_DOMAIN"] = PrivateNames.privateDomain(of: context.service.name)
+        environment["RAILYARD_PRIVATE_DOMAIN"] = "\(context.service.name).railyard.internal"
         for (name, value) in try await linkVariables(of: work.deployment, context) where environment[name] == nil {
             environment[name] = value
         }
         if let existing = live[work.deployment.id] { return existing }
         let defaults = options.instanceLimits
         let live = LiveDeployment(
-            id: work.deployment.id, serviceID: work.deployment.serviceID, environmentID: work.deployment.environmentID,
+            id: work.deployment.id, serviceID: work.deployment.serviceID, serviceName: context.service.name, environmentID: work.deployment.environmentID,
             plan: plan, artifactPath: options.artifacts.appendingPathComponent(artifact).path, environment: environment,
             limits: ResourceLimits(
                 memoryBytes: context.service.memoryLimit ?? defaults.memoryBytes,
@@ -89,6 +91,18 @@ extension DeploymentController {
         }
         let logs = self.logs
         let deploymentID = deployment.id
+        if let network = options.privateNetwork {
+            do {
+                let attachment = try await network.attach(instanceID, environment: deployment.environmentID.rawValue)
+                spec.network = attachment
+                instance.host = attachment.address
+            } catch {
+                instance.exit = InstanceExit(process: .exited(127))
+                instance.state = "exited"
+                logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: cannot join the environment's private network: \(error)")
+                return instance
+            }
+        }
         do {
             let warnings = try await runtime.start(spec) { channel, line in
                 logs.append(deploymentID, phase: "deploy", replica: replica, stream: channel.rawValue, line)
@@ -100,7 +114,7 @@ extension DeploymentController {
                 logs.system(deploymentID, phase: "deploy", replica: replica, "warning: \(warning)", level: "warn")
             }
             instance.startedAt = .now
-            logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on 127.0.0.1:\(port)")
+            logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) started on \(instance.address)")
             // Outside a deploy (a restart, or the server starting again) nobody else waits for
             // this replica's first health check.
             if deployment.deployedAt != nil && !successor {
@@ -110,6 +124,7 @@ extension DeploymentController {
                 try? await store.recordInstanceProcess(instance: instanceID, deployment: deploymentID, pid: pid, node: node)
             }
         } catch {
+            await options.privateNetwork?.detach(instanceID)
             instance.exit = InstanceExit(process: .exited(127))
             instance.state = "exited"
             logs.system(deploymentID, phase: "deploy", replica: replica, "replica \(replica) could not start: \(error)")
@@ -169,6 +184,8 @@ extension DeploymentController {
     }
 
     func instanceExited(_ id: DeploymentID, replica: Int, instanceID: String, _ exit: InstanceExit) async {
+        // Its address goes back to the environment's network; its successor gets a new one.
+        await options.privateNetwork?.detach(instanceID)
         try? await store.forgetInstanceProcess(instance: instanceID)
         if let successor = live[id]?.successors[replica], successor.instanceID == instanceID {
             // A rolling restart's new replica: the restart sees the exit and keeps the old one.
@@ -224,7 +241,7 @@ extension DeploymentController {
         instance.stopping = true
         // Out of the edge's table before it stops.
         publishRoutes()
-        await edgeDrained(ports: [instance.port], within: .seconds(max(deployment.plan.drainingSeconds, 1)))
+        await edgeDrained([instance], within: .seconds(max(deployment.plan.drainingSeconds, 1)))
         logs.system(deployment.id, phase: "deploy", replica: instance.replica, "restarting replica \(instance.replica): \(reason)")
         await runtime.stop(instance.instanceID, grace: .seconds(max(deployment.plan.drainingSeconds, 1)))
         try? await store.forgetInstanceProcess(instance: instance.instanceID)
@@ -240,7 +257,7 @@ extension DeploymentController {
         // Out of the edge's table before they drain, and given the draining period to answer
         // what the edge already sent them before they are signalled.
         publishRoutes()
-        await edgeDrained(ports: all.map(\.port), within: max(grace, Self.requestDrainLimit))
+        await edgeDrained(all, within: max(grace, Self.requestDrainLimit))
         await withTaskGroup(of: Void.self) { group in
             for instance in all {
                 instance.state = "exited"
@@ -267,11 +284,11 @@ extension DeploymentController {
         }
         while ContinuousClock.now < deadline {
             guard current() else { return }
-            if await check.probe(port: instance.port) {
+            if await check.probe(host: instance.host, port: instance.port) {
                 guard current() else { return }
                 instance.state = "healthy"
                 logs.system(deployment.id, phase: "deploy", replica: instance.replica,
-                            "replica \(instance.replica) is healthy on 127.0.0.1:\(instance.port)")
+                            "replica \(instance.replica) is healthy on \(instance.address)")
                 await recordInstances(deployment)
                 return
             }
@@ -296,18 +313,18 @@ extension DeploymentController {
             try? await Task.sleep(for: pause)
             await verifyTargetPorts()
             var targets: [(deployment: LiveDeployment, instance: InstanceState)] = []
-            var probes: [(check: HealthCheck, port: Int)] = []
+            var probes: [(check: HealthCheck, host: String, port: Int)] = []
             for deployment in live.values where deployment.deployedAt != nil {
                 let check = HealthCheck(path: deployment.plan.healthcheckPath)
                 for instance in deployment.instances.values
                 where !instance.stopping && (instance.state == "healthy" || instance.state == "unhealthy") {
                     targets.append((deployment, instance))
-                    probes.append((check, instance.port))
+                    probes.append((check, instance.host, instance.port))
                 }
             }
             let failures = await withTaskGroup(of: (Int, String?).self) { group in
                 for (index, probe) in probes.enumerated() {
-                    group.addTask { (index, await probe.check.check(port: probe.port)) }
+                    group.addTask { (index, await probe.check.check(host: probe.host, port: probe.port)) }
                 }
                 var failures = [String?](repeating: nil, count: probes.count)
                 for await (index, failure) in group { failures[index] = failure }

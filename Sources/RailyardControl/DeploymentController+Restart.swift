@@ -36,7 +36,7 @@ extension DeploymentController {
                     failure = "the new replica \(replica) \(exit.description) before it passed its health check"
                     break
                 }
-                if await check.probe(port: successor.port) { break }
+                if await check.probe(host: successor.host, port: successor.port) { break }
                 if ContinuousClock.now > deadline {
                     failure = "the new replica \(replica) did not pass its health check within \(plan.healthcheckTimeout) s"
                     break
@@ -59,10 +59,10 @@ extension DeploymentController {
             deployment.instances[replica] = successor
             old.stopping = true
             logs.system(id, phase: "deploy", replica: replica,
-                        "replica \(replica) is healthy on 127.0.0.1:\(successor.port): it replaces the one on 127.0.0.1:\(old.port), which drains and stops")
+                        "replica \(replica) is healthy on \(successor.address): it replaces the one on \(old.address), which drains and stops")
             await recordInstances(deployment)
             let grace = Duration.seconds(max(plan.drainingSeconds, 1))
-            await edgeDrained(ports: [old.port], within: max(grace, Self.requestDrainLimit))
+            await edgeDrained([old], within: max(grace, Self.requestDrainLimit))
             await runtime.stop(old.instanceID, grace: grace)
             old.state = "exited"
             try? await store.forgetInstanceProcess(instance: old.instanceID)

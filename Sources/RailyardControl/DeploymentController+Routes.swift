@@ -50,6 +50,7 @@ extension DeploymentController {
     /// environment: the newest one that went live. New instances join only once the whole
     /// deployment passed its health checks; instances being stopped have left already.
     func publishRoutes() {
+        publishNames()
         guard let edge else { return }
         var active: [String: LiveDeployment] = [:]
         for deployment in live.values where deployment.deployedAt != nil {
@@ -60,7 +61,7 @@ extension DeploymentController {
         var entries: [String: RouteEntry] = [:]
         var labels: [String: String] = [:]
         for deployment in active.values {
-            for instance in deployment.instances.values { labels["127.0.0.1:\(instance.port)"] = "\(deployment.id)/\(instance.replica)" }
+            for instance in deployment.instances.values { labels[instance.address] = "\(deployment.id)/\(instance.replica)" }
         }
         for domain in domains {
             let instances = active["\(domain.serviceID)/\(domain.environmentID)"]?.instances.values
@@ -69,9 +70,9 @@ extension DeploymentController {
             // A target port goes to an instance only once its own processes were seen
             // listening there: never to a port of the host's or another tenant's.
             let addresses: [(host: String, port: Int)] = if let target = domain.targetPort {
-                instances.filter { $0.verifiedPorts.contains(target) }.map { _ in (host: "127.0.0.1", port: target) }
+                instances.filter { $0.verifiedPorts.contains(target) }.map { (host: $0.host, port: target) }
             } else {
-                instances.map { (host: "127.0.0.1", port: $0.port) }
+                instances.map { (host: $0.host, port: $0.port) }
             }
             entries[domain.hostname] = RouteEntry(
                 service: domain.serviceID.rawValue,
@@ -140,11 +141,12 @@ extension DeploymentController {
     /// drops no request that takes less. Returns as soon as none is in flight.
     static let requestDrainLimit: Duration = .seconds(30)
 
-    /// Waits until the edge has no request in flight to any of `ports`, or `within` passed.
-    func edgeDrained(ports: [Int], within limit: Duration) async {
+    /// Waits until the edge has no request in flight to any of `instances`, or `within` passed.
+    func edgeDrained(_ instances: [InstanceState], within limit: Duration) async {
         guard let edge else { return }
         let deadline = ContinuousClock.now + limit
-        while ports.contains(where: { edge.inFlight(port: $0) > 0 }) && ContinuousClock.now < deadline {
+        let targets = instances.map { (host: $0.host, port: $0.port) }
+        while targets.contains(where: { edge.inFlight(host: $0.host, port: $0.port) > 0 }) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
     }

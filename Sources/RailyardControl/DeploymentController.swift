@@ -57,6 +57,8 @@ public actor DeploymentController {
     var requestBodyLimits: [ServiceID: Int64] = [:]
     /// Installed certificates by domain, with the PEM they were parsed from.
     var tlsIdentities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
+    /// Orders the names published to the private networks (`publishNames`).
+    var namesVersion: UInt64 = 0
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,
@@ -133,6 +135,7 @@ public actor DeploymentController {
         ticker.cancel()
         keeper.cancel()
         await shutdown()
+        await options.privateNetwork?.shutdown()
         await lease.release()
     }
 
@@ -158,7 +161,7 @@ public actor DeploymentController {
         // Whatever the edge sent them is answered before they are signalled.
         // (Up to 5 s at a plain stop; handed over, as long as a redeploy would wait: the server
         // replacing this one serves on, and no request should fail for the upgrade.)
-        await edgeDrained(ports: instances.map(\.port), within: handedOver ? Self.requestDrainLimit : .seconds(5))
+        await edgeDrained(instances, within: handedOver ? Self.requestDrainLimit : .seconds(5))
         await withTaskGroup(of: Void.self) { group in
             for instance in instances {
                 let (runtime, id) = (self.runtime, instance.instanceID)

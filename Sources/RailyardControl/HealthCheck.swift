@@ -27,17 +27,17 @@ public struct HealthCheck: Sendable {
     }
 
     /// One probe: true when the instance answered in time.
-    public func probe(port: Int) async -> Bool {
-        await check(port: port) == nil
+    public func probe(host: String = "127.0.0.1", port: Int) async -> Bool {
+        await check(host: host, port: port) == nil
     }
 
     /// One probe: nil when it passed, else why it failed, in words for the log.
-    public func check(port: Int) async -> String? {
+    public func check(host: String = "127.0.0.1", port: Int) async -> String? {
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         if let path {
             let target = path.hasPrefix("/") ? path : "/" + path
             do {
-                let request = try HTTPClient.Request(url: "http://127.0.0.1:\(port)\(target)", method: .GET)
+                let request = try HTTPClient.Request(url: "http://\(host):\(port)\(target)", method: .GET)
                 let status = try await HealthProbes.client.execute(
                     request: request, delegate: StatusOnly(), eventLoop: .delegate(on: HealthProbes.group.next()),
                     deadline: deadline
@@ -50,7 +50,7 @@ public struct HealthCheck: Sendable {
         do {
             let channel = try await ClientBootstrap(group: HealthProbes.group)
                 .connectTimeout(.nanoseconds(timeout.nanoseconds))
-                .connect(host: "127.0.0.1", port: port).get()
+                .connect(host: host, port: port).get()
             try? await channel.close()
             return nil
         } catch {

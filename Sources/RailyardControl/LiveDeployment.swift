@@ -13,6 +13,8 @@ import RailyardStore
 final class LiveDeployment {
     let id: DeploymentID
     let serviceID: ServiceID
+    /// Its service's name when it started: the private names it answers to.
+    let serviceName: String
     let environmentID: EnvironmentID
     let plan: BuildPlan
     let artifactPath: String
@@ -30,10 +32,11 @@ final class LiveDeployment {
     /// When every replica first passed its health check.
     var deployedAt: ContinuousClock.Instant?
 
-    init(id: DeploymentID, serviceID: ServiceID, environmentID: EnvironmentID, plan: BuildPlan, artifactPath: String,
+    init(id: DeploymentID, serviceID: ServiceID, serviceName: String, environmentID: EnvironmentID, plan: BuildPlan, artifactPath: String,
          environment: [String: String], limits: ResourceLimits, user: SandboxUser) {
         self.id = id
         self.serviceID = serviceID
+        self.serviceName = serviceName
         self.environmentID = environmentID
         self.plan = plan
         self.artifactPath = artifactPath
@@ -42,11 +45,11 @@ final class LiveDeployment {
         self.user = user
     }
 
-    var addresses: [String] { instances.values.sorted { $0.replica < $1.replica }.map { "127.0.0.1:\($0.port)" } }
+    var addresses: [String] { instances.values.sorted { $0.replica < $1.replica }.map(\.address) }
 
     var snapshot: [DeploymentInstance] {
         instances.values.sorted { $0.replica < $1.replica }.map {
-            DeploymentInstance(replica: $0.replica, address: "127.0.0.1:\($0.port)", state: $0.state, restarts: $0.restarts)
+            DeploymentInstance(replica: $0.replica, address: $0.address, state: $0.state, restarts: $0.restarts)
         }
     }
 }
@@ -55,6 +58,8 @@ final class InstanceState {
     let replica: Int
     let instanceID: String
     let port: Int
+    /// Where it is reached: its private address, or the host's loopback without one.
+    var host = InstanceState.hostLoopback
     let attempt: Int
     var state = "starting"
     var restarts = 0
@@ -64,6 +69,11 @@ final class InstanceState {
     var healthFailures = 0
     /// Domain target ports this instance's own processes were last seen listening on.
     var verifiedPorts: Set<Int> = []
+
+    static let hostLoopback = "127.0.0.1"
+
+    /// `HOST:PORT`, as the edge and the log name it.
+    var address: String { "\(host):\(port)" }
 
     init(replica: Int, instanceID: String, port: Int, attempt: Int) {
         self.replica = replica

@@ -20,6 +20,8 @@ public struct InstanceSpec: Sendable, Equatable {
     /// A writable view of the artifact of the instance's own (`WritableView`); nil for the
     /// artifact read-only.
     public var writableView: WritableView?
+    /// Its place on its environment's private network; nil for the host's network.
+    public var network: SandboxNetwork?
 
     public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
         self.id = id

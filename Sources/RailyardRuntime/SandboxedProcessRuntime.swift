@@ -40,6 +40,7 @@ public actor SandboxedProcessRuntime: Runtime {
             user: spec.user, hostname: String(spec.id.prefix(63)))
         sandbox.readOnlyBinds = spec.readOnlyBinds
         sandbox.writableView = spec.writableView
+        sandbox.network = spec.network
         var warnings: [String] = []
         // Every instance gets groups of its own, limits or not: they are how it is killed
         // whole, whatever it forked or detached.
@@ -122,9 +123,11 @@ public actor SandboxedProcessRuntime: Runtime {
 
     public func listens(_ id: String, port: Int) async -> Bool {
         guard let child = instances[id], child.finishedStatus == nil else { return false }
-        let inodes = ListeningSockets.inodes(port: port)
-        guard !inodes.isEmpty else { return false }
         let pids = [child.pid] + ProcessTree.descendants(of: child.pid, parents: ProcessTree.parents())
+        // Its sockets are in its own network namespace when it has one: the table of its
+        // deepest process, which is inside whatever the sandbox entered.
+        let inodes = ListeningSockets.inodes(port: port, seenBy: pids.last)
+        guard !inodes.isEmpty else { return false }
         return ListeningSockets.held(inodes, byAnyOf: pids)
     }
 

@@ -1,14 +1,16 @@
 import Foundation
 
-/// Which processes hold which listening TCP sockets, read from /proc. Until instances get
-/// network namespaces of their own, they share the host's loopback: a domain's `targetPort`
-/// may only reach a port that the domain's own instance listens on, never a host port (the
-/// control API) or another tenant's.
+/// Which processes hold which listening TCP sockets, read from /proc. A domain's `targetPort`
+/// may only reach a port that the domain's own instance listens on: on a private network
+/// nothing else is there to reach, and where instances share the host's network (no root),
+/// this keeps a domain off the host's ports (the control API) and other tenants'.
 public enum ListeningSockets {
-    /// The socket inodes listening on `port` (IPv4 and IPv6, any address).
-    public static func inodes(port: Int) -> Set<UInt64> {
+    /// The socket inodes listening on `port` (IPv4 and IPv6, any address), in the network
+    /// namespace of process `pid` (the server's own when nil).
+    public static func inodes(port: Int, seenBy pid: Int32? = nil) -> Set<UInt64> {
         var result: Set<UInt64> = []
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let folder = pid.map { "/proc/\($0)/net" } ?? "/proc/net"
+        for table in ["\(folder)/tcp", "\(folder)/tcp6"] {
             guard let text = ProcFile.read(table) else { continue }
             result.formUnion(inodes(port: port, table: text))
         }

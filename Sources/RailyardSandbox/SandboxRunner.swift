@@ -115,9 +115,17 @@ public struct SandboxRunner: Sendable {
         } else {
             invocation = uncontained(spec, command: command)
         }
+        if let network = spec.network {
+            // Into the private network's namespace before anything else is set up: the sandbox
+            // never has a moment on the host's network.
+            invocation.arguments = [Self.nsenter, "--net=\(network.namespacePath)", "--"] + invocation.arguments
+        }
         invocation.arguments = Cgroups.joining(spec.cgroupProcs, command: invocation.arguments)
         return invocation
     }
+
+    static let nsenter = ["/usr/bin/nsenter", "/bin/nsenter", "/usr/sbin/nsenter"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/nsenter"
 
     /// Why sandboxes cannot get a writable view of their folder (`WritableView`) here; nil
     /// when they can. Views need root, to mount.

@@ -28,6 +28,9 @@ public struct SandboxSpec: Sendable, Equatable {
     /// The `cgroup.procs` files the sandbox joins before it starts (`Cgroups.prepare`), so
     /// that everything it ever runs can be found and killed.
     public var cgroupProcs: [String] = []
+    /// Its place on its environment's private network (`PrivateNetwork`): the sandbox runs in
+    /// that namespace and reads that hosts file as /etc/hosts. nil: the host's network.
+    public var network: SandboxNetwork?
     /// The size of each of its scratch folders (`/tmp`, `/var/tmp`): memory-backed, so they
     /// are capped (and charged to its memory group).
     public var scratchBytes: Int = SandboxSpec.defaultScratchBytes
@@ -112,6 +115,7 @@ public enum SandboxCommand {
             arguments += ["--size", String(1 << 20), "--tmpfs", path]
         }
         arguments += [spec.writableWork ? "--bind" : "--ro-bind", spec.workDirectory, SandboxSpec.mountPoint]
+        if let network = spec.network { arguments += ["--ro-bind", network.hostsFile, "/etc/hosts"] }
         let binds = spec.readOnlyBinds.map { (inside: $0.key, outside: $0.value, writable: false) }
             + spec.writableBinds.map { (inside: $0.key, outside: $0.value, writable: true) }
         for bind in binds.sorted(by: { $0.inside < $1.inside }) {

@@ -29,6 +29,9 @@ public struct ServerOptions: Sendable {
     public var concurrentBuilds: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// False runs builds and apps without bubblewrap (each deployment says so in a warning).
     public var sandbox = true
+    /// The pool private networks take their subnets from (`PrivateAddressPlan`); nil runs
+    /// sandboxes on the host's network.
+    public var privateNetwork: String? = PrivateAddressPlan.defaultPool
     /// Artifacts kept per service for rollbacks.
     public var artifactsKept = 5
     /// What each replica may write into its own view of its app folder; 0 for read-only.
@@ -138,6 +141,18 @@ public enum ControlPlaneServer {
         let runner = await SandboxRunner.detect(turnedOff: options.sandbox ? nil : "turned off with --no-sandbox", node: node)
         if let reason = runner.unsandboxedReason {
             logger.warning("builds and apps will run without a sandbox", metadata: ["reason": "\(reason)"])
+        }
+        if let pool = options.privateNetwork {
+            switch await PrivateNetwork.start(data: URL(fileURLWithPath: data), pool: pool) {
+            case .success(let network):
+                controlOptions.privateNetwork = network
+                for warning in network.warnings { logger.warning("\(warning)") }
+            case .failure(let problem):
+                controlOptions.privateNetworkUnavailable = problem.description
+                logger.warning("apps and builds will share the host's network", metadata: ["reason": "\(problem)"])
+            }
+        } else {
+            controlOptions.privateNetworkUnavailable = "turned off with --private-network off"
         }
         let control = try DeploymentController(
             store: store, runtime: SandboxedProcessRuntime(runner: runner, node: node), options: controlOptions, logger: logger,

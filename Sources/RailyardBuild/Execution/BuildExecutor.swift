@@ -40,7 +40,7 @@ public struct BuildExecutor: Sendable {
     /// between builds of the service.
     public func build(
         source: URL, plan: BuildPlan, artifact: URL, variables: [String: String], user: SandboxUser = SandboxSpec.defaultUser,
-        cache: BuildCache? = nil, onLine: @escaping @Sendable (OutputChannel, String) -> Void
+        cache: BuildCache? = nil, network: SandboxNetwork? = nil, onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws {
         guard !FileManager.default.fileExists(atPath: artifact.path) else {
             throw BuildFailure("artifact folder \(artifact.lastPathComponent) already exists")
@@ -57,6 +57,7 @@ public struct BuildExecutor: Sendable {
             hostname: "build")
         spec.scratchBytes = Self.scratchBytes
         spec.readOnlyBinds = plan.toolchainBinds
+        spec.network = network
         if let cache {
             do {
                 try Self.prepareDownloads(cache.downloads, owner: runner.dropPrivileges ? user : nil)

@@ -31,7 +31,7 @@ public struct GitFetcher: Sendable {
     /// nothing it starts outlives the clone.
     public func fetch(
         _ source: GitSource, commit: String? = nil, into workFolder: URL, user: SandboxUser = SandboxSpec.defaultUser,
-        onLine: @escaping @Sendable (OutputChannel, String) -> Void
+        network: SandboxNetwork? = nil, onLine: @escaping @Sendable (OutputChannel, String) -> Void
     ) async throws -> GitCheckout {
         if let problem = source.problem { throw BuildFailure(problem) }
         if let commit, !GitSource.isCommitSHA(commit) { throw BuildFailure("'\(commit)' is not a commit sha") }
@@ -63,6 +63,7 @@ public struct GitFetcher: Sendable {
             environment: ["GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1"], user: user, hostname: "git")
         if let local = try localRepository(source.url) { spec.readOnlyBinds[local] = local }
         spec.scratchBytes = BuildExecutor.scratchBytes
+        spec.network = network
         let group = "git-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let (procs, warning) = await runner.prepareGroup(group, limits: BuildExecutor.defaultLimits)
         if let warning { onLine(.stderr, "warning: \(warning)") }

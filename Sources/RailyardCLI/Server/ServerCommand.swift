@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import RailyardAPI
 import RailyardCore
+import RailyardSandbox
 
 /// `railyard server`: runs the control plane until SIGINT or SIGTERM.
 struct ServerCommand: AsyncParsableCommand {
@@ -72,6 +73,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A folder of interpreters apps may ask for by version (runtime.txt, .python-version, .nvmrc, engines.node), laid out FOLDER/python/3.12.1/bin/python3 or as pyenv's versions folder; repeatable. The host's python3 and node are always offered.")
     var toolchains: [String] = []
 
+    @Option(name: .long, help: "The IPv4 network private networks take their /24s from, one per project environment (default 10.208.0.0/12; needs root, iproute2 and nftables), or off to run sandboxes on the host's network (every deployment then carries a warning).")
+    var privateNetwork: String?
+
     @Flag(name: .long, help: "Run builds and apps without bubblewrap (hosts where it cannot work); every deployment carries a warning.")
     var noSandbox = false
 
@@ -99,6 +103,9 @@ struct ServerCommand: AsyncParsableCommand {
         }
         if let writableAppFolder, !(0...(1 << 20)).contains(writableAppFolder) {
             throw ValidationError("--writable-app-folder must be between 0 and 1048576 (MiB)")
+        }
+        if let privateNetwork, privateNetwork != "off", PrivateAddressPlan(pool: privateNetwork) == nil {
+            throw ValidationError("--private-network must be an IPv4 network of /8 to /24, e.g. 10.208.0.0/12, or off")
         }
         for folder in toolchains where !folder.hasPrefix("/") {
             throw ValidationError("--toolchains takes an absolute path (\(folder) is not)")
@@ -164,6 +171,7 @@ struct ServerCommand: AsyncParsableCommand {
         if let writableAppFolder { options.writableAppFolderBytes = writableAppFolder << 20 }
         options.toolchainFolders = toolchains
         options.sandbox = !noSandbox
+        options.privateNetwork = privateNetwork == "off" ? nil : privateNetwork ?? PrivateAddressPlan.defaultPool
         options.standby = standby
         options.replace = replace
         if let leaseSeconds { options.leaseDuration = .seconds(leaseSeconds) }

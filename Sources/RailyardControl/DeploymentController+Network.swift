@@ -1,0 +1,64 @@
+import Foundation
+import RailyardCore
+import RailyardSandbox
+
+extension DeploymentController {
+    // MARK: Private networks
+
+    /// Runs `body` with sandbox `name` on `environment`'s private network (`PrivateNetwork`),
+    /// and takes it off again afterwards; nil to `body` where the server has no private
+    /// networks (it runs sandboxes on the host's network and says so at every deploy).
+    func onPrivateNetwork<T>(
+        _ name: String, environment: EnvironmentID, phase: String, _ body: (SandboxNetwork?) async throws -> T
+    ) async throws -> T {
+        guard let network = options.privateNetwork else { return try await body(nil) }
+        let attachment: SandboxNetwork
+        do {
+            attachment = try await network.attach(name, environment: environment.rawValue)
+        } catch {
+            throw PipelineFailure(phase: phase, "cannot join the environment's private network: \(error)")
+        }
+        do {
+            let result = try await body(attachment)
+            await network.detach(name)
+            return result
+        } catch {
+            await network.detach(name)
+            throw error
+        }
+    }
+
+    /// Tells each environment's network which addresses its services' names stand for: the
+    /// healthy replicas of each service's active deployment (the newest that went live).
+    /// Called whenever the routes change, so a deploy, restart or scale shows within moments.
+    func publishNames() {
+        guard let network = options.privateNetwork else { return }
+        var active: [String: LiveDeployment] = [:]
+        for deployment in live.values where deployment.deployedAt != nil {
+            let key = "\(deployment.serviceID)/\(deployment.environmentID)"
+            if let current = active[key], current.id > deployment.id { continue }
+            active[key] = deployment
+        }
+        var names: [String: [String: [String]]] = [:]
+        for deployment in active.values {
+            let addresses = deployment.instances.values
+                .filter { $0.state == "healthy" && !$0.stopping && $0.host != InstanceState.hostLoopback }
+                .map(\.host)
+            guard !addresses.isEmpty else { continue }
+            names[deployment.environmentID.rawValue, default: [:]][deployment.serviceName] = addresses
+        }
+        namesVersion += 1
+        let version = namesVersion
+        Task {
+            for environment in await network.environmentIDs {
+                await network.publishNames(names[environment] ?? [:], environment: environment, version: version)
+            }
+        }
+    }
+
+    /// Why sandboxes run on the host's network here, for every deployment's warnings; nil when
+    /// they get private networks.
+    var privateNetworkProblem: String? {
+        options.privateNetwork == nil ? options.privateNetworkUnavailable ?? "private networking is turned off" : nil
+    }
+}

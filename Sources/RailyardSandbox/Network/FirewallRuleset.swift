@@ -1,0 +1,74 @@
+import Foundation
+
+/// The nftables table one server keeps for its private networks (pure; `PrivateNetwork`
+/// loads it with `nft -f`, whole, each time its environments change). Every rule names only
+/// this server's own subnets and interfaces, or the pool they come from: the host's other
+/// rules, routes and interfaces are never touched, and removing the table undoes it all.
+public struct FirewallRuleset: Sendable, Equatable {
+    public struct Environment: Sendable, Equatable {
+        public var bridge: String
+        public var subnet: IPv4Subnet
+        public init(bridge: String, subnet: IPv4Subnet) {
+            self.bridge = bridge
+            self.subnet = subnet
+        }
+    }
+
+    public var table: String
+    public var pool: IPv4Subnet
+    public var environments: [Environment]
+    /// Set when Railyard turned IPv4 forwarding on: forwarding between interfaces that are
+    /// not Railyard's is then dropped, so the host routes nothing it did not route before.
+    public var guardsForwarding: Bool
+    /// The prefix of every interface Railyard makes (bridges and veths).
+    public static let interfacePrefix = "rly"
+
+    public init(table: String, pool: IPv4Subnet, environments: [Environment], guardsForwarding: Bool) {
+        self.table = table
+        self.pool = pool
+        self.environments = environments
+        self.guardsForwarding = guardsForwarding
+    }
+
+    /// A script for `nft -f`: makes the table (so that deleting it never fails), deletes it,
+    /// and makes it again with the rules; nft applies a script atomically.
+    public var script: String {
+        var forwarding: [String] = []
+        var incoming: [String] = []
+        var translation: [String] = []
+        for environment in environments.sorted(by: { $0.subnet.base < $1.subnet.base }) {
+            let subnet = environment.subnet
+            forwarding += [
+                // Within the environment (bridged traffic passes here too when br_netfilter is on).
+                "ip saddr \(subnet) ip daddr \(subnet) accept",
+                // Any other environment's network, on this server or another.
+                "ip saddr \(subnet) ip daddr \(pool) drop",
+                // Out to the world (package registries, APIs), translated below.
+                "ip saddr \(subnet) accept",
+                "ip daddr \(subnet) ct state established,related accept",
+                // Nobody starts a connection into an environment through the host.
+                "ip daddr \(subnet) drop",
+            ]
+            // The host itself (its loopback is out of reach anyway; this covers its other
+            // addresses, the bridge's own included): answers only.
+            incoming += [
+                "ip saddr \(subnet) ct state established,related accept",
+                "ip saddr \(subnet) drop",
+            ]
+            translation.append("ip saddr \(subnet) ip daddr != \(pool) masquerade")
+        }
+        if guardsForwarding {
+            let mine = "\"\(Self.interfacePrefix)*\""
+            forwarding.append("iifname != \(mine) oifname != \(mine) drop")
+        }
+        func chain(_ name: String, _ hook: String, _ rules: [String]) -> String {
+            let body = rules.map { "\t\t\($0)\n" }.joined()
+            return "\tchain \(name) {\n\t\t\(hook)\n\(body)\t}\n"
+        }
+        return "table inet \(table)\ndelete table inet \(table)\ntable inet \(table) {\n"
+            + chain("forwarding", "type filter hook forward priority filter; policy accept;", forwarding)
+            + chain("incoming", "type filter hook input priority filter; policy accept;", incoming)
+            + chain("translation", "type nat hook postrouting priority srcnat; policy accept;", translation)
+            + "}\n"
+    }
+}
