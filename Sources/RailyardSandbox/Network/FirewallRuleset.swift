@@ -36,24 +36,27 @@ public struct FirewallRuleset: Sendable, Equatable {
         var forwarding: [String] = []
         var incoming: [String] = []
         var translation: [String] = []
+        // By the interface packets come in on and go out of: a sandbox cannot choose that (it
+        // has no capabilities to change its address, and this holds even if it could).
         for environment in environments.sorted(by: { $0.subnet.base < $1.subnet.base }) {
-            let subnet = environment.subnet
+            let (subnet, bridge) = (environment.subnet, "\"\(environment.bridge)\"")
             forwarding += [
                 // Within the environment (bridged traffic passes here too when br_netfilter is on).
-                "ip saddr \(subnet) ip daddr \(subnet) accept",
+                "iifname \(bridge) oifname \(bridge) ip daddr \(subnet) accept",
                 // Any other environment's network, on this server or another.
-                "ip saddr \(subnet) ip daddr \(pool) drop",
+                "iifname \(bridge) ip daddr \(pool) drop",
                 // Out to the world (package registries, APIs), translated below.
-                "ip saddr \(subnet) accept",
-                "ip daddr \(subnet) ct state established,related accept",
+                "iifname \(bridge) accept",
+                "oifname \(bridge) ct state established,related accept",
                 // Nobody starts a connection into an environment through the host.
-                "ip daddr \(subnet) drop",
+                "oifname \(bridge) drop",
             ]
-            // The host itself (its loopback is out of reach anyway; this covers its other
-            // addresses, the bridge's own included): answers only.
+            // The host itself, by any of its addresses (its loopback is out of reach anyway;
+            // this covers the others, the bridge's own included): answers only. The host may
+            // still connect to the sandboxes (the edge, the health probes).
             incoming += [
-                "ip saddr \(subnet) ct state established,related accept",
-                "ip saddr \(subnet) drop",
+                "iifname \(bridge) ct state established,related accept",
+                "iifname \(bridge) drop",
             ]
             translation.append("ip saddr \(subnet) ip daddr != \(pool) masquerade")
         }

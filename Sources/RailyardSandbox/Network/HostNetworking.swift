@@ -10,6 +10,9 @@ enum HostNetworking {
     static let nft = ["/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     static let lockPath = "/run/railyard-network.lock"
+    /// One file per running server's networks (`PrivateNetwork`): its owner's pid and start
+    /// time, so that any server can tell a dead one's leftovers from a live one's networks.
+    static let runsFolder = "/run/railyard-networks"
     static let forwardingPath = "/proc/sys/net/ipv4/ip_forward"
     /// What `ip_forward` was before the first Railyard server on this machine turned it on.
     static let forwardingRecord = "/run/railyard-network.forwarding"

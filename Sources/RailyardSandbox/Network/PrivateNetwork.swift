@@ -86,12 +86,13 @@ public actor PrivateNetwork {
         guard HostNetworking.ip != nil else { return .failure(Unavailable(description: "ip is not installed (apt-get install iproute2)")) }
         guard let nft = HostNetworking.nft else { return .failure(Unavailable(description: "nft is not installed (apt-get install nftables)")) }
         let runs = data.appendingPathComponent("network")
-        await removeLeftovers(in: runs)
+        await removeLeftovers(data: runs)
         let runID = String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
         let folder = runs.appendingPathComponent(runID)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(Self.ownerRecord().utf8).write(to: folder.appendingPathComponent("owner"))
+            try FileManager.default.createDirectory(atPath: HostNetworking.runsFolder, withIntermediateDirectories: true)
+            try HostNetworking.write(Self.ownerRecord(), to: "\(HostNetworking.runsFolder)/\(runID)")
         } catch {
             return .failure(Unavailable(description: "cannot make \(folder.path): \(error)"))
         }
@@ -146,25 +147,29 @@ public actor PrivateNetwork {
         return fields.count > 19 ? String(fields[19]) : nil
     }
 
-    /// Removes the runs in `runs` whose server is gone (killed, crashed): a server replacing
-    /// another on the same data folder leaves the running one's networks alone.
-    private static func removeLeftovers(in runs: URL) async {
-        guard let nft = HostNetworking.nft,
-              let entries = try? FileManager.default.contentsOfDirectory(atPath: runs.path)
-        else { return }
-        for runID in entries where runID.count == 6 && runID.allSatisfy(\.isHexDigit) {
-            let folder = runs.appendingPathComponent(runID)
-            let owner = (try? String(contentsOf: folder.appendingPathComponent("owner"), encoding: .utf8)) ?? ""
+    /// Removes what runs of servers that are gone (killed, crashed) left on this machine, whatever
+    /// their data folder (a test's may be deleted already), and this data folder's files of
+    /// runs that are over. A running server's networks are left alone, one replacing another on
+    /// the same data folder included.
+    private static func removeLeftovers(data runs: URL) async {
+        guard let nft = HostNetworking.nft else { return }
+        let records = (try? FileManager.default.contentsOfDirectory(atPath: HostNetworking.runsFolder)) ?? []
+        var alive: Set<String> = []
+        for runID in records where runID.count == 6 && runID.allSatisfy(\.isHexDigit) {
+            let owner = (try? String(contentsOfFile: "\(HostNetworking.runsFolder)/\(runID)", encoding: .utf8)) ?? ""
             let parts = owner.split(separator: " ")
-            if let pid = parts.first.flatMap({ Int32($0) }), kill(pid, 0) == 0 || errno == EPERM,
-               parts.count == 2, startTime(of: pid) == String(parts[1]) {
+            if let pid = parts.first.flatMap({ Int32($0) }), parts.count == 2, startTime(of: pid) == String(parts[1]) {
+                alive.insert(runID)
                 continue
             }
-            await removeRun(runID, folder: folder, nft: nft)
+            await removeRun(runID, folder: nil, nft: nft)
+        }
+        for runID in (try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? [] where !alive.contains(runID) {
+            try? FileManager.default.removeItem(at: runs.appendingPathComponent(runID))
         }
     }
 
-    private static func removeRun(_ runID: String, folder: URL, nft: String) async {
+    private static func removeRun(_ runID: String, folder: URL?, nft: String) async {
         guard let ip = HostNetworking.ip else { return }
         let namespaces = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
         for namespace in namespaces where namespace.hasPrefix("rly-\(runID)-") {
@@ -183,7 +188,8 @@ public actor PrivateNetwork {
             _ = try? await HostNetworking.run([nft, "delete", "table", "inet", tablePrefix + runID])
             await HostNetworking.releaseForwarding()
         }
-        try? FileManager.default.removeItem(at: folder)
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+        try? FileManager.default.removeItem(atPath: "\(HostNetworking.runsFolder)/\(runID)")
     }
 
     /// Sandboxes keep the host's /etc/resolv.conf: a resolver on the host's loopback

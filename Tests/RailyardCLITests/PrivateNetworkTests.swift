@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// Issue 20's private networks through a live server, as apps and a hostile tenant would use
+/// them: one service reaches another by `NAME.railway.internal` on any port it listens on; none
+/// reaches the host (its loopback, its other addresses, its abstract sockets), another
+/// environment's app or another workspace's, or sees the host's listening sockets. Each
+/// refusal has a control beside it that shows the same attempt succeeding where it should, so
+/// a probe that could not connect to anything would fail the test.
+extension DeployEndToEndTests {
+    static let networkProbe = fixtures.appendingPathComponent("network-probe")
+    static let extraPort = 9555
+
+    /// A host-only listener, as a host service (a database on 0.0.0.0, an admin port) would be:
+    /// a TCP socket on every address and an abstract unix socket, each greeting with "host".
+    final class HostListener {
+        let process: Process
+        let port: Int
+        let abstractName = "railyard-host-\(UUID().uuidString)"
+
+        init() throws {
+            let script = """
+                import socket, sys, threading
+                tcp = socket.socket(); tcp.bind(("0.0.0.0", 0)); tcp.listen(16)
+                unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); unix.bind("\\0" + sys.argv[1]); unix.listen(16)
+                def serve(listener):
+                    while True:
+                        connection, _ = listener.accept(); connection.sendall(b"host\\n"); connection.close()
+                threading.Thread(target=serve, args=(unix,), daemon=True).start()
+                print(tcp.getsockname()[1], flush=True)
+                serve(tcp)
+                """
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script, abstractName]
+            let output = Pipe()
+            process.standardOutput = output
+            // Nothing of the test's own: a listener left behind must not hold its output open.
+            process.standardInput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            self.process = process
+            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                kill(process.processIdentifier, SIGKILL)
+                throw ProcessProblem("the host listener did not start: \(line)")
+            }
+            self.port = port
+        }
+
+        deinit { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// The app's answer to `path` on its private address, decoded.
+    static func ask(_ address: String, _ path: String) async throws -> Any {
+        let answer = try #require(await get(address, path), "\(address) did not answer \(path)")
+        #expect(answer.status == 200, "\(path): \(answer.body)")
+        return try JSONSerialization.jsonObject(with: Data(answer.body.utf8), options: .fragmentsAllowed)
+    }
+
+    static func outcome(_ address: String, connectTo host: String, _ port: Int) async throws -> (outcome: String, detail: String) {
+        let answer = try #require(try await ask(address, "/connect?host=\(host)&port=\(port)") as? [String: String])
+        return (answer["outcome"] ?? "", answer["detail"] ?? "")
+    }
+
+    /// Deploys the network probe as `service` (in `environment` of the linked project, or of
+    /// `project`) and returns its deployment's first address.
+    static func deployProbe(
+        _ world: World, service: String, project: String? = nil, environment: String? = nil, replicas: Int = 1
+    ) async throws -> [String] {
+        let folder = try app([
+            "main.py": try String(contentsOf: networkProbe.appendingPathComponent("main.py"), encoding: .utf8),
+            "railway.json": "{\"deploy\": {\"numReplicas\": \(replicas)}}",
+        ])
+        var target = ["--service", service]
+        if let project { target += ["--project", project] }
+        if let environment { target += ["--environment", environment] }
+        let variables = try await world.cli.exec(["variables"] + target + ["--set", "EXTRA_PORT=\(extraPort)"])
+        #expect(variables.status == 0, "\(variables.stderr)")
+        let result = try await world.cli.exec(["up", folder.path, "--json"] + target)
+        #expect(result.status == 0, "\(result.stderr)")
+        let deployment = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
+        #expect((deployment["warnings"] as? [String]) == [], "\(deployment)")
+        let addresses = Self.addresses(deployment)
+        #expect(addresses.count == replicas, "\(deployment)")
+        return addresses
+    }
+
+    static func host(of address: String) -> String { String(address.split(separator: ":").first ?? "") }
+
+    @Test func servicesReachEachOtherByNameAndNothingElse() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("a")
+        try await world.service("b")
+        let a = try #require(try await Self.deployProbe(world, service: "a").first)
+        let b = try await Self.deployProbe(world, service: "b", replicas: 2)
+        let aHost = Self.host(of: a)
+        #expect(aHost.hasPrefix("10."), "instances have private addresses: \(a)")
+
+        // By name, every live replica, on a port the app chose itself: no proxy in between.
+        let resolved = try #require(try await Self.ask(a, "/resolve?name=b.railway.internal") as? [String])
+        #expect(resolved == b.map(Self.host).sorted(), "b.railway.internal → \(resolved), replicas on \(b)")
+        let alias = try await Self.ask(a, "/resolve?name=b.railyard.internal") as? [String]
+        #expect(alias == resolved)
+        let reached = try await Self.outcome(a, connectTo: "b.railway.internal", Self.extraPort)
+        #expect(reached.outcome == "connected" && reached.detail == "hello from b", "\(reached)")
+        #expect(try await Self.ask(a, "/env?name=RAILWAY_PRIVATE_DOMAIN") as? String == "a.railway.internal")
+        #expect(try await Self.ask(a, "/env?name=RAILYARD_PRIVATE_DOMAIN") as? String == "a.railyard.internal")
+
+        // Not the host: its loopback (the control API), its listeners on every address (by
+        // the bridge's address and by the host's own), its abstract sockets.
+        let listener = try HostListener()
+        let apiPort = Int(world.server.url.split(separator: ":").last ?? "") ?? 0
+        let gateway = aHost.split(separator: ".").prefix(3).joined(separator: ".") + ".1"
+        let hostAddresses = try await Self.shell(["ip", "-o", "-4", "addr", "show", "scope", "global"]).output
+            .split(separator: "\n").filter { !$0.contains(" rly") }
+            .compactMap { line -> String? in
+                let words = line.split(separator: " ")
+                return words.firstIndex(of: "inet").map { String(words[$0 + 1].split(separator: "/")[0]) }
+            }
+        #expect(!hostAddresses.isEmpty)
+        // The controls: the host reaches its own listener by each of these addresses.
+        for address in hostAddresses + [gateway, "127.0.0.1"] {
+            #expect(try await Self.shell(["python3", "-c", "import socket; socket.create_connection(('\(address)', \(listener.port)), timeout=3)"]).status == 0,
+                    "the host cannot reach its own listener on \(address)")
+        }
+        for (host, port) in [("127.0.0.1", apiPort), ("127.0.0.1", listener.port), (gateway, apiPort), (gateway, listener.port)]
+            + hostAddresses.map({ ($0, listener.port) }) {
+            let tried = try await Self.outcome(a, connectTo: host, port)
+            #expect(tried.outcome != "connected", "the app reached the host's \(host):\(port): \(tried)")
+        }
+        let abstract = try #require(try await Self.ask(a, "/abstract?name=\(listener.abstractName)") as? [String: String])
+        #expect(abstract["outcome"] != "connected", "the app reached a host abstract socket: \(abstract)")
+        let listening = try #require(try await Self.ask(a, "/listening") as? [Int])
+        #expect(!listening.contains(apiPort) && !listening.contains(listener.port) && !listening.contains(world.server.httpPort),
+                "the app sees the host's listening sockets: \(listening)")
+        #expect(Set(listening).isSubset(of: [Int(a.split(separator: ":")[1]) ?? 0, Self.extraPort]), "\(listening)")
+
+        // Not another environment's app, not by name either.
+        try await world.cli.exec(["environment", "create", "staging"])
+        let staging = try #require(try await Self.deployProbe(world, service: "b", environment: "staging").first)
+        #expect(!b.contains(staging))
+        let fromStaging = try await Self.outcome(staging, connectTo: "b.railway.internal", Self.extraPort)
+        #expect(fromStaging.outcome == "connected", "staging's own b: \(fromStaging)")
+        let resolvedFromStaging = try await Self.ask(staging, "/resolve?name=b.railway.internal") as? [String]
+        #expect(resolvedFromStaging == [Self.host(of: staging)])
+        #expect(try await Self.ask(staging, "/resolve?name=a.railway.internal") as? [String] == nil, "a is not in staging")
+        let across = try await Self.outcome(a, connectTo: Self.host(of: staging), Self.extraPort)
+        #expect(across.outcome != "connected", "production's a reached staging's b: \(across)")
+        let back = try await Self.outcome(staging, connectTo: aHost, Self.extraPort)
+        #expect(back.outcome != "connected", "staging's b reached production's a: \(back)")
+
+        // Not another workspace's app.
+        let api = LiveAPI(url: world.server.url)
+        let admin = try await api.login("admin@example.com", "admin-password")
+        #expect(try await api.call(.POST, "/api/v1/workspaces", token: admin, json: ["name": "elsewhere"]).status == 201)
+        let created = try await world.cli.exec(["init", "--name", "theirs", "--workspace", "elsewhere"])
+        #expect(created.status == 0, "\(created.stderr)")
+        try await world.service("c")
+        let other = try #require(try await Self.deployProbe(world, service: "c", project: "theirs").first)
+        let intoOther = try await Self.outcome(a, connectTo: Self.host(of: other), Self.extraPort)
+        #expect(intoOther.outcome != "connected", "the app reached another workspace's app: \(intoOther)")
+        let outOfOther = try await Self.outcome(other, connectTo: aHost, Self.extraPort)
+        #expect(outOfOther.outcome != "connected", "another workspace's app reached this one: \(outOfOther)")
+        #expect(try await Self.ask(other, "/resolve?name=a.railway.internal") as? [String] == nil)
+    }
+}
