@@ -165,4 +165,85 @@ extension DeployEndToEndTests {
         #expect(outOfOther.outcome != "connected", "another workspace's app reached this one: \(outOfOther)")
         #expect(try await Self.ask(other, "/resolve?name=a.railway.internal") as? [String] == nil)
     }
+
+    /// This machine's Railyard interfaces, namespaces and tables named after run `run`.
+    static func leftovers(of run: String) async throws -> [String] {
+        let links = try await shell(["ip", "-o", "link", "show"]).output.split(separator: "\n")
+            .compactMap { $0.split(separator: " ").dropFirst().first.map { String($0.split(separator: "@")[0].dropLast($0.hasSuffix(":") ? 1 : 0)) } }
+            .filter { $0.hasPrefix("rlyb\(run)") || $0.hasPrefix("rlyv\(run)") }
+        let namespaces = ((try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []).filter { $0.hasPrefix("rly-\(run)-") }
+        let tables = try await shell(["nft", "list", "tables"]).output.split(separator: "\n").map(String.init)
+            .filter { $0.hasSuffix("railyard_\(run)") }
+        return links + namespaces + tables
+    }
+
+    /// The run (`PrivateNetwork`) of the server with process id `pid`.
+    static func networkRun(of pid: Int32) -> String? {
+        let records = (try? FileManager.default.contentsOfDirectory(atPath: "/run/railyard-networks")) ?? []
+        return records.first { record in
+            (try? String(contentsOfFile: "/run/railyard-networks/\(record)", encoding: .utf8))?.split(separator: " ").first == "\(pid)"
+        }
+    }
+
+    @Test func namesFollowARedeployAndAKilledServersNetworksAreSweptAway() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("a")
+        try await world.service("b")
+        let a = try #require(try await Self.deployProbe(world, service: "a").first)
+        let first = try #require(try await Self.deployProbe(world, service: "b").first)
+        #expect(try await Self.ask(a, "/resolve?name=b.railway.internal") as? [String] == [Self.host(of: first)])
+        // Two replicas now: the name follows to both (the old replica's address is free again
+        // once it stopped, so compare with what the deployment says, not with the old one).
+        let second = try await Self.deployProbe(world, service: "b", replicas: 2)
+        var resolved: [String]?
+        try await Self.waitFor("b.railway.internal to name the new replicas", seconds: 10) {
+            resolved = try await Self.ask(a, "/resolve?name=b.railway.internal") as? [String]
+            return resolved == second.map(Self.host).sorted()
+        }
+        #expect(resolved == second.map(Self.host).sorted(), "\(String(describing: resolved)) for \(second)")
+        let reached = try await Self.outcome(a, connectTo: "b.railway.internal", Self.extraPort)
+        #expect(reached.outcome == "connected", "\(reached)")
+
+        // kill -9: the run's bridge, veths, namespaces and rules stay behind, until the next
+        // server on this machine starts (whatever its data folder) and sweeps them away.
+        let pid = try #require(world.server.pid)
+        let run = try #require(Self.networkRun(of: pid), "no network record for the server")
+        #expect(try await Self.leftovers(of: run).count >= 4, "a bridge, veths, namespaces and a table while it runs")
+        world.server.stop(signal: SIGKILL)
+        #expect(try await Self.leftovers(of: run).count >= 4, "kill -9 leaves them: the sweep below has work to do")
+        let other = try await World.make()
+        defer { other.stop() }
+        #expect(try await Self.leftovers(of: run) == [], "the next server swept away a dead server's networks")
+        #expect(!FileManager.default.fileExists(atPath: "/run/railyard-networks/\(run)"))
+
+        // And the server itself comes back on a network of a new run, names and all.
+        try await world.server.start()
+        var seen = ""
+        try await Self.waitFor("b.railway.internal to name the recovered replicas", seconds: 30) {
+            // What the store says now: the replicas are recorded again as they come back.
+            let b = (try await world.deployments("b").first.map(Self.addresses)) ?? []
+            guard let a = try await world.deployments("a").first.flatMap({ Self.addresses($0).first }), b.count == 2,
+                  let resolved = try? await Self.ask(a, "/resolve?name=b.railway.internal") as? [String]
+            else { return false }
+            seen = "\(resolved) for \(b)"
+            return resolved == b.map(Self.host).sorted()
+        }
+        #expect(seen.isEmpty == false, "the recovered a never answered")
+        let aAgain = try #require(try await world.deployments("a").first.flatMap { Self.addresses($0).first })
+        #expect(try await Self.outcome(aAgain, connectTo: "b.railway.internal", Self.extraPort).outcome == "connected", "\(seen)")
+    }
+
+    @Test func withoutPrivateNetworksEveryDeploymentSaysSo() async throws {
+        let world = try await World.make(serverArguments: ["--private-network", "off"])
+        defer { world.stop() }
+        try await world.service("web")
+        let result = try await world.up(try Self.app(["main.py": Self.pythonServer("shared")]), service: "web")
+        #expect(result.status == 0, "\(result.log)")
+        let warnings = (result.deployment["warnings"] as? [String]) ?? []
+        #expect(warnings.contains { $0.hasPrefix("no private network") && $0.contains("--private-network off") }, "\(warnings)")
+        #expect(Self.addresses(result.deployment).first?.hasPrefix("127.0.0.1:") == true)
+        let refused = try await world.cli.exec(["server", "--private-network", "10.0.0.0/30", "--data", "/nonexistent"])
+        #expect(refused.status != 0 && refused.stderr.contains("--private-network must be"), "\(refused.stderr)")
+    }
 }

@@ -113,6 +113,8 @@ final class ServerProcess: @unchecked Sendable {
     let extraEnvironment: [String: String]
     let extraArguments: [String]
     private(set) var process: Process?
+    /// The running server's process id.
+    var pid: Int32? { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
     private(set) var port = 0
     /// The edge router's port (kept across restarts, like the API's).
     private(set) var httpPort = 0

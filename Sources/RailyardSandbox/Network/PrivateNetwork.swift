@@ -141,10 +141,13 @@ public actor PrivateNetwork {
         "\(pid) \(startTime(of: pid) ?? "")"
     }
 
+    /// The start time of process `pid` (in clock ticks since boot); nil when there is no such
+    /// process, or only its zombie (killed, not yet reaped by its parent).
     private static func startTime(of pid: Int32) -> String? {
         guard let stat = ProcFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 19 ? String(fields[19]) : nil
+        guard fields.count > 19, fields[0] != "Z", fields[0] != "X" else { return nil }
+        return String(fields[19])
     }
 
     /// Removes what runs of servers that are gone (killed, crashed) left on this machine, whatever
