@@ -189,6 +189,30 @@ struct VariableReferenceTests {
         }
     }
 
+    /// An environment token reads the run environment of its own environment only.
+    @Test func environmentTokensGetTheRunEnvironmentOfTheirEnvironmentOnly() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let staging = try await api.expect(201, .post, "/api/v1/projects/\(f.project)/environments", token: f.admin, json: ["name": "staging"])
+            let stagingID = try #require(staging.json["id"] as? String)
+            for environment in [f.environment, stagingID] {
+                try await api.expect(200, .patch, Self.variablesPath(f.service, environment), token: f.admin,
+                                     json: ["set": ["KEY": "k-\(environment)"], "sealed": true])
+            }
+            let created = try await api.expect(201, .post, "/api/v1/workspaces/\(f.workspace)/tokens", token: f.admin,
+                                               json: ["name": "ci", "projectId": f.project, "environmentId": f.environment])
+            let token = try #require(created.json["secret"] as? String)
+            let own = try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables/run?environmentId=\(f.environment)", token: token)
+            #expect((own.json["variables"] as? [String: String]) == ["KEY": "k-\(f.environment)"])
+            let other = try await api.expect(403, .get, "/api/v1/services/\(f.service)/variables/run?environmentId=\(stagingID)", token: token)
+            #expect(!String(buffer: other.body).contains("k-\(stagingID)"))
+            try await api.expect(403, .get, "/api/v1/environments/\(stagingID)/variables", token: token)
+            try await api.expect(403, .patch, "/api/v1/environments/\(stagingID)/variables", token: token, json: ["set": ["A": "1"]])
+            try await api.expect(200, .patch, "/api/v1/environments/\(f.environment)/variables", token: token, json: ["set": ["A": "1"]])
+        }
+    }
+
     /// A reference that broke after it was set (its service deleted) is reported when resolved.
     @Test func aReferenceBrokenLaterIsAConflictWhenResolved() async throws {
         let harness = try await APIHarness.make()
