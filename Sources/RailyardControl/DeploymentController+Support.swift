@@ -21,6 +21,7 @@ extension DeploymentController {
         let project: Project
         let environment: Environment
         let service: Service
+        /// The service's variables with references resolved, sealed ones included.
         let variables: [String: String]
         /// The service's own Linux user in this environment (builds and replicas run as it).
         let user: SandboxUser
