@@ -90,6 +90,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     let projects = ProjectController(dependencies: dependencies)
     projects.addRoutes(to: authenticated)
     ServiceStateController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
+    VariableController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DeployController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DomainController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     // Prometheus metrics of the edge, for a caller's own services (a scrape sends a token).

@@ -192,14 +192,46 @@ extension RailyardClient {
         return page.items
     }
 
+    /// Sets and unsets variables; `sealed` seals the ones set. They apply at the next deploy.
     public func updateVariables(
-        of service: ServiceID, in environment: EnvironmentID, set: [String: String], unset: [String]
+        of service: ServiceID, in environment: EnvironmentID, set: [String: String], unset: [String], sealed: Bool = false
     ) async throws -> [Variable] {
-        struct Body: Encodable { var set: [String: String]; var unset: [String] }
         let page: Page<Variable> = try await send(
             .PATCH, "/api/v1/services/\(service)/variables", query: ["environmentId": environment.rawValue],
-            body: Body(set: set, unset: unset))
+            body: VariablesChange(set: set, unset: unset, sealed: sealed ? true : nil))
         return page.items
+    }
+
+    /// The environment's shared variables (`${{shared.NAME}}`), sealed values left out.
+    public func sharedVariables(in environment: EnvironmentID) async throws -> [Variable] {
+        let page: Page<Variable> = try await send(.GET, "/api/v1/environments/\(environment)/variables")
+        return page.items
+    }
+
+    public func updateSharedVariables(
+        in environment: EnvironmentID, set: [String: String], unset: [String], sealed: Bool = false
+    ) async throws -> [Variable] {
+        let page: Page<Variable> = try await send(
+            .PATCH, "/api/v1/environments/\(environment)/variables",
+            body: VariablesChange(set: set, unset: unset, sealed: sealed ? true : nil))
+        return page.items
+    }
+
+    /// The service's variables with references resolved, as a deploy now would give them;
+    /// sealed values (and values made with them) left out.
+    public func resolvedVariables(of service: ServiceID, in environment: EnvironmentID) async throws -> [Variable] {
+        let page: Page<Variable> = try await send(
+            .GET, "/api/v1/services/\(service)/variables/resolved", query: ["environmentId": environment.rawValue])
+        return page.items
+    }
+
+    /// Every resolved variable, sealed values included: the environment `railyard run` gives a
+    /// local command. Needs a role that may deploy.
+    public func runEnvironment(of service: ServiceID, in environment: EnvironmentID) async throws -> [String: String] {
+        struct Answer: Decodable { var variables: [String: String] }
+        let answer: Answer = try await send(
+            .GET, "/api/v1/services/\(service)/variables/run", query: ["environmentId": environment.rawValue])
+        return answer.variables
     }
 
     public func createToken(
@@ -247,4 +279,10 @@ extension RailyardClient {
             .GET, "/api/v1/workspaces/\(workspace)/audit", query: ["limit": String(limit)])
         return page.items
     }
+}
+
+struct VariablesChange: Encodable {
+    var set: [String: String]
+    var unset: [String]
+    var sealed: Bool?
 }

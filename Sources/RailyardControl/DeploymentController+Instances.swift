@@ -152,9 +152,7 @@ extension DeploymentController {
             variables["RAILYARD_" + name] = value
         }
         let domains = try await store.domains(of: deployment.serviceID, in: deployment.environmentID)
-        let domain = domains.first { $0.kind == .generated } ?? domains.first
-        set("PUBLIC_DOMAIN", domain?.hostname)
-        set("STATIC_URL", domain?.hostname)
+        for (name, value) in PlatformVariables.defaults(domains: domains) { variables[name] = value }
         set("GIT_COMMIT_SHA", deployment.commitSHA)
         set("GIT_COMMIT_MESSAGE", deployment.commitMessage)
         if deployment.source == .git, let repository = context.service.repository {

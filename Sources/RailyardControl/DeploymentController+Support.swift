@@ -21,6 +21,7 @@ extension DeploymentController {
         let project: Project
         let environment: Environment
         let service: Service
+        /// The service's variables with references resolved, sealed ones included.
         let variables: [String: String]
         /// The service's own Linux user in this environment (builds and replicas run as it).
         let user: SandboxUser
@@ -31,10 +32,17 @@ extension DeploymentController {
               let project = try await store.project(id: service.projectID),
               let environment = try await store.environment(id: deployment.environmentID)
         else { throw PipelineFailure(phase: "build", "the service or its environment no longer exists") }
-        var variables: [String: String] = [:]
-        for variable in try await store.variables(of: service.id, in: environment.id, withValues: true) {
-            variables[variable.name] = variable.value
+        // References are resolved here, so builds and replicas get the same values; one that
+        // cannot be resolved fails the deployment, and the one serving keeps serving.
+        let resolved: [VariableResolver.Resolved]
+        do {
+            resolved = try await store.variableResolver(project: project, environment: environment)
+                .resolve(service: service.name)
+        } catch let error as VariableResolutionError {
+            throw PipelineFailure(phase: "build", "the service's variables cannot be resolved: \(error)")
         }
+        var variables: [String: String] = [:]
+        for variable in resolved { variables[variable.name] = variable.value }
         let uid = try await store.serviceUser(service: service.id, environment: environment.id)
         return Context(project: project, environment: environment, service: service, variables: variables,
                        user: SandboxUser(uid: uid, gid: uid))

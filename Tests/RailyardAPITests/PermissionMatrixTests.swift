@@ -90,6 +90,19 @@ struct PermissionMatrixTests {
         Route(name: "PATCH variables", expected: [403, 200, 200, 404, 401]) { _, f in
             (.patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", ["set": ["KEY": "v"]])
         },
+        Route(name: "GET resolved variables", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/variables/resolved?environmentId=\(f.environment)", nil)
+        },
+        // Sealed values included: only roles that may deploy.
+        Route(name: "GET run environment", expected: [403, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/variables/run?environmentId=\(f.environment)", nil)
+        },
+        Route(name: "GET shared variables", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/environments/\(f.environment)/variables", nil)
+        },
+        Route(name: "PATCH shared variables", expected: [403, 200, 200, 404, 401]) { _, f in
+            (.patch, "/api/v1/environments/\(f.environment)/variables", ["set": ["KEY": "v"]])
+        },
         Route(name: "GET deployments", expected: [200, 200, 200, 404, 401]) { _, f in
             (.get, "/api/v1/services/\(f.service)/deployments", nil)
         },

@@ -4,24 +4,11 @@ import RailyardControl
 import RailyardCore
 import RailyardStore
 
-/// What a service holds per environment: its variables and its deployments.
+/// What a service holds per environment: its deployments (its variables: `VariableController`).
 struct ServiceStateController {
     let dependencies: APIDependencies
     let projects: ProjectController
     var store: Store { dependencies.store }
-
-    static let maximumVariableValueBytes = 64 * 1024
-    static let maximumVariablesPerChange = 500
-
-    struct VariablesChange: Decodable {
-        var set: [String: String]?
-        var unset: [String]?
-    }
-
-    struct VariableList: Encodable {
-        var items: [Variable]
-        var nextCursor: String?
-    }
 
     struct CreateDeploymentRequest: Decodable {
         var environmentId: EnvironmentID
@@ -32,45 +19,9 @@ struct ServiceStateController {
     }
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
-        group.get("services/{serviceId}/variables", use: listVariables)
-        group.patch("services/{serviceId}/variables", use: changeVariables)
         group.get("services/{serviceId}/deployments", use: listDeployments)
         group.post("services/{serviceId}/deployments", use: createDeployment)
         group.get("deployments/{deploymentId}", use: getDeployment)
-    }
-
-    /// Viewers get the names only: values need `readVariableValues`.
-    @Sendable func listVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (service, environment, _, role) = try await accessInEnvironment(request, context, .read)
-        let variables = try await store.variables(
-            of: service.id, in: environment.id, withValues: role.allows(.readVariableValues))
-        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
-    }
-
-    @Sendable func changeVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (service, environment, caller, _) = try await accessInEnvironment(request, context, .changeVariables)
-        let body = try await JSONIO.decode(VariablesChange.self, from: request, context: context)
-        let set = body.set ?? [:]
-        let unset = body.unset ?? []
-        if set.isEmpty && unset.isEmpty { throw RailyardError.invalid("give variables to set or unset", field: "set") }
-        if set.count + unset.count > Self.maximumVariablesPerChange {
-            throw RailyardError.invalid("at most \(Self.maximumVariablesPerChange) variables per change", field: "set")
-        }
-        for (name, value) in set {
-            if let problem = NameRules.variableNameProblem(name) { throw RailyardError.invalid(problem, field: "set") }
-            if value.utf8.count > Self.maximumVariableValueBytes {
-                throw RailyardError.invalid("value of \(name) is larger than 64 KiB", field: "set")
-            }
-            if value.utf8.contains(0) { throw RailyardError.invalid("value of \(name) contains a NUL byte", field: "set") }
-        }
-        for name in unset {
-            if let problem = NameRules.variableNameProblem(name) { throw RailyardError.invalid(problem, field: "unset") }
-            if set[name] != nil { throw RailyardError.invalid("\(name) is both set and unset", field: "unset") }
-        }
-        try await store.updateVariables(
-            of: service.id, in: environment.id, set: set, unset: unset, audit: context.audit(caller))
-        let variables = try await store.variables(of: service.id, in: environment.id, withValues: true)
-        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
     }
 
     @Sendable func listDeployments(_ request: Request, context: APIRequestContext) async throws -> Response {

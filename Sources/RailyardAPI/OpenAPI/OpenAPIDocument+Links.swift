@@ -24,7 +24,8 @@ extension OpenAPIDocument {
             ["getProject", "renameProject", "deleteProject", "listEnvironments", "createEnvironment", "listServices", "createService"],
             projectId)
         add("createProject", "201", ["getEnvironment", "deleteEnvironment"], ["environmentId": "$response.body#/environments/0/id"])
-        add("createEnvironment", "201", ["getEnvironment", "deleteEnvironment"], ["environmentId": "$response.body#/id"])
+        add("createEnvironment", "201", ["getEnvironment", "deleteEnvironment", "listSharedVariables", "changeSharedVariables"],
+            ["environmentId": "$response.body#/id"])
         add("createEnvironment", "201", ["getProject", "listEnvironments", "listServices", "createService"],
             ["projectId": "$response.body#/projectId"])
         add("createService", "201",
@@ -34,7 +35,7 @@ extension OpenAPIDocument {
         add("createService", "201", ["getProject", "listServices"], ["projectId": "$response.body#/projectId"])
         let sameVariables = ["serviceId": "$request.path.serviceId", "environmentId": "$request.query.environmentId"]
         add("changeVariables", "200", ["listVariables", "changeVariables"], sameVariables)
-        add("listVariables", "200", ["changeVariables"], sameVariables)
+        add("listVariables", "200", ["changeVariables", "listResolvedVariables", "getRunEnvironment"], sameVariables)
         let deploymentId = ["deploymentId": "$response.body#/id"]
         for create in [("createDeployment", "201"), ("uploadSource", "201"), ("rollback", "201"), ("restartService", "200"), ("removeDeployment", "200")] {
             add(create.0, create.1, ["getDeployment", "getDeploymentLogs"], deploymentId)

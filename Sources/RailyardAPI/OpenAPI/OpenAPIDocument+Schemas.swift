@@ -558,7 +558,11 @@ extension OpenAPIDocument {
               },
               "value": {
                 "type": "string",
-                "description": "Omitted when the caller's role may not read values (viewers)."
+                "description": "Omitted when the caller's role may not read values (viewers), and always for a sealed variable."
+              },
+              "sealed": {
+                "type": "boolean",
+                "description": "A sealed value reaches builds and apps but is never given back (only `getRunEnvironment` carries it). Sealing lasts until the variable is unset: setting it again keeps it sealed."
               },
               "updatedAt": {
                 "$ref": "#/components/schemas/Timestamp"
@@ -566,6 +570,7 @@ extension OpenAPIDocument {
             },
             "required": [
               "name",
+              "sealed",
               "updatedAt"
             ]
           },
@@ -836,7 +841,7 @@ extension OpenAPIDocument {
           },
           "VariableList": {
             "type": "object",
-            "description": "All variables of a service in one environment, sorted by name.",
+            "description": "All variables of a service (or shared variables of an environment), sorted by name.",
             "properties": {
               "items": {
                 "type": "array",
@@ -1398,7 +1403,7 @@ extension OpenAPIDocument {
           },
           "VariablesChange": {
             "type": "object",
-            "description": "Variables to set and to remove, applied in one transaction. At least one of them must be non-empty; a name may not be in both; at most 500 names in all.",
+            "description": "Variables to set and to remove, applied in one transaction. At least one of them must be non-empty; a name may not be in both; at most 500 names in all. Values may refer to other variables: `${{VAR}}` (the same service), `${{SERVICE.VAR}}` (a service of the same project, in the same environment, including its `RAILWAY_PRIVATE_DOMAIN`, `RAILWAY_PUBLIC_DOMAIN`, `RAILWAY_SERVICE_NAME`, `RAILWAY_SERVICE_ID`), `${{shared.VAR}}`; a `${{` must open a well-formed reference.",
             "properties": {
               "set": {
                 "type": [
@@ -1422,6 +1427,13 @@ extension OpenAPIDocument {
                   "$ref": "#/components/schemas/VariableName"
                 },
                 "maxItems": 500
+              },
+              "sealed": {
+                "type": [
+                  "boolean",
+                  "null"
+                ],
+                "description": "Seal the variables set: their values are never given back by the API. A variable once sealed stays sealed when set again, until it is unset."
               }
             },
             "anyOf": [

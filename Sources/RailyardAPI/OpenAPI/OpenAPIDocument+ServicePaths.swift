@@ -1,5 +1,5 @@
 extension OpenAPIDocument {
-    /// Services (variables, uploads, deployments, domains), deployments and their logs, domains.
+    /// Services (uploads, deployments, domains), deployments and their logs, domains.
     static let servicePaths = #"""
     {
       "paths": {
@@ -127,114 +127,6 @@ extension OpenAPIDocument {
               }
             },
             "description": "Environment-scoped API tokens answer 403."
-          }
-        },
-        "/api/v1/services/{serviceId}/variables": {
-          "parameters": [
-            {
-              "$ref": "#/components/parameters/ServiceId"
-            }
-          ],
-          "get": {
-            "operationId": "listVariables",
-            "summary": "A service's variables in one environment",
-            "tags": [
-              "Services"
-            ],
-            "security": [
-              {
-                "bearerAuth": []
-              }
-            ],
-            "parameters": [
-              {
-                "$ref": "#/components/parameters/EnvironmentIdQueryRequired"
-              }
-            ],
-            "responses": {
-              "200": {
-                "description": "All the variables (values only for members and admins).",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/VariableList"
-                    }
-                  }
-                }
-              },
-              "400": {
-                "$ref": "#/components/responses/BadRequest"
-              },
-              "401": {
-                "$ref": "#/components/responses/Unauthorized"
-              },
-              "403": {
-                "$ref": "#/components/responses/Forbidden"
-              },
-              "404": {
-                "$ref": "#/components/responses/NotFound"
-              }
-            }
-          },
-          "patch": {
-            "operationId": "changeVariables",
-            "summary": "Set and unset variables in one environment",
-            "tags": [
-              "Services"
-            ],
-            "security": [
-              {
-                "bearerAuth": []
-              }
-            ],
-            "parameters": [
-              {
-                "$ref": "#/components/parameters/EnvironmentIdQueryRequired"
-              }
-            ],
-            "requestBody": {
-              "required": true,
-              "content": {
-                "application/json": {
-                  "schema": {
-                    "$ref": "#/components/schemas/VariablesChange"
-                  }
-                }
-              }
-            },
-            "responses": {
-              "200": {
-                "description": "All the variables after the change, with values.",
-                "content": {
-                  "application/json": {
-                    "schema": {
-                      "$ref": "#/components/schemas/VariableList"
-                    }
-                  }
-                }
-              },
-              "400": {
-                "$ref": "#/components/responses/BadRequest"
-              },
-              "401": {
-                "$ref": "#/components/responses/Unauthorized"
-              },
-              "403": {
-                "$ref": "#/components/responses/Forbidden"
-              },
-              "404": {
-                "$ref": "#/components/responses/NotFound"
-              },
-              "409": {
-                "$ref": "#/components/responses/Conflict"
-              },
-              "413": {
-                "$ref": "#/components/responses/PayloadTooLarge"
-              },
-              "422": {
-                "$ref": "#/components/responses/Invalid"
-              }
-            }
           }
         },
         "/api/v1/services/{serviceId}/deployments": {

@@ -269,17 +269,42 @@ public struct DeploymentInstance: Codable, Sendable, Equatable {
     }
 }
 
-/// A service variable in one environment. `value` is nil when the caller may not read values.
+/// A variable of a service (or shared by an environment's services). `value` is nil when the
+/// caller may not read values, and always for a sealed variable: a sealed value reaches builds
+/// and apps only.
 public struct Variable: Codable, Sendable, Equatable {
     public var name: String
     public var value: String?
+    /// Sealed: the value is never given back (sealing lasts until the variable is unset).
+    public var sealed: Bool
     public var updatedAt: Date
 
-    public init(name: String, value: String?, updatedAt: Date) {
+    public init(name: String, value: String?, sealed: Bool = false, updatedAt: Date) {
         self.name = name
         self.value = value
+        self.sealed = sealed
         self.updatedAt = updatedAt
     }
+
+    enum CodingKeys: String, CodingKey { case name, value, sealed, updatedAt }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        value = try container.decodeIfPresent(String.self, forKey: .value)
+        sealed = try container.decodeIfPresent(Bool.self, forKey: .sealed) ?? false
+        updatedAt = try container.decode(Date.self, forKey: .updatedAt)
+    }
+}
+
+/// How much of variables a reader gets.
+public enum VariableDisclosure: Sendable {
+    /// Names only (a viewer).
+    case names
+    /// Values, except sealed ones (what the API shows).
+    case unsealedValues
+    /// Every value, sealed ones too (builds, apps, `railyard run`).
+    case allValues
 }
 
 /// Where an API token may act: a whole workspace, or one environment of one project.

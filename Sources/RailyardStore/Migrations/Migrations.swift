@@ -234,4 +234,20 @@ let migrations: [Migration] = [
         "ALTER TABLE deployments ADD COLUMN node_id TEXT",
         "ALTER TABLE instance_processes ADD COLUMN node_id TEXT",
     ]),
+    Migration(name: "0010_shared_and_sealed_variables", statements: [
+        // `sealed` (1) marks a variable whose value is never given back by the API; every
+        // value is encrypted (`sealed_value`) whether or not it is sealed in that sense.
+        "ALTER TABLE variables ADD COLUMN sealed BIGINT NOT NULL DEFAULT 0",
+        // Variables of an environment that its services refer to as `${{shared.NAME}}`.
+        """
+        CREATE TABLE shared_variables (
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            sealed_value TEXT NOT NULL,
+            sealed BIGINT NOT NULL DEFAULT 0,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (environment_id, name)
+        )
+        """,
+    ]),
 ]
