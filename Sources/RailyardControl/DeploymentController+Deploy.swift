@@ -49,7 +49,10 @@ extension DeploymentController {
             let outcome: StreamingProcess.Outcome
             do {
                 // On the environment's network, as a replica: a migration reaches its database.
-                outcome = try await onPrivateNetwork("release-\(id.rawValue)", environment: deployment.environmentID, phase: "deploy") { [runner, spec] network in
+                outcome = try await onPrivateNetwork(
+                    "release-\(id.rawValue)", environment: deployment.environmentID, phase: "deploy",
+                    outbound: Self.outboundAllowed(deployment.environment)
+                ) { [runner, spec] network in
                     var spec = spec
                     spec.network = network
                     return try await runner.stream(
@@ -101,6 +104,12 @@ extension DeploymentController {
             if allHealthy { break }
             if ContinuousClock.now > deadline {
                 failure = "the health check did not pass within \(plan.healthcheckTimeout) s"
+                for instance in deployment.instances.values where instance.state != "healthy" && instance.host != InstanceState.hostLoopback {
+                    if await runtime.listensOnlyOnLoopback(instance.instanceID, port: instance.port) {
+                        failure! += ": the app listens on 127.0.0.1:\(instance.port), which nothing outside it can reach; listen on 0.0.0.0 (or ::) and $PORT"
+                        break
+                    }
+                }
                 break
             }
             // Often at first, when most apps become ready: a redeploy waits no longer than it must.

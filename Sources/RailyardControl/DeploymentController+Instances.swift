@@ -18,19 +18,12 @@ extension DeploymentController {
         let plan = try JSONCoding.makeDecoder().decode(BuildPlan.self, from: Data(planJSON.utf8))
         let context = try await context(of: work.deployment)
         var environment = plan.commandEnvironment(variables: context.variables)
-        let platform: [(String, String)] = [
-            ("PROJECT_NAME", context.project.name), ("PROJECT_ID", context.project.id.rawValue),
-            ("ENVIRONMENT_NAME", context.environment.name), ("ENVIRONMENT_ID", context.environment.id.rawValue),
-            ("SERVICE_NAME", context.service.name), ("SERVICE_ID", context.service.id.rawValue),
-            ("DEPLOYMENT_ID", work.deployment.id.rawValue),
-        ]
-        for (name, value) in platform {
-            environment["RAILYARD_" + name] = value
-            environment["RAILWAY_" + name] = value
-        }
-        // The name other services of the environment reach it by (`PrivateNames`).
-        environment["RAILWAY_PRIVATE_DOMAIN"] = PrivateNames.privateDomain(of: context.service.name)
-        environment["RAILYARD_PRIVATE_DOMAIN"] = "\(context.service.name).railyard.internal"
+        // The same platform variables other services' references see (`PlatformVariables`),
+        // the private domain among them (`PrivateNames`), and the deployment's own id.
+        let platform = PlatformVariables.fixed(project: context.project, environment: context.environment, service: context.service)
+        for (name, value) in platform { environment[name] = value }
+        environment["RAILWAY_DEPLOYMENT_ID"] = work.deployment.id.rawValue
+        environment["RAILYARD_DEPLOYMENT_ID"] = work.deployment.id.rawValue
         for (name, value) in try await linkVariables(of: work.deployment, context) where environment[name] == nil {
             environment[name] = value
         }
@@ -93,7 +86,8 @@ extension DeploymentController {
         let deploymentID = deployment.id
         if let network = options.privateNetwork {
             do {
-                let attachment = try await network.attach(instanceID, environment: deployment.environmentID.rawValue)
+                let attachment = try await network.attach(
+                    instanceID, environment: deployment.environmentID.rawValue, outbound: Self.outboundAllowed(deployment.environment))
                 spec.network = attachment
                 instance.host = attachment.address
             } catch {

@@ -9,12 +9,12 @@ extension DeploymentController {
     /// and takes it off again afterwards; nil to `body` where the server has no private
     /// networks (it runs sandboxes on the host's network and says so at every deploy).
     func onPrivateNetwork<T>(
-        _ name: String, environment: EnvironmentID, phase: String, _ body: (SandboxNetwork?) async throws -> T
+        _ name: String, environment: EnvironmentID, phase: String, outbound: Bool = true, _ body: (SandboxNetwork?) async throws -> T
     ) async throws -> T {
         guard let network = options.privateNetwork else { return try await body(nil) }
         let attachment: SandboxNetwork
         do {
-            attachment = try await network.attach(name, environment: environment.rawValue)
+            attachment = try await network.attach(name, environment: environment.rawValue, outbound: outbound)
         } catch {
             throw PipelineFailure(phase: phase, "cannot join the environment's private network: \(error)")
         }
@@ -54,6 +54,18 @@ extension DeploymentController {
                 await network.publishNames(names[environment] ?? [:], environment: environment, version: version)
             }
         }
+    }
+
+    /// The service variable that turns a service's outbound access off: its replicas (and
+    /// pre-deploy commands) then reach their environment's services and nothing beyond. Builds
+    /// keep theirs (package registries). In the spirit of Railway's settings-as-variables.
+    static let outboundVariable = "RAILYARD_OUTBOUND"
+
+    /// Whether `environment` (a deployment's variables) leaves outbound access on: anything but
+    /// `off`, `false`, `0` or `no` does.
+    static func outboundAllowed(_ environment: [String: String]) -> Bool {
+        guard let value = environment[outboundVariable]?.trimmingCharacters(in: .whitespaces).lowercased() else { return true }
+        return !["off", "false", "0", "no"].contains(value)
     }
 
     /// Why sandboxes run on the host's network here, for every deployment's warnings; nil when

@@ -56,6 +56,9 @@ public protocol Runtime: Sendable {
     /// Whether the instance's own processes listen on `port` (a domain's target port must
     /// name one of its instances, never a port of the host or of another tenant).
     func listens(_ id: String, port: Int) async -> Bool
+    /// Whether the instance listens on `port` on its own loopback only (where nothing outside
+    /// it can connect): the usual reason an app that runs never passes its health check.
+    func listensOnlyOnLoopback(_ id: String, port: Int) async -> Bool
     /// Kills whatever an earlier run of the server left running (instances and builds), by
     /// the groups they were started in; returns how many it found.
     func removeLeftovers() async -> Int

@@ -131,6 +131,13 @@ public actor SandboxedProcessRuntime: Runtime {
         return ListeningSockets.held(inodes, byAnyOf: pids)
     }
 
+    public func listensOnlyOnLoopback(_ id: String, port: Int) async -> Bool {
+        guard let child = instances[id], child.finishedStatus == nil,
+              let inside = ProcessTree.descendants(of: child.pid, parents: ProcessTree.parents()).last
+        else { return false }
+        return ListeningSockets.onlyOnLoopback(port: port, seenBy: inside)
+    }
+
     public func handle(of id: String) async -> String? { instances[id].map { String($0.pid) } }
 
     public func removeOrphan(id: String, handle: String) async {

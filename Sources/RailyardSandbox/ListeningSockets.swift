@@ -17,6 +17,31 @@ public enum ListeningSockets {
         return result
     }
 
+    /// Whether something listens on `port` in process `pid`'s network namespace, and only on
+    /// its loopback (127.0.0.0/8 or ::1): out of reach of anything outside that namespace.
+    public static func onlyOnLoopback(port: Int, seenBy pid: Int32) -> Bool {
+        var addresses: [String] = []
+        for table in ["/proc/\(pid)/net/tcp", "/proc/\(pid)/net/tcp6"] {
+            guard let text = ProcFile.read(table) else { continue }
+            addresses += localAddresses(port: port, table: text)
+        }
+        let loopback = ["0100007F", "00000000000000000000000001000000"]
+        return !addresses.isEmpty && addresses.allSatisfy { address in
+            loopback.contains(address) || (address.count == 8 && address.hasSuffix("7F"))
+        }
+    }
+
+    /// The hexadecimal local addresses (as the table writes them) listening on `port`.
+    static func localAddresses(port: Int, table: String) -> [String] {
+        table.split(separator: "\n").dropFirst().compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 4, fields[3] == "0A", let colon = fields[1].lastIndex(of: ":"),
+                  Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port
+            else { return nil }
+            return String(fields[1][..<colon])
+        }
+    }
+
     /// Parses a /proc/net/tcp table: `sl local_address rem_address st … uid timeout inode`,
     /// addresses as HEX_ADDRESS:HEX_PORT, state 0A for LISTEN.
     static func inodes(port: Int, table: String) -> Set<UInt64> {

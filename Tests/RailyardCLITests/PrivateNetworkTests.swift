@@ -246,4 +246,50 @@ extension DeployEndToEndTests {
         let refused = try await world.cli.exec(["server", "--private-network", "10.0.0.0/30", "--data", "/nonexistent"])
         #expect(refused.status != 0 && refused.stderr.contains("--private-network must be"), "\(refused.stderr)")
     }
+
+    @Test func anAppListeningOnItsLoopbackOnlyIsToldWhy() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("web")
+        let local = """
+            import os
+            from http.server import BaseHTTPRequestHandler, HTTPServer
+            class H(BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200); self.end_headers(); self.wfile.write(b"unreachable")
+            HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+            """
+        let result = try await world.up(
+            try Self.app(["main.py": local, "railway.json": #"{"deploy": {"healthcheckTimeout": 5}}"#]), service: "web")
+        #expect(result.status != 0)
+        let reason = try await world.deployments("web").first?["statusReason"] as? String ?? ""
+        #expect(reason.contains("the app listens on 127.0.0.1:") && reason.contains("listen on 0.0.0.0"), "\(reason)")
+    }
+
+    @Test func aServiceWithoutOutboundAccessReachesItsEnvironmentOnly() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        for name in ["open", "closed", "b"] { try await world.service(name) }
+        #expect(try await world.cli.exec(["variables", "--service", "closed", "--set", "RAILYARD_OUTBOUND=off"]).status == 0)
+        let open = try #require(try await Self.deployProbe(world, service: "open").first)
+        let closed = try #require(try await Self.deployProbe(world, service: "closed").first)
+        _ = try await Self.deployProbe(world, service: "b")
+        // Somewhere beyond the host: the machine's resolver (TCP port 53), which builds and apps
+        // need anyway. The control: a service with outbound access reaches it.
+        let resolver = try #require(try String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8).split(separator: "\n")
+            .compactMap { line -> String? in
+                let words = line.split(separator: " ")
+                return words.first == "nameserver" && words.count > 1 && !words[1].hasPrefix("127.") ? String(words[1]) : nil
+            }.first, "no resolver off the host's loopback")
+        let reachedOut = try await Self.outcome(open, connectTo: resolver, 53)
+        #expect(reachedOut.outcome == "connected", "the control: a service with outbound access reaches \(resolver): \(reachedOut)")
+        let blocked = try await Self.outcome(closed, connectTo: resolver, 53)
+        #expect(blocked.outcome != "connected", "outbound access is off, yet it reached \(resolver): \(blocked)")
+        let inside = try await Self.outcome(closed, connectTo: "b.railway.internal", Self.extraPort)
+        #expect(inside.outcome == "connected" && inside.detail == "hello from b", "\(inside)")
+        // Turned on again, the next deploy has it back.
+        #expect(try await world.cli.exec(["variables", "--service", "closed", "--set", "RAILYARD_OUTBOUND=on"]).status == 0)
+        let reopened = try #require(try await Self.deployProbe(world, service: "closed").first)
+        #expect(try await Self.outcome(reopened, connectTo: resolver, 53).outcome == "connected")
+    }
 }

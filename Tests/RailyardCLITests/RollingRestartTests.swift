@@ -45,10 +45,10 @@ extension DeployEndToEndTests {
         let world = try await World.make()
         defer { world.stop() }
         try await world.service("lock")
-        // Each replica holds one fixed port besides its own: a second copy cannot start while
-        // the first runs, so the restart's new replica exits at once.
-        let fixed = try SandboxedFreePort.pick()
-        let holder = "import socket\nheld = socket.socket()\nheld.bind((\"127.0.0.1\", \(fixed)))\nheld.listen()"
+        // Only the replica's first attempt runs: the restart's new replica (attempt 2, in the
+        // sandbox's host name `DEPLOYMENT-REPLICA-ATTEMPT-…`) exits at once. (Replicas once
+        // shared the host's loopback and a fixed port did this; each has a network of its own now.)
+        let holder = "import socket, sys\nif socket.gethostname().split(\"-\")[2] != \"1\": sys.exit(1)"
         let served = try await world.up(try Self.app(["main.py": Self.pythonServer("kept", extra: holder)]), service: "lock")
         #expect(served.status == 0, "\(served.log)")
         let id = try #require(served.deployment["id"] as? String)
@@ -72,18 +72,13 @@ extension DeployEndToEndTests {
         let world = try await World.make()
         defer { world.stop() }
         try await world.service("busy")
-        // The first copy holds a fixed port and answers; a second copy (the restart's new
-        // replica) cannot take the port and answers 500, so it never passes its health check
-        // and the restart waits for it, long enough for `down` to come in between.
-        let fixed = try SandboxedFreePort.pick()
+        // The first copy answers; a second copy (the restart's new replica: attempt 2 in the
+        // sandbox's host name `DEPLOYMENT-REPLICA-ATTEMPT-…`) answers 500, so it never passes
+        // its health check and the restart waits for it, long enough for `down` to come in between.
         let server = """
             import os, socket
             from http.server import BaseHTTPRequestHandler, HTTPServer
-            held = socket.socket()
-            try:
-                held.bind(("127.0.0.1", \(fixed))); held.listen(); healthy = True
-            except OSError:
-                healthy = False
+            healthy = socket.gethostname().split("-")[2] == "1"
             class H(BaseHTTPRequestHandler):
                 def do_GET(self):
                     self.send_response(200 if healthy else 500); self.end_headers(); self.wfile.write(b"busy")

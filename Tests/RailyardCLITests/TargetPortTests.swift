@@ -19,7 +19,7 @@ extension DeployEndToEndTests {
                     def do_GET(self):
                         self.send_response(200); self.end_headers(); self.wfile.write(body)
                     def log_message(self, *args): pass
-                return HTTPServer(("127.0.0.1", port), H)
+                return HTTPServer(("0.0.0.0", port), H)
             threading.Thread(target=server(b"second", \(ownExtra)).serve_forever, daemon=True).start()
             server(b"own", int(os.environ["PORT"])).serve_forever()
             """

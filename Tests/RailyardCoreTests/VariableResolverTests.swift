@@ -96,7 +96,7 @@ struct VariableResolverTests {
         let service = Service(id: .generate(), projectID: project.id, name: "api", createdAt: Date())
         let fixed = PlatformVariables.fixed(project: project, environment: environment, service: service)
         #expect(fixed["RAILWAY_PRIVATE_DOMAIN"] == "api.railway.internal")
-        #expect(fixed["RAILYARD_PRIVATE_DOMAIN"] == "api.railway.internal")
+        #expect(fixed["RAILYARD_PRIVATE_DOMAIN"] == "api.railyard.internal")
         #expect(fixed["RAILWAY_SERVICE_NAME"] == "api")
         #expect(fixed["RAILWAY_SERVICE_ID"] == service.id.rawValue)
         #expect(fixed["RAILWAY_ENVIRONMENT_NAME"] == "production")

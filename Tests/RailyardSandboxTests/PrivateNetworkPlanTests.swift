@@ -34,14 +34,27 @@ struct PrivateNetworkPlanTests {
         #expect(PrivateAddressPlan(pool: "nonsense") == nil)
     }
 
-    @Test func sandboxesGetTheLowestFreeAddressAndNeverTheGatewayOrBroadcast() {
+    @Test func sandboxesGetTheNextFreeAddressRoundTheSubnetAndNeverTheGatewayOrBroadcast() {
         let subnet = IPv4Subnet("10.208.5.0/24")!
+        func next(_ used: Set<UInt32>, after last: UInt32? = nil) -> String? {
+            PrivateAddressPlan.nextHost(in: subnet, used: used, after: last).map(IPv4Subnet.format)
+        }
         #expect(IPv4Subnet.format(PrivateAddressPlan.gateway(of: subnet)) == "10.208.5.1")
-        #expect(PrivateAddressPlan.nextHost(in: subnet, used: []).map(IPv4Subnet.format) == "10.208.5.2")
+        #expect(next([]) == "10.208.5.2")
         let some: Set<UInt32> = [subnet.base + 2, subnet.base + 3, subnet.base + 5]
-        #expect(PrivateAddressPlan.nextHost(in: subnet, used: some).map(IPv4Subnet.format) == "10.208.5.4")
+        #expect(next(some) == "10.208.5.4")
+        // .2 was given back, .3 given last: .4 comes next, not .2 (the host may still map .2 to
+        // the old sandbox's hardware address).
+        #expect(next([subnet.base + 3], after: subnet.base + 3) == "10.208.5.4")
+        // Round the end: after .254, .2 again.
+        #expect(next([subnet.base + 254], after: subnet.base + 254) == "10.208.5.2")
+        #expect(next([subnet.base + 254, subnet.base + 2], after: subnet.base + 254) == "10.208.5.3")
+        // A last address outside the subnet (or the gateway) starts from .2.
+        #expect(next([], after: 7) == "10.208.5.2" && next([], after: subnet.base + 1) == "10.208.5.2")
         let all = Set((2...254).map { subnet.base + UInt32($0) })
-        #expect(PrivateAddressPlan.nextHost(in: subnet, used: all) == nil, "a full /24 gives no .255 or .0")
+        #expect(next(all) == nil && next(all, after: subnet.base + 100) == nil, "a full /24 gives no .255 or .0")
+        let almost = all.subtracting([subnet.base + 9])
+        #expect(next(almost, after: subnet.base + 200) == "10.208.5.9")
     }
 
     @Test func theHostsFileNamesEveryReplicaUnderBothDomains() {
@@ -83,8 +96,17 @@ struct PrivateNetworkPlanTests {
         #expect(!script.contains("iifname != \"rly*\""), "forwarding is guarded only when Railyard turned it on")
         ruleset.guardsForwarding = true
         #expect(ruleset.script.contains("iifname != \"rly*\" oifname != \"rly*\" drop"))
-        // No environment yet: the chains exist and accept everything else as before.
+        // No environment yet: the chains exist and accept everything else as before (the one
+        // drop names an empty set).
         let empty = FirewallRuleset(table: "railyard_abc123", pool: pool, environments: [], guardsForwarding: false).script
-        #expect(!empty.contains("drop") && !empty.contains("masquerade"))
+        #expect(!empty.contains("masquerade") && empty.components(separatedBy: "drop").count == 2, "\(empty)")
+        #expect(!empty.contains("elements"))
+        // Sandboxes without outbound access: in the set, dropped before anything accepts them.
+        ruleset.withoutOutbound = ["10.208.1.9", "10.208.1.7"]
+        let closed = ruleset.script
+        #expect(closed.contains("elements = { 10.208.1.7, 10.208.1.9 }"), "\(closed)")
+        let first = closed.components(separatedBy: "chain forwarding")[1].split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("type ") && $0 != "{" }.first
+        #expect(first == "ip saddr @withoutOutbound ip daddr != 10.208.0.0/12 drop", "\(String(describing: first))")
     }
 }

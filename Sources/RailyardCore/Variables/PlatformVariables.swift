@@ -14,12 +14,15 @@ public enum PlatformVariables {
 
     /// Platform variables that win over any the service sets.
     public static func fixed(project: Project, environment: Environment, service: Service) -> [String: String] {
-        prefixed([
+        var variables = prefixed([
             ("PROJECT_NAME", project.name), ("PROJECT_ID", project.id.rawValue),
             ("ENVIRONMENT_NAME", environment.name), ("ENVIRONMENT_ID", environment.id.rawValue),
             ("SERVICE_NAME", service.name), ("SERVICE_ID", service.id.rawValue),
             ("PRIVATE_DOMAIN", privateDomain(of: service.name)),
         ])
+        // Both names resolve on the private network; each variable names its own platform's.
+        variables["RAILYARD_PRIVATE_DOMAIN"] = "\(service.name).railyard.internal"
+        return variables
     }
 
     /// Platform variables the service may override by setting them itself.

@@ -20,8 +20,13 @@ public struct FirewallRuleset: Sendable, Equatable {
     /// Set when Railyard turned IPv4 forwarding on: forwarding between interfaces that are
     /// not Railyard's is then dropped, so the host routes nothing it did not route before.
     public var guardsForwarding: Bool
+    /// Sandboxes that may reach their environment but nothing beyond it (a service that turned
+    /// outbound access off): kept in the table's set `withoutOutbound`, which `PrivateNetwork`
+    /// also changes element by element as they come and go.
+    public var withoutOutbound: [String] = []
     /// The prefix of every interface Railyard makes (bridges and veths).
     public static let interfacePrefix = "rly"
+    public static let withoutOutboundSet = "withoutOutbound"
 
     public init(table: String, pool: IPv4Subnet, environments: [Environment], guardsForwarding: Bool) {
         self.table = table
@@ -33,7 +38,8 @@ public struct FirewallRuleset: Sendable, Equatable {
     /// A script for `nft -f`: makes the table (so that deleting it never fails), deletes it,
     /// and makes it again with the rules; nft applies a script atomically.
     public var script: String {
-        var forwarding: [String] = []
+        // First: whatever else a sandbox may do, these may not leave the pool.
+        var forwarding: [String] = ["ip saddr @\(Self.withoutOutboundSet) ip daddr != \(pool) drop"]
         var incoming: [String] = []
         var translation: [String] = []
         // By the interface packets come in on and go out of: a sandbox cannot choose that (it
@@ -68,7 +74,9 @@ public struct FirewallRuleset: Sendable, Equatable {
             let body = rules.map { "\t\t\($0)\n" }.joined()
             return "\tchain \(name) {\n\t\t\(hook)\n\(body)\t}\n"
         }
-        return "table inet \(table)\ndelete table inet \(table)\ntable inet \(table) {\n"
+        let elements = withoutOutbound.sorted().joined(separator: ", ")
+        let set = "\tset \(Self.withoutOutboundSet) {\n\t\ttype ipv4_addr\n" + (elements.isEmpty ? "" : "\t\telements = { \(elements) }\n") + "\t}\n"
+        return "table inet \(table)\ndelete table inet \(table)\ntable inet \(table) {\n" + set
             + chain("forwarding", "type filter hook forward priority filter; policy accept;", forwarding)
             + chain("incoming", "type filter hook input priority filter; policy accept;", incoming)
             + chain("translation", "type nat hook postrouting priority srcnat; policy accept;", translation)

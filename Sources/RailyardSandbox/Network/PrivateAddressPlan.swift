@@ -29,9 +29,14 @@ public struct PrivateAddressPlan: Sendable, Equatable {
     /// The host's address on an environment's bridge: the gateway of its sandboxes.
     public static func gateway(of subnet: IPv4Subnet) -> UInt32 { subnet.base + 1 }
 
-    /// The lowest address of `subnet` for a sandbox (.2 to .254) not in `used`; nil when full.
-    public static func nextHost(in subnet: IPv4Subnet, used: Set<UInt32>) -> UInt32? {
-        (2..<UInt32(subnet.size - 1)).lazy.map { subnet.base + $0 }.first { !used.contains($0) }
+    /// The next address of `subnet` for a sandbox (.2 to .254) not in `used`, after `last`
+    /// (round the subnet, from .2 when nil); nil when full. Not the lowest free one: an address
+    /// given back is taken again only after the others, so that the host's neighbour cache,
+    /// which still holds the old sandbox's hardware address for a while, is not asked for it.
+    public static func nextHost(in subnet: IPv4Subnet, used: Set<UInt32>, after last: UInt32? = nil) -> UInt32? {
+        let count = UInt32(subnet.size - 3)
+        let start = last.map { subnet.contains($0) && $0 >= subnet.base + 2 ? $0 - subnet.base - 1 : 0 } ?? 0
+        return (0..<count).lazy.map { subnet.base + 2 + (start + $0) % count }.first { !used.contains($0) }
     }
 }
 

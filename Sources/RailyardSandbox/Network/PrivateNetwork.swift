@@ -49,6 +49,8 @@ public actor PrivateNetwork {
         let subnet: IPv4Subnet
         let hostsFile: URL
         var used: Set<UInt32> = []
+        /// The address given last (`PrivateAddressPlan.nextHost` goes on after it).
+        var last: UInt32?
         var names: [String: [String]] = [:]
         var namesVersion: UInt64 = 0
     }
@@ -58,6 +60,7 @@ public actor PrivateNetwork {
         let address: UInt32
         let namespace: String
         let veth: String
+        let outbound: Bool
     }
 
     public struct Unavailable: Error, CustomStringConvertible {
@@ -211,8 +214,9 @@ public actor PrivateNetwork {
     // MARK: Sandboxes
 
     /// Puts a new namespace for sandbox `id` on environment `environment`'s network (making
-    /// the network first if it has none yet on this server).
-    public func attach(_ id: String, environment: String) async throws -> SandboxNetwork {
+    /// the network first if it has none yet on this server). Without `outbound` it reaches its
+    /// environment only: nothing beyond the host (a service that turned outbound access off).
+    public func attach(_ id: String, environment: String, outbound: Bool = true) async throws -> SandboxNetwork {
         await enter()
         defer { leave() }
         guard !closed else { throw Unavailable(description: "the server is stopping") }
@@ -220,18 +224,21 @@ public actor PrivateNetwork {
             return sandboxNetwork(member, network)
         }
         var network = try await environmentNetwork(environment)
-        guard let address = PrivateAddressPlan.nextHost(in: network.subnet, used: network.used) else {
+        guard let address = PrivateAddressPlan.nextHost(in: network.subnet, used: network.used, after: network.last) else {
             throw Unavailable(description: "the environment's network has no free address (\(network.subnet) is full)")
         }
         let (namespace, veth) = nextNames()
         let gateway = IPv4Subnet.format(PrivateAddressPlan.gateway(of: network.subnet))
         network.used.insert(address)
+        network.last = address
         environments[environment] = network
         do {
             try await HostNetworking.batch([
                 "netns add \(namespace)",
                 "link add \(veth) type veth peer name eth0 netns \(namespace)",
                 "link set \(veth) master \(network.bridge) up",
+                // Whatever the host last knew of this address belonged to an earlier sandbox.
+                "neigh flush to \(IPv4Subnet.format(address)) dev \(network.bridge)",
             ], scratch: folder)
             try await HostNetworking.batch([
                 "addr add \(IPv4Subnet.format(address))/\(network.subnet.prefixLength) dev eth0",
@@ -244,7 +251,17 @@ public actor PrivateNetwork {
             environments[environment]?.used.remove(address)
             throw error
         }
-        let member = Member(environment: environment, address: address, namespace: namespace, veth: veth)
+        let member = Member(environment: environment, address: address, namespace: namespace, veth: veth, outbound: outbound)
+        if !outbound {
+            // Before anything runs in the namespace: it never has a moment with outbound access.
+            do {
+                try await setOutbound(false, address: address)
+            } catch {
+                await removeNamespace(namespace, veth: veth)
+                environments[environment]?.used.remove(address)
+                throw error
+            }
+        }
         members[id] = member
         return sandboxNetwork(member, network)
     }
@@ -255,6 +272,7 @@ public actor PrivateNetwork {
         defer { leave() }
         guard let member = members.removeValue(forKey: id) else { return }
         await removeNamespace(member.namespace, veth: member.veth)
+        if !member.outbound { try? await setOutbound(true, address: member.address) }
         environments[member.environment]?.used.remove(member.address)
     }
 
@@ -349,12 +367,21 @@ public actor PrivateNetwork {
         return network
     }
 
+    private func setOutbound(_ allowed: Bool, address: UInt32) async throws {
+        guard let nft = HostNetworking.nft else { throw Unavailable(description: "nft is not installed") }
+        try await HostNetworking.run([
+            nft, allowed ? "delete" : "add", "element", "inet", table, FirewallRuleset.withoutOutboundSet,
+            "{ \(IPv4Subnet.format(address)) }",
+        ])
+    }
+
     private func loadRules() async throws {
         guard let nft = HostNetworking.nft else { throw Unavailable(description: "nft is not installed") }
-        let ruleset = FirewallRuleset(
+        var ruleset = FirewallRuleset(
             table: table, pool: plan.pool,
             environments: environments.values.map { FirewallRuleset.Environment(bridge: $0.bridge, subnet: $0.subnet) },
             guardsForwarding: forwarding.guarded)
+        ruleset.withoutOutbound = members.values.filter { !$0.outbound }.map { IPv4Subnet.format($0.address) }
         let file = folder.appendingPathComponent("rules.nft")
         try Data(ruleset.script.utf8).write(to: file)
         try await HostNetworking.run([nft, "-f", file.path])
