@@ -9,6 +9,11 @@
 # instance connection per client connection), the floor of what the edge's machinery costs.
 # "CPU µs/req" is the proxy's own processor time (user + system, all its processes) per request:
 # steadier than requests/s on a machine whose cores wrk and the upstream share.
+# The rows "server" and "nginx-priv" are the product path: `railyard server` on its defaults
+# (HTTP access logs on) with a deployed service, whose app is nginx answering the same 13 bytes
+# inside its sandbox, on its environment's private network (a veth and a bridge away, when the
+# server runs as root); "nginx-priv" is nginx's reverse proxy in front of that same sandboxed app,
+# so that the two differ only in the proxy.
 # Every proxy runs in a session of its own, as nginx's daemon does (`setsid`): with the kernel's
 # autogroup scheduling on, a process left in the script's session would share one scheduling
 # group with wrk, and wait behind wrk's threads, which nginx never does.
@@ -25,11 +30,18 @@ swift build -c release --scratch-path "$scratch" --product railyard >/dev/null
 bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/railyard
 work=$(mktemp -d /tmp/railyard-bench-edge.XXXXXX)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; nginx -c "$work/upstream.conf" -s stop 2>/dev/null || true; nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for conf in upstream nginx nginx-priv; do nginx -c "$work/$conf.conf" -s stop 2>/dev/null || true; done
+  # The server stops its app and its private network on SIGTERM: wait for it before removing its folder.
+  [ -n "${server_pid:-}" ] && while kill -0 "$server_pid" 2>/dev/null; do sleep 0.1; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 workers=$(nproc)
 upstream=$(free_port); edge=$(free_port); floor_port=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); caddy_port=$(free_port)
+priv_port=$(free_port); api_port=$(free_port); server_port=$(free_port)
 
 cat > "$work/upstream.conf" <<CONF
 worker_processes 1; pid $work/upstream.pid; error_log $work/upstream-error.log; daemon on;
@@ -54,6 +66,32 @@ setsid "$bin" edge-proxy --listen "127.0.0.1:$edge" --route "bench.localhost=127
 pids+=($!); edge_pid=$!
 setsid "$bin" edge-proxy --bytes-only --listen "127.0.0.1:$floor_port" --route "bench.localhost=127.0.0.1:$upstream" 2>"$work/floor.log" &
 pids+=($!); floor_pid=$!
+
+# The product path: a server, and the app deployed on it (nginx in its sandbox, on $PORT).
+mkdir -p "$work/app" "$work/cli"
+cat > "$work/app/Procfile" <<'PROCFILE'
+web: printf 'worker_processes 1; pid /tmp/nginx.pid; error_log /tmp/error.log; daemon off;\nevents { worker_connections 4096; }\nhttp { access_log off; keepalive_requests 1000000; client_body_temp_path /tmp; proxy_temp_path /tmp; fastcgi_temp_path /tmp; uwsgi_temp_path /tmp; scgi_temp_path /tmp;\n server { listen %s; location / { return 200 "Hello, world!"; } } }\n' "$PORT" > /tmp/nginx.conf && exec /usr/sbin/nginx -c /tmp/nginx.conf
+PROCFILE
+RAILYARD_ADMIN_EMAIL=bench@example.com RAILYARD_ADMIN_PASSWORD=bench-password setsid "$bin" server --data "$work/data" \
+  --api-listen "127.0.0.1:$api_port" --http-listen "127.0.0.1:$server_port" --https-listen off > "$work/server.log" 2>&1 &
+pids+=($!); server_pid=$!
+export XDG_CONFIG_HOME="$work/config" RAILYARD_SERVER="http://127.0.0.1:$api_port"
+for _ in $(seq 100); do curl -sf --noproxy '*' "$RAILYARD_SERVER/healthz" >/dev/null && break; sleep 0.1; done
+(cd "$work/cli" && "$bin" login --email bench@example.com --password bench-password >/dev/null && "$bin" init --name bench >/dev/null \
+  && "$bin" service create web >/dev/null && "$bin" up "$work/app" --service web --json > "$work/deployment.json" \
+  && "$bin" domain --service web --json > "$work/domain.json") || { echo "the benchmark app did not deploy:" >&2; tail -20 "$work/server.log" >&2; exit 1; }
+app_address=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["instances"][0]["address"])' "$work/deployment.json")
+server_host=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hostname"])' "$work/domain.json")
+cat > "$work/nginx-priv.conf" <<CONF
+worker_processes $workers; pid $work/nginx-priv.pid; error_log $work/nginx-priv-error.log; daemon on;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  upstream app { server $app_address; keepalive 256; }
+  server { listen 127.0.0.1:$priv_port;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
+CONF
+nginx -c "$work/nginx-priv.conf"
 
 if command -v haproxy >/dev/null; then
   cat > "$work/haproxy.cfg" <<CONF
@@ -95,13 +133,13 @@ for pid in "${pids[@]}"; do
 done
 
 rss_kb() { local total=0; for pid in "$@"; do total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) )); done; echo "$total"; }
-nginx_pids() { echo "$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"; }
-pids_of() { if [ "$1" = nginx ]; then nginx_pids; else echo "$1"; fi; }
+nginx_pids() { local file=$work/${1:-nginx}.pid; echo "$(cat "$file") $(pgrep -P "$(cat "$file")" | tr '\n' ' ')"; }
+pids_of() { case "$1" in nginx) nginx_pids ;; nginx-priv) nginx_pids nginx-priv ;; *) echo "$1" ;; esac; }
 cpu_ticks() { local total=0; for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo "$total"; }
 ticks_per_second=$(getconf CLK_TCK)
 # Prints "requests/s p50_ms p99_ms".
 run_wrk() {
-  wrk -t2 -c"$2" -d"${duration}s" --latency -H "Host: bench.localhost" "http://127.0.0.1:$1/" | awk '
+  wrk -t2 -c"$2" -d"${duration}s" --latency -H "Host: ${3:-bench.localhost}" "http://127.0.0.1:$1/" | awk '
     /Requests\/sec/ {rps = $2}
     $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -109,17 +147,20 @@ run_wrk() {
 }
 
 echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared by wrk, proxy and upstream; wrk -t2 -d${duration}s; median of $rounds rounds; release build"
+echo "server: railyard server on its defaults (access logs on), its app (nginx) on $app_address$(grep -q 'share the host' "$work/server.log" && echo ', on the host network (no private network here)')"
 printf "%-10s %6s %12s %10s %10s %8s %10s %10s %11s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx" "CPU µs/req"
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for connections in 64 256; do
-  names=(nginx railyard nio-bytes); ports=("$nginx_port" "$edge" "$floor_port"); pidsets=("nginx" "$edge_pid" "$floor_pid")
-  if [ -n "${haproxy_pid:-}" ]; then names+=(haproxy); ports+=("$haproxy_port"); pidsets+=("$haproxy_pid"); fi
-  if [ -n "${caddy_pid:-}" ]; then names+=(caddy); ports+=("$caddy_port"); pidsets+=("$caddy_pid"); fi
+  names=(nginx railyard nio-bytes server nginx-priv); ports=("$nginx_port" "$edge" "$floor_port" "$server_port" "$priv_port")
+  pidsets=("nginx" "$edge_pid" "$floor_pid" "$server_pid" "nginx-priv")
+  hosts=(bench.localhost bench.localhost bench.localhost "$server_host" "$server_host")
+  if [ -n "${haproxy_pid:-}" ]; then names+=(haproxy); ports+=("$haproxy_port"); pidsets+=("$haproxy_pid"); hosts+=(bench.localhost); fi
+  if [ -n "${caddy_pid:-}" ]; then names+=(caddy); ports+=("$caddy_port"); pidsets+=("$caddy_pid"); hosts+=(bench.localhost); fi
   results="$work/results-$connections"; : > "$results"
   for _ in $(seq "$rounds"); do
     for i in "${!names[@]}"; do
       before=$(cpu_ticks $(pids_of "${pidsets[$i]}"))
-      read -r rps p50 p99 < <(run_wrk "${ports[$i]}" "$connections")
+      read -r rps p50 p99 < <(run_wrk "${ports[$i]}" "$connections" "${hosts[$i]}")
       after=$(cpu_ticks $(pids_of "${pidsets[$i]}"))
       cpu=$(python3 -c "print(f'{($after - $before) * 1e6 / $ticks_per_second / max($rps * $duration, 1):.1f}')")
       echo "${names[$i]} $rps $p50 $p99 $cpu" >> "$results"
@@ -134,7 +175,7 @@ for connections in 64 256; do
   done
   for i in "${!names[@]}"; do
     name=${names[$i]}
-    if [ "${pidsets[$i]}" = nginx ]; then rss=$(rss_kb $(nginx_pids)); else rss=$(rss_kb "${pidsets[$i]}"); fi
+    rss=$(rss_kb $(pids_of "${pidsets[$i]}"))
     printf "%-10s %6s %12s %10s %10s %8s %10s %10s %11s\n" "$name" "$connections" "${rps_of[$name]}" "${p50_of[$name]}" "${p99_of[$name]}" "$(( rss / 1024 ))" \
       "$(python3 -c "print(f'{${rps_of[$name]} / ${rps_of[nginx]}:.2f}')")" "$(python3 -c "print(f'{${p99_of[$name]} / max(${p99_of[nginx]}, 0.001):.2f}')")" "${cpu_of[$name]}"
   done
