@@ -78,7 +78,7 @@ public actor PrivateNetwork {
     // MARK: Starting and stopping
 
     /// Sets up the private networks of a server whose data folder is `data`, first removing
-    /// what servers that died with this data folder left behind. Fails, saying why, without
+    /// what servers that died on this machine left behind. Fails, saying why, without
     /// root, iproute2, nftables or the kernel's network namespaces; the server then runs
     /// sandboxes on the host's network and says so.
     public static func start(data: URL, pool: String = PrivateAddressPlan.defaultPool) async -> Result<PrivateNetwork, Unavailable> {
@@ -90,7 +90,10 @@ public actor PrivateNetwork {
         guard let nft = HostNetworking.nft else { return .failure(Unavailable(description: "nft is not installed (apt-get install nftables)")) }
         let runs = data.appendingPathComponent("network")
         await removeLeftovers(data: runs)
-        let runID = String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
+        var runID = String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
+        while FileManager.default.fileExists(atPath: "\(HostNetworking.runsFolder)/\(runID)") {
+            runID = String(format: "%06x", UInt32.random(in: 0...0xFF_FFFF))
+        }
         let folder = runs.appendingPathComponent(runID)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -276,9 +279,9 @@ public actor PrivateNetwork {
         environments[member.environment]?.used.remove(member.address)
     }
 
-    /// Sets the names of `environment`'s services: each service's live addresses. Written at
-    /// once into the hosts file its sandboxes read.
-    /// `version` orders the calls (they may arrive out of order): an older one changes nothing.
+    /// Sets the names of `environment`'s services: each service's live addresses, written at
+    /// once into the hosts file its sandboxes read. `version` orders the calls (they may arrive
+    /// out of order): an older one changes nothing.
     public func publishNames(_ names: [String: [String]], environment: String, version: UInt64) async {
         await enter()
         defer { leave() }
@@ -293,14 +296,6 @@ public actor PrivateNetwork {
 
     /// The environments with a network on this server.
     public var environmentIDs: [String] { Array(environments.keys) }
-
-    /// The address of sandbox `id`, while attached.
-    public func address(of id: String) -> String? {
-        members[id].map { IPv4Subnet.format($0.address) }
-    }
-
-    /// The subnet of `environment`'s network on this server, once it has one.
-    public func subnet(of environment: String) -> IPv4Subnet? { environments[environment]?.subnet }
 
     private func sandboxNetwork(_ member: Member, _ network: EnvironmentNetwork) -> SandboxNetwork {
         SandboxNetwork(
