@@ -232,6 +232,13 @@ extension DeployEndToEndTests {
         #expect(seen.isEmpty == false, "the recovered a never answered")
         let aAgain = try #require(try await world.deployments("a").first.flatMap { Self.addresses($0).first })
         #expect(try await Self.outcome(aAgain, connectTo: "b.railway.internal", Self.extraPort).outcome == "connected", "\(seen)")
+
+        // A clean stop removes all of it itself (its commands are not cut short by the stop).
+        let restarted = try #require(world.server.pid.flatMap(Self.networkRun(of:)))
+        #expect(try await Self.leftovers(of: restarted).count >= 4)
+        #expect(world.server.stop() == 0)
+        #expect(try await Self.leftovers(of: restarted) == [], "a stopped server left its networks behind")
+        #expect(!FileManager.default.fileExists(atPath: "/run/railyard-networks/\(restarted)"))
     }
 
     @Test func withoutPrivateNetworksEveryDeploymentSaysSo() async throws {

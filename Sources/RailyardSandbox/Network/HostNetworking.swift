@@ -22,12 +22,17 @@ enum HostNetworking {
     }
 
     /// Runs a program to completion; its output, or a failure naming the command and what it said.
+    /// Never cut short by the caller's cancellation (only by `timeLimit`): these commands undo
+    /// what an earlier one made, and a server stopping (whose tasks are cancelled) or a
+    /// superseded build must still remove its namespaces and rules.
     @discardableResult
     static func run(_ arguments: [String], timeLimit: Duration = .seconds(20)) async throws -> String {
         let output = Mutex<[String]>([])
-        let outcome = try await StreamingProcess.run(arguments, timeLimit: timeLimit) { _, line in
-            output.withLock { $0.append(line) }
-        }
+        let outcome = try await Task {
+            try await StreamingProcess.run(arguments, timeLimit: timeLimit) { _, line in
+                output.withLock { $0.append(line) }
+            }
+        }.value
         let text = output.withLock { $0.joined(separator: "\n") }
         guard outcome.status == 0, !outcome.timedOut else {
             throw Failure(description: "`\(arguments.joined(separator: " "))` failed (\(outcome.exit)): \(text.prefix(400))")
