@@ -78,7 +78,9 @@ extension DeploymentController {
                 service: domain.serviceID.rawValue,
                 addresses: addresses,
                 identity: tlsIdentities[domain.id]?.identity, redirectsToHTTPS: domain.httpsRedirect,
-                maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) })
+                maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) },
+                // One writer: between a volume service's old replica and its new one, requests wait.
+                holdsRequests: volumeKeys.contains("\(domain.serviceID)/\(domain.environmentID)"))
         }
         edge.replace(with: entries, labels: labels)
     }
