@@ -26,7 +26,6 @@ extension DeploymentController {
         let volume = try await store.createVolume(
             service: service, environment: environment, mountPath: mountPath, sizeBytes: sizeBytes, audit: audit)
         do {
-            try volumes.prepareMountPoint(mountPath)
             let uid = try await store.serviceUser(service: service, environment: environment)
             try await volumes.create(volume, owner: SandboxUser(uid: uid, gid: uid))
         } catch {

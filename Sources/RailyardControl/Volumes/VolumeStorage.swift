@@ -44,13 +44,13 @@ public actor VolumeStorage {
             do {
                 try await Self.run(VolumeCommands.allocate(image: image, bytes: volume.sizeBytes))
                 chmod(image, 0o600)
-                try await Self.run(VolumeCommands.format(image: image, uid: owner.uid, gid: owner.gid))
+                try await Self.run(VolumeCommands.format(image: image, bytes: volume.sizeBytes, uid: owner.uid, gid: owner.gid))
             } catch {
                 // Nothing was ever in it.
                 unlink(image)
                 throw error
             }
-            try await self.mountNow(volume, owner: owner)
+            _ = try await self.mountNow(volume, owner: owner)
         }
     }
 
