@@ -49,8 +49,46 @@ extension DeploymentController {
         }
         if let problem = volumes.problem { throw RailyardError.conflict(problem) }
         let uid = try await store.serviceUser(service: volume.serviceID, environment: volume.environmentID)
-        try await volumes.grow(volume, to: sizeBytes, owner: SandboxUser(uid: uid, gid: uid))
+        let owner = SandboxUser(uid: uid, gid: uid)
+        do {
+            try await volumes.grow(volume, to: sizeBytes, owner: owner)
+        } catch let refused as VolumeStorage.OnlineGrowRefused {
+            try await growWithReplicaStopped(volume, to: sizeBytes, owner: owner, because: refused)
+        }
         return withUsage(try await store.resizeVolume(volume.id, sizeBytes: sizeBytes, audit: audit))
+    }
+
+    /// Where the kernel will not grow a mounted filesystem: the replica using the volume stops
+    /// (out of the routes first; the edge holds requests), the filesystem grows unmounted, and
+    /// the replica starts again, as in a restart.
+    func growWithReplicaStopped(_ volume: Volume, to sizeBytes: Int64, owner: SandboxUser, because refused: VolumeStorage.OnlineGrowRefused) async throws {
+        let users = live.values.filter { $0.volume?.id == volume.id }
+        let stopped = users.flatMap { deployment in deployment.instances.values.map { (deployment, $0) } }
+        for (deployment, instance) in stopped {
+            logs.system(deployment.id, phase: "deploy", replica: instance.replica,
+                        "growing volume \(volume.name) to \(VolumeRules.describe(sizeBytes)) needs it unmounted here (\(refused.reason)): the replica stops meanwhile; the edge holds requests")
+            instance.stopping = true
+        }
+        publishRoutes()
+        await edgeDrained(stopped.map(\.1), within: Self.requestDrainLimit)
+        for (deployment, instance) in stopped {
+            await runtime.stop(instance.instanceID, grace: .seconds(max(deployment.plan.drainingSeconds, 1)))
+            instance.state = "exited"
+            try? await store.forgetInstanceProcess(instance: instance.instanceID)
+        }
+        var failure: (any Error)?
+        do {
+            try await volumes.growUnmounted(volume, to: sizeBytes, owner: owner)
+        } catch {
+            failure = error
+        }
+        for deployment in users where live[deployment.id] === deployment {
+            for replica in stopped.filter({ $0.0 === deployment }).map(\.1.replica) {
+                await startInstance(deployment, replica: replica)
+            }
+            await recordInstances(deployment)
+        }
+        if let failure { throw failure }
     }
 
     /// Deletes the volume and its data. A replica running with it keeps the (detached)

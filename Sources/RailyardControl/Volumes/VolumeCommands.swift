@@ -27,8 +27,12 @@ enum VolumeCommands {
     /// Tells the loop device its file grew.
     static func refreshCapacity(device: String) -> [String] { ["losetup", "-c", device] }
 
-    /// Grows a mounted ext4 to fill its device (online).
+    /// Grows an ext4 to fill its device (online when mounted) or its image (unmounted).
     static func grow(device: String) -> [String] { ["resize2fs", device] }
+
+    /// The check resize2fs wants before it grows an unmounted filesystem; fixes what is safe
+    /// to fix without asking (a journal to replay after a crash).
+    static func check(image: String) -> [String] { ["e2fsck", "-f", "-p", image] }
 
     static func unmount(_ folder: String) -> [String] { ["umount", folder] }
 

@@ -93,7 +93,39 @@ public actor VolumeStorage {
                 throw RailyardError.unavailable("volume \(volume.name) is mounted at \(folder) but no loop device holds \(image)")
             }
             try await Self.run(VolumeCommands.refreshCapacity(device: device))
-            try await Self.run(VolumeCommands.grow(device: device))
+            do {
+                try await Self.run(VolumeCommands.grow(device: device))
+            } catch {
+                // The kernel grows a mounted ext4 only for a holder of CAP_SYS_RESOURCE (a
+                // container's root may lack it): the caller then grows it unmounted.
+                throw OnlineGrowRefused(reason: "\(error)")
+            }
+        }
+    }
+
+    /// `grow` could not grow the mounted filesystem.
+    public struct OnlineGrowRefused: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "the filesystem cannot be grown while mounted here: \(reason)" }
+    }
+
+    /// Grows the volume unmounted (checked first, as resize2fs requires), then mounts it
+    /// again. Nothing may use it meanwhile: an unmount that fails (busy) stops here.
+    public func growUnmounted(_ volume: Volume, to bytes: Int64, owner: SandboxUser) async throws {
+        try refuseWithoutSupport()
+        try await exclusively(volume.id) {
+            let image = self.image(volume.id)
+            let folder = self.mountPoint(volume.id)
+            if self.isMounted(folder) { try await Self.run(VolumeCommands.unmount(folder)) }
+            do {
+                try await Self.run(VolumeCommands.allocate(image: image, bytes: bytes))
+                try await Self.run(VolumeCommands.check(image: image))
+                try await Self.run(VolumeCommands.grow(device: image))
+            } catch {
+                _ = try? await self.mountNow(volume, owner: owner)
+                throw error
+            }
+            _ = try await self.mountNow(volume, owner: owner)
         }
     }
 
