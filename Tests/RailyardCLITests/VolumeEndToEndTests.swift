@@ -169,7 +169,8 @@ extension DeployEndToEndTests {
         let world = try await World.make()
         defer { world.stop() }
         try await world.service("web")
-        #expect(try await world.cli.exec(["volume", "add", "--service", "web", "--mount", "/var/data", "--size", "32M"]).status == 0)
+        let added = try await world.cli.execJSON(["volume", "add", "--service", "web", "--mount", "/var/data", "--size", "32M"]) as? [String: Any]
+        let image = world.data + "/volumes/\(try #require(added?["id"] as? String)).img"
         let generated = try #require(try await world.cli.execJSON(["domain", "--service", "web"]) as? [String: Any])
         let host = try #require(generated["hostname"] as? String)
         let v1 = try await world.up(try Self.app(["main.py": Self.volumeApp("v1")]), service: "web")
@@ -202,5 +203,11 @@ extension DeployEndToEndTests {
         #expect(replicated.status != 0)
         #expect((replicated.deployment["statusReason"] as? String ?? replicated.log).contains("one replica"), "\(replicated.deployment)")
         #expect(await Self.viaEdge(world, host: host)?.body == "v4")
+
+        // Deleting the service (with --yes) deletes its volume's data; without, nothing goes.
+        #expect(try await world.cli.exec(["service", "delete", "web"]).status != 0)
+        #expect(FileManager.default.fileExists(atPath: image))
+        #expect(try await world.cli.exec(["service", "delete", "web", "--yes"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: image), "the service's volume went with it")
     }
 }
