@@ -125,7 +125,7 @@ extension OpenAPIDocument {
             "tags": [
               "Volumes"
             ],
-            "description": "Grows the volume's filesystem to `sizeBytes` while it is in use (ext4 grows online). A volume only grows: a smaller size answers 409, saying how much it holds; the same size changes nothing. 422 when `sizeBytes` is outside 32 MiB to 1 TiB. Needs the member role in the volume's workspace. Environment-scoped API tokens answer 403.",
+            "description": "Grows the volume's filesystem to `sizeBytes` while it is in use (ext4 grows online; where the server's kernel refuses that, the replica using it stops while it grows and starts again, the edge holding its requests). A volume only grows: a smaller size answers 409, saying how much it holds; the same size changes nothing. 422 when `sizeBytes` is outside 32 MiB to 1 TiB. Needs the member role in the volume's workspace. Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
