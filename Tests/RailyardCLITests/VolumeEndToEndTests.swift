@@ -152,6 +152,24 @@ extension DeployEndToEndTests {
             #expect(refused.status != 0, "--size \(size)")
         }
 
+        // A clean stop unmounts the volume (nothing uses it once the replica stopped); the next
+        // start mounts it again and the replica finds its data.
+        let mountPoint = world.data + "/volumes/\(volumeID)"
+        func mounted() throws -> Bool {
+            try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8).split(separator: "\n")
+                .contains { $0.split(separator: " ").dropFirst(4).first.map(String.init) == mountPoint }
+        }
+        #expect(try mounted())
+        world.server.stop()
+        #expect(try !mounted(), "unmounted at a clean stop")
+        try await world.server.start()
+        try await Self.waitFor("the volume service to answer after a clean restart") {
+            guard let found = try await Self.servingAddress(world, "notes") else { return false }
+            address = found
+            return await Self.get(found, "/read")?.body == "kept"
+        }
+        #expect(try mounted())
+
         // Removing needs --yes; without it nothing changes.
         let unconfirmed = try await world.cli.exec(["volume", "remove", "--service", "notes"])
         #expect(unconfirmed.status != 0)

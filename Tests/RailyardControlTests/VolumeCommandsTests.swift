@@ -1,4 +1,6 @@
 import Foundation
+import RailyardCore
+import RailyardSandbox
 import Testing
 
 @testable import RailyardControl
@@ -30,5 +32,15 @@ struct VolumeCommandsTests {
         #expect(VolumeCommands.isMountPoint("/tmp/my data/volumes/0191cd", mountinfo: mountinfo))
         #expect(!VolumeCommands.isMountPoint("/var/lib/railyard/volumes/0191", mountinfo: mountinfo))
         #expect(!VolumeCommands.isMountPoint("/var/lib/railyard/volumes", mountinfo: mountinfo))
+    }
+
+    @Test func withoutRootVolumesAreRefusedSayingWhy() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("railyard-volumes-\(UUID().uuidString)")
+        let storage = VolumeStorage(folder: folder, isRoot: false)
+        #expect(storage.problem?.contains("root") == true, "\(storage.problem ?? "no problem")")
+        let volume = Volume(id: .generate(), serviceID: .generate(), environmentID: .generate(), name: "web-volume",
+                            mountPath: "/data", sizeBytes: 32 << 20, createdAt: Date())
+        await #expect(throws: RailyardError.self) { try await storage.create(volume, owner: SandboxUser(uid: 20000, gid: 20000)) }
+        #expect(!FileManager.default.fileExists(atPath: storage.image(volume.id)), "nothing was made")
     }
 }

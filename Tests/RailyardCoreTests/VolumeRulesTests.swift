@@ -18,7 +18,7 @@ struct VolumeRulesTests {
         "/proc", "/proc/1", "/dev", "/dev/shm", "/sys", "/etc", "/etc/hosts", "/usr", "/usr/local/data", "/bin", "/sbin",
         "/lib", "/lib64", "/boot", "/tmp", "/tmp/data", "/var/tmp", "/run", "/run/railyard", "/var/run", "/var/lib",
         "/var/log/app", "/srv/app", "/srv/app/data", "/srv", "/var", "/da ta", "/data\n", "/dätä", "/data$", "/data;rm",
-        "/d\\x", deepPath, longPath,
+        "/d\\x", "/.data", "/data/.hidden", deepPath, longPath,
     ]
     static let deepPath: String = String(repeating: "/a", count: 9)
     static let longPath: String = "/" + String(repeating: "x", count: 200)

@@ -57,7 +57,7 @@ extension OpenAPIDocument {
             "tags": [
               "Volumes"
             ],
-            "description": "Makes the volume's filesystem (ext4 in an image of `sizeBytes`, default 1 GiB) and mounts it on the server; replicas get it, writable at `mountPath` and owned by the service's user, from the next deploy. 409 when the service already has a volume in the environment, when its running deployment has more than one replica (a service with a volume runs one), or when the server cannot have volumes (it does not run as root, or lacks e2fsprogs); the message says which. 422 when `mountPath` is not an absolute path of plain folder names (letters, digits, `.`, `-`, `_`), is `/`, contains `.` or `..`, is longer than 200 characters or 8 folders, or is at, under or above a place the sandbox keeps (`/srv/app`, `/proc`, `/dev`, `/sys`, `/etc`, `/usr`, `/tmp`, `/run`, …, or the server's data folder), or when `sizeBytes` is outside 32 MiB to 1 TiB. Needs the member role. Environment-scoped API tokens answer 403.",
+            "description": "Makes the volume's filesystem (ext4 in an image of `sizeBytes`, default 1 GiB) and mounts it on the server; replicas get it, writable at `mountPath` and owned by the service's user, from the next deploy. 409 when the service already has a volume in the environment, when its running deployment has more than one replica (a service with a volume runs one), or when the server cannot have volumes (it does not run as root, or lacks e2fsprogs); the message says which. 422 when `mountPath` is not an absolute path of plain folder names (letters, digits, `.`, `-`, `_`; none starting with `.`, so no `.` or `..`), is `/`, is longer than 200 characters or 8 folders, or is at, under or above a place the sandbox keeps (`/srv/app`, `/proc`, `/dev`, `/sys`, `/etc`, `/usr`, `/tmp`, `/run`, …, or the server's data folder), or when `sizeBytes` is outside 32 MiB to 1 TiB. Needs the member role. Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -302,8 +302,8 @@ extension OpenAPIDocument {
                 "type": "string",
                 "minLength": 2,
                 "maxLength": 200,
-                "pattern": "^(/[A-Za-z0-9._-]+)+$",
-                "description": "Where replicas see the volume, e.g. `/data`: absolute, plain folder names, not `.` or `..`, not at, under or above a place the sandbox keeps."
+                "pattern": "^(/[A-Za-z0-9_-][A-Za-z0-9._-]*){1,8}$",
+                "description": "Where replicas see the volume, e.g. `/data`: absolute, at most 8 plain folder names (letters, digits, `.`, `-`, `_`; none starting with `.`), not at, under or above a place the sandbox keeps (422 names it)."
               },
               "sizeBytes": {
                 "type": "integer",

@@ -73,6 +73,7 @@ public enum VolumeRules {
         for part in parts {
             if part.isEmpty { return "the mount path has an empty folder name (//)" }
             if part == "." || part == ".." { return "the mount path must not contain . or .. folders" }
+            if part.hasPrefix(".") { return "the mount path's folder names must not start with '.'" }
             let allowed = part.utf8.allSatisfy { byte in
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
                     || byte == 0x2D || byte == 0x5F || byte == 0x2E
