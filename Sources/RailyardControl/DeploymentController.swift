@@ -114,6 +114,8 @@ public actor DeploymentController {
         await routingChanged()
         await mountVolumes()
         await recover()
+        // Routes of volume services that did not come back stop holding requests.
+        publishRoutes()
         // Beside a server being replaced, nothing is built until it is gone and its leftovers
         // are cleared (`finishReplacement`), which would kill a build started here meanwhile.
         while !replacementFinished, !Task.isCancelled {

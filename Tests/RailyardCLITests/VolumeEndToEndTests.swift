@@ -222,6 +222,11 @@ extension DeployEndToEndTests {
         #expect((replicated.deployment["statusReason"] as? String ?? replicated.log).contains("one replica"), "\(replicated.deployment)")
         #expect(await Self.viaEdge(world, host: host)?.body == "v4")
 
+        // Down, nothing is on its way: requests are not held (10 s would time the client out).
+        #expect(try await world.cli.exec(["down", "--service", "web"]).status == 0)
+        #expect(await Self.viaEdge(world, host: host)?.status == 503)
+        #expect(FileManager.default.fileExists(atPath: image), "down keeps the data")
+
         // Deleting the service (with --yes) deletes its volume's data; without, nothing goes.
         #expect(try await world.cli.exec(["service", "delete", "web"]).status != 0)
         #expect(FileManager.default.fileExists(atPath: image))
