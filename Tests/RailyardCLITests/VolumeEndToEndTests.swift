@@ -222,6 +222,16 @@ extension DeployEndToEndTests {
         #expect((replicated.deployment["statusReason"] as? String ?? replicated.log).contains("one replica"), "\(replicated.deployment)")
         #expect(await Self.viaEdge(world, host: host)?.body == "v4")
 
+        // A deploy that fails after it stopped the old replica (its own exits at once): the old
+        // one starts again, with its data, and serves.
+        let broken = try await world.up(try Self.app(["main.py": "import sys\nsys.exit(1)\n"]), service: "web")
+        #expect(broken.status != 0)
+        try await Self.waitFor("the previous deployment to serve again") { await Self.viaEdge(world, host: host)?.body == "v4" }
+        let current = try #require(try await Self.servingAddress(world, "web"))
+        #expect(await Self.get(current, "/read")?.body == "none", "the volume is there (nothing was written to it here)")
+        #expect(await Self.get(current, "/write?text=after")?.body == "written")
+        #expect(await Self.get(current, "/read")?.body == "after")
+
         // Down, nothing is on its way: requests are not held (10 s would time the client out).
         #expect(try await world.cli.exec(["down", "--service", "web"]).status == 0)
         #expect(await Self.viaEdge(world, host: host)?.status == 503)
