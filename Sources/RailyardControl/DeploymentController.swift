@@ -147,7 +147,8 @@ public actor DeploymentController {
         ticker.cancel()
         keeper.cancel()
         await shutdown()
-        await unmountVolumes()
+        // Handed over, the replacement has the volumes mounted (and its replicas on them).
+        if !handedOver { await unmountVolumes() }
         await options.privateNetwork?.shutdown()
         await lease.release()
     }

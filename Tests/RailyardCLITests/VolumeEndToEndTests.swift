@@ -243,4 +243,32 @@ extension DeployEndToEndTests {
         #expect(try await world.cli.exec(["service", "delete", "web", "--yes"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: image), "the service's volume went with it")
     }
+
+    @Test func anUpgradeNeverRunsTwoWritersOfAVolume() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("notes")
+        #expect(try await world.cli.exec(["volume", "add", "--service", "notes", "--mount", "/data", "--size", "32M"]).status == 0)
+        #expect(try await world.cli.exec(["domain", "--service", "notes"]).status == 0)
+        let served = try await world.up(try Self.app(["main.py": Self.volumeApp("v1")]), service: "notes")
+        #expect(served.status == 0, "\(served.log)")
+        let address = try #require(Self.addresses(served.deployment).first)
+        #expect(await Self.get(address, "/write?text=upgraded")?.body == "written")
+        let before = try #require(await Self.get(address, "/boot")?.body)
+
+        // The replacement starts the volume's replica only once the old server's has stopped:
+        // the app, which exits when another holds the volume, never has to.
+        let replacement = world.server.successor(arguments: ["--replace"])
+        defer { replacement.stop() }
+        try await replacement.start()
+        try await Self.waitFor("the replacement's replica of the volume service") {
+            guard let reply = await Self.viaEdge(replacement.edgeURL, host: "notes-apps.localhost", path: "/boot"),
+                  reply.status == 200, reply.body != before
+            else { return false }
+            return await Self.viaEdge(replacement.edgeURL, host: "notes-apps.localhost", path: "/read")?.body == "upgraded"
+        }
+        let log = try await world.cli.exec(["logs", "--service", "notes"])
+        #expect(!log.stdout.contains("another replica holds the volume"), "two writers at once during the upgrade: \(log.stdout.suffix(2000))")
+        #expect(log.stdout.contains("once the old server's has stopped"), "\(log.stdout.suffix(2000))")
+    }
 }
