@@ -178,6 +178,43 @@ extension RailyardClient {
         _ = try await sendRaw(.DELETE, "/api/v1/domains/\(id)", body: Optional<Empty>.none)
     }
 
+    // MARK: Volumes
+
+    struct VolumeList: Decodable {
+        var items: [Volume]
+    }
+
+    /// The service's volume in the environment (none or one), with its use.
+    public func volumes(of service: ServiceID, in environment: EnvironmentID) async throws -> [Volume] {
+        let list: VolumeList = try await send(
+            .GET, "/api/v1/services/\(service)/volumes", query: ["environmentId": environment.rawValue])
+        return list.items
+    }
+
+    /// A volume for the service in the environment; nil size: the server's default (1 GiB).
+    public func createVolume(
+        service: ServiceID, environment: EnvironmentID, mountPath: String, sizeBytes: Int64?
+    ) async throws -> Volume {
+        struct Body: Encodable {
+            var mountPath: String
+            var sizeBytes: Int64?
+        }
+        return try await send(
+            .POST, "/api/v1/services/\(service)/volumes", query: ["environmentId": environment.rawValue],
+            body: Body(mountPath: mountPath, sizeBytes: sizeBytes))
+    }
+
+    /// Grows a volume (a smaller size is refused).
+    public func resizeVolume(_ id: VolumeID, sizeBytes: Int64) async throws -> Volume {
+        struct Body: Encodable { var sizeBytes: Int64 }
+        return try await send(.PATCH, "/api/v1/volumes/\(id)", body: Body(sizeBytes: sizeBytes))
+    }
+
+    /// Deletes a volume and its data.
+    public func deleteVolume(_ id: VolumeID) async throws {
+        _ = try await sendRaw(.DELETE, "/api/v1/volumes/\(id)", body: Optional<Empty>.none)
+    }
+
     public func updateService(_ id: ServiceID, _ change: ServiceChange) async throws -> Service {
         try await send(.PATCH, "/api/v1/services/\(id)", body: change)
     }

@@ -76,4 +76,6 @@ public struct ControlOptions: Sendable {
     /// never shared with another service.
     var caches: URL { dataDirectory.appendingPathComponent("caches") }
     var logs: URL { dataDirectory.appendingPathComponent("logs") }
+    /// Volumes: `ID.img` (the filesystem image) and `ID` (where it is mounted).
+    public var volumes: URL { dataDirectory.appendingPathComponent("volumes") }
 }

@@ -70,12 +70,16 @@ extension DeploymentController {
                 throw PipelineFailure(phase: "deploy", "the pre-deploy command `\(command)` \(outcome.timedOut ? "timed out" : outcome.exit.description)")
             }
         }
+        // One writer: a service with a volume stops what this deployment replaces first; if
+        // this one fails, that one starts again.
+        let stoppedWriters = deployment.volume != nil ? await stopPreviousWriters(before: deployment) : []
         live[id] = deployment
         for replica in 0..<plan.numReplicas { await startInstance(deployment, replica: replica) }
         await recordInstances(deployment)
         if deployment.instances.count < plan.numReplicas {
             await stopAll(deployment, grace: .seconds(2))
             live[id] = nil
+            await resumeWriters(stoppedWriters, after: id)
             throw PipelineFailure(phase: "deploy", "not every replica could be started")
         }
         let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
@@ -120,6 +124,7 @@ extension DeploymentController {
             await stopAll(deployment, grace: .seconds(2))
             live[id] = nil
             await recordInstances(deployment)
+            await resumeWriters(stoppedWriters, after: id)
             throw PipelineFailure(phase: "deploy", failure)
         }
         deployment.deployedAt = .now
@@ -128,6 +133,7 @@ extension DeploymentController {
         guard await transition(id, to: .success, reason: nil) else {
             await stopAll(deployment, grace: .seconds(2))
             live[id] = nil
+            await resumeWriters(stoppedWriters, after: id)
             return
         }
         await retirePrevious(before: deployment)
@@ -142,7 +148,8 @@ extension DeploymentController {
             $0.id != current.id && $0.serviceID == current.serviceID && $0.environmentID == current.environmentID
         }
         guard !previous.isEmpty else { return }
-        let overlap = current.plan.overlapSeconds
+        // A volume service's previous deployment stopped before this one started.
+        let overlap = current.volume == nil ? current.plan.overlapSeconds : 0
         if overlap > 0 { try? await Task.sleep(for: .seconds(overlap)) }
         for old in previous {
             logs.system(old.id, phase: "deploy", "replaced by \(current.id): stopping (draining \(current.plan.drainingSeconds) s)")

@@ -27,6 +27,15 @@ extension DeploymentController {
         for (name, value) in try await linkVariables(of: work.deployment, context) where environment[name] == nil {
             environment[name] = value
         }
+        // The service's volume, mounted (a deployment that cannot have it fails: it never
+        // runs without its data).
+        let volume = try await volumeBind(for: work.deployment, plan: plan, context: context)
+        if let volume {
+            for prefix in ["RAILWAY_", "RAILYARD_"] {
+                environment[prefix + "VOLUME_NAME"] = volume.name
+                environment[prefix + "VOLUME_MOUNT_PATH"] = volume.mountPath
+            }
+        }
         if let existing = live[work.deployment.id] { return existing }
         let defaults = options.instanceLimits
         let live = LiveDeployment(
@@ -36,6 +45,7 @@ extension DeploymentController {
                 memoryBytes: context.service.memoryLimit ?? defaults.memoryBytes,
                 cpuMillis: context.service.cpuLimitMillis ?? defaults.cpuMillis, pids: context.service.processLimit ?? defaults.pids),
             user: context.user)
+        if let volume { live.volume = VolumeBind(id: volume.id, hostPath: volumes.mountPoint(volume.id), mountPath: volume.mountPath) }
         for instance in work.deployment.instances {
             if let port = instance.address.split(separator: ":").last.flatMap({ Int($0) }) { live.recordedPorts[instance.replica] = port }
         }
@@ -79,6 +89,7 @@ extension DeploymentController {
         spec.user = deployment.user
         spec.readOnlyBinds = deployment.plan.toolchainBinds
         spec.writableView = writableView(of: deployment)
+        if let volume = deployment.volume { spec.writableBinds[volume.mountPath] = volume.hostPath }
         if deployment.plan.start == nil, let server = options.staticServer?.first {
             spec.readOnlyBinds[Self.staticServerInside] = server
         }

@@ -12,6 +12,8 @@ extension DeploymentController {
         }
         restarting.insert(deployment.id)
         defer { restarting.remove(deployment.id) }
+        // A successor beside the running replica would be a second writer.
+        if deployment.volume != nil { return try await restartSingleWriter(deployment) }
         let id = deployment.id
         let plan = deployment.plan
         logs.system(id, phase: "deploy", "restarting every replica on request, one at a time: each is replaced once its successor passes the health check")

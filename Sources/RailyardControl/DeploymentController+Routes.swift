@@ -58,6 +58,10 @@ extension DeploymentController {
             if let current = active[key], current.id > deployment.id { continue }
             active[key] = deployment
         }
+        // A volume service's requests wait for its replica while one is on its way (a one-writer
+        // switch, a restart, the server starting); one that is down answers 503 at once.
+        var coming = Set(live.values.map { "\($0.serviceID)/\($0.environmentID)" })
+        for work in deferredWriters { coming.insert("\(work.deployment.serviceID)/\(work.deployment.environmentID)") }
         var entries: [String: RouteEntry] = [:]
         var labels: [String: String] = [:]
         for deployment in active.values {
@@ -78,7 +82,10 @@ extension DeploymentController {
                 service: domain.serviceID.rawValue,
                 addresses: addresses,
                 identity: tlsIdentities[domain.id]?.identity, redirectsToHTTPS: domain.httpsRedirect,
-                maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) })
+                maximumBodyBytes: requestBodyLimits[domain.serviceID].map { Int(clamping: $0) },
+                // One writer: between a volume service's old replica and its new one, requests wait.
+                holdsRequests: volumeKeys.contains("\(domain.serviceID)/\(domain.environmentID)")
+                    && (!recovered || coming.contains("\(domain.serviceID)/\(domain.environmentID)")))
         }
         edge.replace(with: entries, labels: labels)
     }

@@ -59,6 +59,13 @@ public actor DeploymentController {
     var tlsIdentities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
     /// Orders the names published to the private networks (`publishNames`).
     var namesVersion: UInt64 = 0
+    /// Volumes: their images and mounts.
+    public nonisolated let volumes: VolumeStorage
+    /// Volume services' deployments a replacing server starts once the old server is gone.
+    var deferredWriters: [DeploymentWork] = []
+    /// `SERVICE/ENVIRONMENT` of every service with a volume: their routes hold requests
+    /// while no replica is live (`publishRoutes`).
+    var volumeKeys: Set<String> = []
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,
@@ -82,6 +89,7 @@ public actor DeploymentController {
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: folder.path)
         }
         logs = try LogHub(folder: options.logs)
+        volumes = VolumeStorage(folder: options.volumes)
     }
 
     // MARK: Running
@@ -104,12 +112,16 @@ public actor DeploymentController {
         let monitor = Task { await self.monitorHealth() }
         // The domains first, so that recovered deployments are routed as they come back.
         await routingChanged()
+        await mountVolumes()
         await recover()
+        // Routes of volume services that did not come back stop holding requests.
+        publishRoutes()
         // Beside a server being replaced, nothing is built until it is gone and its leftovers
         // are cleared (`finishReplacement`), which would kill a build started here meanwhile.
         while !replacementFinished, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
         }
+        await startDeferredWriters()
         logs.removeExpired()
         let ticker = Task { [logs, options] in
             var swept = ContinuousClock.now
@@ -135,6 +147,8 @@ public actor DeploymentController {
         ticker.cancel()
         keeper.cancel()
         await shutdown()
+        // Handed over, the replacement has the volumes mounted (and its replicas on them).
+        if !handedOver { await unmountVolumes() }
         await options.privateNetwork?.shutdown()
         await lease.release()
     }
@@ -194,6 +208,13 @@ public actor DeploymentController {
                     logger.warning("a deployment of another node is left to it", metadata: [
                         "railyard.deployment": "\(work.deployment.id)", "railyard.owner": "\(owner)",
                     ])
+                    continue
+                }
+                if options.replacing, volumeKeys.contains("\(work.deployment.serviceID)/\(work.deployment.environmentID)") {
+                    // One writer: the replaced server's replica has the volume until it stops.
+                    logs.system(work.deployment.id, phase: "deploy",
+                                "the server is being replaced (an upgrade): the service has a volume, so its replica starts here once the old server's has stopped")
+                    deferredWriters.append(work)
                     continue
                 }
                 logs.system(work.deployment.id, phase: "deploy", options.replacing

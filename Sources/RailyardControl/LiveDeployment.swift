@@ -31,6 +31,9 @@ final class LiveDeployment {
     var warnings: [String] = []
     /// When every replica first passed its health check.
     var deployedAt: ContinuousClock.Instant?
+    /// The service's volume, mounted on the host, bound writable into each replica. A
+    /// deployment with one has one replica and never runs beside another (one writer).
+    var volume: VolumeBind?
 
     init(id: DeploymentID, serviceID: ServiceID, serviceName: String, environmentID: EnvironmentID, plan: BuildPlan, artifactPath: String,
          environment: [String: String], limits: ResourceLimits, user: SandboxUser) {
@@ -81,6 +84,15 @@ final class InstanceState {
         self.port = port
         self.attempt = attempt
     }
+}
+
+/// A volume as a deployment's replicas see it.
+struct VolumeBind {
+    let id: VolumeID
+    /// Where it is mounted on the host.
+    let hostPath: String
+    /// Where replicas see it.
+    let mountPath: String
 }
 
 /// Why a deployment failed, in words for its log and its status reason.

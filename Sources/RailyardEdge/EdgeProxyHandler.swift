@@ -15,6 +15,11 @@ public struct EdgeLimits: Sendable {
     public var clientIdle: TimeAmount = .seconds(75)
     /// An instance that refused a connection is avoided this long.
     public var passiveHealthWindow: TimeAmount = .seconds(10)
+    /// How long a request to a route that holds requests (`Route.holdsRequests`) waits for an
+    /// instance before it gets a 503.
+    public var hold: TimeAmount = .seconds(30)
+    /// How often a held request looks at the route table again.
+    public var holdRecheck: TimeAmount = .milliseconds(20)
     /// Client connections open at once; past it a new one gets a 503 and is closed, so a flood
     /// of (slow) clients cannot exhaust the server's descriptors.
     public var maximumConnections = 10_000
@@ -108,6 +113,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             status = 0
             lastUpstreamLabel = nil
         }
+
+        /// The route changed while the request waited for an instance (`hold`).
+        func reroute(_ route: Route) { self.route = route }
 
         /// Lets go of what the finished exchange holds, for its next use (`empty`: the loop's).
         func recycle(empty: ByteBuffer) {
@@ -392,11 +400,39 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         guard !route.upstreams.isEmpty else {
+            if route.holdsRequests {
+                exchange.headToSend = forwardedHead(exchange)
+                hold(exchange, host: host, until: .now() + limits.hold)
+                return
+            }
             exchange.localAnswer = LocalAnswer(.serviceUnavailable, "The application has no healthy instance right now.")
             return
         }
         exchange.headToSend = forwardedHead(exchange)
         connect(exchange)
+    }
+
+    /// Waits for the route of `host` to have an instance (a volume service between its old
+    /// replica and its new one), then sends the request there; past `deadline`, a 503. The
+    /// body waits too: reading the client pauses while nothing takes it (`read`), so what is
+    /// held is at most one read.
+    private func hold(_ exchange: Exchange, host: String, until deadline: NIODeadline) {
+        guard let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: limits.holdRecheck) {
+            let handler = bound.value
+            // The client went away, or the exchange ended some other way.
+            guard handler.exchange === exchange, handler.context != nil, exchange.localAnswer == nil else { return }
+            let route = handler.routes.current.route(for: host)
+            if let route, !route.upstreams.isEmpty {
+                exchange.reroute(route)
+                handler.connect(exchange)
+            } else if route?.holdsRequests != true || NIODeadline.now() >= deadline {
+                handler.fail(exchange, .serviceUnavailable, "The application has no healthy instance right now.")
+            } else {
+                handler.hold(exchange, host: host, until: deadline)
+            }
+        }
     }
 
     /// The last Host header this connection named, its name and route, and the table version

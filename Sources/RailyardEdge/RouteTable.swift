@@ -43,17 +43,22 @@ public final class Route: Sendable {
     public let redirectsToHTTPS: Bool
     /// Request bodies larger than this get a 413; nil for no limit.
     public let maximumBodyBytes: Int?
+    /// With no instance, a request waits (up to `EdgeLimits.hold`) for one to come rather than
+    /// getting a 503 at once: a service with a volume has one writer, so its redeploy has a
+    /// moment with no replica.
+    public let holdsRequests: Bool
     let metrics: ServiceMetrics
     private let cursor = ManagedAtomic<Int>(0)
 
     public init(
         service: String, upstreams: [Upstream], redirectsToHTTPS: Bool = false, maximumBodyBytes: Int? = nil,
-        metrics: ServiceMetrics = ServiceMetrics()
+        holdsRequests: Bool = false, metrics: ServiceMetrics = ServiceMetrics()
     ) {
         self.service = service
         self.upstreams = upstreams
         self.redirectsToHTTPS = redirectsToHTTPS
         self.maximumBodyBytes = maximumBodyBytes
+        self.holdsRequests = holdsRequests
         self.metrics = metrics
     }
 
@@ -93,16 +98,19 @@ public struct RouteEntry: Sendable {
     public var identity: TLSIdentity?
     public var redirectsToHTTPS: Bool
     public var maximumBodyBytes: Int?
+    /// Requests wait for an instance while there is none (`Route.holdsRequests`).
+    public var holdsRequests: Bool
 
     public init(
         service: String, addresses: [(host: String, port: Int)], identity: TLSIdentity? = nil,
-        redirectsToHTTPS: Bool = false, maximumBodyBytes: Int? = nil
+        redirectsToHTTPS: Bool = false, maximumBodyBytes: Int? = nil, holdsRequests: Bool = false
     ) {
         self.service = service
         self.addresses = addresses
         self.identity = identity
         self.redirectsToHTTPS = redirectsToHTTPS
         self.maximumBodyBytes = maximumBodyBytes
+        self.holdsRequests = holdsRequests
     }
 }
 
@@ -210,7 +218,7 @@ public final class EdgeRoutes: Sendable {
                 let name = Self.normalize(host) ?? host
                 routes[name] = Route(
                     service: entry.service, upstreams: upstreams, redirectsToHTTPS: entry.redirectsToHTTPS,
-                    maximumBodyBytes: entry.maximumBodyBytes, metrics: metrics)
+                    maximumBodyBytes: entry.maximumBodyBytes, holdsRequests: entry.holdsRequests, metrics: metrics)
                 if let identity = entry.identity { identities[name] = identity }
             }
             // Forget instances that left and have nothing in flight.

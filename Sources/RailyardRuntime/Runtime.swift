@@ -13,6 +13,8 @@ public struct InstanceSpec: Sendable, Equatable {
     public var hiddenPaths: [String]
     /// Extra read-only paths, inside → outside.
     public var readOnlyBinds: [String: String] = [:]
+    /// Extra writable folders, inside → outside (the service's volume).
+    public var writableBinds: [String: String] = [:]
     /// Memory, CPU and process caps, through cgroups when the host has them.
     public var limits = ResourceLimits()
     /// Who the app runs as (its service's own user when Railyard is root).

@@ -39,6 +39,7 @@ public actor SandboxedProcessRuntime: Runtime {
             workDirectory: spec.artifact, writableWork: false, hiddenPaths: spec.hiddenPaths, environment: environment,
             user: spec.user, hostname: String(spec.id.prefix(63)))
         sandbox.readOnlyBinds = spec.readOnlyBinds
+        sandbox.writableBinds = spec.writableBinds
         sandbox.writableView = spec.writableView
         sandbox.network = spec.network
         var warnings: [String] = []

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import RailyardAPI
+import RailyardCore
 
 /// Calls every route as a viewer, a member, an admin, a member of another workspace and nobody,
 /// and checks the exact status of each. Routes that change or destroy their target get a fresh
@@ -103,6 +104,14 @@ struct PermissionMatrixTests {
         Route(name: "PATCH shared variables", expected: [403, 200, 200, 404, 401]) { _, f in
             (.patch, "/api/v1/environments/\(f.environment)/variables", ["set": ["KEY": "v"]])
         },
+        Route(name: "GET volumes", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/volumes?environmentId=\(f.environment)", nil)
+        },
+        // A mount path the rules refuse: the roles are checked first, then the body (no
+        // controller runs here to make a real volume; VolumeEndToEndTests does).
+        Route(name: "POST volumes", expected: [403, 422, 422, 404, 401]) { _, f in
+            (.post, "/api/v1/services/\(f.service)/volumes?environmentId=\(f.environment)", ["mountPath": "/proc/x", "sizeBytes": 1 << 30])
+        },
         Route(name: "GET deployments", expected: [200, 200, 200, 404, 401]) { _, f in
             (.get, "/api/v1/services/\(f.service)/deployments", nil)
         },
@@ -157,6 +166,48 @@ struct PermissionMatrixTests {
                 }
             }
             #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+        }
+    }
+
+    /// A volume's resize and removal: refused callers get 403 (viewer) or 404 (another
+    /// workspace, nobody's volume), and nothing changes; members and admins get past the
+    /// roles (to the controller, which this harness does not run: 503).
+    @Test func volumesAnswerEachCallerExactly() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let volume = try await harness.store.createVolume(
+                service: ServiceID(rawValue: f.service), environment: EnvironmentID(rawValue: f.environment),
+                mountPath: "/data", sizeBytes: 64 << 20, audit: .system)
+            let path = "/api/v1/volumes/\(volume.id)"
+            for (token, status) in [(f.viewer, 403), (f.outsider, 404)] {
+                try await api.expect(status, .patch, path, token: token, json: ["sizeBytes": 128 << 20])
+                try await api.expect(status, .delete, path, token: token)
+            }
+            try await api.expect(401, .patch, path, token: nil, json: ["sizeBytes": 128 << 20])
+            try await api.expect(401, .delete, path, token: nil)
+            let after = try await harness.store.volume(id: volume.id)
+            #expect(after?.sizeBytes == volume.sizeBytes && after?.mountPath == "/data", "refused callers changed nothing")
+            // Another tenant's id, an id that names nothing, a malformed one: 404 alike.
+            try await api.expect(404, .delete, "/api/v1/volumes/\(VolumeID.generate())", token: f.admin)
+            try await api.expect(404, .patch, "/api/v1/volumes/not-an-id", token: f.admin, json: ["sizeBytes": 128 << 20])
+            for token in [f.member, f.admin] {
+                try await api.expect(503, .patch, path, token: token, json: ["sizeBytes": 128 << 20])
+            }
+            // Sizes and mount paths the rules refuse, before anything is made.
+            let create = "/api/v1/services/\(f.service)/volumes?environmentId=\(f.environment)"
+            for size in [0, -1, 1, 1 << 50] as [Int64] {
+                try await api.expect(422, .post, create, token: f.member, json: ["mountPath": "/data", "sizeBytes": size])
+                try await api.expect(422, .patch, path, token: f.member, json: ["sizeBytes": size])
+            }
+            for body in [#"{"mountPath":"/data","sizeBytes":1e30}"#, #"{"mountPath":"/data","sizeBytes":"1Q"}"#, #"{"mountPath":7}"#] {
+                let reply = try await api.call(.post, create, token: f.member, raw: body)
+                #expect(reply.status == 400 || reply.status == 422, "\(body): \(reply.status)")
+            }
+            for mount in ["/", "data", "/srv/app", "/srv", "/proc", "/dev/shm", "/etc", "/usr/local/x", "/tmp/x", "/data/../etc",
+                          "/data/./x", "/da ta", "//data", "/data/", String(repeating: "/a", count: 101)] {
+                try await api.expect(422, .post, create, token: f.member, json: ["mountPath": mount])
+            }
         }
     }
 

@@ -134,6 +134,29 @@ extension DeployEndToEndTests {
         let restarted = try await api.call(.POST, "/api/v1/services/\(serviceID)/restart\(query)", token: member)
         #expect((200..<300).contains(restarted.status), "restart: \(restarted.text)")
 
+        // Volumes: a viewer and an outsider neither add, resize nor remove one (the data
+        // stays); a member does all three.
+        let volumes = "/api/v1/services/\(serviceID)/volumes\(query)"
+        for (token, status) in refusals {
+            let added = try await api.call(.POST, volumes, token: token, json: ["mountPath": "/data", "sizeBytes": 32 << 20])
+            #expect(added.status == status, "volume add: \(added.text)")
+        }
+        let volume = try await api.call(.POST, volumes, token: admin, json: ["mountPath": "/data", "sizeBytes": 32 << 20])
+        #expect(volume.status == 201, "\(volume.text)")
+        let volumeID = try #require(volume.json["id"] as? String)
+        let image = world.data + "/volumes/\(volumeID).img"
+        for (token, status) in refusals {
+            let resized = try await api.call(.PATCH, "/api/v1/volumes/\(volumeID)", token: token, json: ["sizeBytes": 64 << 20])
+            #expect(resized.status == status, "volume resize: \(resized.text)")
+            #expect(try await api.call(.DELETE, "/api/v1/volumes/\(volumeID)", token: token).status == status, "volume remove")
+            #expect(FileManager.default.fileExists(atPath: image), "a refused caller deleted no data")
+        }
+        #expect(try await api.call(.DELETE, "/api/v1/volumes/\(volumeID)").status == 401)
+        #expect(try await api.call(.GET, volumes, token: viewer).json["items"] is [Any], "a viewer reads it")
+        #expect(try await api.call(.PATCH, "/api/v1/volumes/\(volumeID)", token: member, json: ["sizeBytes": 64 << 20]).status == 200)
+        #expect(try await api.call(.DELETE, "/api/v1/volumes/\(volumeID)", token: member).status == 204)
+        #expect(!FileManager.default.fileExists(atPath: image))
+
         // Metrics: each caller sees the services of their own workspaces only.
         let mine = try await api.call(.GET, "/metrics", token: viewer)
         #expect(mine.status == 200)

@@ -84,7 +84,7 @@ struct SharedVariableStoreTests {
         let store = try Store(location: location, secrets: SecretBox(key: SymmetricKey(size: .bits256)), logger: StoreHarness.logger)
         try await store.withRunning {
             let before = Array(migrations.prefix { $0.name != "0010_shared_and_sealed_variables" })
-            #expect(before.count == migrations.count - 1)
+            #expect(before.count < migrations.count, "the migration is in the list")
             try await store.migrate(using: before)
             let (_, workspace) = try await StoreTests.bootstrap(store)
             let (project, environment) = try await store.createProject(name: "app", in: workspace.id, audit: Self.audit)

@@ -132,7 +132,7 @@ struct ProjectController {
 
     @Sendable func deleteProject(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (project, caller) = try await accessProject(context, .deleteProject)
-        try await store.deleteProject(project.id, audit: context.audit(caller))
+        try await deletingVolumes { try await store.deleteProject(project.id, audit: context.audit(caller)) }
         return JSONIO.noContent()
     }
 
@@ -170,7 +170,7 @@ struct ProjectController {
 
     @Sendable func deleteEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (environment, _, caller) = try await accessEnvironment(context, .deleteEnvironment)
-        try await store.deleteEnvironment(environment.id, audit: context.audit(caller))
+        try await deletingVolumes { try await store.deleteEnvironment(environment.id, audit: context.audit(caller)) }
         return JSONIO.noContent()
     }
 
@@ -237,10 +237,20 @@ struct ProjectController {
 
     @Sendable func deleteService(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, _, caller) = try await accessService(context, .deleteService, environment: nil)
-        try await store.deleteService(service.id, audit: context.audit(caller))
+        try await deletingVolumes { try await store.deleteService(service.id, audit: context.audit(caller)) }
         // Its domains went with it.
         await dependencies.control?.routingChanged()
         return JSONIO.noContent()
+    }
+
+    /// Runs a deletion that takes volumes' rows with it (a service, an environment, a
+    /// project: the caller confirmed it, `--yes`), then deletes those volumes' data.
+    func deletingVolumes(_ deletion: () async throws -> Void) async throws {
+        let before = try await store.allVolumes()
+        try await deletion()
+        guard !before.isEmpty, let control = dependencies.control else { return }
+        let remaining = Set(try await store.allVolumes().map(\.id))
+        await control.destroyVolumes(before.filter { !remaining.contains($0.id) })
     }
 
     /// The service named in the path, if the caller may do `action` on it (in `environment`,

@@ -30,7 +30,7 @@ extension OpenAPIDocument {
             ["projectId": "$response.body#/projectId"])
         add("createService", "201",
             ["getService", "updateService", "deleteService", "listVariables", "changeVariables", "listDeployments",
-             "createDeployment", "uploadSource", "rollback", "restartService", "removeDeployment", "listDomains", "createDomain"],
+             "createDeployment", "uploadSource", "rollback", "restartService", "removeDeployment", "listDomains", "createDomain", "listVolumes", "createVolume"],
             ["serviceId": "$response.body#/id"])
         add("createService", "201", ["getProject", "listServices"], ["projectId": "$response.body#/projectId"])
         let sameVariables = ["serviceId": "$request.path.serviceId", "environmentId": "$request.query.environmentId"]
@@ -43,6 +43,8 @@ extension OpenAPIDocument {
         }
         add("createDomain", "201", ["updateDomain", "deleteDomain"], ["domainId": "$response.body#/id"])
         add("createDomain", "201", ["listDomains"], ["serviceId": "$request.path.serviceId", "environmentId": "$request.query.environmentId"])
+        add("createVolume", "201", ["resizeVolume", "deleteVolume"], ["volumeId": "$response.body#/id"])
+        add("createVolume", "201", ["listVolumes"], ["serviceId": "$request.path.serviceId", "environmentId": "$request.query.environmentId"])
         add("createWorkspace", "201", ["listMembers", "createInvite", "listTokens", "createToken", "listAuditEvents"],
             ["workspaceId": "$response.body#/workspace/id"])
         add("createToken", "201", ["revokeToken"], ["tokenId": "$response.body#/token/id"])

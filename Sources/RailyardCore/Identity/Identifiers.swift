@@ -82,6 +82,7 @@ public enum InviteKind {}
 public enum AuditEventKind {}
 public enum RefreshTokenKind {}
 public enum DomainKind {}
+public enum VolumeKind {}
 
 public typealias WorkspaceID = Identifier<WorkspaceKind>
 public typealias UserID = Identifier<UserKind>
@@ -94,3 +95,4 @@ public typealias InviteID = Identifier<InviteKind>
 public typealias AuditEventID = Identifier<AuditEventKind>
 public typealias RefreshTokenID = Identifier<RefreshTokenKind>
 public typealias DomainID = Identifier<DomainKind>
+public typealias VolumeID = Identifier<VolumeKind>

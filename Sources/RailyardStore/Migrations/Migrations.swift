@@ -250,4 +250,20 @@ let migrations: [Migration] = [
         )
         """,
     ]),
+    Migration(name: "0011_volumes", statements: [
+        // One volume per service and environment (as on Railway). Its data lives in
+        // DATA/volumes/ID.img; the row going (with its service) is never what deletes it.
+        """
+        CREATE TABLE volumes (
+            id TEXT PRIMARY KEY,
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            mount_path TEXT NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            UNIQUE (service_id, environment_id)
+        )
+        """,
+    ]),
 ]
