@@ -210,13 +210,17 @@ public actor VolumeStorage {
         return try await body()
     }
 
-    /// Runs a command; its output, or an error naming it and its last lines.
+    /// Runs a command; its output, or an error naming it and its last lines. Never cut short by
+    /// the caller's cancellation (only by the time limit): a stopping server's tasks are
+    /// cancelled, and its unmounts must still run (a CI run found a volume left mounted).
     @discardableResult
     static func run(_ arguments: [String]) async throws -> String {
         let lines = Mutex<[String]>([])
-        let outcome = try await StreamingProcess.run(arguments, timeLimit: .seconds(120)) { _, line in
-            lines.withLock { if $0.count < 200 { $0.append(line) } }
-        }
+        let outcome = try await Task {
+            try await StreamingProcess.run(arguments, timeLimit: .seconds(120)) { _, line in
+                lines.withLock { if $0.count < 200 { $0.append(line) } }
+            }
+        }.value
         let output = lines.withLock { $0 }
         guard outcome.status == 0, !outcome.timedOut else {
             let detail = output.suffix(3).joined(separator: " / ")
