@@ -368,6 +368,7 @@ extension DeploymentController {
 
     func recordInstances(_ deployment: LiveDeployment) async {
         publishRoutes()
+        await namesPublished()
         await verifyTargetPorts()
         // Handed over: the replacement records its own instances of these deployments.
         guard !handedOver else { return }

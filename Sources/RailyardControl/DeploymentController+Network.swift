@@ -49,11 +49,20 @@ extension DeploymentController {
         }
         namesVersion += 1
         let version = namesVersion
-        Task {
+        // After the previous publication: `namesPublished` awaits the latest one.
+        namesTask = Task { [previous = namesTask] in
+            await previous?.value
             for environment in await network.environmentIDs {
                 await network.publishNames(names[environment] ?? [:], environment: environment, version: version)
             }
         }
+    }
+
+    /// Returns once the names last published are in the hosts files: a deployment is SUCCESS
+    /// only once its name finds it (an app looking it up a moment later must not miss it and
+    /// ask the host's DNS, which may take seconds to say it does not know the name).
+    func namesPublished() async {
+        await namesTask?.value
     }
 
     /// The service variable that turns a service's outbound access off: its replicas (and

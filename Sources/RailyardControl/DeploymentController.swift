@@ -59,6 +59,8 @@ public actor DeploymentController {
     var tlsIdentities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]
     /// Orders the names published to the private networks (`publishNames`).
     var namesVersion: UInt64 = 0
+    /// The latest publication of names (`publishNames`), which `namesPublished` awaits.
+    var namesTask: Task<Void, Never>?
     /// Volumes: their images and mounts.
     public nonisolated let volumes: VolumeStorage
     /// Volume services' deployments a replacing server starts once the old server is gone.

@@ -51,9 +51,13 @@ extension DeployEndToEndTests {
         deinit { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// The app's answer to `path` on its private address, decoded.
+    /// The app's answer to `path` on its private address, decoded. Asked up to four times (each
+    /// waits 5 s): when CI starts hundreds of tests at once, one answer can come late; an app
+    /// that cannot be reached still fails the test.
     static func ask(_ address: String, _ path: String) async throws -> Any {
-        let answer = try #require(await get(address, path), "\(address) did not answer \(path)")
+        var reply: (status: Int, body: String)?
+        for _ in 0..<4 where reply == nil { reply = await get(address, path) }
+        let answer = try #require(reply, "\(address) did not answer \(path), asked four times")
         #expect(answer.status == 200, "\(path): \(answer.body)")
         return try JSONSerialization.jsonObject(with: Data(answer.body.utf8), options: .fragmentsAllowed)
     }
