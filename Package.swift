@@ -102,6 +102,7 @@ let package = Package(
                 "RailyardCore", "RailyardStore", "RailyardBuild", "RailyardRuntime", "RailyardSandbox", "RailyardEdge",
                 "CRailyardSystem",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

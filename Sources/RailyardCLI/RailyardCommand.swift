@@ -11,7 +11,7 @@ public struct RailyardCommand: AsyncParsableCommand {
             Init.self, Link.self, Status.self,
             ProjectCommand.self, ServiceCommand.self, EnvironmentCommand.self,
             Variables.self, Run.self, TokensCommand.self, MembersCommand.self, Audit.self, Plan.self,
-            ServeStatic.self, EdgeProxyCommand.self, Up.self, Deploy.self, Redeploy.self, DomainCommand.self, VolumeCommand.self, Rollback.self, Restart.self, Down.self, DeploymentCommand.self, Logs.self,
+            ServeStatic.self, EdgeProxyCommand.self, Up.self, Deploy.self, Redeploy.self, DomainCommand.self, VolumeCommand.self, Add.self, Connect.self, BackupCommand.self, Rollback.self, Restart.self, Down.self, DeploymentCommand.self, Logs.self,
         ])
 
     public init() {}

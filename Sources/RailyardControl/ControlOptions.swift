@@ -78,4 +78,7 @@ public struct ControlOptions: Sendable {
     var logs: URL { dataDirectory.appendingPathComponent("logs") }
     /// Volumes: `ID.img` (the filesystem image) and `ID` (where it is mounted).
     public var volumes: URL { dataDirectory.appendingPathComponent("volumes") }
+    /// Database services' backups (`ID.dump`, `ID.rdb`, `ID.sql`), and `work/` for those
+    /// being taken.
+    public var backups: URL { dataDirectory.appendingPathComponent("backups") }
 }

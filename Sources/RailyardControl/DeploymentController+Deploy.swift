@@ -83,8 +83,8 @@ extension DeploymentController {
             throw PipelineFailure(phase: "deploy", "not every replica could be started")
         }
         let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
-        let check = HealthCheck(path: plan.healthcheckPath)
-        logs.system(id, phase: "deploy", "waiting for \(plan.numReplicas) replica(s) to pass the health check (\(plan.healthcheckPath ?? "port accepts connections"), up to \(plan.healthcheckTimeout) s)")
+        let check = HealthCheck(path: plan.healthcheckPath, database: plan.database)
+        logs.system(id, phase: "deploy", "waiting for \(plan.numReplicas) replica(s) to pass the health check (\(plan.healthCheckDescription), up to \(plan.healthcheckTimeout) s)")
         var failure: String?
         waiting: while true {
             if Task.isCancelled { failure = "cancelled"; break }

@@ -62,7 +62,13 @@ extension DeploymentController {
         // still free. Not when it restarts on its own: if the port was why it failed, a new
         // one lets the next attempt work.
         let wanted = previous == nil && !successor ? deployment.recordedPorts[replica] : nil
-        guard let port = wanted.flatMap(PortAllocator.claim) ?? PortAllocator.freePort() else {
+        // A database listens on its engine's port on its own private address, where its
+        // variables say it is; without a private network it would take the host's port.
+        if deployment.plan.database != nil && options.privateNetwork == nil {
+            logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): a database runs on its environment's private network, and this server runs without one", level: "error")
+            return nil
+        }
+        guard let port = deployment.plan.database?.port ?? wanted.flatMap(PortAllocator.claim) ?? PortAllocator.freePort() else {
             logs.system(deployment.id, phase: "deploy", "cannot start replica \(replica): no free port")
             return nil
         }
@@ -90,6 +96,10 @@ extension DeploymentController {
         spec.readOnlyBinds = deployment.plan.toolchainBinds
         spec.writableView = writableView(of: deployment)
         if let volume = deployment.volume { spec.writableBinds[volume.mountPath] = volume.hostPath }
+        if let database = deployment.plan.database {
+            spec.readOnlyBinds.merge(DatabaseServer.identityBinds(artifact: deployment.artifactPath)) { $1 }
+            spec.stopSignal = DatabaseServer.stopSignal(database)
+        }
         if deployment.plan.start == nil, let server = options.staticServer?.first {
             spec.readOnlyBinds[Self.staticServerInside] = server
         }
@@ -279,7 +289,7 @@ extension DeploymentController {
         guard let deployment = live[id], let instance = deployment.instances[replica], instance.instanceID == instanceID
         else { return }
         let plan = deployment.plan
-        let check = HealthCheck(path: plan.healthcheckPath)
+        let check = HealthCheck(path: plan.healthcheckPath, database: plan.database)
         let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
         func current() -> Bool {
             live[id] === deployment && deployment.instances[replica] === instance && !instance.stopping
@@ -318,7 +328,7 @@ extension DeploymentController {
             var targets: [(deployment: LiveDeployment, instance: InstanceState)] = []
             var probes: [(check: HealthCheck, host: String, port: Int)] = []
             for deployment in live.values where deployment.deployedAt != nil {
-                let check = HealthCheck(path: deployment.plan.healthcheckPath)
+                let check = HealthCheck(path: deployment.plan.healthcheckPath, database: deployment.plan.database)
                 for instance in deployment.instances.values
                 where !instance.stopping && (instance.state == "healthy" || instance.state == "unhealthy") {
                     targets.append((deployment, instance))

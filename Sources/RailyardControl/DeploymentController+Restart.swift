@@ -23,7 +23,7 @@ extension DeploymentController {
                 throw RailyardError.unavailable("replica \(replica) could not be restarted: no port or start command; the running replicas are kept")
             }
             let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
-            let check = HealthCheck(path: plan.healthcheckPath)
+            let check = HealthCheck(path: plan.healthcheckPath, database: plan.database)
             var failure: String?
             // Someone else took the deployment down or replaced it: a conflict with that
             // request (409), not the server failing (503), which would invite a retry.

@@ -68,6 +68,8 @@ public actor DeploymentController {
     /// `SERVICE/ENVIRONMENT` of every service with a volume: their routes hold requests
     /// while no replica is live (`publishRoutes`).
     var volumeKeys: Set<String> = []
+    /// Backups being taken and restores under way, by backup.
+    var backupTasks: [BackupID: Task<Void, Never>] = [:]
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,
@@ -85,7 +87,7 @@ public actor DeploymentController {
         // by name; sources and logs are the server's alone.
         for (folder, mode) in [
             (options.sources, 0o700), (options.artifacts, 0o711), (options.builds, 0o711), (options.views, 0o700),
-            (options.layers, 0o700), (options.caches, 0o700),
+            (options.layers, 0o700), (options.caches, 0o700), (options.backups, 0o700),
         ] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: folder.path)
@@ -161,10 +163,13 @@ public actor DeploymentController {
     func shutdown() async {
         stopping = true
         for task in pipelines.values { task.cancel() }
+        // Backups and restores are cut short and say so (a restore of PostgreSQL is one
+        // transaction: cut short, it changed nothing).
+        for task in backupTasks.values { task.cancel() }
         // Each records why it stopped before the store closes (bounded: a store that is gone
         // is not waited for; the next start fails what is left BUILDING or DEPLOYING).
         let deadline = ContinuousClock.now + .seconds(10)
-        while !pipelines.isEmpty && ContinuousClock.now < deadline {
+        while !(pipelines.isEmpty && backupTasks.isEmpty) && ContinuousClock.now < deadline {
             // This task is cancelled already: a pause that cancellation does not cut short.
             await Self.pause(.milliseconds(50))
         }
@@ -178,10 +183,16 @@ public actor DeploymentController {
         // (Up to 5 s at a plain stop; handed over, as long as a redeploy would wait: the server
         // replacing this one serves on, and no request should fail for the upgrade.)
         await edgeDrained(instances, within: handedOver ? Self.requestDrainLimit : .seconds(5))
+        // A database gets longer: its shutdown writes a checkpoint (a kill would cost a
+        // recovery at the next start, never data).
+        let databases = Set(live.values.filter { $0.plan.database != nil }.flatMap {
+            Array($0.instances.values) + Array($0.successors.values)
+        }.map(\.instanceID))
         await withTaskGroup(of: Void.self) { group in
             for instance in instances {
                 let (runtime, id) = (self.runtime, instance.instanceID)
-                group.addTask { await runtime.stop(id, grace: .seconds(5)) }
+                let grace: Duration = databases.contains(id) ? .seconds(30) : .seconds(5)
+                group.addTask { await runtime.stop(id, grace: grace) }
             }
         }
         for instance in instances { try? await store.forgetInstanceProcess(instance: instance.instanceID) }
@@ -194,7 +205,11 @@ public actor DeploymentController {
         defer { recovered = true }
         // Beside a server being replaced, its replicas serve until this one's are healthy:
         // what it leaves is cleared once it has stopped (`finishReplacement`).
-        if !options.replacing { await clearLeftovers() }
+        // (A replaced server's backups run on until it stops: it marks them itself.)
+        if !options.replacing {
+            await clearLeftovers()
+            await recoverBackups()
+        }
         do {
             for work in try await store.deploymentWork(withStatus: [.building, .deploying]) {
                 let phase = work.deployment.status == .building ? "build" : "deploy"
@@ -309,6 +324,9 @@ public actor DeploymentController {
             var work = work
             if work.deployment.source == .rollback {
                 work = try await rollbackSource(work)
+            } else if work.deployment.source == .database {
+                guard await transition(id, to: .building, reason: nil) else { return }
+                work = try await databaseSource(work)
             } else {
                 guard await transition(id, to: .building, reason: nil) else { return }
                 work = try await build(work)

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import RailyardCore
 
 /// How the platform decides that an instance serves: HTTP 200 on the health-check path, or,
 /// without a path, the port accepting connections.
@@ -14,6 +15,9 @@ import NIOPosix
 /// the probe's own start.
 public struct HealthCheck: Sendable {
     public var path: String?
+    /// A database server is asked in its own protocol whether it accepts queries
+    /// (`DatabaseProbe`), not only whether its port is open.
+    public var database: DatabaseEngine?
     /// How long one probe may take, from its own start.
     public var timeout: Duration
 
@@ -21,8 +25,9 @@ public struct HealthCheck: Sendable {
     /// one failure alone never changes anything.
     public static let failuresBeforeUnhealthy = 2
 
-    public init(path: String?, timeout: Duration = .seconds(5)) {
+    public init(path: String?, database: DatabaseEngine? = nil, timeout: Duration = .seconds(5)) {
         self.path = path
+        self.database = database
         self.timeout = timeout
     }
 
@@ -33,6 +38,7 @@ public struct HealthCheck: Sendable {
 
     /// One probe: nil when it passed, else why it failed, in words for the log.
     public func check(host: String = "127.0.0.1", port: Int) async -> String? {
+        if let database { return await DatabaseProbe.check(database, host: host, port: port, timeout: timeout) }
         let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
         if let path {
             let target = path.hasPrefix("/") ? path : "/" + path

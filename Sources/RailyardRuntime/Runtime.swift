@@ -24,6 +24,10 @@ public struct InstanceSpec: Sendable, Equatable {
     public var writableView: WritableView?
     /// Its place on its environment's private network; nil for the host's network.
     public var network: SandboxNetwork?
+    /// How it is asked to stop: SIGTERM to every process of the app (the default), or a
+    /// server's own signal to its main process only (PostgreSQL's SIGINT, a fast shutdown,
+    /// which it then passes on to its workers in order).
+    public var stopSignal = StopSignal.everyProcess(SIGTERM)
 
     public init(id: String, artifact: String, command: String, environment: [String: String], hiddenPaths: [String]) {
         self.id = id
@@ -32,6 +36,14 @@ public struct InstanceSpec: Sendable, Equatable {
         self.environment = environment
         self.hiddenPaths = hiddenPaths
     }
+}
+
+/// How an instance is asked to stop, before SIGKILL.
+public enum StopSignal: Sendable, Equatable {
+    /// To the app and everything it started (the start command's shell aside).
+    case everyProcess(Int32)
+    /// To the app's topmost process only, which stops the rest itself.
+    case mainProcess(Int32)
 }
 
 /// Runs app instances. The rest of the system talks to this protocol only, so that sandboxed

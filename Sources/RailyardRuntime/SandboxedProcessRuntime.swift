@@ -5,6 +5,7 @@ import RailyardSandbox
 public actor SandboxedProcessRuntime: Runtime {
     private let runner: SandboxRunner
     private var instances: [String: ChildProcess] = [:]
+    private var stopSignals: [String: StopSignal] = [:]
 
     /// nil until first needed: found once, on the first instance with limits.
     private var cgroupsFound: Result<Cgroups, CgroupError>?
@@ -79,6 +80,7 @@ public actor SandboxedProcessRuntime: Runtime {
             throw RuntimeError(error.description)
         }
         instances[spec.id] = child
+        stopSignals[spec.id] = spec.stopSignal
         let id = spec.id
         let memoryLimit = spec.limits.memoryBytes
         Task {
@@ -95,12 +97,22 @@ public actor SandboxedProcessRuntime: Runtime {
     public func stop(_ id: String, grace: Duration) async {
         // Taken out at once: a second stop of the same instance finds nothing to do.
         guard let child = instances.removeValue(forKey: id) else { return }
+        let stopSignal = stopSignals.removeValue(forKey: id) ?? .everyProcess(SIGTERM)
         // The app and what it started, but not bubblewrap itself: bubblewrap does not pass
         // SIGTERM on, and killing it would SIGKILL the app with no chance to drain.
-        let targets = Self.signalTargets(below: child.pid, parents: ProcessTree.parents(), name: ProcessTree.commandName)
+        let parents = ProcessTree.parents()
+        var targets = Self.signalTargets(below: child.pid, parents: parents, name: ProcessTree.commandName)
+        let signal: Int32
+        switch stopSignal {
+        case .everyProcess(let chosen):
+            signal = chosen
+        case .mainProcess(let chosen):
+            signal = chosen
+            targets = Self.topmost(targets, parents: parents)
+        }
         if child.finishedStatus == nil {
-            for pid in targets { kill(pid, SIGTERM) }
-            if targets.isEmpty { child.signal(SIGTERM) }
+            for pid in targets { kill(pid, signal) }
+            if targets.isEmpty { child.signal(signal) }
         }
         if await child.exitStatus(within: grace) == nil {
             child.killTree()
@@ -169,6 +181,13 @@ public actor SandboxedProcessRuntime: Runtime {
         return others.isEmpty ? candidates : others
     }
 
+    /// Those of `targets` whose parent is not among them: the app's main process (a server
+    /// that stops its own workers), not the workers.
+    static func topmost(_ targets: [Int32], parents: [Int32: Int32]) -> [Int32] {
+        let set = Set(targets)
+        return targets.filter { pid in parents[pid].map { !set.contains($0) } ?? true }
+    }
+
     static let instanceVariable = "RAILYARD_INSTANCE"
 
     /// Whether `pid` is still the process of instance `id`: its environment names it (or, for
@@ -187,7 +206,10 @@ public actor SandboxedProcessRuntime: Runtime {
     }
 
     private func forget(_ id: String, _ child: ChildProcess) {
-        if instances[id] === child { instances[id] = nil }
+        if instances[id] === child {
+            instances[id] = nil
+            stopSignals[id] = nil
+        }
     }
 }
 

@@ -14,6 +14,10 @@ extension DeployController {
     /// cancellation) deletes what was written.
     @Sendable func upload(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .deploy)
+        if let engine = service.database {
+            throw RailyardError.conflict(
+                "\(service.name) is a database service: it runs the host's \(engine.displayName) and takes no code; deploy your app to another service")
+        }
         let message = request.uri.queryParameters.get("message").map { String($0) }
         if let message, message.utf8.count > 1000 {
             throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")

@@ -213,6 +213,9 @@ struct ProjectController {
         let body = try await JSONIO.decode(UpdateServiceRequest.self, from: request, context: context)
         if let name = body.name, let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
         if case .some(let repository) = body.repository { try Self.validate(repository) }
+        if case .some(.some) = body.repository, service.database != nil {
+            throw RailyardError.invalid("\(service.name) is a database service: it runs the host's server and takes no repository", field: "repository")
+        }
         if case .some(.some(let memory)) = body.memoryLimit, !Self.memoryLimits.contains(memory) {
             throw RailyardError.invalid("memoryLimit must be between 16 MiB and 1 TiB, in bytes", field: "memoryLimit")
         }

@@ -42,7 +42,10 @@ struct ServiceStateController {
             throw RailyardError.invalid("message must be at most 1000 bytes", field: "message")
         }
         let origin: DeploymentOrigin
-        if service.repository != nil && body.redeploy != true {
+        if service.database != nil {
+            // A database's server again, from the host's package (a new version, new settings).
+            origin = DeploymentOrigin(source: .database)
+        } else if service.repository != nil && body.redeploy != true {
             origin = DeploymentOrigin(source: .git)
         } else if let latest = try await store.latestBuildableDeployment(of: service.id, in: environment.id) {
             origin = DeploymentOrigin(

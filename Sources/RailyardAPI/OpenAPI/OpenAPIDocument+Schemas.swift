@@ -51,9 +51,10 @@ extension OpenAPIDocument {
               "upload",
               "git",
               "redeploy",
-              "rollback"
+              "rollback",
+              "database"
             ],
-            "description": "Where a deployment's code comes from: an upload (`railyard up`), the latest commit of the service's git branch, a fresh build of an earlier deployment's source, or an earlier deployment's artifact run again without a build."
+            "description": "Where a deployment's code comes from: an upload (`railyard up`), the latest commit of the service's git branch, a fresh build of an earlier deployment's source, an earlier deployment's artifact run again without a build, or a database service's server from the host's package (nothing to build)."
           },
           "Error": {
             "type": "object",
@@ -300,6 +301,10 @@ extension OpenAPIDocument {
                 "minimum": 16,
                 "maximum": 65536,
                 "description": "Processes and threads each instance may have at once (16 to 65536); absent: the server's default."
+              },
+              "database": {
+                "$ref": "#/components/schemas/DatabaseEngine",
+                "description": "Present for a database service (`railyard add --database`): the engine it runs."
               },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"

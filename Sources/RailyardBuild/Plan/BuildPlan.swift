@@ -37,6 +37,9 @@ public struct BuildPlan: Sendable, Equatable, Codable {
     public var toolchain: Toolchain?
     /// What the install step fills, kept and reused while its inputs are unchanged.
     public var dependencies: DependencyLayer?
+    /// The database server this plan runs (a database service): it listens on the engine's
+    /// port, is health-checked in the engine's protocol and stopped with the engine's signal.
+    public var database: DatabaseEngine?
 
     public init(provider: String, install: [String] = [], build: [String] = [], start: String? = nil, staticRoot: String? = nil) {
         self.provider = provider
@@ -60,7 +63,7 @@ public struct BuildPlan: Sendable, Equatable, Codable {
     private enum CodingKeys: String, CodingKey {
         case provider, install, build, start, staticRoot, preDeploy, configFile, healthcheckPath, healthcheckTimeout
         case restartPolicy, restartPolicyMaxRetries, numReplicas, overlapSeconds, drainingSeconds, watchPatterns, notes
-        case path, environment, toolchainRequest, toolchain, dependencies
+        case path, environment, toolchainRequest, toolchain, dependencies, database
     }
 
     /// Plans stored by earlier versions lack the later fields: they read as empty.
@@ -87,6 +90,13 @@ public struct BuildPlan: Sendable, Equatable, Codable {
         toolchainRequest = try values.decodeIfPresent(ToolchainRequest.self, forKey: .toolchainRequest)
         toolchain = try values.decodeIfPresent(Toolchain.self, forKey: .toolchain)
         dependencies = try values.decodeIfPresent(DependencyLayer.self, forKey: .dependencies)
+        database = try values.decodeIfPresent(DatabaseEngine.self, forKey: .database)
+    }
+
+    /// What the health check asks, in words for the log.
+    public var healthCheckDescription: String {
+        if let database { return "\(database.displayName) accepts connections on port \(database.port)" }
+        return healthcheckPath ?? "port accepts connections"
     }
 
     /// The plan as the top of a build log shows it.
@@ -100,7 +110,7 @@ public struct BuildPlan: Sendable, Equatable, Codable {
             lines.append("start:    (Railyard's static file server, serving \(staticRoot)/)")
         }
         if !preDeploy.isEmpty { lines.append("release:  " + preDeploy.joined(separator: " && ")) }
-        lines.append("replicas: \(numReplicas); health check: \(healthcheckPath ?? "port accepts connections") within \(healthcheckTimeout) s; restart: \(restartPolicy.rawValue) (max \(restartPolicyMaxRetries))")
+        lines.append("replicas: \(numReplicas); health check: \(healthCheckDescription) within \(healthcheckTimeout) s; restart: \(restartPolicy.rawValue) (max \(restartPolicyMaxRetries))")
         lines += notes.map { "note:     \($0)" }
         return lines
     }

@@ -152,7 +152,8 @@ struct Session {
     mutating func service(_ given: String?, in project: Project) async throws -> Service {
         let services = try await call { try await $0.services(of: project.id) }
         if let given {
-            guard let match = services.first(where: { $0.id.rawValue == given || $0.name == given }) else {
+            // Names are lower case: `Postgres` (as Railway spells it) finds `postgres`.
+            guard let match = services.first(where: { $0.id.rawValue == given || $0.name == given.lowercased() }) else {
                 throw CLIError("no service '\(given)' in project \(project.name); see `railyard service list`")
             }
             return match

@@ -83,6 +83,7 @@ public enum AuditEventKind {}
 public enum RefreshTokenKind {}
 public enum DomainKind {}
 public enum VolumeKind {}
+public enum BackupKind {}
 
 public typealias WorkspaceID = Identifier<WorkspaceKind>
 public typealias UserID = Identifier<UserKind>
@@ -96,3 +97,4 @@ public typealias AuditEventID = Identifier<AuditEventKind>
 public typealias RefreshTokenID = Identifier<RefreshTokenKind>
 public typealias DomainID = Identifier<DomainKind>
 public typealias VolumeID = Identifier<VolumeKind>
+public typealias BackupID = Identifier<BackupKind>

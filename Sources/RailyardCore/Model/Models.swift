@@ -94,6 +94,8 @@ public struct Service: Codable, Sendable, Equatable {
     public var requestBodyLimit: Int64?
     /// Processes and threads each instance may have at once; nil for the server's default.
     public var processLimit: Int?
+    /// The database it runs (`railyard add --database`), instead of code; nil for an app.
+    public var database: DatabaseEngine?
     public var createdAt: Date
 
     /// The range `processLimit` may take.
@@ -101,8 +103,10 @@ public struct Service: Codable, Sendable, Equatable {
 
     public init(
         id: ServiceID, projectID: ProjectID, name: String, repository: GitSource? = nil, memoryLimit: Int64? = nil,
-        cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, processLimit: Int? = nil, createdAt: Date
+        cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, processLimit: Int? = nil, database: DatabaseEngine? = nil,
+        createdAt: Date
     ) {
+        self.database = database
         self.requestBodyLimit = requestBodyLimit
         self.processLimit = processLimit
         self.id = id
@@ -115,7 +119,8 @@ public struct Service: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, createdAt
+        case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, database,
+             createdAt
     }
 }
 
@@ -196,7 +201,8 @@ public struct Deployment: Codable, Sendable, Equatable {
     public var status: DeploymentStatus
     public var message: String?
     public var statusReason: String?
-    /// Where the code came from: `upload`, `git`, `redeploy` or `rollback`.
+    /// Where the code came from: `upload`, `git`, `redeploy`, `rollback`, or `database` (a
+    /// database service's server).
     public var source: DeploymentSource
     /// The deployment whose source (redeploy) or artifact (rollback) this one reuses.
     public var sourceDeploymentID: DeploymentID?
@@ -250,6 +256,8 @@ public enum DeploymentSource: String, Codable, Sendable, CaseIterable {
     case redeploy
     /// An earlier deployment's artifact, run again without a build.
     case rollback
+    /// A database service's server, from the host's packages: nothing to build.
+    case database
 }
 
 /// One replica of a deployment as the control plane last saw it.

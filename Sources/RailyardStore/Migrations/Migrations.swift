@@ -266,4 +266,33 @@ let migrations: [Migration] = [
         )
         """,
     ]),
+    Migration(name: "0012_databases", statements: [
+        // The database a service runs (`postgres`, `redis`, `mysql`); NULL for an app.
+        "ALTER TABLE services ADD COLUMN database_engine TEXT",
+        // Backups of database services, their files under DATA/backups. A backup outlives its
+        // service (a final backup is taken to be restored elsewhere), not its environment.
+        """
+        CREATE TABLE backups (
+            id TEXT PRIMARY KEY,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            service_id TEXT NOT NULL,
+            service_name TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            file TEXT,
+            size_bytes BIGINT,
+            sha256 TEXT,
+            node_id TEXT,
+            restore_status TEXT,
+            restore_reason TEXT,
+            restored_at BIGINT,
+            created_at BIGINT NOT NULL,
+            finished_at BIGINT
+        )
+        """,
+        "CREATE INDEX backups_by_environment ON backups(environment_id, id)",
+    ]),
 ]

@@ -136,18 +136,21 @@ extension Store {
     // MARK: Services
 
     public func createService(
-        name: String, in project: ProjectID, repository: GitSource? = nil, audit: AuditContext
+        name: String, in project: ProjectID, repository: GitSource? = nil, database: DatabaseEngine? = nil, audit: AuditContext
     ) async throws -> Service {
         try await write(conflict: "a service named '\(name)' already exists in this project") { db in
             let workspace = try await self.workspaceOf(project: project, db)
-            let service = Service(id: .generate(), projectID: project, name: name, repository: repository, createdAt: Date())
+            let service = Service(
+                id: .generate(), projectID: project, name: name, repository: repository, database: database, createdAt: Date())
             try await db.execute(
                 """
-                INSERT INTO services (id, project_id, name, created_at, repository_url, repository_branch, repository_root)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO services (id, project_id, name, created_at, repository_url, repository_branch, repository_root,
+                    database_engine)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [SQLValue(service.id), SQLValue(project), .text(name), SQLValue(service.createdAt),
-                 SQLValue(repository?.url), SQLValue(repository?.branch), SQLValue(repository?.rootDirectory)])
+                 SQLValue(repository?.url), SQLValue(repository?.branch), SQLValue(repository?.rootDirectory),
+                 SQLValue(database?.rawValue)])
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.create",
                                        targetType: "service", targetID: service.id.rawValue)
             return service
@@ -237,6 +240,7 @@ extension Store {
             cpuLimitMillis: try row.optionalInteger("cpu_limit_millis").map { Int($0) },
             requestBodyLimit: try row.optionalInteger("max_request_body"),
             processLimit: try row.optionalInteger("process_limit").map { Int($0) },
+            database: try row.optionalText("database_engine").flatMap(DatabaseEngine.init(rawValue:)),
             createdAt: try row.date("created_at"))
     }
 

@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import RailyardControl
+import RailyardCore
+import RailyardStore
+
+/// Databases: `railyard add --database` (a service running the host's PostgreSQL, Redis or
+/// MariaDB on a volume of its own, its credentials as its variables) and their backups.
+struct DatabaseController {
+    let dependencies: APIDependencies
+    let projects: ProjectController
+    var store: Store { dependencies.store }
+    var serviceState: ServiceStateController { ServiceStateController(dependencies: dependencies, projects: projects) }
+
+    struct AddDatabaseRequest: Decodable {
+        var engine: String
+        var environmentId: EnvironmentID
+        /// The service's name; the engine's (with a suffix when taken) when absent.
+        var name: String?
+        /// A service of the project to give references to the database's variables.
+        var attachTo: ServiceID?
+        var sizeBytes: Int64?
+    }
+
+    struct DatabaseAdded: Encodable {
+        var service: Service
+        var deployment: Deployment
+        var volume: Volume
+        /// The database's variables, by name (their values: `GET …/variables`).
+        var variables: [String]
+        /// The service given references, and the names it got.
+        var attachedTo: Service?
+        var references: [String]
+    }
+
+    struct CreateBackupRequest: Decodable {
+        var environmentId: EnvironmentID
+        /// The last before the service is deleted (`railyard service delete --final-backup`).
+        var final: Bool?
+    }
+
+    struct RestoreRequest: Decodable {
+        /// The database service to restore into; the backup's own when absent.
+        var serviceId: ServiceID?
+    }
+
+    struct BackupList: Encodable {
+        var items: [Backup]
+    }
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.post("projects/{projectId}/databases", use: add)
+        group.get("services/{serviceId}/backups", use: listBackups)
+        group.post("services/{serviceId}/backups", use: createBackup)
+        group.get("backups/{backupId}", use: getBackup)
+        group.post("backups/{backupId}/restore", use: restore)
+        group.delete("backups/{backupId}", use: deleteBackup)
+    }
+
+    @Sendable func add(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, caller) = try await projects.accessProject(context, .changeService)
+        let body = try await JSONIO.decode(AddDatabaseRequest.self, from: request, context: context)
+        guard let engine = DatabaseEngine.named(body.engine) else {
+            throw RailyardError.invalid(DatabaseEngine.problem(with: body.engine), field: "engine")
+        }
+        guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
+        else { throw RailyardError.invalid("environment is not part of this project", field: "environmentId") }
+        _ = try caller.authorize(.changeService, workspace: project.workspaceID, project: project.id, environment: environment.id, notFound: "project")
+        if let name = body.name, let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
+        let size = body.sizeBytes ?? VolumeRules.defaultBytes
+        if let problem = VolumeRules.sizeProblem(size) { throw RailyardError.invalid(problem, field: "sizeBytes") }
+        var attached: Service?
+        if let target = body.attachTo {
+            guard let service = try await store.service(id: target), service.projectID == project.id else {
+                throw RailyardError.invalid("the service to attach is not part of this project", field: "attachTo")
+            }
+            attached = service
+        }
+        guard let control = dependencies.control else {
+            throw RailyardError.unavailable("databases need the deployment controller, which this server does not run")
+        }
+        if let problem = control.databaseProblem(engine) { throw RailyardError.conflict(problem, field: "engine") }
+        let audit = context.audit(caller)
+        let service = try await createService(body.name, engine: engine, in: project.id, audit: audit)
+        do {
+            let variables = engine.variables(password: DatabaseCredentials.password())
+            try await store.updateVariables(of: service.id, in: environment.id, set: variables, unset: [], audit: audit)
+            let volume = try await control.addVolume(
+                service: service.id, environment: environment.id, mountPath: engine.mountPath, sizeBytes: size, audit: audit)
+            var references: [String: String] = [:]
+            if let attached {
+                references = engine.references(service: service.name)
+                try await store.updateVariables(of: attached.id, in: environment.id, set: references, unset: [], audit: audit)
+            }
+            let deployment = try await store.createDeployment(
+                service: service.id, environment: environment.id, message: "add \(engine.displayName)",
+                origin: DeploymentOrigin(source: .database), audit: audit)
+            await control.nudge()
+            return try JSONIO.response(
+                DatabaseAdded(
+                    service: service, deployment: deployment, volume: volume, variables: variables.keys.sorted(),
+                    attachedTo: attached, references: references.keys.sorted()),
+                status: .created)
+        } catch {
+            // Nothing half-made stays: the service goes, with its variables and volume.
+            try? await projects.deletingVolumes { try await store.deleteService(service.id, audit: audit) }
+            throw error
+        }
+    }
+
+    /// Creates the database's service under `name`, or under the engine's name with the
+    /// first free suffix (`postgres`, `postgres-2`, …).
+    func createService(_ name: String?, engine: DatabaseEngine, in project: ProjectID, audit: AuditContext) async throws -> Service {
+        if let name { return try await store.createService(name: name, in: project, database: engine, audit: audit) }
+        for attempt in 1...50 {
+            let candidate = attempt == 1 ? engine.serviceName : "\(engine.serviceName)-\(attempt)"
+            do {
+                return try await store.createService(name: candidate, in: project, database: engine, audit: audit)
+            } catch let error as RailyardError where error.kind == .conflict {
+                continue
+            }
+        }
+        throw RailyardError.conflict("every name from \(engine.serviceName) to \(engine.serviceName)-50 is taken in this project: give one with --name", field: "name")
+    }
+
+    // MARK: Backups
+
+    @Sendable func listBackups(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (service, environment, _, _) = try await serviceState.accessInEnvironment(request, context, .read)
+        return try JSONIO.response(BackupList(items: try await store.backups(in: environment.id, serviceName: service.name)))
+    }
+
+    @Sendable func createBackup(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try context.requireCaller()
+        let body = try await JSONIO.decode(CreateBackupRequest.self, from: request, context: context)
+        let (service, project, caller) = try await projects.accessService(context, .deploy, environment: body.environmentId)
+        guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
+        else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
+        guard service.database != nil else {
+            throw RailyardError.invalid("\(service.name) is not a database service: only databases have backups", field: "serviceId")
+        }
+        let backup = try await requireControl().startBackup(of: service, in: environment.id, trigger: body.final == true ? "final" : "manual", audit: context.audit(caller))
+        return try JSONIO.response(backup, status: .accepted)
+    }
+
+    @Sendable func getBackup(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (backup, _) = try await access(context, .read)
+        return try JSONIO.response(backup)
+    }
+
+    @Sendable func restore(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (backup, caller) = try await access(context, .changeService)
+        let body = try await JSONIO.decode(RestoreRequest.self, from: request, context: context)
+        let target: Service
+        if let id = body.serviceId {
+            guard let service = try await store.service(id: id), service.projectID == backup.projectID else {
+                throw RailyardError.invalid("the service to restore into is not part of the backup's project", field: "serviceId")
+            }
+            target = service
+        } else {
+            guard let service = try await store.service(id: backup.serviceID) else {
+                throw RailyardError.conflict("the backup's service was deleted: restore it into another database service (serviceId)", field: "serviceId")
+            }
+            target = service
+        }
+        let restoring = try await requireControl().startRestore(backup, into: target, audit: context.audit(caller))
+        return try JSONIO.response(restoring, status: .accepted)
+    }
+
+    @Sendable func deleteBackup(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (backup, caller) = try await access(context, .deleteService)
+        try await requireControl().deleteBackup(backup, audit: context.audit(caller))
+        return JSONIO.noContent()
+    }
+
+    private func requireControl() throws -> DeploymentController {
+        guard let control = dependencies.control else {
+            throw RailyardError.unavailable("backups need the deployment controller, which this server does not run")
+        }
+        return control
+    }
+
+    /// The backup in the path, when the caller may do `action` in its environment; another
+    /// workspace's backup is not found.
+    private func access(_ context: APIRequestContext, _ action: Action) async throws -> (Backup, Caller) {
+        let caller = try context.requireCaller()
+        let id: BackupID = try context.pathID("backupId", "backup")
+        guard let backup = try await store.backup(id: id), let project = try await store.project(id: backup.projectID)
+        else { throw RailyardError.notFound("backup") }
+        _ = try caller.authorize(action, workspace: project.workspaceID, project: project.id, environment: backup.environmentID, notFound: "backup")
+        return (backup, caller)
+    }
+}
