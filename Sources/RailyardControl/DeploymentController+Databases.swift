@@ -120,7 +120,7 @@ extension DeploymentController {
             environment["RAILYARD_DATABASE_HOST"] = host
             let outcome = try await runDatabaseTool(
                 "backup-\(backup.id.rawValue)", deployment: deployment, environment: environment,
-                command: server.backupCommand(output: "/backup/out"), binds: [:], writable: ["/backup": work.path],
+                command: server.backupCommand(output: "/srv/backup/out"), binds: [:], writable: ["/srv/backup": work.path],
                 logPrefix: "backup \(backup.id)")
             guard outcome.status == 0, !outcome.timedOut else {
                 throw RailyardError.unavailable("the dump program \(outcome.timedOut ? "timed out" : outcome.exit.description)")
@@ -225,7 +225,7 @@ extension DeploymentController {
                 environment["RAILYARD_DATABASE_HOST"] = host
                 let outcome = try await runDatabaseTool(
                     "restore-\(backup.id.rawValue)", deployment: deployment, environment: environment,
-                    command: server.restoreCommand(input: "/backup/in"), binds: ["/backup/in": path], writable: [:],
+                    command: server.restoreCommand(input: "/srv/backup/in"), binds: ["/srv/backup/in": path], writable: [:],
                     logPrefix: "restore \(backup.id)")
                 guard outcome.status == 0, !outcome.timedOut else {
                     throw RailyardError.unavailable("the restore program \(outcome.timedOut ? "timed out" : outcome.exit.description)")

@@ -9,8 +9,8 @@ import RailyardSandbox
 ///
 /// - PostgreSQL: a startup message; ready when it asks for authentication (`R`), not when it
 ///   answers an error (`E`).
-/// - Redis: `PING`; ready on `+PONG` or a demand for authentication (`-NOAUTH`), not on
-///   `-LOADING` or any other error.
+/// - Redis: `PING` as a user that may do nothing else; ready on `+PONG`, not on `-LOADING` or
+///   any other error.
 /// - MariaDB: the server's greeting; ready on a handshake (protocol 10), not on an error packet.
 ///
 /// Blocking sockets with deadlines, on a thread of the probe's own (`BlockingWork`): a server
@@ -35,35 +35,45 @@ enum DatabaseProbe {
         defer { socket.close() }
         switch engine {
         case .postgres:
-            guard socket.send(postgresStartup(user: "postgres", database: "postgres"), deadline: deadline) else {
+            // A user and database no one has: a server that accepts connections asks for a
+            // password (or says there is no such role) only once it is past starting up.
+            guard socket.send(postgresStartup(user: "railyard_probe", database: "railyard_probe"), deadline: deadline) else {
                 return "PostgreSQL: the startup message could not be sent"
             }
-            guard let head = socket.receive(atLeast: 1, atMost: 1, deadline: deadline) else {
+            // The whole message is read before closing: a close with unread data resets the
+            // connection, which the server logs at every probe.
+            guard let head = socket.receive(atLeast: 5, atMost: 5, deadline: deadline) else {
                 return "PostgreSQL: no answer to a startup message"
             }
-            switch head.first {
+            let length = Int(UInt32(head[1]) << 24 | UInt32(head[2]) << 16 | UInt32(head[3]) << 8 | UInt32(head[4]))
+            let body = length > 4 && length < 65536 ? socket.receive(atLeast: length - 4, atMost: length - 4, deadline: deadline) ?? [] : []
+            switch head[0] {
             case UInt8(ascii: "R"): return nil
-            case UInt8(ascii: "E"):
-                let rest = socket.receive(atLeast: 4, atMost: 1024, deadline: deadline) ?? []
-                return "PostgreSQL: " + (postgresErrorMessage(rest) ?? "an error")
-            default:
-                return "PostgreSQL: an unexpected answer to a startup message"
+            case UInt8(ascii: "E"): return "PostgreSQL: " + (postgresErrorMessage(body) ?? "an error")
+            default: return "PostgreSQL: an unexpected answer to a startup message"
             }
         case .redis:
-            guard socket.send(Array("PING\r\n".utf8), deadline: deadline) else { return "Redis: PING could not be sent" }
-            guard let line = socket.receiveLine(atMost: 512, deadline: deadline) else { return "Redis: no answer to PING" }
-            if line.hasPrefix("+PONG") || line.hasPrefix("-NOAUTH") { return nil }
+            // As the probe user the start script makes (it may PING, nothing else): a server
+            // still loading its data answers -LOADING to it, where the default user would get
+            // -NOAUTH whatever its state.
+            let probe = "*3\r\n$4\r\nAUTH\r\n$14\r\nrailyard-probe\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n"
+            guard socket.send(Array(probe.utf8), deadline: deadline) else { return "Redis: PING could not be sent" }
+            guard let lines = socket.receiveLines(2, atMost: 1024, deadline: deadline), let line = lines.last else {
+                return "Redis: no answer to PING"
+            }
+            if line.hasPrefix("+PONG") { return nil }
             return "Redis: " + String(line.prefix(200))
         case .mysql:
-            guard let header = socket.receive(atLeast: 5, atMost: 5, deadline: deadline) else {
-                return "MariaDB: no greeting"
+            guard let header = socket.receive(atLeast: 4, atMost: 4, deadline: deadline) else { return "MariaDB: no greeting" }
+            let length = Int(header[0]) | Int(header[1]) << 8 | Int(header[2]) << 16
+            guard length > 0, length < 65536, let payload = socket.receive(atLeast: length, atMost: length, deadline: deadline) else {
+                return "MariaDB: an incomplete greeting"
             }
-            switch header[4] {
+            switch payload[0] {
             case 0x0A: return nil
             case 0xFF:
-                let rest = socket.receive(atLeast: 1, atMost: 512, deadline: deadline) ?? []
                 // Error code (2 bytes), then the message.
-                let message = rest.count > 2 ? String(decoding: rest.dropFirst(2), as: UTF8.self) : "an error"
+                let message = payload.count > 3 ? String(decoding: payload.dropFirst(3), as: UTF8.self) : "an error"
                 return "MariaDB: " + String(message.prefix(200))
             default:
                 return "MariaDB: an unexpected greeting"
@@ -173,14 +183,17 @@ struct ProbeSocket {
         return received
     }
 
-    /// One line (without its CR LF); nil when none came whole in time.
-    func receiveLine(atMost: Int, deadline: ContinuousClock.Instant) -> String? {
+    /// `count` lines (without their CR LF); nil when fewer came whole in time.
+    func receiveLines(_ count: Int, atMost: Int, deadline: ContinuousClock.Instant) -> [String]? {
         var received: [UInt8] = []
         while received.count < atMost {
             guard let more = receive(atLeast: 1, atMost: atMost - received.count, deadline: deadline) else { return nil }
             received += more
-            if let end = received.firstIndex(of: UInt8(ascii: "\n")) {
-                return String(decoding: received[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let lines = received.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            if lines.count > count {
+                return lines.prefix(count).map {
+                    String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
             }
         }
         return nil

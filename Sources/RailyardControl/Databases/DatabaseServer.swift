@@ -53,84 +53,120 @@ struct DatabaseServer: Sendable {
     func program(_ name: String) -> String { programs[name] ?? name }
 
     /// The artifact's start script, run by the service's user in its sandbox with the
-    /// service's variables: it prepares the volume on the first start and then becomes the
-    /// server, listening on every address of the instance's private network.
+    /// service's variables: it prepares the volume on the first start (into a folder beside
+    /// the data's, moved into place once whole: a start cut short leaves nothing half-made)
+    /// and then becomes the server, in the foreground, listening on every address of the
+    /// instance's private network, its sockets and pid files in the sandbox's /tmp. Data live
+    /// in a folder of the volume (its top holds ext4's lost+found). Passwords reach the
+    /// servers through files and stdin, never a command line.
     var startScript: String {
         let data = engine.mountPath
         switch engine {
         case .postgres:
-            return """
+            return #"""
                 #!/bin/sh
-                # Railyard's PostgreSQL: initialises its volume on the first start, then becomes the server.
+                # Railyard's PostgreSQL: initialises $PGDATA on the first start (superuser $PGUSER with
+                # $PGPASSWORD, database $PGDATABASE), then becomes the server.
                 set -eu
-                data="${PGDATA:-\(data)/pgdata}"
-                case "${PGUSER:-postgres}${PGDATABASE:-railway}" in
-                  *[!A-Za-z0-9_]*) echo "PGUSER and PGDATABASE may hold only letters, digits and _" >&2; exit 2 ;;
-                esac
-                if [ ! -s "$data/PG_VERSION" ]; then
-                  mkdir -p "$data"
-                  chmod 700 "$data"
-                  password_file="$(mktemp /tmp/railyard-pw.XXXXXX)"
-                  printf '%s\\n' "${PGPASSWORD:?PGPASSWORD is not set}" > "$password_file"
-                  '\(program("initdb"))' --pgdata="$data" --username="${PGUSER:-postgres}" --pwfile="$password_file" \\
-                    --auth-host=scram-sha-256 --auth-local=trust --encoding=UTF8 --locale=C.UTF-8
-                  rm -f "$password_file"
-                  printf 'host all all 0.0.0.0/0 scram-sha-256\\nhost all all ::/0 scram-sha-256\\n' >> "$data/pg_hba.conf"
-                  if [ "${PGDATABASE:-railway}" != postgres ]; then
-                    echo "CREATE DATABASE ${PGDATABASE:-railway};" | '\(program("postgres"))' --single -D "$data" -c unix_socket_directories=/tmp postgres > /dev/null
+                PGDATA=${PGDATA:-\#(data)/pgdata}
+                PGUSER=${PGUSER:-postgres}
+                PGDATABASE=${PGDATABASE:-railway}
+                umask 077
+                if [ ! -s "$PGDATA/PG_VERSION" ]; then
+                  : "${PGPASSWORD:?PGPASSWORD must be set to initialise the database}"
+                  init="$PGDATA.init"
+                  rm -rf "$init"
+                  printf '%s\n' "$PGPASSWORD" > /tmp/.railyard-pw
+                  '\#(program("initdb"))' -D "$init" -U "$PGUSER" --pwfile=/tmp/.railyard-pw \
+                    --auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-instructions >&2
+                  rm -f /tmp/.railyard-pw
+                  printf '\n# Railyard: password logins from any address\nhost all all all scram-sha-256\n' >> "$init/pg_hba.conf"
+                  if [ "$PGDATABASE" != postgres ] && [ "$PGDATABASE" != template1 ]; then
+                    ident=$(printf '%s' "$PGDATABASE" | sed 's/"/""/g')
+                    printf 'CREATE DATABASE "%s";\n' "$ident" |
+                      '\#(program("postgres"))' --single -D "$init" -c dynamic_shared_memory_type=sysv -c log_min_messages=warning postgres > /dev/null
                   fi
-                  echo "railyard: initialised a new database in $data"
+                  mv "$init" "$PGDATA"
+                  sync "$(dirname "$PGDATA")" 2>/dev/null || true
+                  echo "railyard: initialised $PGDATA (user $PGUSER, database $PGDATABASE)" >&2
                 fi
-                exec '\(program("postgres"))' -D "$data" -c listen_addresses='*' -c port=\(engine.port) \\
-                  -c unix_socket_directories=/tmp -c dynamic_shared_memory_type=mmap -c shared_memory_type=mmap
-                """
+                exec '\#(program("postgres"))' -D "$PGDATA" -p \#(engine.port) -c listen_addresses='*' \
+                  -c unix_socket_directories=/tmp -c dynamic_shared_memory_type=sysv
+                """#
         case .redis:
-            return """
+            return #"""
                 #!/bin/sh
-                # Railyard's Redis: an append-only file on its volume (acknowledged writes survive a kill),
-                # the password from REDISPASSWORD in a config file only it reads.
+                # Railyard's Redis: an append-only file on its volume (every acknowledged write is in it
+                # before the reply, so it survives a kill of the server), the password from REDISPASSWORD
+                # in a configuration read from stdin, and a user that may only PING for the health check
+                # (which tells a server loading its data from a ready one).
                 set -eu
-                case "${REDISPASSWORD:?REDISPASSWORD is not set}" in
-                  *[!A-Za-z0-9._~-]*) echo "REDISPASSWORD may hold only letters, digits and . _ ~ -" >&2; exit 2 ;;
-                esac
+                : "${REDISPASSWORD:?REDISPASSWORD must be set}"
                 umask 077
-                config="$(mktemp /tmp/railyard-redis.XXXXXX)"
-                printf 'requirepass %s\\n' "$REDISPASSWORD" > "$config"
-                exec '\(program("redis-server"))' "$config" --bind '* -::*' --port \(engine.port) --protected-mode no \\
-                  --dir '\(data)' --appendonly yes --appendfsync everysec --daemonize no --logfile '' \\
-                  --pidfile /tmp/redis.pid
-                """
+                password=$(printf '%s' "$REDISPASSWORD" | sed 's/\\/\\\\/g; s/"/\\"/g')
+                exec '\#(program("redis-server"))' - <<EOF
+                bind * -::*
+                port \#(engine.port)
+                dir \#(data)
+                daemonize no
+                supervised no
+                logfile ""
+                pidfile /tmp/redis.pid
+                save ""
+                appendonly yes
+                appendfilename "appendonly.aof"
+                appenddirname "appendonlydir"
+                appendfsync everysec
+                aof-use-rdb-preamble yes
+                requirepass "$password"
+                user railyard-probe on nopass resetkeys resetchannels -@all +ping
+                EOF
+                """#
         case .mysql:
-            return """
+            return #"""
                 #!/bin/sh
-                # Railyard's MariaDB: initialises its volume on the first start; at every start sets root's
-                # password from MYSQL_ROOT_PASSWORD and makes MYSQLDATABASE, then becomes the server.
+                # Railyard's MariaDB: initialises its data on the first start (root with
+                # $MYSQL_ROOT_PASSWORD at localhost and '%', database $MYSQLDATABASE), then becomes the
+                # server. The host's configuration (/etc/mysql) is ignored.
                 set -eu
-                data='\(data)/mysql'
-                case "${MYSQL_ROOT_PASSWORD:?MYSQL_ROOT_PASSWORD is not set}${MYSQLDATABASE:-railway}" in
-                  *[!A-Za-z0-9._~-]*) echo "MYSQL_ROOT_PASSWORD and MYSQLDATABASE may hold only letters, digits and . _ ~ -" >&2; exit 2 ;;
-                esac
-                if [ ! -d "$data/mysql" ]; then
-                  mkdir -p "$data"
-                  '\(program("mariadb-install-db"))' --no-defaults --datadir="$data" --user="$(id -un)" \\
-                    --auth-root-authentication-method=normal --skip-test-db > /tmp/railyard-install-db.log 2>&1 \\
-                    || { cat /tmp/railyard-install-db.log >&2; exit 1; }
-                  echo "railyard: initialised a new database in $data"
-                fi
+                datadir=\#(data)/data
+                rootpw=${MYSQL_ROOT_PASSWORD:-${MYSQLPASSWORD:-}}
+                database=${MYSQLDATABASE:-${MYSQL_DATABASE:-railway}}
                 umask 077
-                init="$(mktemp /tmp/railyard-init.XXXXXX)"
-                cat > "$init" <<SQL
-                CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '$MYSQL_ROOT_PASSWORD';
-                ALTER USER 'root'@'%' IDENTIFIED BY '$MYSQL_ROOT_PASSWORD';
-                ALTER USER 'root'@'localhost' IDENTIFIED BY '$MYSQL_ROOT_PASSWORD';
-                GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;
-                CREATE DATABASE IF NOT EXISTS \\`${MYSQLDATABASE:-railway}\\`;
-                FLUSH PRIVILEGES;
-                SQL
-                exec '\(program("mariadbd"))' --no-defaults --datadir="$data" --init-file="$init" \\
-                  --bind-address=0.0.0.0 --port=\(engine.port) --socket=/tmp/mysqld.sock --pid-file=/tmp/mysqld.pid \\
-                  --skip-name-resolve --innodb-use-native-aio=0 --innodb-buffer-pool-size=64M --log-error=
-                """
+                set -- --no-defaults --datadir="$datadir" --tmpdir=/tmp \
+                  --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
+                  --innodb-buffer-pool-size=64M --innodb-log-file-size=48M \
+                  --aria-pagecache-buffer-size=16M --key-buffer-size=8M --skip-name-resolve --skip-log-bin \
+                  --innodb-use-native-aio=0
+                if [ ! -d "$datadir/mysql" ]; then
+                  [ -n "$rootpw" ] || { echo "MYSQL_ROOT_PASSWORD must be set to initialise the database" >&2; exit 1; }
+                  case "$database" in ''|*[!A-Za-z0-9_.-]*) echo "unsupported database name: $database" >&2; exit 1;; esac
+                  init="$datadir.init"
+                  rm -rf "$init"
+                  # Bootstrap mode takes no escapes in strings: the password is checked instead.
+                  case "$rootpw" in *[!A-Za-z0-9._~+=-]*) echo "MYSQL_ROOT_PASSWORD may hold only letters, digits and . _ ~ + = -" >&2; exit 1;; esac
+                  {
+                    echo "FLUSH PRIVILEGES;"
+                    # mariadb-install-db also makes root@127.0.0.1, root@::1 and root@HOST without a password.
+                    echo "DELETE FROM mysql.global_priv WHERE User = '' OR (User = 'root' AND Host NOT IN ('localhost', '%'));"
+                    echo "DELETE FROM mysql.proxies_priv WHERE Host NOT IN ('localhost', '%');"
+                    echo "FLUSH PRIVILEGES;"
+                    echo "ALTER USER 'root'@'localhost' IDENTIFIED BY '$rootpw';"
+                    echo "CREATE USER 'root'@'%' IDENTIFIED BY '$rootpw';"
+                    echo "GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION;"
+                    echo "CREATE DATABASE IF NOT EXISTS \`$database\`;"
+                  } > /tmp/.railyard-init.sql
+                  '\#(program("mariadb-install-db"))' "$@" --auth-root-authentication-method=normal --skip-test-db --force \
+                    --datadir="$init" --extra-file=/tmp/.railyard-init.sql > /tmp/.railyard-install.log 2>&1 || {
+                    cat /tmp/.railyard-install.log >&2; rm -f /tmp/.railyard-init.sql; exit 1; }
+                  rm -f /tmp/.railyard-init.sql
+                  mv "$init" "$datadir"
+                  sync "$(dirname "$datadir")" 2>/dev/null || true
+                  echo "railyard: initialised $datadir (root@'%', database $database)" >&2
+                fi
+                exec '\#(program("mariadbd"))' "$@" --port=\#(engine.port) --bind-address='*' \
+                  --socket=/tmp/mysqld.sock --pid-file=/tmp/mysqld.pid
+                """#
         }
     }
 
@@ -222,18 +258,49 @@ struct DatabaseServer: Sendable {
     }
 
     /// Replaces a stopped Redis's data on its volume (mounted on the host at `folder`) with
-    /// the snapshot at `snapshot`: the append-only files go (they would win over the
-    /// snapshot), and the snapshot becomes `dump.rdb`, the service user's.
+    /// the snapshot at `snapshot`: the snapshot becomes the base of a new multi-part
+    /// append-only file (an RDB is a valid base), so Redis loads it at its next start and
+    /// appends later writes to it. The old append-only files go only once the new ones are in
+    /// place. The volume is the tenant's: every name is removed before it is made, never
+    /// followed.
     static func replaceRedisData(in folder: String, with snapshot: String, owner: SandboxUser) throws {
         let fileManager = FileManager.default
-        let appendOnly = folder + "/appendonlydir"
-        if fileManager.fileExists(atPath: appendOnly) { try ConfinedFolder.removeTree(at: appendOnly) }
-        let staged = folder + "/dump.rdb.restoring"
-        try? fileManager.removeItem(atPath: staged)
-        try fileManager.copyItem(atPath: snapshot, toPath: staged)
-        guard chown(staged, owner.uid, owner.gid) == 0, chmod(staged, 0o600) == 0, rename(staged, folder + "/dump.rdb") == 0 else {
-            throw RailyardError.unavailable("cannot put the snapshot in place: \(String(cString: strerror(errno)))")
+        guard let handle = FileHandle(forReadingAtPath: snapshot), let magic = try handle.read(upToCount: 5) else {
+            throw RailyardError.unavailable("cannot read the snapshot")
         }
+        try? handle.close()
+        guard magic == Data("REDIS".utf8) else { throw RailyardError.conflict("the backup is not a Redis snapshot (RDB)") }
+        let current = folder + "/appendonlydir"
+        let staged = folder + "/appendonlydir.restoring"
+        let previous = folder + "/appendonlydir.replaced"
+        for path in [staged, previous] where Self.exists(path) { try ConfinedFolder.removeTree(at: path) }
+        guard mkdir(staged, 0o700) == 0 else {
+            throw RailyardError.unavailable("cannot make \(staged): \(String(cString: strerror(errno)))")
+        }
+        try fileManager.copyItem(atPath: snapshot, toPath: staged + "/appendonly.aof.1.base.rdb")
+        try Data().write(to: URL(fileURLWithPath: staged + "/appendonly.aof.1.incr.aof"))
+        try Data("file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n".utf8)
+            .write(to: URL(fileURLWithPath: staged + "/appendonly.aof.manifest"))
+        for name in ["", "/appendonly.aof.1.base.rdb", "/appendonly.aof.1.incr.aof", "/appendonly.aof.manifest"] {
+            guard chown(staged + name, owner.uid, owner.gid) == 0, chmod(staged + name, name.isEmpty ? 0o700 : 0o600) == 0 else {
+                throw RailyardError.unavailable("cannot give the restored data to the service's user: \(String(cString: strerror(errno)))")
+            }
+        }
+        if Self.exists(current), rename(current, previous) != 0 {
+            throw RailyardError.unavailable("cannot set the old data aside: \(String(cString: strerror(errno)))")
+        }
+        guard rename(staged, current) == 0 else {
+            throw RailyardError.unavailable("cannot put the restored data in place: \(String(cString: strerror(errno)))")
+        }
+        if Self.exists(previous) { try ConfinedFolder.removeTree(at: previous) }
+        // A snapshot left by an older configuration would not be read, but would mislead.
+        if Self.exists(folder + "/dump.rdb") { unlink(folder + "/dump.rdb") }
+    }
+
+    /// Whether anything (a link included, never followed) is at `path`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 
     /// Files of the artifact bound over the sandbox's own, inside → outside.

@@ -97,6 +97,7 @@ extension Service: JSONWritable {
         output.raw("{")
         output.key("createdAt", first: true); output.date(createdAt)
         if let cpuLimitMillis { output.key("cpuLimitMillis"); output.integer(cpuLimitMillis) }
+        output.optionalString("database", database?.rawValue)
         output.key("id"); output.string(id.rawValue)
         if let memoryLimit { output.key("memoryLimit"); output.integer(Int(memoryLimit)) }
         output.key("name"); output.string(name)
