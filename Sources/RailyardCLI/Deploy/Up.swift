@@ -70,10 +70,12 @@ struct Up: AsyncParsableCommand {
             }) ?? []
             Output.line("Deployment \(deployment.id) is live.")
             for url in domains.compactMap(\.url) { Output.line("  \(url)") }
+            // A database speaks its own protocol, not HTTP, and has no public URL.
+            let scheme = deployment.source == .database ? "" : "http://"
             for instance in deployment.instances {
-                Output.line("  replica \(instance.replica): http://\(instance.address)")
+                Output.line("  replica \(instance.replica): \(scheme)\(instance.address)")
             }
-            if domains.isEmpty { Output.note("Give it a public URL with `railyard domain`.") }
+            if domains.isEmpty && deployment.source != .database { Output.note("Give it a public URL with `railyard domain`.") }
             for warning in deployment.warnings { Output.note("warning: \(warning)") }
         } else {
             Output.note("Deployment \(deployment.id) \(deployment.status.rawValue)" + (deployment.statusReason.map { ": \($0)" } ?? ""))
