@@ -126,7 +126,10 @@ extension DeploymentController {
                 throw RailyardError.unavailable("the dump program \(outcome.timedOut ? "timed out" : outcome.exit.description)")
             }
             let output = work.appendingPathComponent("out")
+            let engine = backup.engine
             let (size, digest) = try await BlockingWork.run { () throws -> (Int64, String) in
+                // redis-cli says it succeeded after some failures: the file must be a snapshot.
+                try DatabaseServer.checkBackupFile(output.path, engine: engine)
                 let digest = try FileDigest.sha256(of: output.path)
                 // The server's from now on: readable through a bind for a restore, while the
                 // folder (0700, root's) keeps everyone else out.

@@ -90,8 +90,9 @@ struct DatabaseServer: Sendable {
                   sync "$(dirname "$PGDATA")" 2>/dev/null || true
                   echo "railyard: initialised $PGDATA (user $PGUSER, database $PGDATABASE)" >&2
                 fi
+                # At most 256 MB of write-ahead log (PostgreSQL's default, 1 GB, fills a small volume).
                 exec '\#(program("postgres"))' -D "$PGDATA" -p \#(engine.port) -c listen_addresses='*' \
-                  -c unix_socket_directories=/tmp -c dynamic_shared_memory_type=sysv
+                  -c unix_socket_directories=/tmp -c dynamic_shared_memory_type=sysv -c max_wal_size=256MB
                 """#
         case .redis:
             return #"""
@@ -164,8 +165,9 @@ struct DatabaseServer: Sendable {
                   sync "$(dirname "$datadir")" 2>/dev/null || true
                   echo "railyard: initialised $datadir (root@'%', database $database)" >&2
                 fi
+                # (Warnings at level 1: each health check would log an aborted connection.)
                 exec '\#(program("mariadbd"))' "$@" --port=\#(engine.port) --bind-address='*' \
-                  --socket=/tmp/mysqld.sock --pid-file=/tmp/mysqld.pid
+                  --socket=/tmp/mysqld.sock --pid-file=/tmp/mysqld.pid --log-warnings=1
                 """#
         }
     }
@@ -249,7 +251,7 @@ struct DatabaseServer: Sendable {
     func restoreCommand(input: String) -> String {
         switch engine {
         case .postgres:
-            return "PGHOST=\"$RAILYARD_DATABASE_HOST\" PGPORT=\(engine.port) exec '\(program("pg_restore"))' --clean --if-exists --no-owner --no-privileges --single-transaction --no-password --dbname=\"${PGDATABASE:-railway}\" '\(input)'"
+            return "PGHOST=\"$RAILYARD_DATABASE_HOST\" PGPORT=\(engine.port) exec '\(program("pg_restore"))' --clean --if-exists --no-owner --no-privileges --single-transaction --exit-on-error --no-password --dbname=\"${PGDATABASE:-railway}\" '\(input)'"
         case .mysql:
             return "MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\" exec '\(program("mariadb"))' -h \"$RAILYARD_DATABASE_HOST\" -P \(engine.port) -u root < '\(input)'"
         case .redis:
@@ -295,6 +297,24 @@ struct DatabaseServer: Sendable {
         if Self.exists(previous) { try ConfinedFolder.removeTree(at: previous) }
         // A snapshot left by an older configuration would not be read, but would mislead.
         if Self.exists(folder + "/dump.rdb") { unlink(folder + "/dump.rdb") }
+    }
+
+    /// Checks that a dump program's output is what its engine writes (pg_dump's custom format
+    /// starts with `PGDMP`, an RDB with `REDIS`, mysqldump's with a comment or a `/*!` directive), not an empty or
+    /// error file.
+    static func checkBackupFile(_ path: String, engine: DatabaseEngine) throws {
+        guard let handle = FileHandle(forReadingAtPath: path), let head = try handle.read(upToCount: 5) else {
+            throw RailyardError.unavailable("the dump program wrote nothing")
+        }
+        try? handle.close()
+        let expected: [String] = switch engine {
+        case .postgres: ["PGDMP"]
+        case .redis: ["REDIS"]
+        case .mysql: ["-- ", "/*"]
+        }
+        guard expected.contains(where: { head.starts(with: Data($0.utf8)) }) else {
+            throw RailyardError.unavailable("the dump program's output is not a \(engine.displayName) backup")
+        }
     }
 
     /// Whether anything (a link included, never followed) is at `path`.
