@@ -237,6 +237,31 @@ extension DeployEndToEndTests {
         #expect((second["service"] as? [String: Any])?["name"] as? String == "redis-2")
     }
 
+    /// Railway's Django template as it is laid out (its start command runs migrate &&
+    /// collectstatic && gunicorn; its settings read PGHOST, PGPORT, PGUSER, PGPASSWORD and
+    /// PGDATABASE) deploys against a PostgreSQL added with one command: no variable is typed.
+    @Test func railwaysDjangoTemplateRunsOnAPostgresAddedWithOneCommand() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("django-postgres")
+        let added = try await world.cli.exec(["add", "--database", "postgres", "--service", "django-postgres"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let set = try #require(try await world.cli.execJSON(["variables", "--service", "django-postgres"]) as? [String: String])
+        #expect(set.values.allSatisfy { $0.hasPrefix("${{postgres.") }, "references only: \(set)")
+        #expect(Set(set.keys).isSuperset(of: ["PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "DATABASE_URL"]))
+        let domain = try #require(try await world.cli.execJSON(["domain", "--service", "django-postgres"]) as? [String: Any])
+        let host = try #require(domain["hostname"] as? String)
+        let (status, _, log) = try await world.up(Self.realApps.appendingPathComponent("django-postgres"), service: "django-postgres")
+        #expect(status == 0, "\(log)")
+        let first = await Self.viaEdge(world, host: host, path: "/add?name=alice")?.body ?? ""
+        #expect(first.contains(#""vendor": "postgresql""#) && first.contains(#""users": 1"#) && first.contains(#""collectstatic": true"#), "\(first)")
+        // The rows are PostgreSQL's: a redeploy of the app (migrate runs again) finds them.
+        let again = try await world.up(Self.realApps.appendingPathComponent("django-postgres"), service: "django-postgres")
+        #expect(again.status == 0, "\(again.log)")
+        let second = await Self.viaEdge(world, host: host)?.body ?? ""
+        #expect(second.contains(#""users": 1"#), "\(second)")
+    }
+
     static func latestDatabaseDeployment(_ world: World) async throws -> String? {
         try await world.deployments("postgres").first { $0["status"] as? String == "SUCCESS" }?["id"] as? String
     }
