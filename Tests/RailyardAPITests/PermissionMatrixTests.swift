@@ -112,6 +112,18 @@ struct PermissionMatrixTests {
         Route(name: "POST volumes", expected: [403, 422, 422, 404, 401]) { _, f in
             (.post, "/api/v1/services/\(f.service)/volumes?environmentId=\(f.environment)", ["mountPath": "/proc/x", "sizeBytes": 1 << 30])
         },
+        // An engine Debian has not: the roles are checked first, then the body (no controller
+        // runs here to start a real database; DatabaseEndToEndTests does).
+        Route(name: "POST databases", expected: [403, 422, 422, 404, 401]) { _, f in
+            (.post, "/api/v1/projects/\(f.project)/databases", ["engine": "mongodb", "environmentId": f.environment])
+        },
+        Route(name: "GET backups", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/backups?environmentId=\(f.environment)", nil)
+        },
+        // The fixture's service is no database.
+        Route(name: "POST backups", expected: [403, 422, 422, 404, 401]) { _, f in
+            (.post, "/api/v1/services/\(f.service)/backups", ["environmentId": f.environment])
+        },
         Route(name: "GET deployments", expected: [200, 200, 200, 404, 401]) { _, f in
             (.get, "/api/v1/services/\(f.service)/deployments", nil)
         },
@@ -207,6 +219,52 @@ struct PermissionMatrixTests {
             for mount in ["/", "data", "/srv/app", "/srv", "/proc", "/dev/shm", "/etc", "/usr/local/x", "/tmp/x", "/data/../etc",
                           "/data/./x", "/da ta", "//data", "/data/", String(repeating: "/a", count: 101)] {
                 try await api.expect(422, .post, create, token: f.member, json: ["mountPath": mount])
+            }
+        }
+    }
+
+    /// A backup's reading, restore and deletion: viewers read it and nothing more, another
+    /// workspace finds nothing, and members and admins get past the roles (to the controller,
+    /// which this harness does not run: 503). Ids of other things, and of nothing, are 404.
+    @Test func backupsAnswerEachCallerExactly() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let service = try #require(try await harness.store.service(id: ServiceID(rawValue: f.service)))
+            let backup = try await harness.store.createBackup(
+                service: service, environment: EnvironmentID(rawValue: f.environment), engine: .postgres, trigger: "manual",
+                node: "test", audit: .system)
+            let path = "/api/v1/backups/\(backup.id)"
+            for token in [f.viewer, f.member, f.admin] { try await api.expect(200, .get, path, token: token) }
+            try await api.expect(404, .get, path, token: f.outsider)
+            try await api.expect(401, .get, path, token: nil)
+            for (token, status) in [(f.viewer, 403), (f.outsider, 404)] {
+                try await api.expect(status, .post, path + "/restore", token: token, json: [:])
+                try await api.expect(status, .delete, path, token: token)
+            }
+            #expect(try await harness.store.backup(id: backup.id) != nil, "refused callers deleted nothing")
+            for token in [f.member, f.admin] {
+                try await api.expect(503, .post, path + "/restore", token: token, json: [:])
+                try await api.expect(503, .delete, path, token: token)
+            }
+            for id in [BackupID.generate().rawValue, f.service, "not-an-id", "../\(backup.id)"] {
+                try await api.expect(404, .get, "/api/v1/backups/\(id)", token: f.admin)
+            }
+            // A restore into a service of another project is refused on the field.
+            let other = try #require(try await api.call(.post, "/api/v1/projects", token: f.admin, json: ["name": "other", "workspaceId": f.workspace]).json["project"] as? [String: Any])
+            let foreign = try await api.call(.post, "/api/v1/projects/\(try #require(other["id"] as? String))/services", token: f.admin, json: ["name": "elsewhere"])
+            let foreignID = try #require(foreign.json["id"] as? String)
+            try await api.expect(422, .post, path + "/restore", token: f.admin, json: ["serviceId": foreignID])
+            // Adding a database: names, sizes and services the rules refuse, before anything is made.
+            let add = "/api/v1/projects/\(f.project)/databases"
+            for body: [String: Any] in [
+                ["engine": "postgres", "environmentId": f.environment, "name": "Bad Name"],
+                ["engine": "postgres", "environmentId": f.environment, "sizeBytes": 1],
+                ["engine": "postgres", "environmentId": f.environment, "attachTo": foreignID],
+                ["engine": String(repeating: "x", count: 100_000), "environmentId": f.environment],
+                ["engine": "postgres", "environmentId": EnvironmentID.generate().rawValue],
+            ] {
+                try await api.expect(422, .post, add, token: f.member, json: body)
             }
         }
     }
