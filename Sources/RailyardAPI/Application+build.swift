@@ -139,8 +139,45 @@ func metricsResponse(dependencies: APIDependencies, context: APIRequestContext) 
         }
     }
     let includeEdge = caller.onlyProject == nil && caller.roles.values.contains(.admin)
-    let text = dependencies.edgeRoutes?.prometheusText(services: services, includeEdge: includeEdge) ?? ""
+    var text = dependencies.edgeRoutes?.prometheusText(services: services, includeEdge: includeEdge) ?? ""
+    if let control = dependencies.control {
+        text += try await replicaUsageText(await control.replicaUsage(), caller: caller, store: dependencies.store)
+    }
     var headers = HTTPFields()
     headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
     return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+}
+
+/// Each running replica's memory and CPU time (apps and databases, edge or not), for the
+/// services the caller can read.
+func replicaUsageText(_ reports: [ReplicaUsage], caller: Caller, store: Store) async throws -> String {
+    var readable: [ServiceID: (service: Service, project: Project)?] = [:]
+    var environments: [EnvironmentID: String] = [:]
+    var memory: [String] = []
+    var cpu: [String] = []
+    for report in reports.sorted(by: { ($0.serviceID, $0.environmentID, $0.replica) < ($1.serviceID, $1.environmentID, $1.replica) }) {
+        if readable[report.serviceID] == nil {
+            var found: (Service, Project)?
+            if let service = try await store.service(id: report.serviceID), let project = try await store.project(id: service.projectID),
+               caller.roles[project.workspaceID] != nil, caller.onlyProject == nil || caller.onlyProject == project.id {
+                found = (service, project)
+            }
+            readable[report.serviceID] = .some(found)
+        }
+        guard let (service, project) = readable[report.serviceID] ?? nil else { continue }
+        if case .environment(_, _, let only) = caller.tokenScope, only != report.environmentID { continue }
+        if environments[report.environmentID] == nil {
+            environments[report.environmentID] = try await store.environment(id: report.environmentID)?.name ?? report.environmentID.rawValue
+        }
+        let labels = [("service", service.name), ("project", project.name), ("service_id", service.id.rawValue),
+                      ("environment", environments[report.environmentID] ?? ""), ("replica", String(report.replica))]
+            .map { "\($0.0)=\"\(EdgeRoutes.escape($0.1))\"" }.joined(separator: ",")
+        if let bytes = report.usage.memoryBytes { memory.append("railyard_replica_memory_bytes{\(labels)} \(bytes)") }
+        if let micros = report.usage.cpuMicroseconds { cpu.append("railyard_replica_cpu_seconds_total{\(labels)} \(Double(micros) / 1e6)") }
+    }
+    var lines = ["# HELP railyard_replica_memory_bytes Memory a replica's processes use now (page cache included, as its limit counts it).",
+                 "# TYPE railyard_replica_memory_bytes gauge"] + memory
+    lines += ["# HELP railyard_replica_cpu_seconds_total CPU time a replica's processes used since it started.",
+              "# TYPE railyard_replica_cpu_seconds_total counter"] + cpu
+    return lines.joined(separator: "\n") + "\n"
 }

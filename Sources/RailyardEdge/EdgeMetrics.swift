@@ -124,7 +124,8 @@ extension EdgeRoutes {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func escape(_ value: String) -> String {
+    /// A Prometheus label value: backslash, quote and newline escaped.
+    public static func escape(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }

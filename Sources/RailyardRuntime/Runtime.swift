@@ -76,6 +76,20 @@ public protocol Runtime: Sendable {
     /// Kills whatever an earlier run of the server left running (instances and builds), by
     /// the groups they were started in; returns how many it found.
     func removeLeftovers() async -> Int
+    /// What the instance uses now (memory, CPU time so far); nil when it is not running or the
+    /// host cannot say.
+    func usage(_ id: String) async -> InstanceUsage?
+}
+
+/// An instance's use of the machine, from its cgroups.
+public struct InstanceUsage: Sendable, Equatable {
+    public var memoryBytes: Int64?
+    public var cpuMicroseconds: Int64?
+
+    public init(memoryBytes: Int64?, cpuMicroseconds: Int64?) {
+        self.memoryBytes = memoryBytes
+        self.cpuMicroseconds = cpuMicroseconds
+    }
 }
 
 /// How an instance ended.

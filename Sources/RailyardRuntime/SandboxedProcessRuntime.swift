@@ -134,6 +134,13 @@ public actor SandboxedProcessRuntime: Runtime {
 
     public func running() async -> [String] { instances.keys.sorted() }
 
+    public func usage(_ id: String) async -> InstanceUsage? {
+        guard instances[id] != nil, case .success(let cgroups) = cgroups else { return nil }
+        let (memory, cpu) = cgroups.usage(id)
+        guard memory != nil || cpu != nil else { return nil }
+        return InstanceUsage(memoryBytes: memory, cpuMicroseconds: cpu)
+    }
+
     public func listens(_ id: String, port: Int) async -> Bool {
         guard let child = instances[id], child.finishedStatus == nil else { return false }
         let pids = [child.pid] + ProcessTree.descendants(of: child.pid, parents: ProcessTree.parents())

@@ -250,6 +250,48 @@ public struct Cgroups: Sendable, Equatable {
         }
     }
 
+    /// What the instance's processes use now: memory in bytes (page cache included, as the
+    /// limit counts it) and CPU time used since it started, in microseconds; nil where the
+    /// host does not say.
+    public func usage(_ name: String) -> (memoryBytes: Int64?, cpuMicroseconds: Int64?) {
+        guard Self.isSafeName(name) else { return (nil, nil) }
+        func number(_ file: String) -> Int64? {
+            ProcFile.read(file).flatMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        switch layout {
+        case .v2(let unified):
+            let group = "\(unified)/\(parentName)/\(name)"
+            let cpu = ProcFile.read(group + "/cpu.stat")?.split(separator: "\n").first { $0.hasPrefix("usage_usec ") }
+                .flatMap { Int64($0.dropFirst("usage_usec ".count)) }
+            return (number(group + "/memory.current"), cpu)
+        case .v1(let memory, let cpu, _):
+            // cpuacct.usage (nanoseconds) is there when cpu and cpuacct share a hierarchy; else
+            // the group's processes' own times (and their waited-for children's).
+            let used = cpu.flatMap { number("\($0)/\(parentName)/\(name)/cpuacct.usage") }.map { $0 / 1_000 }
+                ?? Self.processorTime(of: processes(name))
+            return (memory.flatMap { number("\($0)/\(parentName)/\(name)/memory.usage_in_bytes") }, used)
+        }
+    }
+
+    /// user + system time of `pids` and of their children they waited for, in microseconds
+    /// (/proc/PID/stat fields 14 to 17, in clock ticks); nil when none could be read.
+    static func processorTime(of pids: [Int32]) -> Int64? {
+        let ticks = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        guard ticks > 0 else { return nil }
+        var total: Int64 = 0
+        var read = false
+        for pid in pids {
+            // The command name (field 2) may hold spaces and parentheses: fields follow its last ')'.
+            guard let stat = ProcFile.read("/proc/\(pid)/stat"), let end = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            // After ')': state is field 3, so utime (14) … cstime (17) are at 11…14.
+            guard fields.count > 14 else { continue }
+            for index in 11...14 { total += Int64(fields[index]) ?? 0 }
+            read = true
+        }
+        return read ? total * 1_000_000 / ticks : nil
+    }
+
     /// Kills whatever is left in the sandbox's groups and removes them.
     public func remove(_ name: String) async {
         guard Self.isSafeName(name) else { return }

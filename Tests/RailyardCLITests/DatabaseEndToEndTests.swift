@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 
 /// Databases through the CLI against a live server, with the host's real PostgreSQL, Redis
@@ -223,6 +225,14 @@ extension DeployEndToEndTests {
         let anonymous = try await world.cli.exec(["connect", "mysql", "--", "-u", "root", "--password=", "-e", "SELECT 1"])
         #expect(anonymous.status != 0, "root without its password: \(anonymous.stdout)")
 
+        // Each replica's memory and CPU time are in /metrics, databases' as apps'.
+        let metrics = try await Self.scrapeMetrics(world)
+        for service in ["redis", "mysql", "cache-app"] {
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("railyard_replica_memory_bytes{service=\"\(service)\"") }
+            #expect((line?.split(separator: " ").last.flatMap { Int($0) } ?? 0) > 1 << 20, "\(service): \(line ?? "no line")")
+            #expect(metrics.contains("railyard_replica_cpu_seconds_total{service=\"\(service)\""), "\(service)")
+        }
+
         // What Debian has not, and what is not a database, are said in words.
         let mongo = try await world.cli.exec(["add", "--database", "mongodb"])
         #expect(mongo.status != 0 && mongo.stderr.contains("not in Debian's packages"), "\(mongo.stderr)")
@@ -260,6 +270,19 @@ extension DeployEndToEndTests {
         #expect(again.status == 0, "\(again.log)")
         let second = await Self.viaEdge(world, host: host)?.body ?? ""
         #expect(second.contains(#""users": 1"#), "\(second)")
+    }
+
+    /// `/metrics` as the admin sees it.
+    static func scrapeMetrics(_ world: World) async throws -> String {
+        var login = HTTPClientRequest(url: world.server.url + "/api/v1/auth/login")
+        login.method = .POST
+        login.headers.add(name: "Content-Type", value: "application/json")
+        login.body = .bytes(ByteBuffer(string: #"{"email":"admin@example.com","password":"admin-password"}"#))
+        let session = try await HTTPClient.shared.execute(login, timeout: .seconds(10))
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(buffer: try await session.body.collect(upTo: 1 << 16))) as? [String: Any])?["accessToken"] as? String)
+        var scrape = HTTPClientRequest(url: world.server.url + "/metrics")
+        scrape.headers.add(name: "Authorization", value: "Bearer \(token)")
+        return String(buffer: try await HTTPClient.shared.execute(scrape, timeout: .seconds(10)).body.collect(upTo: 1 << 20))
     }
 
     static func latestDatabaseDeployment(_ world: World) async throws -> String? {
