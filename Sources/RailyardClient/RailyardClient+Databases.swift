@@ -9,6 +9,8 @@ public struct DatabaseAdded: Decodable, Sendable {
     public var variables: [String]
     public var attachedTo: Service?
     public var references: [String]
+    /// Names the attached service had set itself, left as they were.
+    public var kept: [String]
 }
 
 extension RailyardClient {

@@ -84,17 +84,32 @@ extension DeploymentController {
         try refuseWhileHandingOver()
         guard let engine = service.database else { throw RailyardError.invalid("\(service.name) is not a database service", field: "service") }
         let (deployment, instance) = try servingDatabase(service.id, in: environment)
-        let backup = try await store.createBackup(service: service, environment: environment, engine: engine, trigger: trigger, node: node, audit: audit)
+        // One at a time per database: a second would only compete with the first for its disk.
+        let key = "\(service.id)/\(environment)"
+        guard !backupsRunning.contains(key) else {
+            throw RailyardError.conflict("a backup or restore of \(service.name) is under way in this environment; try again once it ends")
+        }
+        backupsRunning.insert(key)
+        let backup: Backup
+        do {
+            backup = try await store.createBackup(service: service, environment: environment, engine: engine, trigger: trigger, node: node, audit: audit)
+        } catch {
+            backupsRunning.remove(key)
+            throw error
+        }
         logs.system(deployment.id, phase: "deploy", "backup \(backup.id) started (\(trigger))")
         let (deploymentID, host) = (deployment.id, instance.host)
         backupTasks[backup.id] = Task { [weak self] in
             await self?.takeBackup(backup, of: deploymentID, at: host)
-            await self?.backupEnded(backup.id)
+            await self?.backupEnded(backup.id, key: key)
         }
         return backup
     }
 
-    func backupEnded(_ id: BackupID) { backupTasks[id] = nil }
+    func backupEnded(_ id: BackupID, key: String) {
+        backupTasks[id] = nil
+        backupsRunning.remove(key)
+    }
 
     /// Runs the engine's dump program in a sandbox of the service's own user, on the
     /// environment's network, niced and in a cgroup of its own (a large database's backup
@@ -170,7 +185,7 @@ extension DeploymentController {
         return try await onPrivateNetwork(name, environment: deployment.environmentID, phase: "deploy") { [runner, spec] network in
             var spec = spec
             spec.network = network
-            return try await runner.stream(spec, command: ["/bin/sh", "-c", "exec nice -n 10 /bin/sh -c \"$0\"", command], timeLimit: .seconds(6 * 3600)) { channel, line in
+            return try await runner.stream(spec, command: ["/bin/sh", "-c", "exec nice -n 10 ionice -c 2 -n 7 /bin/sh -c \"$0\"", command], timeLimit: .seconds(6 * 3600)) { channel, line in
                 logs.append(id, phase: "deploy", replica: nil, stream: channel.rawValue, "\(logPrefix): \(line)")
             }
         }
@@ -194,13 +209,23 @@ extension DeploymentController {
             throw RailyardError.conflict("backup \(backup.id)'s file is not in this server's data folder (it was taken by another server)")
         }
         let (deployment, instance) = try servingDatabase(service.id, in: backup.environmentID)
-        try await store.auditRestore(backup.id, project: backup.projectID, into: service.id, audit: audit)
-        try await store.recordRestore(backup.id, status: .running)
+        let key = "\(service.id)/\(backup.environmentID)"
+        guard !backupsRunning.contains(key) else {
+            throw RailyardError.conflict("a backup or restore of \(service.name) is under way in this environment; try again once it ends")
+        }
+        backupsRunning.insert(key)
+        do {
+            try await store.auditRestore(backup.id, project: backup.projectID, into: service.id, audit: audit)
+            try await store.recordRestore(backup.id, status: .running)
+        } catch {
+            backupsRunning.remove(key)
+            throw error
+        }
         logs.system(deployment.id, phase: "deploy", "restoring backup \(backup.id) (of \(backup.serviceName), \(backup.createdAt))")
         let (deploymentID, host) = (deployment.id, instance.host)
         backupTasks[backup.id] = Task { [weak self] in
             await self?.restore(backup, file: file, into: deploymentID, at: host)
-            await self?.backupEnded(backup.id)
+            await self?.backupEnded(backup.id, key: key)
         }
         var restoring = backup
         restoring.restoreStatus = .running

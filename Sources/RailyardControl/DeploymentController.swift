@@ -70,6 +70,8 @@ public actor DeploymentController {
     var volumeKeys: Set<String> = []
     /// Backups being taken and restores under way, by backup.
     var backupTasks: [BackupID: Task<Void, Never>] = [:]
+    /// `SERVICE/ENVIRONMENT` of the databases being backed up or restored (one at a time each).
+    var backupsRunning: Set<String> = []
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,

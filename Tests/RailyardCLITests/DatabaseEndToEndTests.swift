@@ -85,8 +85,12 @@ extension DeployEndToEndTests {
         let world = try await World.make()
         defer { world.stop() }
         try await world.service("web")
+        // A variable the app set itself is left alone (the URL's user wins over PGUSER anyway).
+        let own = try await world.cli.exec(["variables", "--service", "web", "--set", "PGUSER=mine"])
+        #expect(own.status == 0, "\(own.stderr)")
         // Railway's spelling of the service works too: `Postgres` is `postgres`.
         let added = try #require(try await world.cli.execJSON(["add", "--database", "postgres", "--service", "Web"]) as? [String: Any])
+        #expect(added["kept"] as? [String] == ["PGUSER"], "\(added)")
         let service = try #require(added["service"] as? [String: Any])
         #expect(service["name"] as? String == "postgres")
         #expect(service["database"] as? String == "postgres")
@@ -101,6 +105,7 @@ extension DeployEndToEndTests {
         #expect(resolved["DATABASE_URL"] as? String == "postgresql://postgres:\(password)@postgres.railway.internal:5432/railway")
         let web = try #require(try await world.cli.execJSON(["variables", "--service", "web"]) as? [String: Any])
         #expect(web["DATABASE_URL"] as? String == "${{postgres.DATABASE_URL}}", "references only: \(web)")
+        #expect(web["PGUSER"] as? String == "mine", "the app's own value stays: \(web)")
 
         // The app, given nothing but the reference, writes and reads.
         let up = try await world.up(try Self.app(["main.py": Self.postgresApp]), service: "web")

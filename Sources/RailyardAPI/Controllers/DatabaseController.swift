@@ -28,9 +28,11 @@ struct DatabaseController {
         var volume: Volume
         /// The database's variables, by name (their values: `GET …/variables`).
         var variables: [String]
-        /// The service given references, and the names it got.
+        /// The service given references, the names it got, and those it had set itself (left as
+        /// they were).
         var attachedTo: Service?
         var references: [String]
+        var kept: [String]
     }
 
     struct CreateBackupRequest: Decodable {
@@ -88,9 +90,16 @@ struct DatabaseController {
             let volume = try await control.addVolume(
                 service: service.id, environment: environment.id, mountPath: engine.mountPath, sizeBytes: size, audit: audit)
             var references: [String: String] = [:]
+            var kept: [String] = []
             if let attached {
-                references = engine.references(service: service.name)
-                try await store.updateVariables(of: attached.id, in: environment.id, set: references, unset: [], audit: audit)
+                // The app's own values win: a DATABASE_URL it set is not replaced behind its back.
+                let existing = Set(try await store.variables(of: attached.id, in: environment.id, disclosure: .names).map(\.name))
+                for (name, reference) in engine.references(service: service.name) {
+                    if existing.contains(name) { kept.append(name) } else { references[name] = reference }
+                }
+                if !references.isEmpty {
+                    try await store.updateVariables(of: attached.id, in: environment.id, set: references, unset: [], audit: audit)
+                }
             }
             let deployment = try await store.createDeployment(
                 service: service.id, environment: environment.id, message: "add \(engine.displayName)",
@@ -99,7 +108,7 @@ struct DatabaseController {
             return try JSONIO.response(
                 DatabaseAdded(
                     service: service, deployment: deployment, volume: volume, variables: variables.keys.sorted(),
-                    attachedTo: attached, references: references.keys.sorted()),
+                    attachedTo: attached, references: references.keys.sorted(), kept: kept.sorted()),
                 status: .created)
         } catch {
             // Nothing half-made stays: the service goes, with its variables and volume.

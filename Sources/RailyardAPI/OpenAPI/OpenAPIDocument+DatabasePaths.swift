@@ -15,7 +15,7 @@ extension OpenAPIDocument {
             "tags": [
               "Databases"
             ],
-            "description": "Adds a service running the host's database server (`engine`: `postgres`, `redis` or `mysql`, served by MariaDB; `postgresql`, `pg` and `mariadb` are accepted too) in the environment: a volume of its own (`sizeBytes`, default 1 GiB), credentials generated and kept as its variables with Railway's names (PostgreSQL `DATABASE_URL`, `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`; Redis `REDIS_URL`, `REDISHOST`, `REDISPORT`, `REDISUSER`, `REDISPASSWORD`; MySQL `MYSQL_URL`, `MYSQLHOST`, `MYSQLPORT`, `MYSQLUSER`, `MYSQLPASSWORD`, `MYSQLDATABASE`, `MYSQL_ROOT_PASSWORD`), and a first deployment (source `database`). The service is named after the engine, with a suffix when taken, unless `name` is given. `attachTo` names a service of the project that gets references to the database's connection variables (`DATABASE_URL=${{postgres.DATABASE_URL}}`, …). 409 when the server cannot run the engine (its Debian package is not installed, or it runs without private networks: the message says which), or `name` is taken; 422 for an unknown engine (MongoDB is not in Debian's packages: the message says so), a bad `name`, a `sizeBytes` outside 32 MiB to 1 TiB, or an environment or `attachTo` outside the project. Needs the member role. Environment-scoped API tokens answer 403.",
+            "description": "Adds a service running the host's database server (`engine`: `postgres`, `redis` or `mysql`, served by MariaDB; `postgresql`, `pg` and `mariadb` are accepted too) in the environment: a volume of its own (`sizeBytes`, default 1 GiB), credentials generated and kept as its variables with Railway's names (PostgreSQL `DATABASE_URL`, `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`; Redis `REDIS_URL`, `REDISHOST`, `REDISPORT`, `REDISUSER`, `REDISPASSWORD`; MySQL `MYSQL_URL`, `MYSQLHOST`, `MYSQLPORT`, `MYSQLUSER`, `MYSQLPASSWORD`, `MYSQLDATABASE`, `MYSQL_ROOT_PASSWORD`), and a first deployment (source `database`). The service is named after the engine, with a suffix when taken, unless `name` is given. `attachTo` names a service of the project that gets references to the database's connection variables (`DATABASE_URL=${{postgres.DATABASE_URL}}`, …), except those it has set itself (`kept`). 409 when the server cannot run the engine (its Debian package is not installed, or it runs without private networks: the message says which), or `name` is taken; 422 for an unknown engine (MongoDB is not in Debian's packages: the message says so), a bad `name`, a `sizeBytes` outside 32 MiB to 1 TiB, or an environment or `attachTo` outside the project. Needs the member role. Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -123,7 +123,7 @@ extension OpenAPIDocument {
             "tags": [
               "Databases"
             ],
-            "description": "Starts a backup of the running database (PostgreSQL: pg_dump's custom format; Redis: an RDB snapshot; MySQL: mysqldump of its databases), taken by the engine's own program in a sandbox of the service's user, niced, on the environment's network. Answers at once with the backup RUNNING; `GET /backups/{backupId}` says when it is COMPLETED (with its size and SHA-256) or FAILED (with why). `final` marks the last backup before the service is deleted. 409 when the database is not running; 422 when the service is not a database or the environment is not of its project. Needs the member role.",
+            "description": "Starts a backup of the running database (PostgreSQL: pg_dump's custom format; Redis: an RDB snapshot; MySQL: mysqldump of its databases), taken by the engine's own program in a sandbox of the service's user, niced, on the environment's network. Answers at once with the backup RUNNING; `GET /backups/{backupId}` says when it is COMPLETED (with its size and SHA-256) or FAILED (with why). `final` marks the last backup before the service is deleted. 409 when the database is not running or a backup or restore of it is under way; 422 when the service is not a database or the environment is not of its project. Needs the member role.",
             "security": [
               {
                 "bearerAuth": []
@@ -266,7 +266,7 @@ extension OpenAPIDocument {
             "tags": [
               "Databases"
             ],
-            "description": "Starts restoring the backup into its own service, or into `serviceId` (a database service of the same engine in the backup's project). Its file's SHA-256 is checked first. PostgreSQL: pg_restore --clean in one transaction (a failed restore changes nothing); MySQL: the dump replayed; Redis: the server stops, its data is replaced by the snapshot, and it starts again. Answers at once with `restoreStatus` RUNNING; `GET /backups/{backupId}` says how it ended. 409 when the backup did not complete, its file is on another server, it is busy, the database is not running, or its service was deleted and no `serviceId` is given; 422 when `serviceId` is not a database of the backup's engine in its project. Needs the member role. Environment-scoped API tokens answer 403.",
+            "description": "Starts restoring the backup into its own service, or into `serviceId` (a database service of the same engine in the backup's project). Its file's SHA-256 is checked first. PostgreSQL: pg_restore --clean in one transaction (a failed restore changes nothing); MySQL: the dump replayed; Redis: the server stops, its data is replaced by the snapshot, and it starts again. Answers at once with `restoreStatus` RUNNING; `GET /backups/{backupId}` says how it ended. 409 when the backup did not complete, its file is on another server, it or the database is busy with another backup or restore, the database is not running, or its service was deleted and no `serviceId` is given; 422 when `serviceId` is not a database of the backup's engine in its project. Needs the member role. Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -401,6 +401,13 @@ extension OpenAPIDocument {
                 "items": {
                   "type": "string"
                 }
+              },
+              "kept": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "Names the attached service had set itself: left as they were, not replaced by references."
               }
             },
             "required": [
@@ -408,7 +415,8 @@ extension OpenAPIDocument {
               "deployment",
               "volume",
               "variables",
-              "references"
+              "references",
+              "kept"
             ]
           },
           "CreateBackupRequest": {

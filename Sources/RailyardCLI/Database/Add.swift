@@ -51,7 +51,12 @@ struct Add: AsyncParsableCommand {
         Output.line("Added \(engine.displayName) as service \(added.service.name) in \(environment.name) (volume \(added.volume.name), \(VolumeRules.describe(added.volume.sizeBytes)))")
         Output.line("Variables: " + added.variables.joined(separator: ", "))
         if let attachedTo = added.attachedTo {
-            Output.line("Set on \(attachedTo.name): " + added.references.map { "\($0)=${{\(added.service.name).\($0)}}" }.joined(separator: " "))
+            if !added.references.isEmpty {
+                Output.line("Set on \(attachedTo.name): " + added.references.map { "\($0)=${{\(added.service.name).\($0)}}" }.joined(separator: " "))
+            }
+            if !added.kept.isEmpty {
+                Output.line("Left as \(attachedTo.name) had them: " + added.kept.joined(separator: ", ") + " (set them to ${{\(added.service.name).NAME}} to use the database)")
+            }
             Output.line("They apply at \(attachedTo.name)'s next deploy: `railyard redeploy --service \(attachedTo.name)`")
         } else {
             let url = engine.references(service: added.service.name).keys.sorted().first { $0.hasSuffix("_URL") } ?? "DATABASE_URL"
@@ -72,6 +77,7 @@ struct DatabaseAddedOutput: Encodable {
     var variables: [String]
     var attachedTo: Service?
     var references: [String]
+    var kept: [String]
 
     init(added: DatabaseAdded, deployment: Deployment) {
         service = added.service
@@ -80,5 +86,6 @@ struct DatabaseAddedOutput: Encodable {
         variables = added.variables
         attachedTo = added.attachedTo
         references = added.references
+        kept = added.kept
     }
 }
