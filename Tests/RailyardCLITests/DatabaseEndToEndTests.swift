@@ -277,7 +277,7 @@ extension DeployEndToEndTests {
         #expect(second.contains(#""users": 1"#), "\(second)")
     }
 
-    /// `/metrics` as the admin sees it.
+    /// `/metrics` as the World's admin sees it.
     static func scrapeMetrics(_ world: World) async throws -> String {
         var login = HTTPClientRequest(url: world.server.url + "/api/v1/auth/login")
         login.method = .POST

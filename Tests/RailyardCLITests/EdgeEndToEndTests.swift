@@ -96,15 +96,7 @@ extension DeployEndToEndTests {
         var anonymous = HTTPClientRequest(url: world.server.url + "/metrics")
         anonymous.method = .GET
         #expect(try await HTTPClient.shared.execute(anonymous, timeout: .seconds(10)).status.code == 401)
-        var login = HTTPClientRequest(url: world.server.url + "/api/v1/auth/login")
-        login.method = .POST
-        login.headers.add(name: "Content-Type", value: "application/json")
-        login.body = .bytes(ByteBuffer(string: #"{"email":"admin@example.com","password":"admin-password"}"#))
-        let session = try await HTTPClient.shared.execute(login, timeout: .seconds(10))
-        let token = try #require((try JSONSerialization.jsonObject(with: Data(buffer: try await session.body.collect(upTo: 1 << 16))) as? [String: Any])?["accessToken"] as? String)
-        var scrape = HTTPClientRequest(url: world.server.url + "/metrics")
-        scrape.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let metrics = String(buffer: try await HTTPClient.shared.execute(scrape, timeout: .seconds(10)).body.collect(upTo: 1 << 20))
+        let metrics = try await Self.scrapeMetrics(world)
         let ok = metrics.split(separator: "\n").first { $0.hasPrefix("railyard_http_requests_total{service=\"web\",project=\"apps\"") && $0.contains("class=\"2xx\"") }
         #expect((ok?.split(separator: " ").last.flatMap { Int($0) } ?? 0) >= 100, "\(metrics.prefix(600))")
         #expect(metrics.contains("railyard_http_request_duration_seconds_bucket{service=\"web\""))
