@@ -47,7 +47,7 @@ struct SharedVariableStoreTests {
             #expect(try await store.variables(of: db.id, in: environment.id, disclosure: .unsealedValues).first?.value == "open")
 
             // The resolver holds this project's environment only.
-            let resolver = try await store.variableResolver(project: project, environment: environment)
+            let resolver = try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: "localhost")
             #expect(Set(resolver.services.keys) == ["web", "db"])
             #expect(resolver.shared.values == ["REGION": "eu", "KEY": "hunter2-shared-2"])
             #expect(resolver.shared.sealed == ["KEY"])
