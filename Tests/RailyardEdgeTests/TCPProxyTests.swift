@@ -12,7 +12,7 @@ struct TCPProxyTests {
     static func echoServer() async throws -> any Channel {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { $0.pipeline.addHandler(Echo()) }
+            .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Echo()) } }
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
