@@ -20,7 +20,7 @@ extension DeployEndToEndTests {
     /// line): the exit status and what it printed.
     static func psql(port: Int, host: String = "127.0.0.1", password: String, _ query: String) async throws -> (status: Int32, output: String) {
         let result = try await Self.child(
-            ["/usr/bin/psql", "-tAc", query],
+            ["/usr/bin/psql", "-qtAc", query],
             environment: ["PGHOST": host, "PGPORT": String(port), "PGUSER": "postgres", "PGPASSWORD": password,
                           "PGDATABASE": "railway", "PGCONNECT_TIMEOUT": "10"])
         return (result.status, result.output.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -113,7 +113,7 @@ extension DeployEndToEndTests {
         let raw = try #require(try await world.cli.execJSON(["variables", "--service", "postgres"]) as? [String: Any])
         #expect(raw["DATABASE_PUBLIC_URL"] as? String
             == "postgresql://${{PGUSER}}:${{PGPASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{PGDATABASE}}")
-        let byURL = try await Self.child(["/usr/bin/psql", publicURL, "-tAc", "SELECT text FROM notes"])
+        let byURL = try await Self.child(["/usr/bin/psql", publicURL, "-qtAc", "SELECT text FROM notes"])
         #expect(byURL.status == 0 && byURL.output.trimmingCharacters(in: .whitespacesAndNewlines) == "public", "\(byURL)")
 
         // `railyard connect --public` goes through the proxy.
