@@ -94,6 +94,7 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
     DeployController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DomainController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     VolumeController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
+    TCPProxyController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     DatabaseController(dependencies: dependencies, projects: projects).addRoutes(to: authenticated)
     // Prometheus metrics of the edge, for a caller's own services (a scrape sends a token).
     router.group().add(middleware: AuthMiddleware(

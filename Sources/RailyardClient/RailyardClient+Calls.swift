@@ -215,6 +215,41 @@ extension RailyardClient {
         _ = try await sendRaw(.DELETE, "/api/v1/volumes/\(id)", body: Optional<Empty>.none)
     }
 
+    // MARK: TCP proxies
+
+    struct TCPProxyList: Decodable {
+        var items: [TCPProxy]
+    }
+
+    /// The service's TCP proxy in the environment (none or one).
+    public func tcpProxies(of service: ServiceID, in environment: EnvironmentID) async throws -> [TCPProxy] {
+        let list: TCPProxyList = try await send(
+            .GET, "/api/v1/services/\(service)/tcp-proxies", query: ["environmentId": environment.rawValue])
+        return list.items
+    }
+
+    /// A TCP proxy for the service in the environment; nil port: the lowest free one of the
+    /// server's range; nil target port: a database's engine port.
+    public func createTCPProxy(
+        service: ServiceID, environment: EnvironmentID, port: Int? = nil, targetPort: Int? = nil
+    ) async throws -> TCPProxy {
+        struct Body: Encodable {
+            var port: Int?
+            var targetPort: Int?
+        }
+        return try await send(
+            .POST, "/api/v1/services/\(service)/tcp-proxies", query: ["environmentId": environment.rawValue],
+            body: Body(port: port, targetPort: targetPort))
+    }
+
+    /// Removes the service's TCP proxy in the environment: its port closes with every
+    /// connection through it.
+    public func deleteTCPProxy(service: ServiceID, environment: EnvironmentID) async throws {
+        _ = try await sendRaw(
+            .DELETE, "/api/v1/services/\(service)/tcp-proxies", query: ["environmentId": environment.rawValue],
+            body: Optional<Empty>.none)
+    }
+
     public func updateService(_ id: ServiceID, _ change: ServiceChange) async throws -> Service {
         try await send(.PATCH, "/api/v1/services/\(id)", body: change)
     }

@@ -34,6 +34,11 @@ public struct ControlOptions: Sendable {
     /// This server replaces one still running on the same data folder (an upgrade): what that
     /// one runs is left to it until it stops, and only then are its leftovers cleared.
     public var replacing = false
+    /// The host name the server's TCP proxies are reached at (`RAILWAY_TCP_PROXY_DOMAIN`):
+    /// the base of generated domains, which names this server.
+    public var tcpProxyDomain = "localhost"
+    /// The ports TCP proxies take theirs from (`--tcp-proxy-ports`).
+    public var tcpProxyPorts = TCPProxyRules.defaultPorts
     /// What each replica (and pre-deploy command) may write into its own view of the app
     /// folder (`WritableView`: gone at its restart); 0 keeps the app folder read-only.
     public var writableAppFolderBytes = 512 << 20

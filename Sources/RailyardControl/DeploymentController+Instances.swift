@@ -22,6 +22,9 @@ extension DeploymentController {
         // the private domain among them (`PrivateNames`), and the deployment's own id.
         let platform = PlatformVariables.fixed(project: context.project, environment: context.environment, service: context.service)
         for (name, value) in platform { environment[name] = value }
+        if let proxy = try await store.tcpProxy(service: context.service.id, environment: context.environment.id) {
+            for (name, value) in PlatformVariables.tcpProxy(domain: options.tcpProxyDomain, port: proxy.port) { environment[name] = value }
+        }
         environment["RAILWAY_DEPLOYMENT_ID"] = work.deployment.id.rawValue
         environment["RAILYARD_DEPLOYMENT_ID"] = work.deployment.id.rawValue
         for (name, value) in try await linkVariables(of: work.deployment, context) where environment[name] == nil {

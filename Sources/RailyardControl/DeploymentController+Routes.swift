@@ -39,10 +39,12 @@ extension DeploymentController {
                 }
             }
             tlsIdentities = identities
+            tcpProxies = try await store.allTCPProxies()
         } catch {
             logger.warning("cannot read domains", metadata: ["error": "\(error)"])
         }
         publishRoutes()
+        await listenForTCPProxies()
         await verifyTargetPorts()
     }
 
@@ -88,6 +90,7 @@ extension DeploymentController {
                     && (!recovered || coming.contains("\(domain.serviceID)/\(domain.environmentID)")))
         }
         edge.replace(with: entries, labels: labels)
+        publishTCPProxyRoutes(active: active, coming: coming)
     }
 
     /// Checks, for every domain with a target port, which of its service's instances listen
@@ -96,9 +99,13 @@ extension DeploymentController {
     func verifyTargetPorts() async {
         var changed = false
         for deployment in live.values where deployment.deployedAt != nil {
-            let targets = Set(domains.filter {
+            let domainTargets = Set(domains.filter {
                 $0.serviceID == deployment.serviceID && $0.environmentID == deployment.environmentID
             }.compactMap(\.targetPort))
+            var targets = domainTargets
+            for proxy in tcpProxies where proxy.serviceID == deployment.serviceID && proxy.environmentID == deployment.environmentID {
+                targets.insert(proxy.targetPort)
+            }
             for instance in deployment.instances.values {
                 var verified: Set<Int> = []
                 for port in targets where instance.state == "healthy" && !instance.stopping {
@@ -107,7 +114,7 @@ extension DeploymentController {
                 if verified != instance.verifiedPorts {
                     for port in targets.subtracting(verified) where !instance.stopping {
                         logs.system(deployment.id, phase: "deploy", replica: instance.replica,
-                                    "replica \(instance.replica) does not listen on the domain's target port \(port): no traffic is sent there", level: "warn")
+                                    "replica \(instance.replica) does not listen on the \(domainTargets.contains(port) ? "domain's" : "TCP proxy's") target port \(port): no traffic is sent there", level: "warn")
                     }
                     instance.verifiedPorts = verified
                     changed = true

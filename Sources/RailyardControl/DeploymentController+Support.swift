@@ -36,7 +36,7 @@ extension DeploymentController {
         // cannot be resolved fails the deployment, and the one serving keeps serving.
         let resolved: [VariableResolver.Resolved]
         do {
-            resolved = try await store.variableResolver(project: project, environment: environment)
+            resolved = try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: options.tcpProxyDomain)
                 .resolve(service: service.name)
         } catch let error as VariableResolutionError {
             throw PipelineFailure(phase: "build", "the service's variables cannot be resolved: \(error)")

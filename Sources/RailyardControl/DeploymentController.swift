@@ -54,6 +54,12 @@ public actor DeploymentController {
     var edge: EdgeRoutes?
     /// Every domain, as the store last said.
     var domains: [Domain] = []
+    /// Where TCP proxies listen; nil when no edge runs.
+    var tcpProxyServer: TCPProxyServer?
+    /// Every TCP proxy, as the store last said.
+    var tcpProxies: [TCPProxy] = []
+    /// Why proxy ports could not be listened on at the last try, by port.
+    var lastTCPProxyProblems: [Int: String] = [:]
     var requestBodyLimits: [ServiceID: Int64] = [:]
     /// Installed certificates by domain, with the PEM they were parsed from.
     var tlsIdentities: [DomainID: (chainPEM: String, identity: TLSIdentity)] = [:]

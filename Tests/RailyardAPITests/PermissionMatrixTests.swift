@@ -124,6 +124,17 @@ struct PermissionMatrixTests {
         Route(name: "POST backups", expected: [403, 422, 422, 404, 401]) { _, f in
             (.post, "/api/v1/services/\(f.service)/backups", ["environmentId": f.environment])
         },
+        Route(name: "GET tcp proxies", expected: [200, 200, 200, 404, 401]) { _, f in
+            (.get, "/api/v1/services/\(f.service)/tcp-proxies?environmentId=\(f.environment)", nil)
+        },
+        // A port that is not one: roles first, then the body (TCPProxyEndToEndTests opens real ones).
+        Route(name: "POST tcp proxies", expected: [403, 422, 422, 404, 401]) { _, f in
+            (.post, "/api/v1/services/\(f.service)/tcp-proxies?environmentId=\(f.environment)", ["port": 70000])
+        },
+        // The service has none: a member is told so, a viewer may not remove one at all.
+        Route(name: "DELETE tcp proxies", expected: [403, 404, 404, 404, 401]) { _, f in
+            (.delete, "/api/v1/services/\(f.service)/tcp-proxies?environmentId=\(f.environment)", nil)
+        },
         Route(name: "GET deployments", expected: [200, 200, 200, 404, 401]) { _, f in
             (.get, "/api/v1/services/\(f.service)/deployments", nil)
         },

@@ -59,7 +59,7 @@ struct VariableController {
         let body = try await JSONIO.decode(VariablesChange.self, from: request, context: context)
         let (set, unset) = try Self.validate(body)
         guard let project = try await store.project(id: service.projectID) else { throw RailyardError.notFound("service") }
-        var resolver = try await store.variableResolver(project: project, environment: environment)
+        var resolver = try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: dependencies.baseDomain)
         let owner = service.name.lowercased()
         var own = resolver.services[owner] ?? VariableResolver.Variables()
         for name in unset {
@@ -106,7 +106,7 @@ struct VariableController {
     func resolve(_ service: Service, in environment: Environment) async throws -> [VariableResolver.Resolved] {
         guard let project = try await store.project(id: service.projectID) else { throw RailyardError.notFound("service") }
         do {
-            return try await store.variableResolver(project: project, environment: environment).resolve(service: service.name)
+            return try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: dependencies.baseDomain).resolve(service: service.name)
         } catch let error as VariableResolutionError {
             throw RailyardError.conflict("the service's variables cannot be resolved: \(error)")
         }
@@ -127,7 +127,7 @@ struct VariableController {
         let (environment, project, caller) = try await projects.accessEnvironment(context, .changeVariables)
         let body = try await JSONIO.decode(VariablesChange.self, from: request, context: context)
         let (set, unset) = try Self.validate(body)
-        var resolver = try await store.variableResolver(project: project, environment: environment)
+        var resolver = try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: dependencies.baseDomain)
         for name in unset {
             resolver.shared.values[name] = nil
             resolver.shared.sealed.remove(name)

@@ -48,8 +48,10 @@ public struct ServerOptions: Sendable {
     public var httpsPort = 8443
     /// Client connections the edge keeps open at once (HTTP and HTTPS together).
     public var maximumConnections = EdgeLimits().maximumConnections
-    /// The base of generated domains.
+    /// The base of generated domains, and the host name TCP proxies are reached at.
     public var baseDomain = "localhost"
+    /// The ports TCP proxies take theirs from, on the HTTP listen host.
+    public var tcpProxyPorts = TCPProxyRules.defaultPorts
     /// Wait for the store's lease when another server holds it, instead of refusing to start.
     public var standby = false
     /// How long the store's lease lasts unrenewed: how soon a standby takes over a dead server.
@@ -135,6 +137,8 @@ public enum ControlPlaneServer {
         // Interpreters apps may ask for by version: found once, at start.
         controlOptions.toolchains = await ToolchainCatalog.discover(folders: options.toolchainFolders)
         controlOptions.replacing = replaced != nil
+        controlOptions.tcpProxyDomain = options.baseDomain
+        controlOptions.tcpProxyPorts = options.tcpProxyPorts
         // This server's cgroups are named after its data folder: servers sharing a machine
         // (tests, a second server on one database) never kill each other's sandboxes.
         let node = ControlOptions.nodeName(dataDirectory: data)
@@ -219,6 +223,12 @@ public enum ControlPlaneServer {
                 }
                 configured.edgeHTTPPort = port
                 listening["railyard.http"] = "\(httpHost):\(port)"
+                // TCP proxies listen beside HTTP, on ports the controller opens as proxies are
+                // added (and at start, for those stored).
+                let tcpProxies = TCPProxyServer(host: httpHost)
+                await control.attachTCPProxies(tcpProxies)
+                services.append(TCPProxyService(server: tcpProxies))
+                listening["railyard.tcp_proxy_ports"] = "\(options.tcpProxyPorts.lowerBound)-\(options.tcpProxyPorts.upperBound)"
             }
             if let httpsHost = options.httpsHost {
                 let port = try await listen(" for HTTPS", host: httpsHost, port: options.httpsPort) {
@@ -324,6 +334,25 @@ extension SecretBox {
     /// every replica of the control plane.
     func derivedKey(purpose: String) -> SymmetricKey {
         deriveKey(info: "railyard/\(purpose)")
+    }
+}
+
+/// Closes the TCP proxies' listeners and connections at shutdown (or cancellation).
+struct TCPProxyService: ServiceLifecycle.Service {
+    let server: TCPProxyServer
+
+    func run() async throws {
+        let (stopped, stop) = AsyncStream<Void>.makeStream()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                for await _ in stopped {}
+            } onGracefulShutdown: {
+                stop.finish()
+            }
+        } onCancel: {
+            stop.finish()
+        }
+        await server.closeAll()
     }
 }
 

@@ -13,13 +13,16 @@ struct Connect: AsyncParsableCommand {
         commandName: "connect", abstract: "Open the database's client (psql, redis-cli, mysql) with its credentials.",
         discussion: """
             The client runs here, with the service's variables (passwords in its environment, never on its command
-            line), and reaches the database at its private address: run it on the server's machine. Arguments after
-            -- go to the client: railyard connect postgres -- -c 'select 1'.
+            line), and reaches the database at its private address when this machine can (the server's own); else
+            through the database's TCP proxy (`railyard domain --tcp --service NAME` opens one), and --public goes
+            through the proxy always. Arguments after -- go to the client: railyard connect postgres -- -c 'select 1'.
             """)
 
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: TargetOptions
     @Argument(help: "The database service (default: the project's only database).") var service: String?
+    @Flag(name: .customLong("public"), help: "Connect through the database's TCP proxy even where its private address is reachable.")
+    var throughProxy = false
     @Argument(parsing: .postTerminator, help: "Arguments for the client.") var arguments: [String] = []
 
     func run() async throws {
@@ -40,10 +43,18 @@ struct Connect: AsyncParsableCommand {
         var values: [String: String] = [:]
         for variable in variables { if let value = variable.value { values[variable.name] = value } }
         let parts = address.split(separator: ":")
-        let host = parts.dropLast().joined(separator: ":")
-        let port = String(parts.last ?? "")
-        guard Self.reachable(host: host, port: Int(port) ?? engine.port) else {
-            throw CLIError("\(database.name) listens at \(address), on its environment's private network, which this machine cannot reach: run `railyard connect` on the server's machine")
+        var host = parts.dropLast().joined(separator: ":")
+        var port = String(parts.last ?? "")
+        if throughProxy || !Self.reachable(host: host, port: Int(port) ?? engine.port) {
+            // The private network is the server's alone; from anywhere else the proxy is the way in.
+            let proxies = try await session.call { try await $0.tcpProxies(of: database.id, in: environment.id) }
+            guard let proxy = proxies.first else {
+                throw CLIError(throughProxy
+                    ? "\(database.name) has no TCP proxy in \(environment.name): open one with `railyard domain --tcp --service \(database.name)`"
+                    : "\(database.name) listens at \(address), on its environment's private network, which this machine cannot reach: open a TCP proxy with `railyard domain --tcp --service \(database.name)`, or run `railyard connect` on the server's machine")
+            }
+            host = proxy.domain ?? "localhost"
+            port = String(proxy.port)
         }
         let (program, package) = engine.client
         var environmentVariables = ProcessInfo.processInfo.environment

@@ -13,17 +13,41 @@ struct DomainCommand: AsyncParsableCommand {
 
 struct DomainGenerate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Generate a domain: SERVICE-PROJECT.BASE (with the environment outside production).")
+        commandName: "generate", abstract: "Generate a domain: SERVICE-PROJECT.BASE (with the environment outside production).",
+        discussion: """
+            With --tcp it opens a TCP proxy instead: a port on the server's edge that forwards raw TCP to the service
+            (one per service and environment), and prints HOST:PORT. A database's proxy reaches its engine's port and
+            sets its public URL variable (DATABASE_PUBLIC_URL, REDIS_PUBLIC_URL, MYSQL_PUBLIC_URL); any other
+            service's needs --target-port, a port its own processes listen on.
+            """)
 
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
     @Option(help: "The port inside the instance the domain reaches (default: its PORT).") var port: Int?
     @Flag(help: "Redirect plain HTTP to HTTPS (served with a self-signed certificate).") var httpsRedirect = false
+    @Flag(help: "Open a TCP proxy (raw TCP, e.g. to a database) instead of an HTTP domain.") var tcp = false
+    @Option(help: "With --tcp: the port inside the service the proxy reaches (default: a database's engine port).") var targetPort: Int?
+    @Option(help: "With --tcp: the edge port to listen on, inside the server's range (default: the lowest free one).") var proxyPort: Int?
+
+    func validate() throws {
+        if !tcp && (targetPort != nil || proxyPort != nil) { throw CLIError("--target-port and --proxy-port go with --tcp") }
+        if tcp && (port != nil || httpsRedirect) { throw CLIError("--port and --https-redirect are for HTTP domains; a TCP proxy takes --target-port") }
+        if let targetPort, !(1...65535).contains(targetPort) { throw CLIError("--target-port must be from 1 to 65535") }
+        if let proxyPort, !(1...65535).contains(proxyPort) { throw CLIError("--proxy-port must be from 1 to 65535") }
+    }
 
     func run() async throws {
         try DomainAdd.validate(port: port)
         var session = try Session(client)
         let resolved = try await session.resolve(target)
+        if tcp {
+            let proxy = try await session.call {
+                try await $0.createTCPProxy(
+                    service: resolved.service.id, environment: resolved.environment.id, port: proxyPort, targetPort: targetPort)
+            }
+            if client.json { return try Output.json(proxy) }
+            return Output.line("\(proxy.domain ?? "localhost"):\(proxy.port)")
+        }
         let domain = try await session.call {
             try await $0.createDomain(
                 service: resolved.service.id, environment: resolved.environment.id, hostname: nil, targetPort: port,
@@ -96,10 +120,19 @@ struct DomainList: AsyncParsableCommand {
         var session = try Session(client)
         let resolved = try await session.resolve(target)
         let domains = try await session.call { try await $0.domains(of: resolved.service.id, in: resolved.environment.id) }
-        if client.json { return try Output.json(domains) }
+        let proxies = try await session.call { try await $0.tcpProxies(of: resolved.service.id, in: resolved.environment.id) }
+        if client.json { return try Output.json(Listing(domains: domains, tcpProxies: proxies)) }
         Output.table(["DOMAIN", "KIND", "PORT", "CERTIFICATE", "URL"], domains.map {
             [$0.hostname, $0.kind.rawValue, $0.targetPort.map(String.init) ?? "PORT", Self.describe($0.certificate), $0.url ?? "-"]
+        } + proxies.map {
+            ["\($0.domain ?? "localhost"):\($0.port)", "tcp", String($0.targetPort), "-", "tcp://\($0.domain ?? "localhost"):\($0.port)"]
         })
+    }
+
+    /// `--json`: the domains and the TCP proxy (none or one).
+    struct Listing: Encodable {
+        var domains: [Domain]
+        var tcpProxies: [TCPProxy]
     }
 
     static func describe(_ certificate: CertificateSummary?) -> String {
@@ -166,11 +199,27 @@ struct DomainUpdate: AsyncParsableCommand {
 }
 
 struct DomainRemove: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a domain from the service.")
+    static let configuration = CommandConfiguration(
+        commandName: "remove", abstract: "Remove a domain, or (--tcp, or its HOST:PORT) the TCP proxy, from the service.")
 
-    @Argument(help: "The domain's host name or id.") var domain: String
+    @Argument(help: "The domain's host name or id, or the TCP proxy's HOST:PORT.") var domain: String?
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
+    @Flag(help: "Remove the service's TCP proxy: its port closes, with every connection through it.") var tcp = false
+
+    func validate() throws {
+        if domain == nil && !tcp { throw CLIError("name the domain to remove, or give --tcp to remove the TCP proxy") }
+    }
+
+    /// `HOST:PORT` or a port: a TCP proxy's address, never a domain's name.
+    static func looksLikeProxy(_ text: String) -> Bool {
+        Int(text.split(separator: ":").last ?? "") != nil
+    }
+
+    /// Whether `text` (`HOST:PORT`, a port, or an id) names the proxy.
+    static func names(_ proxy: TCPProxy, _ text: String) -> Bool {
+        text == proxy.id.rawValue || text.split(separator: ":").last.flatMap { Int($0) } == proxy.port
+    }
 
     static func find(_ text: String, session: inout Session, target: ServiceTargetOptions) async throws -> Domain {
         let resolved = try await session.resolve(target)
@@ -183,6 +232,18 @@ struct DomainRemove: AsyncParsableCommand {
 
     func run() async throws {
         var session = try Session(client)
+        if tcp || domain.map(Self.looksLikeProxy) == true {
+            let resolved = try await session.resolve(target)
+            let proxies = try await session.call { try await $0.tcpProxies(of: resolved.service.id, in: resolved.environment.id) }
+            guard let proxy = proxies.first, domain.map({ Self.names(proxy, $0) }) ?? true else {
+                throw CLIError("\(resolved.service.name) has no TCP proxy \(domain ?? "") in \(resolved.environment.name): see `railyard domain list`")
+            }
+            try await session.call { try await $0.deleteTCPProxy(service: resolved.service.id, environment: resolved.environment.id) }
+            let address = "\(proxy.domain ?? "localhost"):\(proxy.port)"
+            if client.json { return try Output.json(["removed": address]) }
+            return Output.line("Removed the TCP proxy \(address)")
+        }
+        guard let domain else { return }
         let found = try await Self.find(domain, session: &session, target: target)
         try await session.call { try await $0.deleteDomain(found.id) }
         if client.json { return try Output.json(["removed": found.hostname]) }

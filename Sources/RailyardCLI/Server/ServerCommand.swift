@@ -49,6 +49,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The base of generated domains, SERVICE-PROJECT.DOMAIN (default localhost; RAILYARD_DOMAIN).")
     var domain: String?
 
+    @Option(name: .long, help: "The ports TCP proxies (`railyard domain --tcp`) listen on, LOW-HIGH, on the HTTP listen host (default 20000-20999; RAILYARD_TCP_PROXY_PORTS).")
+    var tcpProxyPorts: String?
+
     @Flag(name: .long, help: "When another server holds the store (one acts on a store at a time), wait and take over once it stops, instead of refusing to start.")
     var standby = false
 
@@ -187,6 +190,12 @@ struct ServerCommand: AsyncParsableCommand {
             throw CLIError("RAILYARD_DOMAIN must be a host name such as apps.example.com")
         }
         options.baseDomain = base
+        if let text = tcpProxyPorts ?? value("RAILYARD_TCP_PROXY_PORTS") {
+            guard let range = TCPProxyRules.parseRange(text) else {
+                throw CLIError("RAILYARD_TCP_PROXY_PORTS must be a range of ports, LOW-HIGH, such as 20000-20999")
+            }
+            options.tcpProxyPorts = range
+        }
         if let mebibytes = diskWarning ?? value("RAILYARD_DISK_WARNING_MB").flatMap(Int.init) {
             guard (0...(100 << 20)).contains(mebibytes) else { throw CLIError("RAILYARD_DISK_WARNING_MB must be between 0 and \(100 << 20)") }
             options.diskWarnBelow = Int64(mebibytes) << 20

@@ -120,6 +120,21 @@ public enum DatabaseEngine: String, Codable, Sendable, CaseIterable {
         return Dictionary(uniqueKeysWithValues: names.map { ($0, "${{\(service).\($0)}}") })
     }
 
+    /// Railway's variable with the URL that reaches the database from outside through its
+    /// TCP proxy, and its value (references to the proxy's platform variables, so that it
+    /// follows the proxy). Set when a proxy is added, unset when it is removed.
+    public var publicURLVariable: (name: String, value: String) {
+        let address = "${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}"
+        switch self {
+        case .postgres:
+            return ("DATABASE_PUBLIC_URL", "postgresql://${{PGUSER}}:${{PGPASSWORD}}@\(address)/${{PGDATABASE}}")
+        case .redis:
+            return ("REDIS_PUBLIC_URL", "redis://${{REDISUSER}}:${{REDISPASSWORD}}@\(address)")
+        case .mysql:
+            return ("MYSQL_PUBLIC_URL", "mysql://${{MYSQLUSER}}:${{MYSQL_ROOT_PASSWORD}}@\(address)/${{MYSQLDATABASE}}")
+        }
+    }
+
     /// The name of the variable that holds the generated password.
     public var passwordVariable: String {
         switch self {

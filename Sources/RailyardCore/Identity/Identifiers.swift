@@ -84,6 +84,7 @@ public enum RefreshTokenKind {}
 public enum DomainKind {}
 public enum VolumeKind {}
 public enum BackupKind {}
+public enum TCPProxyKind {}
 
 public typealias WorkspaceID = Identifier<WorkspaceKind>
 public typealias UserID = Identifier<UserKind>
@@ -98,3 +99,4 @@ public typealias RefreshTokenID = Identifier<RefreshTokenKind>
 public typealias DomainID = Identifier<DomainKind>
 public typealias VolumeID = Identifier<VolumeKind>
 public typealias BackupID = Identifier<BackupKind>
+public typealias TCPProxyID = Identifier<TCPProxyKind>

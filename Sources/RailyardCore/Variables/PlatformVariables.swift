@@ -31,6 +31,13 @@ public enum PlatformVariables {
         return prefixed([("PUBLIC_DOMAIN", domain), ("STATIC_URL", domain)])
     }
 
+    /// A service's TCP proxy: the host and the edge port that reach it from outside
+    /// (`RAILWAY_TCP_PROXY_DOMAIN`, `RAILWAY_TCP_PROXY_PORT`). Like the private domain, they
+    /// win over a value the service sets: they say where the server listens, not a choice.
+    public static func tcpProxy(domain: String, port: Int) -> [String: String] {
+        prefixed([("TCP_PROXY_DOMAIN", domain), ("TCP_PROXY_PORT", String(port))])
+    }
+
     static func prefixed(_ pairs: [(String, String)]) -> [String: String] {
         var variables: [String: String] = [:]
         for (name, value) in pairs {

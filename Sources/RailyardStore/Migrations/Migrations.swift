@@ -295,4 +295,19 @@ let migrations: [Migration] = [
         """,
         "CREATE INDEX backups_by_environment ON backups(environment_id, id)",
     ]),
+    Migration(name: "0013_tcp_proxies", statements: [
+        // A port on the edge that forwards raw TCP to a service's replicas: one per service per
+        // environment (as on Railway), each port once on the server.
+        """
+        CREATE TABLE tcp_proxies (
+            id TEXT PRIMARY KEY,
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            port BIGINT NOT NULL UNIQUE,
+            target_port BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            UNIQUE (service_id, environment_id)
+        )
+        """,
+    ]),
 ]

@@ -124,7 +124,9 @@ extension Store {
     /// Everything references in `environment` of `project` can reach: every service's
     /// variables (sealed values opened) and platform variables, and the shared variables.
     /// Nothing of another project or environment is in it, so nothing there can be reached.
-    public func variableResolver(project: Project, environment: Environment) async throws -> VariableResolver {
+    /// `tcpProxyDomain` is the host name the server's TCP proxies are reached at (its base
+    /// domain), for services with one (`RAILWAY_TCP_PROXY_DOMAIN`).
+    public func variableResolver(project: Project, environment: Environment, tcpProxyDomain: String) async throws -> VariableResolver {
         var resolver = VariableResolver()
         for variable in try await sharedVariables(in: environment.id, disclosure: .allValues) {
             resolver.shared.values[variable.name] = variable.value ?? ""
@@ -134,9 +136,14 @@ extension Store {
             try await db.query("SELECT * FROM services WHERE project_id = ? ORDER BY id", [SQLValue(project.id)])
                 .map(Self.decodeService)
         }
+        let proxies = try await tcpProxies(in: environment.id)
         for service in services {
+            var platform = PlatformVariables.fixed(project: project, environment: environment, service: service)
+            if let proxy = proxies.first(where: { $0.serviceID == service.id }) {
+                platform.merge(PlatformVariables.tcpProxy(domain: tcpProxyDomain, port: proxy.port)) { $1 }
+            }
             var variables = VariableResolver.Variables(
-                platform: PlatformVariables.fixed(project: project, environment: environment, service: service),
+                platform: platform,
                 defaults: PlatformVariables.defaults(domains: try await domains(of: service.id, in: environment.id)))
             for variable in try await self.variables(of: service.id, in: environment.id, disclosure: .allValues) {
                 variables.values[variable.name] = variable.value ?? ""
