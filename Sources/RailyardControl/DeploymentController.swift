@@ -70,6 +70,8 @@ public actor DeploymentController {
     var volumeKeys: Set<String> = []
     /// Backups being taken and restores under way, by backup.
     var backupTasks: [BackupID: Task<Void, Never>] = [:]
+    /// Wakes the backup scheduler when a schedule is set or removed.
+    nonisolated let scheduleChanges = WakeSignal()
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,
@@ -126,6 +128,8 @@ public actor DeploymentController {
             try? await Task.sleep(for: .milliseconds(50))
         }
         await startDeferredWriters()
+        // After recovery: a schedule's catch-up finds its database serving again.
+        let scheduler = Task { await self.runBackupSchedules() }
         logs.removeExpired()
         let ticker = Task { [logs, options] in
             var swept = ContinuousClock.now
@@ -149,6 +153,8 @@ public actor DeploymentController {
         }
         monitor.cancel()
         ticker.cancel()
+        scheduler.cancel()
+        await scheduler.value
         keeper.cancel()
         await shutdown()
         // Handed over, the replacement has the volumes mounted (and its replicas on them).
