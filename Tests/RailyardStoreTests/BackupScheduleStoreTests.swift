@@ -18,14 +18,14 @@ struct BackupScheduleStoreTests {
             let next = Date(timeIntervalSince1970: 1_900_000_000)
             #expect(try await store.backupSchedule(service: db.id, environment: production.id) == nil)
             let first = try await store.setBackupSchedule(
-                service: db.id, environment: production.id, cron: "0 3 * * *", keep: 7, nextAt: next, audit: Self.audit)
+                service: db, environment: production.id, cron: "0 3 * * *", keep: 7, nextAt: next, audit: Self.audit)
             #expect(try await store.backupSchedule(service: db.id, environment: production.id) == first)
             // Set again: replaced whole, created_at kept.
             let second = try await store.setBackupSchedule(
-                service: db.id, environment: production.id, cron: "@hourly", keep: 2, nextAt: next + 60, audit: Self.audit)
+                service: db, environment: production.id, cron: "@hourly", keep: 2, nextAt: next + 60, audit: Self.audit)
             #expect(second.createdAt == first.createdAt && second.cron == "@hourly" && second.keep == 2)
             _ = try await store.setBackupSchedule(
-                service: db.id, environment: staging.id, cron: "@daily", keep: 1, nextAt: next - 60, audit: Self.audit)
+                service: db, environment: staging.id, cron: "@daily", keep: 1, nextAt: next - 60, audit: Self.audit)
             #expect(try await store.backupSchedules().map(\.environmentID) == [staging.id, production.id], "soonest first")
             // Moved on only from the expression it was computed from: a schedule set meanwhile wins.
             try await store.advanceBackupSchedule(service: db.id, environment: production.id, cron: "0 3 * * *", nextAt: next + 999)
@@ -35,10 +35,10 @@ struct BackupScheduleStoreTests {
             // An environment of another project: not found. keep outside 1–1000: the table refuses it too.
             let (_, elsewhere) = try await store.createProject(name: "q", in: workspace.id, audit: Self.audit)
             await #expect(throws: RailyardError.self) {
-                try await store.setBackupSchedule(service: db.id, environment: elsewhere.id, cron: "@daily", keep: 1, nextAt: next, audit: Self.audit)
+                try await store.setBackupSchedule(service: db, environment: elsewhere.id, cron: "@daily", keep: 1, nextAt: next, audit: Self.audit)
             }
             await #expect(throws: (any Error).self) {
-                try await store.setBackupSchedule(service: db.id, environment: production.id, cron: "@daily", keep: 0, nextAt: next, audit: Self.audit)
+                try await store.setBackupSchedule(service: db, environment: production.id, cron: "@daily", keep: 0, nextAt: next, audit: Self.audit)
             }
             try await store.deleteBackupSchedule(service: db, environment: staging.id, audit: Self.audit)
             await #expect(throws: RailyardError.self) {

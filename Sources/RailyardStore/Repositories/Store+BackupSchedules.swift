@@ -12,7 +12,8 @@ extension Store {
             guard try await db.first(
                 "SELECT id FROM environments WHERE id = ? AND project_id = ?", [SQLValue(environment), SQLValue(service.projectID)]) != nil
             else { throw RailyardError.notFound("environment") }
-            let now = Date()
+            // As stored (milliseconds): what is returned equals what is read back.
+            let now = Date(millisecondsSince1970: Date().millisecondsSince1970)
             let existing = try await db.first(
                 "SELECT created_at FROM backup_schedules WHERE service_id = ? AND environment_id = ?",
                 [SQLValue(service.id), SQLValue(environment)])
