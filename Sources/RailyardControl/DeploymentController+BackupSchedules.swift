@@ -12,6 +12,8 @@ extension DeploymentController {
     /// The longest the scheduler sleeps without looking again: its sleep is measured on the
     /// monotonic clock, and the schedule is on the wall clock, which may be set meanwhile.
     static let scheduleRecheck: Duration = .seconds(600)
+    /// How long a due backup waits for its database to serve before it is skipped.
+    static let scheduleServingGrace: Duration = .seconds(120)
 
     /// Tells the scheduler that a schedule was set or removed (it sleeps until the soonest one).
     public nonisolated func backupSchedulesChanged() { scheduleChanges.signal() }
@@ -59,6 +61,20 @@ extension DeploymentController {
             }
             guard let next = cron.next(after: now) else { continue }
             if schedule.nextAt <= now {
+                // A database that is not serving yet (a server that just started brings it
+                // back; a redeploy is switching over) is waited for a while before the
+                // backup is skipped: looked at again in a few seconds, the schedule unmoved.
+                let key = "\(schedule.serviceID)/\(schedule.environmentID)"
+                if (try? servingDatabase(schedule.serviceID, in: schedule.environmentID)) == nil {
+                    let since = scheduleWaits[key] ?? .now
+                    scheduleWaits[key] = since
+                    if ContinuousClock.now - since < Self.scheduleServingGrace {
+                        let retry = now.addingTimeInterval(5)
+                        soonest = min(soonest ?? retry, retry)
+                        continue
+                    }
+                }
+                scheduleWaits[key] = nil
                 // Moved on first: a failing store never makes a backup fire twice.
                 try await store.advanceBackupSchedule(
                     service: schedule.serviceID, environment: schedule.environmentID, cron: schedule.cron, nextAt: next)

@@ -72,6 +72,8 @@ public actor DeploymentController {
     var backupTasks: [BackupID: Task<Void, Never>] = [:]
     /// Wakes the backup scheduler when a schedule is set or removed.
     nonisolated let scheduleChanges = WakeSignal()
+    /// Due schedules whose database was not serving, since when (`SERVICE/ENVIRONMENT`).
+    var scheduleWaits: [String: ContinuousClock.Instant] = [:]
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,

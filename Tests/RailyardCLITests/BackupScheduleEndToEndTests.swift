@@ -124,4 +124,44 @@ extension DeployEndToEndTests {
             .filter { $0["trigger"] as? String == "scheduled" }.compactMap { $0["id"] as? String })
         #expect(after == scheduledWhenOff, "no scheduled backup after --off")
     }
+
+    /// A server stopped over three days of due backups takes one when it starts again (its
+    /// database back and serving first), not three, and moves the schedule to its next time.
+    @Test func aServerStoppedOverDueTimesTakesOneCatchUpBackupNotABurst() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        let added = try #require(try await world.cli.execJSON(["add", "--database", "postgres"]) as? [String: Any])
+        #expect((added["deployment"] as? [String: Any])?["status"] as? String == "SUCCESS", "\(added)")
+        let set = try await world.cli.exec(["backup", "schedule", "--service", "postgres", "--cron", "0 3 * * *", "--keep", "5"])
+        #expect(set.status == 0, "\(set.stderr)")
+        world.server.stop()
+        // As if the server had been stopped since three days ago's 03:00.
+        let missed = Int64((Date().timeIntervalSince1970 - 3 * 86_400) * 1000)
+        let update = Process()
+        update.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        update.arguments = [world.data + "/railyard.sqlite", "UPDATE backup_schedules SET next_at = \(missed)"]
+        try update.run()
+        update.waitUntilExit()
+        #expect(update.terminationStatus == 0)
+        try await world.server.start()
+        func scheduled() async throws -> [[String: Any]] {
+            try #require(try await world.cli.execJSON(["backup", "list", "--service", "postgres"]) as? [[String: Any]])
+                .filter { $0["trigger"] as? String == "scheduled" }
+        }
+        try await Self.waitFor("the catch-up backup", seconds: 120) {
+            try await scheduled().contains { $0["status"] as? String == "COMPLETED" }
+        }
+        try await Task.sleep(for: .seconds(8))
+        let taken = try await scheduled()
+        #expect(taken.count == 1, "one catch-up, not one per missed day: \(taken)")
+        let schedule = try #require(try await world.cli.execJSON(["backup", "schedule", "--service", "postgres"]) as? [String: Any])
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let today = calendar.date(bySettingHour: 3, minute: 0, second: 0, of: Date())!
+        let expected = today > Date() ? today : today.addingTimeInterval(86_400)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let next = (schedule["nextAt"] as? String).flatMap(formatter.date(from:))
+        #expect(next == expected, "the next 03:00 UTC: \(schedule)")
+    }
 }
