@@ -65,6 +65,36 @@ extension RailyardClient {
         return try await send(.POST, "/api/v1/backups/\(id)/restore", body: Body(serviceId: service))
     }
 
+    /// Adds a database service named `name` (the backup's engine, in its environment) and
+    /// restores the backup into it once it serves; `restoreStatus` is RUNNING until then.
+    public func restoreBackup(_ id: BackupID, intoNewService name: String) async throws -> Backup {
+        struct Body: Encodable { var newServiceName: String }
+        return try await send(.POST, "/api/v1/backups/\(id)/restore", body: Body(newServiceName: name))
+    }
+
+    /// The service's backup schedule in the environment; nil when it has none.
+    public func backupSchedule(of service: ServiceID, in environment: EnvironmentID) async throws -> BackupSchedule? {
+        do {
+            return try await send(
+                .GET, "/api/v1/services/\(service)/backup-schedule", query: ["environmentId": environment.rawValue], as: BackupSchedule.self)
+        } catch let error as ClientError where error.status == 404 && error.message.contains("backup schedule") {
+            return nil
+        }
+    }
+
+    public func setBackupSchedule(of service: ServiceID, in environment: EnvironmentID, cron: String, keep: Int) async throws -> BackupSchedule {
+        struct Body: Encodable { var cron: String; var keep: Int }
+        return try await send(
+            .PUT, "/api/v1/services/\(service)/backup-schedule", query: ["environmentId": environment.rawValue],
+            body: Body(cron: cron, keep: keep))
+    }
+
+    public func deleteBackupSchedule(of service: ServiceID, in environment: EnvironmentID) async throws {
+        _ = try await sendRaw(
+            .DELETE, "/api/v1/services/\(service)/backup-schedule", query: ["environmentId": environment.rawValue],
+            body: Optional<Empty>.none)
+    }
+
     public func deleteBackup(_ id: BackupID) async throws {
         _ = try await sendRaw(.DELETE, "/api/v1/backups/\(id)", body: Optional<Empty>.none)
     }

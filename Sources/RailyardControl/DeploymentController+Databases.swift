@@ -79,8 +79,11 @@ extension DeploymentController {
     // MARK: Backups
 
     /// Starts a backup of the database service in the environment; it runs on after this
-    /// returns (RUNNING), and its record says how it ended.
-    public func startBackup(of service: Service, in environment: EnvironmentID, trigger: String, audit: AuditContext) async throws -> Backup {
+    /// returns (RUNNING), and its record says how it ended. With `keep` (a scheduled backup),
+    /// the service's scheduled backups beyond that many are deleted once it has ended.
+    public func startBackup(
+        of service: Service, in environment: EnvironmentID, trigger: String, audit: AuditContext, keep: Int? = nil
+    ) async throws -> Backup {
         try refuseWhileHandingOver()
         guard let engine = service.database else { throw RailyardError.invalid("\(service.name) is not a database service", field: "service") }
         let (deployment, instance) = try servingDatabase(service.id, in: environment)
@@ -101,6 +104,9 @@ extension DeploymentController {
         let (deploymentID, host) = (deployment.id, instance.host)
         backupTasks[backup.id] = Task { [weak self] in
             await self?.takeBackup(backup, of: deploymentID, at: host)
+            if let keep {
+                await self?.pruneScheduledBackups(of: service.id, in: environment, keep: keep, log: deploymentID)
+            }
             await self?.backupEnded(backup.id, key: key)
         }
         return backup
@@ -196,17 +202,9 @@ extension DeploymentController {
     /// after this returns; the backup's record says how the restore ended.
     public func startRestore(_ backup: Backup, into service: Service, audit: AuditContext) async throws -> Backup {
         try refuseWhileHandingOver()
-        guard backup.status == .completed, let file = try await store.backupFile(id: backup.id) else {
-            throw RailyardError.conflict("backup \(backup.id) did not complete, so there is nothing to restore")
-        }
+        let file = try await restorableFile(of: backup)
         guard service.database == backup.engine else {
             throw RailyardError.invalid("\(service.name) is not a \(backup.engine.displayName) service; a backup is restored into one of its engine", field: "serviceId")
-        }
-        guard !backupTasks.keys.contains(backup.id) else {
-            throw RailyardError.conflict("backup \(backup.id) is being taken or restored already")
-        }
-        guard FileManager.default.fileExists(atPath: options.backups.appendingPathComponent(file).path) else {
-            throw RailyardError.conflict("backup \(backup.id)'s file is not in this server's data folder (it was taken by another server)")
         }
         let (deployment, instance) = try servingDatabase(service.id, in: backup.environmentID)
         let key = "\(service.id)/\(backup.environmentID)"
@@ -232,6 +230,74 @@ extension DeploymentController {
         restoring.restoreReason = nil
         return restoring
     }
+
+    /// The backup's file, when the backup can be restored here now: it completed, its file is
+    /// in this server's data folder, and nothing else is being done with it. Throws, in
+    /// words, why not (before anything is made for a restore into a new service).
+    public func restorableFile(of backup: Backup) async throws -> String {
+        guard backup.status == .completed, let file = try await store.backupFile(id: backup.id) else {
+            throw RailyardError.conflict("backup \(backup.id) did not complete, so there is nothing to restore")
+        }
+        guard !backupTasks.keys.contains(backup.id) else {
+            throw RailyardError.conflict("backup \(backup.id) is being taken or restored already")
+        }
+        guard FileManager.default.fileExists(atPath: options.backups.appendingPathComponent(file).path) else {
+            throw RailyardError.conflict("backup \(backup.id)'s file is not in this server's data folder (it was taken by another server)")
+        }
+        return file
+    }
+
+    /// Restores a backup into a database service just added for it (`backup restore
+    /// --into-new`): the restore is RUNNING from now, waits until `deployment` serves, then
+    /// runs; if the deployment fails or does not serve within `newDatabaseWait`, the
+    /// backup's record says so.
+    public func startRestore(_ backup: Backup, intoNew service: Service, deployment: DeploymentID, audit: AuditContext) async throws -> Backup {
+        try refuseWhileHandingOver()
+        let file = try await restorableFile(of: backup)
+        try await store.auditRestore(backup.id, project: backup.projectID, into: service.id, audit: audit)
+        try await store.recordRestore(backup.id, status: .running)
+        logs.system(deployment, phase: "deploy", "backup \(backup.id) (of \(backup.serviceName), \(backup.createdAt)) is restored here once the database serves")
+        // No backup of the new database starts before its restore ended.
+        let key = "\(service.id)/\(backup.environmentID)"
+        backupsRunning.insert(key)
+        backupTasks[backup.id] = Task { [weak self] in
+            await self?.restoreOnceServing(backup, file: file, into: service.id, deployment: deployment)
+            await self?.backupEnded(backup.id, key: key)
+        }
+        var restoring = backup
+        restoring.restoreStatus = .running
+        restoring.restoreReason = nil
+        return restoring
+    }
+
+    func restoreOnceServing(_ backup: Backup, file: String, into service: ServiceID, deployment: DeploymentID) async {
+        let deadline = ContinuousClock.now + Self.newDatabaseWait
+        while true {
+            if Task.isCancelled {
+                try? await store.recordRestore(backup.id, status: .failed, reason: "the server stopped before the new database served; restore again")
+                return
+            }
+            if let serving = try? servingDatabase(service, in: backup.environmentID) {
+                await restore(backup, file: file, into: serving.0.id, at: serving.1.host)
+                return
+            }
+            // The deployment's own status says when waiting longer is pointless.
+            if let current = try? await store.deployment(id: deployment), current.status.isTerminal || current.status == .crashed {
+                let why = current.statusReason.map { ": \($0)" } ?? ""
+                try? await store.recordRestore(backup.id, status: .failed, reason: "the new database's deployment ended \(current.status.rawValue)\(why)")
+                return
+            }
+            if ContinuousClock.now >= deadline {
+                try? await store.recordRestore(backup.id, status: .failed, reason: "the new database did not serve within 10 minutes; restore again once it does")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    /// How long a restore into a new service waits for the database to serve (its first
+    /// start initialises it: seconds, unless the machine is very busy).
+    static let newDatabaseWait: Duration = .seconds(600)
 
     func restore(_ backup: Backup, file: String, into deploymentID: DeploymentID, at host: String) async {
         guard let deployment = live[deploymentID] else {

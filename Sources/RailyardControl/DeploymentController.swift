@@ -78,6 +78,10 @@ public actor DeploymentController {
     var backupTasks: [BackupID: Task<Void, Never>] = [:]
     /// `SERVICE/ENVIRONMENT` of the databases being backed up or restored (one at a time each).
     var backupsRunning: Set<String> = []
+    /// Wakes the backup scheduler when a schedule is set or removed.
+    nonisolated let scheduleChanges = WakeSignal()
+    /// Due schedules whose database was not serving, since when (`SERVICE/ENVIRONMENT`).
+    var scheduleWaits: [String: ContinuousClock.Instant] = [:]
 
     public init(
         store: Store, runtime: any Runtime, options: ControlOptions, logger: Logger, lease: NodeLease,
@@ -134,6 +138,8 @@ public actor DeploymentController {
             try? await Task.sleep(for: .milliseconds(50))
         }
         await startDeferredWriters()
+        // After recovery: a schedule's catch-up finds its database serving again.
+        let scheduler = Task { await self.runBackupSchedules() }
         logs.removeExpired()
         let ticker = Task { [logs, options] in
             var swept = ContinuousClock.now
@@ -157,6 +163,8 @@ public actor DeploymentController {
         }
         monitor.cancel()
         ticker.cancel()
+        scheduler.cancel()
+        await scheduler.value
         keeper.cancel()
         await shutdown()
         // Handed over, the replacement has the volumes mounted (and its replicas on them).

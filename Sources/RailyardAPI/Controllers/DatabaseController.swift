@@ -44,6 +44,9 @@ struct DatabaseController {
     struct RestoreRequest: Decodable {
         /// The database service to restore into; the backup's own when absent.
         var serviceId: ServiceID?
+        /// A new database service to add (of the backup's engine, in its environment) and
+        /// restore into once it serves; not with `serviceId`.
+        var newServiceName: String?
     }
 
     struct BackupList: Encodable {
@@ -57,6 +60,9 @@ struct DatabaseController {
         group.get("backups/{backupId}", use: getBackup)
         group.post("backups/{backupId}/restore", use: restore)
         group.delete("backups/{backupId}", use: deleteBackup)
+        group.get("services/{serviceId}/backup-schedule", use: getBackupSchedule)
+        group.put("services/{serviceId}/backup-schedule", use: setBackupSchedule)
+        group.delete("services/{serviceId}/backup-schedule", use: deleteBackupSchedule)
     }
 
     @Sendable func add(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -78,38 +84,49 @@ struct DatabaseController {
             }
             attached = service
         }
+        let added = try await addDatabase(
+            engine, name: body.name, in: environment.id, of: project.id, attachTo: attached, sizeBytes: size, audit: context.audit(caller))
+        return try JSONIO.response(added, status: .created)
+    }
+
+    /// Adds a database service: its service (named `name`, else the engine's first free
+    /// name), generated credentials as its variables, a volume, references on `attached`,
+    /// and its first deployment. What `railyard add --database` and a restore into a new
+    /// service both do; the caller has checked access, the name and the size. Nothing
+    /// half-made stays when a step fails.
+    func addDatabase(
+        _ engine: DatabaseEngine, name: String?, in environment: EnvironmentID, of project: ProjectID, attachTo attached: Service?,
+        sizeBytes size: Int64, audit: AuditContext
+    ) async throws -> DatabaseAdded {
         guard let control = dependencies.control else {
             throw RailyardError.unavailable("databases need the deployment controller, which this server does not run")
         }
         if let problem = control.databaseProblem(engine) { throw RailyardError.conflict(problem, field: "engine") }
-        let audit = context.audit(caller)
-        let service = try await createService(body.name, engine: engine, in: project.id, audit: audit)
+        let service = try await createService(name, engine: engine, in: project, audit: audit)
         do {
             let variables = engine.variables(password: DatabaseCredentials.password())
-            try await store.updateVariables(of: service.id, in: environment.id, set: variables, unset: [], audit: audit)
+            try await store.updateVariables(of: service.id, in: environment, set: variables, unset: [], audit: audit)
             let volume = try await control.addVolume(
-                service: service.id, environment: environment.id, mountPath: engine.mountPath, sizeBytes: size, audit: audit)
+                service: service.id, environment: environment, mountPath: engine.mountPath, sizeBytes: size, audit: audit)
             var references: [String: String] = [:]
             var kept: [String] = []
             if let attached {
                 // The app's own values win: a DATABASE_URL it set is not replaced behind its back.
-                let existing = Set(try await store.variables(of: attached.id, in: environment.id, disclosure: .names).map(\.name))
+                let existing = Set(try await store.variables(of: attached.id, in: environment, disclosure: .names).map(\.name))
                 for (name, reference) in engine.references(service: service.name) {
                     if existing.contains(name) { kept.append(name) } else { references[name] = reference }
                 }
                 if !references.isEmpty {
-                    try await store.updateVariables(of: attached.id, in: environment.id, set: references, unset: [], audit: audit)
+                    try await store.updateVariables(of: attached.id, in: environment, set: references, unset: [], audit: audit)
                 }
             }
             let deployment = try await store.createDeployment(
-                service: service.id, environment: environment.id, message: "add \(engine.displayName)",
+                service: service.id, environment: environment, message: "add \(engine.displayName)",
                 origin: DeploymentOrigin(source: .database), audit: audit)
             await control.nudge()
-            return try JSONIO.response(
-                DatabaseAdded(
-                    service: service, deployment: deployment, volume: volume, variables: variables.keys.sorted(),
-                    attachedTo: attached, references: references.keys.sorted(), kept: kept.sorted()),
-                status: .created)
+            return DatabaseAdded(
+                service: service, deployment: deployment, volume: volume, variables: variables.keys.sorted(),
+                attachedTo: attached, references: references.keys.sorted(), kept: kept.sorted())
         } catch {
             // Nothing half-made stays: the service goes, with its variables and volume.
             try? await projects.deletingVolumes { try await store.deleteService(service.id, audit: audit) }
@@ -160,6 +177,9 @@ struct DatabaseController {
     @Sendable func restore(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (backup, caller) = try await access(context, .changeService)
         let body = try await JSONIO.decode(RestoreRequest.self, from: request, context: context)
+        if let name = body.newServiceName {
+            return try await restoreIntoNew(backup, name: name, alsoGiven: body.serviceId, caller: caller, context: context)
+        }
         let target: Service
         if let id = body.serviceId {
             guard let service = try await store.service(id: id), service.projectID == backup.projectID else {
@@ -176,13 +196,37 @@ struct DatabaseController {
         return try JSONIO.response(restoring, status: .accepted)
     }
 
+    /// Adds a database service named `name` as `railyard add --database` does (in the
+    /// backup's environment, of its engine, its volume as large as the backed-up service's
+    /// was), and restores the backup into it once it serves.
+    func restoreIntoNew(_ backup: Backup, name: String, alsoGiven serviceID: ServiceID?, caller: Caller, context: APIRequestContext) async throws -> Response {
+        if serviceID != nil {
+            throw RailyardError.invalid("give serviceId (an existing database) or newServiceName (a new one), not both", field: "newServiceName")
+        }
+        if let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "newServiceName") }
+        let control = try requireControl()
+        // Refused before anything is made: a backup that cannot be restored adds no service.
+        _ = try await control.restorableFile(of: backup)
+        let size = try await store.volume(service: backup.serviceID, environment: backup.environmentID)?.sizeBytes ?? VolumeRules.defaultBytes
+        let audit = context.audit(caller)
+        let added = try await addDatabase(
+            backup.engine, name: name, in: backup.environmentID, of: backup.projectID, attachTo: nil, sizeBytes: size, audit: audit)
+        do {
+            let restoring = try await control.startRestore(backup, intoNew: added.service, deployment: added.deployment.id, audit: audit)
+            return try JSONIO.response(restoring, status: .accepted)
+        } catch {
+            try? await projects.deletingVolumes { try await store.deleteService(added.service.id, audit: audit) }
+            throw error
+        }
+    }
+
     @Sendable func deleteBackup(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (backup, caller) = try await access(context, .deleteService)
         try await requireControl().deleteBackup(backup, audit: context.audit(caller))
         return JSONIO.noContent()
     }
 
-    private func requireControl() throws -> DeploymentController {
+    func requireControl() throws -> DeploymentController {
         guard let control = dependencies.control else {
             throw RailyardError.unavailable("backups need the deployment controller, which this server does not run")
         }

@@ -266,7 +266,7 @@ extension OpenAPIDocument {
             "tags": [
               "Databases"
             ],
-            "description": "Starts restoring the backup into its own service, or into `serviceId` (a database service of the same engine in the backup's project). Its file's SHA-256 is checked first. PostgreSQL: pg_restore --clean in one transaction (a failed restore changes nothing); MySQL: the dump replayed; Redis: the server stops, its data is replaced by the snapshot, and it starts again. Answers at once with `restoreStatus` RUNNING; `GET /backups/{backupId}` says how it ended. 409 when the backup did not complete, its file is on another server, it or the database is busy with another backup or restore, the database is not running, or its service was deleted and no `serviceId` is given; 422 when `serviceId` is not a database of the backup's engine in its project. Needs the member role. Environment-scoped API tokens answer 403.",
+            "description": "Starts restoring the backup into its own service, or into `serviceId` (a database service of the same engine in the backup's project). Its file's SHA-256 is checked first. PostgreSQL: pg_restore --clean in one transaction (a failed restore changes nothing); MySQL: the dump replayed; Redis: the server stops, its data is replaced by the snapshot, and it starts again. Answers at once with `restoreStatus` RUNNING; `GET /backups/{backupId}` says how it ended. 409 when the backup did not complete, its file is on another server, it or the database is busy with another backup or restore, the database is not running, or its service was deleted and no `serviceId` is given; 422 when `serviceId` is not a database of the backup's engine in its project. With `newServiceName` instead, a database service of that name is added first as `POST /projects/{projectId}/databases` adds one (its volume as large as the backed-up service's was); the restore stays RUNNING until it serves, and FAILED says why if its deployment fails; 409 when the name is taken, 422 for a bad name or `serviceId` given too. Needs the member role. Environment-scoped API tokens answer 403.",
             "security": [
               {
                 "bearerAuth": []
@@ -438,6 +438,10 @@ extension OpenAPIDocument {
             "properties": {
               "serviceId": {
                 "$ref": "#/components/schemas/Id"
+              },
+              "newServiceName": {
+                "type": "string",
+                "description": "Add a database service of this name (of the backup's engine, in its environment) and restore into it once it serves. Not with `serviceId`."
               }
             }
           },

@@ -7,7 +7,7 @@ import RailyardCore
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup", abstract: "Back up a database service, list its backups, restore or delete one.",
-        subcommands: [BackupCreate.self, BackupList.self, BackupRestore.self, BackupDelete.self],
+        subcommands: [BackupCreate.self, BackupList.self, BackupRestore.self, BackupDelete.self, BackupScheduleCommand.self],
         defaultSubcommand: BackupList.self)
 
     /// Polls a backup until `settled` says it is done.
@@ -81,7 +81,7 @@ struct BackupList: AsyncParsableCommand {
 
 struct BackupRestore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restore", abstract: "Restore a backup into the live database (or, with --into, another one).",
+        commandName: "restore", abstract: "Restore a backup into the live database (or, with --into, another one; with --into-new, a new one).",
         discussion: """
             PostgreSQL: pg_restore --clean in one transaction (a failed restore changes nothing); what the backup holds
             replaces what the database has of it, and tables made since are kept. MySQL: the dump is replayed. Redis:
@@ -92,11 +92,15 @@ struct BackupRestore: AsyncParsableCommand {
     @OptionGroup var target: ServiceTargetOptions
     @Argument(help: "The backup's id (or its start).") var backup: String
     @Option(help: "Another database service of the same engine to restore into.") var into: String?
+    @Option(name: .customLong("into-new"), help: "Add a database service of this name (the backup's engine) and restore into it.") var intoNew: String?
     @Flag(name: [.customShort("y"), .long], help: "Confirm that the database's data is replaced (required).") var yes = false
     @Flag(help: "Return once it started, without waiting for it to finish.") var detach = false
 
     func validate() throws {
-        if !yes { throw ValidationError("a restore replaces the database's data with the backup's: add --yes to confirm") }
+        if into != nil && intoNew != nil { throw ValidationError("give --into (an existing database) or --into-new (a new one), not both") }
+        if let intoNew, let problem = NameRules.serviceNameProblem(intoNew) { throw ValidationError(problem) }
+        // A new database has no data to lose.
+        if !yes && intoNew == nil { throw ValidationError("a restore replaces the database's data with the backup's: add --yes to confirm") }
     }
 
     func run() async throws {
@@ -104,10 +108,15 @@ struct BackupRestore: AsyncParsableCommand {
         let (found, resolved) = try await BackupCommand.find(backup, &session, target)
         var destination: Service?
         if let into { destination = try await session.service(into, in: resolved.project) }
-        var restoring = try await session.call { try await $0.restoreBackup(found.id, into: destination?.id) }
+        var restoring: Backup
+        if let intoNew {
+            restoring = try await session.call { try await $0.restoreBackup(found.id, intoNewService: intoNew) }
+        } else {
+            restoring = try await session.call { try await $0.restoreBackup(found.id, into: destination?.id) }
+        }
         if !detach { restoring = try await BackupCommand.wait(found.id, &session) { $0.restoreStatus != .running } }
         if client.json { return try Output.json(restoring) }
-        let name = destination?.name ?? resolved.service.name
+        let name = intoNew ?? destination?.name ?? resolved.service.name
         switch restoring.restoreStatus {
         case .completed: Output.line("Restored backup \(found.id) into \(name)")
         case .failed: throw CLIError("restoring backup \(found.id) failed: \(restoring.restoreReason ?? "no reason given")")

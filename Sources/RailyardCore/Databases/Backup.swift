@@ -49,6 +49,9 @@ public struct Backup: Codable, Sendable, Equatable {
         self.finishedAt = finishedAt
     }
 
+    /// The trigger of backups the scheduler takes: the only ones it prunes.
+    public static let scheduledTrigger = "scheduled"
+
     enum CodingKeys: String, CodingKey {
         case id, projectID = "projectId", environmentID = "environmentId", serviceID = "serviceId", serviceName, engine,
              trigger, status, reason, sizeBytes, sha256, restoreStatus, restoreReason, restoredAt, createdAt, finishedAt

@@ -310,4 +310,24 @@ let migrations: [Migration] = [
         )
         """,
     ]),
+    Migration(name: "0014_backup_schedules", statements: [
+        // One schedule per database service and environment; it goes with either. next_at
+        // is when the scheduler takes the next backup (milliseconds, UTC).
+        """
+        CREATE TABLE backup_schedules (
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+            project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+            cron TEXT NOT NULL,
+            keep BIGINT NOT NULL CHECK (keep BETWEEN 1 AND 1000),
+            next_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (service_id, environment_id)
+        )
+        """,
+        "CREATE INDEX backup_schedules_by_next ON backup_schedules(next_at)",
+        // Pruning reads a service's scheduled backups.
+        "CREATE INDEX backups_by_service ON backups(service_id, environment_id, trigger, id)",
+    ]),
 ]
