@@ -85,8 +85,8 @@ extension DeployEndToEndTests {
         let added = try #require(try await world.cli.execJSON(["add", "--database", "postgres"]) as? [String: Any])
         #expect((added["deployment"] as? [String: Any])?["status"] as? String == "SUCCESS", "\(added)")
         // Public access is off: no proxy, no public URL.
-        let before = try #require(try await world.cli.execJSON(["domain", "list", "--service", "postgres"]) as? [String: Any])
-        #expect((before["tcpProxies"] as? [Any])?.isEmpty == true, "\(before)")
+        let before = try #require(try await world.cli.execJSON(["domain", "list", "--tcp", "--service", "postgres"]) as? [Any])
+        #expect(before.isEmpty, "\(before)")
         let privateOnly = try #require(try await world.cli.execJSON(["variables", "--service", "postgres", "--resolved"]) as? [String: Any])
         #expect(privateOnly["DATABASE_PUBLIC_URL"] == nil)
         let password = try #require(privateOnly["PGPASSWORD"] as? String)

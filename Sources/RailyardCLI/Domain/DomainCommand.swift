@@ -115,24 +115,20 @@ struct DomainList: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
+    @Flag(help: "With --json: the TCP proxy (a list of none or one) instead of the domains.") var tcp = false
 
     func run() async throws {
         var session = try Session(client)
         let resolved = try await session.resolve(target)
         let domains = try await session.call { try await $0.domains(of: resolved.service.id, in: resolved.environment.id) }
         let proxies = try await session.call { try await $0.tcpProxies(of: resolved.service.id, in: resolved.environment.id) }
-        if client.json { return try Output.json(Listing(domains: domains, tcpProxies: proxies)) }
+        // --json keeps its shape (a list of domains) for scripts written before TCP proxies.
+        if client.json { return tcp ? try Output.json(proxies) : try Output.json(domains) }
         Output.table(["DOMAIN", "KIND", "PORT", "CERTIFICATE", "URL"], domains.map {
             [$0.hostname, $0.kind.rawValue, $0.targetPort.map(String.init) ?? "PORT", Self.describe($0.certificate), $0.url ?? "-"]
         } + proxies.map {
             ["\($0.domain ?? "localhost"):\($0.port)", "tcp", String($0.targetPort), "-", "tcp://\($0.domain ?? "localhost"):\($0.port)"]
         })
-    }
-
-    /// `--json`: the domains and the TCP proxy (none or one).
-    struct Listing: Encodable {
-        var domains: [Domain]
-        var tcpProxies: [TCPProxy]
     }
 
     static func describe(_ certificate: CertificateSummary?) -> String {
