@@ -115,6 +115,10 @@ extension DeployEndToEndTests {
             == "postgresql://${{PGUSER}}:${{PGPASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{PGDATABASE}}")
         let byURL = try await Self.child(["/usr/bin/psql", publicURL, "-qtAc", "SELECT text FROM notes"])
         #expect(byURL.status == 0 && byURL.output.trimmingCharacters(in: .whitespacesAndNewlines) == "public", "\(byURL)")
+        // Encrypted end to end when the client asks (libpq's default asks): PostgreSQL's own TLS.
+        let encrypted = try await Self.child(["/usr/bin/psql", publicURL + "?sslmode=require", "-qtAc",
+                                              "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"])
+        #expect(encrypted.status == 0 && encrypted.output.trimmingCharacters(in: .whitespacesAndNewlines) == "t", "\(encrypted)")
 
         // `railyard connect --public` goes through the proxy.
         let connected = try await world.cli.exec(["connect", "postgres", "--public", "--", "-tAc", "SELECT text FROM notes"])

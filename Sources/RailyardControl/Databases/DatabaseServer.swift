@@ -90,9 +90,21 @@ struct DatabaseServer: Sendable {
                   sync "$(dirname "$PGDATA")" 2>/dev/null || true
                   echo "railyard: initialised $PGDATA (user $PGUSER, database $PGDATABASE)" >&2
                 fi
+                # TLS for clients that ask (libpq's default, sslmode=prefer, does: through a TCP proxy the
+                # connection is encrypted end to end): a self-signed certificate made once, in the data.
+                ssl=off
+                if [ -s "$PGDATA/server.crt" ] && [ -s "$PGDATA/server.key" ]; then
+                  ssl=on
+                elif [ -x /usr/bin/openssl ] && /usr/bin/openssl req -new -x509 -days 3650 -nodes -subj "/CN=${RAILWAY_PRIVATE_DOMAIN:-postgres}" \
+                    -keyout "$PGDATA/server.key" -out "$PGDATA/server.crt" > /dev/null 2>&1; then
+                  ssl=on
+                else
+                  rm -f "$PGDATA/server.key" "$PGDATA/server.crt"
+                  echo "railyard: no TLS (openssl is not installed on the server's machine)" >&2
+                fi
                 # At most 256 MB of write-ahead log (PostgreSQL's default, 1 GB, fills a small volume).
                 exec '\#(program("postgres"))' -D "$PGDATA" -p \#(engine.port) -c listen_addresses='*' \
-                  -c unix_socket_directories=/tmp -c dynamic_shared_memory_type=sysv -c max_wal_size=256MB
+                  -c unix_socket_directories=/tmp -c dynamic_shared_memory_type=sysv -c max_wal_size=256MB -c ssl=$ssl
                 """#
         case .redis:
             return #"""
