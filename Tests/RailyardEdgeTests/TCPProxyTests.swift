@@ -106,9 +106,14 @@ struct TCPProxyTests {
         await server.listen(on: [port])
         server.routes.replace(with: [port: TCPProxyEntry(service: "db", addresses: [(host: "127.0.0.1", port: upstreamPort)])])
         // Two held open (they wait for a reply that never fully comes), a third closed at once.
-        async let first = Self.exchange(port, "x", expecting: 100, timeout: 2)
-        async let second = Self.exchange(port, "y", expecting: 100, timeout: 2)
-        try await Task.sleep(for: .milliseconds(300))
+        // Waited for, not slept on: under a loaded machine's parallel tests the two may take
+        // more than a moment to be glued (a 300 ms sleep failed once).
+        async let first = Self.exchange(port, "x", expecting: 100, timeout: 10)
+        async let second = Self.exchange(port, "y", expecting: 100, timeout: 10)
+        let deadline = ContinuousClock.now + .seconds(8)
+        while await server.openConnections(port: port) < 2 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         #expect(await server.openConnections(port: port) == 2)
         #expect(try await Self.exchange(port, "third") == "")
         _ = try await (first, second)
