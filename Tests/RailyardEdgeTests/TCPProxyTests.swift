@@ -85,9 +85,12 @@ struct TCPProxyTests {
         #expect(try await held == "held")
 
         // A removed proxy: the port no longer accepts, and a connection through it is closed.
+        // (The held connection's close reached the proxy first, so the count below is the new one.)
+        try await Self.waitUntil { await server.openConnections(port: port) == 0 }
         let started = ContinuousClock.now
         async let open = Self.exchange(port, "0123456789", expecting: 100, timeout: 10)
-        try await Task.sleep(for: .milliseconds(300))
+        // Once it is glued (waited for: a loaded machine may take more than a moment).
+        try await Self.waitUntil { await server.openConnections(port: port) == 1 }
         await server.listen(on: [])
         #expect(try await open == "0123456789")
         #expect(ContinuousClock.now - started < .seconds(5), "the connection stayed open after its proxy was removed")
@@ -110,16 +113,22 @@ struct TCPProxyTests {
         // more than a moment to be glued (a 300 ms sleep failed once).
         async let first = Self.exchange(port, "x", expecting: 100, timeout: 10)
         async let second = Self.exchange(port, "y", expecting: 100, timeout: 10)
-        let deadline = ContinuousClock.now + .seconds(8)
-        while await server.openConnections(port: port) < 2 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await Self.waitUntil { await server.openConnections(port: port) == 2 }
         #expect(await server.openConnections(port: port) == 2)
         #expect(try await Self.exchange(port, "third") == "")
         _ = try await (first, second)
-        // Control: once they closed, a new one is served.
-        try await Task.sleep(for: .milliseconds(200))
+        // Control: once the proxy saw them close, a new one is served.
+        try await Self.waitUntil { await server.openConnections(port: port) == 0 }
         #expect(try await Self.exchange(port, "fourth") == "fourth")
         await server.closeAll()
+    }
+
+    /// Polls `condition` every 20 ms for up to 8 s (conditions, not fixed sleeps: a loaded
+    /// machine's parallel tests delay everything).
+    static func waitUntil(_ condition: () async -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(8)
+        while !(await condition()) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 }
