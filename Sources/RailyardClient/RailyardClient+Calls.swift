@@ -81,6 +81,7 @@ extension RailyardClient {
         public var cpuLimitMillis: Int??
         public var requestBodyLimit: Int64??
         public var processLimit: Int??
+        public var databaseVersion: String?
 
         public init(
             name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil,
@@ -94,7 +95,9 @@ extension RailyardClient {
             self.requestBodyLimit = requestBodyLimit
         }
 
-        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit }
+        enum CodingKeys: String, CodingKey {
+            case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion
+        }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -104,6 +107,7 @@ extension RailyardClient {
             if let cpuLimitMillis { try container.encode(cpuLimitMillis, forKey: .cpuLimitMillis) }
             if let requestBodyLimit { try container.encode(requestBodyLimit, forKey: .requestBodyLimit) }
             if let processLimit { try container.encode(processLimit, forKey: .processLimit) }
+            try container.encodeIfPresent(databaseVersion, forKey: .databaseVersion)
         }
     }
 

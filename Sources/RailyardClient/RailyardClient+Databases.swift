@@ -19,7 +19,8 @@ extension RailyardClient {
     /// Adds a database service to the project's environment (`engine`: postgres, redis,
     /// mysql); `attachTo` gets references to its variables.
     public func addDatabase(
-        engine: String, project: ProjectID, environment: EnvironmentID, name: String?, attachTo: ServiceID?, sizeBytes: Int64?
+        engine: String, project: ProjectID, environment: EnvironmentID, name: String?, attachTo: ServiceID?, sizeBytes: Int64?,
+        version: String? = nil
     ) async throws -> DatabaseAdded {
         struct Body: Encodable {
             var engine: String
@@ -27,10 +28,11 @@ extension RailyardClient {
             var name: String?
             var attachTo: ServiceID?
             var sizeBytes: Int64?
+            var version: String?
         }
         return try await send(
             .POST, "/api/v1/projects/\(project)/databases",
-            body: Body(engine: engine, environmentId: environment, name: name, attachTo: attachTo, sizeBytes: sizeBytes))
+            body: Body(engine: engine, environmentId: environment, name: name, attachTo: attachTo, sizeBytes: sizeBytes, version: version))
     }
 
     struct BackupList: Decodable {

@@ -24,7 +24,14 @@ extension DeploymentController {
         }
         let server: DatabaseServer
         do {
-            server = try DatabaseServer.locate(engine)
+            // PostgreSQL's version picks its programs; Redis and MariaDB run the one installed,
+            // which a host upgrade may have changed since the service was added (both open
+            // their older data).
+            server = try DatabaseServer.locate(engine, version: engine == .postgres ? context.service.databaseVersion : nil)
+            if engine != .postgres, let recorded = context.service.databaseVersion,
+               let installed = DatabaseServer.installedVersions(engine).first, installed != recorded {
+                logs.system(deployment.id, phase: "build", "\(context.service.name) was added with \(engine.displayName) \(recorded); this host now has \(installed), which runs it")
+            }
         } catch {
             throw PipelineFailure(phase: "build", "\(error)")
         }
@@ -51,16 +58,24 @@ extension DeploymentController {
 
     /// Why this server cannot run `engine` now (no private network, the package missing), in
     /// words for the person adding one; nil when it can.
-    public nonisolated func databaseProblem(_ engine: DatabaseEngine) -> String? {
+    public nonisolated func databaseProblem(_ engine: DatabaseEngine, version: String? = nil) -> String? {
         if options.privateNetwork == nil {
             return "databases run on their environment's private network, and this server runs without one (\(options.privateNetworkUnavailable ?? "--private-network off")); see `railyard server --help`"
         }
         do {
             _ = try DatabaseServer.locate(engine)
-            return nil
         } catch {
             return "\(error)"
         }
+        if let version {
+            return DatabaseVersions.installProblem(engine, requested: version, installed: DatabaseServer.installedVersions(engine))
+        }
+        return nil
+    }
+
+    /// The versions of `engine` this host runs, newest first (`15`; `7`; `10.11`).
+    public nonisolated func installedDatabaseVersions(_ engine: DatabaseEngine) -> [String] {
+        DatabaseServer.installedVersions(engine)
     }
 
     /// The running deployment of a database service in an environment and where its server

@@ -27,8 +27,8 @@ extension DeploymentController {
             throw RailyardError.invalid(problem, field: "port")
         }
         let target: Int
-        if let engine = service.database, targetPort == nil || targetPort == engine.port {
-            target = engine.port
+        if let engine = service.database, targetPort == nil || targetPort == engine.port || targetPort == engine.tlsPort {
+            target = targetPort ?? engine.port
         } else {
             guard let targetPort else {
                 throw RailyardError.invalid(
@@ -42,12 +42,12 @@ extension DeploymentController {
         let host = server.host
         let proxy = try await store.createTCPProxy(
             service: service.id, environment: environment, port: port, range: options.tcpProxyPorts, targetPort: target,
-            publicURL: target == service.database?.port ? service.database?.publicURLVariable : nil,
+            publicURL: Self.publicURLVariable(of: service, target: target),
             isFree: { !ListenerProbe.inUse(host: host, port: $0) }, audit: audit)
         await routingChanged()
         if let problem = lastTCPProxyProblems[proxy.port] {
             // The port was free a moment ago; something took it. Nothing half-made stays.
-            try? await store.deleteTCPProxy(proxy.id, unsetVariable: service.database?.publicURLVariable.name, audit: .system)
+            try? await store.deleteTCPProxy(proxy.id, unsetVariable: Self.publicURLVariable(of: service, target: target)?.name, audit: .system)
             await routingChanged()
             throw RailyardError.conflict("the edge cannot listen on port \(proxy.port) (\(problem)); try again")
         }
@@ -57,9 +57,17 @@ extension DeploymentController {
     /// Closes the proxy (its port and every connection through it) and unsets the public URL
     /// variable a database's proxy set.
     public func removeTCPProxy(_ proxy: TCPProxy, service: Service, audit: AuditContext) async throws {
-        let variable = proxy.targetPort == service.database?.port ? service.database?.publicURLVariable.name : nil
-        try await store.deleteTCPProxy(proxy.id, unsetVariable: variable, audit: audit)
+        try await store.deleteTCPProxy(proxy.id, unsetVariable: Self.publicURLVariable(of: service, target: proxy.targetPort)?.name, audit: audit)
         await routingChanged()
+    }
+
+    /// The public URL variable a database's proxy to `target` sets (a TLS one to its TLS
+    /// port); nil for an app's proxy, or one to another port.
+    static func publicURLVariable(of service: Service, target: Int) -> (name: String, value: String)? {
+        guard let engine = service.database else { return nil }
+        if target == engine.port { return engine.publicURLVariable(tls: false) }
+        if target == engine.tlsPort { return engine.publicURLVariable(tls: true) }
+        return nil
     }
 
     /// The ports TCP proxies may take on this server.
@@ -84,7 +92,11 @@ extension DeploymentController {
     /// is logged and remembered (`lastTCPProxyProblems`).
     func listenForTCPProxies() async {
         guard let server = tcpProxyServer else { return }
-        let problems = await server.listen(on: Set(tcpProxies.map(\.port)))
+        let ports = Set(tcpProxies.map(\.port))
+        // While this server replaces another on the same data folder, that one listens on the
+        // same proxies' ports (its store is this one's): they are shared until it stops, as
+        // the HTTP listeners are, rather than refused as taken.
+        let problems = await server.listen(on: ports, sharedWithReplaced: replacementFinished ? [] : ports)
         lastTCPProxyProblems = problems
         for (port, problem) in problems {
             logger.warning("a TCP proxy cannot listen", metadata: ["railyard.tcp_proxy.port": "\(port)", "reason": "\(problem)"])
@@ -102,8 +114,10 @@ extension DeploymentController {
             let instances = active[key]?.instances.values
                 .filter { $0.state == "healthy" && !$0.stopping }
                 .sorted { $0.replica < $1.replica } ?? []
+            // A database's TLS port is its engine's, known without seeing it listen.
+            let tlsPort = active[key]?.plan.database?.tlsPort
             let addresses = instances
-                .filter { $0.port == proxy.targetPort || $0.verifiedPorts.contains(proxy.targetPort) }
+                .filter { $0.port == proxy.targetPort || $0.verifiedPorts.contains(proxy.targetPort) || proxy.targetPort == tlsPort }
                 .map { (host: $0.host, port: proxy.targetPort) }
             entries[proxy.port] = TCPProxyEntry(
                 service: proxy.serviceID.rawValue, addresses: addresses, holdsConnections: !recovered || coming.contains(key))

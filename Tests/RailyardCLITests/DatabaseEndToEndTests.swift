@@ -95,6 +95,21 @@ extension DeployEndToEndTests {
         #expect(service["name"] as? String == "postgres")
         #expect(service["database"] as? String == "postgres")
         #expect((added["deployment"] as? [String: Any])?["status"] as? String == "SUCCESS", "\(added)")
+        // It runs, and keeps, the newest PostgreSQL this machine has.
+        let installed = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").compactMap(Int.init).max()
+        #expect(service["databaseVersion"] as? String == installed.map(String.init), "\(service)")
+        // A version the machine lacks is refused, naming its package, and nothing is added; a
+        // change to one under the data too.
+        let missing = try await world.cli.exec(["add", "--database", "postgres", "--version", "99"])
+        #expect(missing.status != 0 && missing.stderr.contains("apt-get install postgresql-99"), "\(missing.stderr)")
+        let services = try #require(try await world.cli.execJSON(["service", "list"]) as? [[String: Any]])
+        #expect(services.compactMap { $0["name"] as? String }.sorted() == ["postgres", "web"], "\(services)")
+        let moved = try await world.cli.exec(["service", "update", "--service", "postgres", "--version", "99"])
+        #expect(moved.status != 0 && moved.stderr.contains("postgresql-99"), "\(moved.stderr)")
+        let notDatabase = try await world.cli.exec(["service", "update", "--service", "web", "--version", "15"])
+        #expect(notDatabase.status != 0 && notDatabase.stderr.contains("not a database"), "\(notDatabase.stderr)")
+        let same = try await world.cli.exec(["service", "update", "--service", "postgres", "--version", "\(installed ?? 0)"])
+        #expect(same.status == 0 && same.stdout.contains("PostgreSQL \(installed ?? 0)"), "\(same.stdout) \(same.stderr)")
         let names = Set(added["variables"] as? [String] ?? [])
         #expect(names.isSuperset(of: ["DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"]), "\(names)")
         #expect(Set(added["references"] as? [String] ?? []).contains("DATABASE_URL"))

@@ -218,6 +218,69 @@ extension DeployEndToEndTests {
         print("again", echo(again))
         """
 
+    /// Redis and MySQL from outside: their public URLs through their proxies, as the clients
+    /// take them; TLS on Redis' own TLS port (`--tls`, rediss://) and on MariaDB's port for
+    /// clients that ask; `railyard connect --public` through each.
+    @Test func redisAndMySQLAreReachedThroughTheirTCPProxiesWithTLS() async throws {
+        let range = Self.tcpProxyRange()
+        let world = try await World.make(serverArguments: ["--tcp-proxy-ports", "\(range.lowerBound)-\(range.upperBound)"])
+        defer { world.stop() }
+        let redis = try await world.cli.exec(["add", "--database", "redis"])
+        #expect(redis.status == 0, "\(redis.stderr)")
+
+        // Redis' proxy to its TLS port: rediss://, which redis-cli takes as it is (the
+        // certificate is self-signed: --insecure); plain Redis there gets nowhere.
+        let tlsProxy = try #require(try await world.cli.execJSON(["domain", "--tcp", "--tls", "--service", "redis"]) as? [String: Any])
+        let tlsPort = try #require(tlsProxy["port"] as? Int)
+        #expect(tlsProxy["targetPort"] as? Int == 6380, "\(tlsProxy)")
+        let redisVariables = try #require(try await world.cli.execJSON(["variables", "--service", "redis", "--resolved"]) as? [String: Any])
+        let password = try #require(redisVariables["REDISPASSWORD"] as? String)
+        let tlsURL = try #require(redisVariables["REDIS_PUBLIC_URL"] as? String, "\(redisVariables.keys.sorted())")
+        #expect(tlsURL == "rediss://default:\(password)@localhost:\(tlsPort)", "\(tlsURL)")
+        var pong = (status: Int32(-1), output: "")
+        try await Self.waitFor("redis-cli over TLS through the proxy") {
+            pong = try await Self.child(["/usr/bin/redis-cli", "-u", tlsURL, "--insecure", "--no-auth-warning", "SET", "note", "public"])
+            return pong.output.contains("OK")
+        }
+        let plainOnTLS = try await Self.child(["/usr/bin/redis-cli", "-h", "127.0.0.1", "-p", String(tlsPort), "-a", password, "--no-auth-warning", "PING"])
+        #expect(!plainOnTLS.output.contains("PONG"), "plain Redis through the TLS port: \(plainOnTLS)")
+        let connected = try await world.cli.exec(["connect", "redis", "--public", "--", "GET", "note"])
+        #expect(connected.status == 0 && connected.stdout.contains("public"), "\(connected.stdout) \(connected.stderr)")
+
+        // Swapped for a plain proxy: redis:// and plain redis-cli (the control for the TLS one).
+        #expect(try await world.cli.exec(["domain", "remove", "--tcp", "--service", "redis"]).status == 0)
+        let plainProxy = try #require(try await world.cli.execJSON(["domain", "--tcp", "--service", "redis"]) as? [String: Any])
+        let plainPort = try #require(plainProxy["port"] as? Int)
+        let plainVariables = try #require(try await world.cli.execJSON(["variables", "--service", "redis", "--resolved"]) as? [String: Any])
+        let plainURL = try #require(plainVariables["REDIS_PUBLIC_URL"] as? String)
+        #expect(plainURL == "redis://default:\(password)@localhost:\(plainPort)", "\(plainURL)")
+        let plain = try await Self.child(["/usr/bin/redis-cli", "-u", plainURL, "--no-auth-warning", "GET", "note"])
+        #expect(plain.output.contains("public"), "\(plain)")
+
+        // MySQL: MYSQL_PUBLIC_URL through its proxy; TLS on the same port when the client asks.
+        let mysql = try await world.cli.exec(["add", "--database", "mysql"])
+        #expect(mysql.status == 0, "\(mysql.stderr)")
+        let note = try await world.cli.exec(["domain", "--tcp", "--tls", "--service", "mysql"])
+        #expect(note.status == 0 && note.stderr.contains("on its own port"), "\(note.stdout) \(note.stderr)")
+        let mysqlVariables = try #require(try await world.cli.execJSON(["variables", "--service", "mysql", "--resolved"]) as? [String: Any])
+        let mysqlURL = try #require(mysqlVariables["MYSQL_PUBLIC_URL"] as? String, "\(mysqlVariables.keys.sorted())")
+        let parts = try #require(URLComponents(string: mysqlURL), "\(mysqlURL)")
+        let mysqlPort = try #require(parts.port)
+        #expect(parts.host == "localhost" && parts.user == "root" && range.contains(mysqlPort), "\(mysqlURL)")
+        let mysqlPassword = try #require(parts.password)
+        for ssl in [false, true] {
+            let answer = try await Self.child(
+                ["/usr/bin/mariadb", "-h", "127.0.0.1", "-P", String(mysqlPort), "-u", "root", "-N", "-B"] + (ssl ? ["--ssl"] : ["--skip-ssl"])
+                    + ["-e", "SHOW STATUS LIKE 'Ssl_cipher'", "railway"],
+                environment: ["MYSQL_PWD": mysqlPassword])
+            let cipher = answer.output.split(separator: "\t").dropFirst().first.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            #expect(answer.status == 0, "\(answer)")
+            #expect(cipher.isEmpty == !ssl, "ssl \(ssl): cipher '\(cipher)' in \(answer.output)")
+        }
+        let viaConnect = try await world.cli.exec(["connect", "mysql", "--public", "--", "-N", "-e", "SELECT 41 + 1"])
+        #expect(viaConnect.status == 0 && viaConnect.stdout.contains("42"), "\(viaConnect.stdout) \(viaConnect.stderr)")
+    }
+
     @Test func tcpProxiesRefuseStrangersWrongPortsAndFloodsEachBesideAControl() async throws {
         let range = Self.tcpProxyRange()
         let world = try await World.make(serverArguments: ["--tcp-proxy-ports", "\(range.lowerBound)-\(range.upperBound)"])

@@ -64,6 +64,40 @@ extension DeployEndToEndTests {
         #expect(await Self.viaEdge(replacement.edgeURL, host: "web-apps.localhost")?.body == "web-next")
     }
 
+    /// The TCP proxies move to the replacing server too: it listens on their ports beside the
+    /// old server (whose they are, on the same data folder) instead of finding them taken,
+    /// and serves them once the old one has stopped.
+    @Test func aReplacingServerTakesOverTheTCPProxies() async throws {
+        let range = Self.tcpProxyRange()
+        let world = try await World.make(serverArguments: ["--tcp-proxy-ports", "\(range.lowerBound)-\(range.upperBound)"])
+        defer { world.stop() }
+        try await world.service("web")
+        let up = try await world.up(try Self.app(["main.py": Self.echoApp]), service: "web")
+        #expect(up.status == 0, "\(up.log)")
+        let proxy = try #require(try await world.cli.execJSON(["domain", "--tcp", "--service", "web", "--target-port", "9555"]) as? [String: Any])
+        let port = try #require(proxy["port"] as? Int)
+        let echo = """
+            import socket, sys
+            c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10); c.sendall(sys.argv[2].encode()); print(c.recv(100).decode())
+            """
+        let before = try await Self.child(["/usr/bin/python3", "-c", echo, String(port), "before the upgrade"])
+        #expect(before.output.contains("before the upgrade"), "\(before)")
+
+        let replacement = world.server.successor(arguments: ["--replace"])
+        defer { replacement.stop() }
+        try await replacement.start()
+        #expect(world.server.process?.isRunning == false, "the replaced server still runs")
+        #expect(!replacement.log.contains("a TCP proxy cannot listen"), "\(replacement.log.suffix(3000))")
+        // The old server is gone: what answers on the port is the replacement's proxy, to its replica.
+        var after: (status: Int32, output: String) = (1, "")
+        for _ in 0..<40 {
+            after = try await Self.child(["/usr/bin/python3", "-c", echo, String(port), "after the upgrade"])
+            if after.output.contains("after the upgrade") { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(after.output.contains("after the upgrade"), "\(after) \(replacement.log.suffix(3000))")
+    }
+
     /// A replacement that never comes (it failed to start, or died before it took the data
     /// folder): the old server takes everything back and goes on.
     @Test func aHandoverNobodyTakesIsTakenBack() async throws {

@@ -20,6 +20,8 @@ struct DatabaseController {
         /// A service of the project to give references to the database's variables.
         var attachTo: ServiceID?
         var sizeBytes: Int64?
+        /// The engine's major version (`15`); the newest the host has when absent.
+        var version: String?
     }
 
     struct DatabaseAdded: Encodable {
@@ -77,6 +79,13 @@ struct DatabaseController {
         if let name = body.name, let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
         let size = body.sizeBytes ?? VolumeRules.defaultBytes
         if let problem = VolumeRules.sizeProblem(size) { throw RailyardError.invalid(problem, field: "sizeBytes") }
+        var version: String?
+        if let text = body.version {
+            guard let parsed = DatabaseVersions.parse(text) else {
+                throw RailyardError.invalid("version must be the engine's major version, such as 15 or 10.11", field: "version")
+            }
+            version = parsed
+        }
         var attached: Service?
         if let target = body.attachTo {
             guard let service = try await store.service(id: target), service.projectID == project.id else {
@@ -85,7 +94,8 @@ struct DatabaseController {
             attached = service
         }
         let added = try await addDatabase(
-            engine, name: body.name, in: environment.id, of: project.id, attachTo: attached, sizeBytes: size, audit: context.audit(caller))
+            engine, version: version, name: body.name, in: environment.id, of: project.id, attachTo: attached, sizeBytes: size,
+            audit: context.audit(caller))
         return try JSONIO.response(added, status: .created)
     }
 
@@ -95,14 +105,18 @@ struct DatabaseController {
     /// service both do; the caller has checked access, the name and the size. Nothing
     /// half-made stays when a step fails.
     func addDatabase(
-        _ engine: DatabaseEngine, name: String?, in environment: EnvironmentID, of project: ProjectID, attachTo attached: Service?,
+        _ engine: DatabaseEngine, version: String? = nil, name: String?, in environment: EnvironmentID, of project: ProjectID, attachTo attached: Service?,
         sizeBytes size: Int64, audit: AuditContext
     ) async throws -> DatabaseAdded {
         guard let control = dependencies.control else {
             throw RailyardError.unavailable("databases need the deployment controller, which this server does not run")
         }
-        if let problem = control.databaseProblem(engine) { throw RailyardError.conflict(problem, field: "engine") }
-        let service = try await createService(name, engine: engine, in: project, audit: audit)
+        if let problem = control.databaseProblem(engine, version: version) {
+            throw RailyardError.conflict(problem, field: version == nil ? "engine" : "version")
+        }
+        // Recorded, so that the service keeps its version when the host gets a newer one.
+        let recorded = version ?? control.installedDatabaseVersions(engine).first
+        let service = try await createService(name, engine: engine, version: recorded, in: project, audit: audit)
         do {
             let variables = engine.variables(password: DatabaseCredentials.password())
             try await store.updateVariables(of: service.id, in: environment, set: variables, unset: [], audit: audit)
@@ -136,12 +150,17 @@ struct DatabaseController {
 
     /// Creates the database's service under `name`, or under the engine's name with the
     /// first free suffix (`postgres`, `postgres-2`, …).
-    func createService(_ name: String?, engine: DatabaseEngine, in project: ProjectID, audit: AuditContext) async throws -> Service {
-        if let name { return try await store.createService(name: name, in: project, database: engine, audit: audit) }
+    func createService(
+        _ name: String?, engine: DatabaseEngine, version: String?, in project: ProjectID, audit: AuditContext
+    ) async throws -> Service {
+        if let name {
+            return try await store.createService(name: name, in: project, database: engine, databaseVersion: version, audit: audit)
+        }
         for attempt in 1...50 {
             let candidate = attempt == 1 ? engine.serviceName : "\(engine.serviceName)-\(attempt)"
             do {
-                return try await store.createService(name: candidate, in: project, database: engine, audit: audit)
+                return try await store.createService(
+                    name: candidate, in: project, database: engine, databaseVersion: version, audit: audit)
             } catch let error as RailyardError where error.kind == .conflict {
                 continue
             }

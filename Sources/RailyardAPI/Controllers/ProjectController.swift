@@ -31,8 +31,12 @@ struct ProjectController {
         var cpuLimitMillis: Int??
         var requestBodyLimit: Int64??
         var processLimit: Int??
+        /// A database service's engine version; it cannot be cleared.
+        var databaseVersion: String?
 
-        enum CodingKeys: String, CodingKey { case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit }
+        enum CodingKeys: String, CodingKey {
+            case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -42,6 +46,7 @@ struct ProjectController {
             cpuLimitMillis = try container.decodeSetting(Int.self, forKey: .cpuLimitMillis)
             requestBodyLimit = try container.decodeSetting(Int64.self, forKey: .requestBodyLimit)
             processLimit = try container.decodeSetting(Int.self, forKey: .processLimit)
+            databaseVersion = try container.decodeIfPresent(String.self, forKey: .databaseVersion)
         }
     }
 
@@ -230,12 +235,40 @@ struct ProjectController {
                 "processLimit must be between \(Service.processLimits.lowerBound) and \(Service.processLimits.upperBound) processes",
                 field: "processLimit")
         }
+        var version: String?
+        if let text = body.databaseVersion {
+            version = try await databaseVersionChange(service, to: text)
+        }
         let updated = try await store.updateService(
             service.id, name: body.name, repository: body.repository, memoryLimit: body.memoryLimit,
             cpuLimitMillis: body.cpuLimitMillis, requestBodyLimit: body.requestBodyLimit, processLimit: body.processLimit,
-            audit: context.audit(caller))
+            databaseVersion: version, audit: context.audit(caller))
         if body.requestBodyLimit != nil { await dependencies.control?.routingChanged() }
         return try JSONIO.response(updated)
+    }
+
+    /// The version a database service may switch to (`text`, checked): one the host has, and
+    /// a different major version only while the service holds no data (no deployment of it
+    /// has run: one that did initialised its volume). The next deployment runs it.
+    private func databaseVersionChange(_ service: Service, to text: String) async throws -> String {
+        guard let engine = service.database else {
+            throw RailyardError.invalid("\(service.name) is not a database service: only databases have a version", field: "databaseVersion")
+        }
+        guard let version = DatabaseVersions.parse(text) else {
+            throw RailyardError.invalid("databaseVersion must be the engine's major version, such as 15 or 10.11", field: "databaseVersion")
+        }
+        guard let control = dependencies.control else {
+            throw RailyardError.unavailable("databases need the deployment controller, which this server does not run")
+        }
+        let ran = try await store.deployments(of: service.id, in: nil, page: PageRequest(limit: 100, after: nil)).items
+            .contains { ![.queued, .building, .skipped].contains($0.status) }
+        if let problem = DatabaseVersions.changeProblem(
+            engine, service: service.name, current: service.databaseVersion, requested: version,
+            installed: control.installedDatabaseVersions(engine), holdsData: ran
+        ) {
+            throw RailyardError.conflict(problem, field: "databaseVersion")
+        }
+        return version
     }
 
     @Sendable func deleteService(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -368,6 +368,12 @@ extension OpenAPIDocument {
                 "format": "int64",
                 "minimum": 33554432,
                 "maximum": 1099511627776
+              },
+              "version": {
+                "type": "string",
+                "pattern": "^[0-9]+(\\.[0-9]+)?$",
+                "maxLength": 12,
+                "description": "The engine's major version (PostgreSQL's 15, MariaDB's 10.11); the newest the server's machine has when absent. One it lacks is refused with the package to install (409)."
               }
             },
             "required": [

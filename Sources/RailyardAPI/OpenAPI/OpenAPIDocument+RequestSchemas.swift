@@ -385,6 +385,12 @@ extension OpenAPIDocument {
                 "minimum": 16,
                 "maximum": 65536,
                 "description": "Processes and threads each instance may have at once, 16 to 65536; null returns to the server's default."
+              },
+              "databaseVersion": {
+                "type": "string",
+                "pattern": "^[0-9]+(\\.[0-9]+)?$",
+                "maxLength": 12,
+                "description": "A database service's engine version (its next deployment runs it): one the server's machine has, and another major version only while the service holds no data (409 otherwise, saying how to move the data)."
               }
             }
           },

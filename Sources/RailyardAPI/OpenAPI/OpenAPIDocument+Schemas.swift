@@ -306,6 +306,10 @@ extension OpenAPIDocument {
                 "$ref": "#/components/schemas/DatabaseEngine",
                 "description": "Present for a database service (`railyard add --database`): the engine it runs."
               },
+              "databaseVersion": {
+                "type": "string",
+                "description": "Present for a database service added with a known version: the engine's major version it runs (15, 7, 10.11)."
+              },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
               }

@@ -21,12 +21,16 @@ struct Add: AsyncParsableCommand {
     @Option(name: [.customShort("s"), .long], help: "A service to give references to the database's variables.") var service: String?
     @Option(help: "The database service's name (default: the engine's, with a suffix when taken).") var name: String?
     @Option(help: "Its volume's size, e.g. 1G or 10G (default 1G).") var size: String?
+    @Option(help: "The engine's major version, e.g. 15 (default: the newest the server's machine has).") var version: String?
     @Flag(help: "Return once it is added, without waiting for it to accept connections.") var detach = false
 
     func validate() throws {
         if DatabaseEngine.named(database) == nil { throw ValidationError(DatabaseEngine.problem(with: database)) }
         if let name, let problem = NameRules.serviceNameProblem(name) { throw ValidationError(problem) }
         if let size { _ = try VolumeCommand.size(size) }
+        if let version, DatabaseVersions.parse(version) == nil {
+            throw ValidationError("--version takes the engine's major version, such as 15 or 10.11 (got '\(version.prefix(20))')")
+        }
     }
 
     func run() async throws {
@@ -38,7 +42,8 @@ struct Add: AsyncParsableCommand {
         let bytes = try size.map(VolumeCommand.size)
         let added = try await session.call {
             try await $0.addDatabase(
-                engine: database, project: project.id, environment: environment.id, name: name, attachTo: attached?.id, sizeBytes: bytes)
+                engine: database, project: project.id, environment: environment.id, name: name, attachTo: attached?.id, sizeBytes: bytes,
+                version: version)
         }
         let engine = added.service.database ?? .postgres
         var deployment = added.deployment
@@ -48,7 +53,8 @@ struct Add: AsyncParsableCommand {
             deployment = try await follower.follow(deployment.id)
         }
         if client.json { return try Output.json(DatabaseAddedOutput(added: added, deployment: deployment)) }
-        Output.line("Added \(engine.displayName) as service \(added.service.name) in \(environment.name) (volume \(added.volume.name), \(VolumeRules.describe(added.volume.sizeBytes)))")
+        let named = added.service.databaseVersion.map { "\(engine.displayName) \($0)" } ?? engine.displayName
+        Output.line("Added \(named) as service \(added.service.name) in \(environment.name) (volume \(added.volume.name), \(VolumeRules.describe(added.volume.sizeBytes)))")
         Output.line("Variables: " + added.variables.joined(separator: ", "))
         if let attachedTo = added.attachedTo {
             if !added.references.isEmpty {

@@ -45,6 +45,10 @@ struct Connect: AsyncParsableCommand {
         let parts = address.split(separator: ":")
         var host = parts.dropLast().joined(separator: ":")
         var port = String(parts.last ?? "")
+        // Through a proxy, over networks that are not the server's: encrypted where the
+        // engine can (PostgreSQL's clients ask by themselves). The certificates are the
+        // databases' own self-signed ones, so they are not verified.
+        var encrypt: [String] = []
         if throughProxy || !Self.reachable(host: host, port: Int(port) ?? engine.port) {
             // The private network is the server's alone; from anywhere else the proxy is the way in.
             let proxies = try await session.call { try await $0.tcpProxies(of: database.id, in: environment.id) }
@@ -55,6 +59,8 @@ struct Connect: AsyncParsableCommand {
             }
             host = proxy.domain ?? "localhost"
             port = String(proxy.port)
+            if engine == .redis, proxy.targetPort == engine.tlsPort { encrypt = ["--tls", "--insecure"] }
+            if engine == .mysql { encrypt = ["--ssl"] }
         }
         let (program, package) = engine.client
         var environmentVariables = ProcessInfo.processInfo.environment
@@ -68,10 +74,10 @@ struct Connect: AsyncParsableCommand {
             command = [program]
         case .redis:
             environmentVariables["REDISCLI_AUTH"] = values["REDISPASSWORD"] ?? ""
-            command = [program, "-h", host, "-p", port, "--no-auth-warning"]
+            command = [program, "-h", host, "-p", port, "--no-auth-warning"] + encrypt
         case .mysql:
             environmentVariables["MYSQL_PWD"] = values["MYSQL_ROOT_PASSWORD"] ?? values["MYSQLPASSWORD"] ?? ""
-            command = [program, "-h", host, "-P", port, "-u", values["MYSQLUSER"] ?? "root", values["MYSQLDATABASE"] ?? "railway"]
+            command = [program, "-h", host, "-P", port, "-u", values["MYSQLUSER"] ?? "root"] + encrypt + [values["MYSQLDATABASE"] ?? "railway"]
         }
         command += arguments
         guard let path = Self.find(program, in: environmentVariables["PATH"] ?? "/usr/bin:/bin") else {

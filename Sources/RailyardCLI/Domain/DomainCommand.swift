@@ -19,18 +19,23 @@ struct DomainGenerate: AsyncParsableCommand {
             (one per service and environment), and prints HOST:PORT. A database's proxy reaches its engine's port and
             sets its public URL variable (DATABASE_PUBLIC_URL, REDIS_PUBLIC_URL, MYSQL_PUBLIC_URL); any other
             service's needs --target-port, a port its own processes listen on.
+            TLS: PostgreSQL and MySQL offer it on their port to clients that ask (sslmode=require, mariadb --ssl);
+            Redis takes TLS on a port of its own, which --tls opens the proxy to (REDIS_PUBLIC_URL is then rediss://).
+            Their certificates are self-signed.
             """)
 
     @OptionGroup var client: ClientOptions
     @OptionGroup var target: ServiceTargetOptions
     @Option(help: "The port inside the instance the domain reaches (default: its PORT).") var port: Int?
+    @Flag(help: "With --tcp, for a database: the proxy reaches its TLS port (Redis; the others take TLS on their own).") var tls = false
     @Flag(help: "Redirect plain HTTP to HTTPS (served with a self-signed certificate).") var httpsRedirect = false
     @Flag(help: "Open a TCP proxy (raw TCP, e.g. to a database) instead of an HTTP domain.") var tcp = false
     @Option(help: "With --tcp: the port inside the service the proxy reaches (default: a database's engine port).") var targetPort: Int?
     @Option(help: "With --tcp: the edge port to listen on, inside the server's range (default: the lowest free one).") var proxyPort: Int?
 
     func validate() throws {
-        if !tcp && (targetPort != nil || proxyPort != nil) { throw CLIError("--target-port and --proxy-port go with --tcp") }
+        if !tcp && (targetPort != nil || proxyPort != nil || tls) { throw CLIError("--target-port, --proxy-port and --tls go with --tcp") }
+        if tls && targetPort != nil { throw CLIError("--tls picks a database's TLS port: give --target-port or --tls, not both") }
         if tcp && (port != nil || httpsRedirect) { throw CLIError("--port and --https-redirect are for HTTP domains; a TCP proxy takes --target-port") }
         if let targetPort, !(1...65535).contains(targetPort) { throw CLIError("--target-port must be from 1 to 65535") }
         if let proxyPort, !(1...65535).contains(proxyPort) { throw CLIError("--proxy-port must be from 1 to 65535") }
@@ -41,9 +46,20 @@ struct DomainGenerate: AsyncParsableCommand {
         var session = try Session(client)
         let resolved = try await session.resolve(target)
         if tcp {
-            let proxy = try await session.call {
+            var reach = targetPort
+            if tls {
+                guard let engine = resolved.service.database else {
+                    throw CLIError("--tls is for a database's proxy; \(resolved.service.name) is an app: its own processes choose whether they speak TLS")
+                }
+                if let tlsPort = engine.tlsPort {
+                    reach = tlsPort
+                } else {
+                    Output.note("\(engine.displayName) offers TLS on its own port to clients that ask for it: the proxy reaches that port")
+                }
+            }
+            let proxy = try await session.call { [reach] in
                 try await $0.createTCPProxy(
-                    service: resolved.service.id, environment: resolved.environment.id, port: proxyPort, targetPort: targetPort)
+                    service: resolved.service.id, environment: resolved.environment.id, port: proxyPort, targetPort: reach)
             }
             if client.json { return try Output.json(proxy) }
             return Output.line("\(proxy.domain ?? "localhost"):\(proxy.port)")

@@ -6,12 +6,15 @@ import RailyardCore
 /// `railyard service update`: renames a service, sets its limits or its repository.
 struct ServiceUpdate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "update", abstract: "Change a service's name, memory, CPU and request body limits, or git repository.",
+        commandName: "update", abstract: "Change a service's name, memory, CPU and request body limits, git repository, or database version.",
         discussion: """
             Memory and CPU limits apply to each replica from its next start (deploy, redeploy or restart); the body
             limit at once: the edge answers larger request bodies with 413.
             --memory and --max-body take bytes or a size such as 512M, 1.5G or 256MiB; --cpu takes cores such as 1,
             0.5 or 250m. `none` removes a limit, or the repository.
+            --version changes a database service's engine version (one the server's machine has); its data is never
+            converted in place, so another major version is refused once it holds data: back it up, add a database
+            of the new version and restore into it.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -24,10 +27,15 @@ struct ServiceUpdate: AsyncParsableCommand {
     @Option(help: "Git repository to deploy from, or none.") var repo: String?
     @Option(help: "Branch to deploy (with --repo, or to change the current repository's).") var branch: String?
     @Option(help: "The service's folder inside the repository.") var rootDir: String?
+    @Option(help: "A database service's engine version (e.g. 15).") var version: String?
 
     func validate() throws {
-        if name == nil && memory == nil && cpu == nil && maxBody == nil && processes == nil && repo == nil && branch == nil && rootDir == nil {
-            throw CLIError("nothing to change: give --name, --memory, --cpu, --max-body, --processes, --repo, --branch or --root-dir")
+        if name == nil && memory == nil && cpu == nil && maxBody == nil && processes == nil && repo == nil && branch == nil && rootDir == nil
+            && version == nil {
+            throw CLIError("nothing to change: give --name, --memory, --cpu, --max-body, --processes, --repo, --branch, --root-dir or --version")
+        }
+        if let version, DatabaseVersions.parse(version) == nil {
+            throw CLIError("--version takes the engine's major version, such as 15 or 10.11 (got '\(version.prefix(20))')")
         }
         if let processes { _ = try Self.processLimit(processes) }
         if let name, let problem = NameRules.serviceNameProblem(name) { throw CLIError(problem) }
@@ -48,6 +56,7 @@ struct ServiceUpdate: AsyncParsableCommand {
         if let cpu { change.cpuLimitMillis = .some(try Self.cpuMillis(cpu)) }
         if let maxBody { change.requestBodyLimit = .some(try Self.bytes(maxBody, option: "--max-body")) }
         if let processes { change.processLimit = .some(try Self.processLimit(processes)) }
+        change.databaseVersion = version
         if let repo {
             change.repository = repo == "none" ? .some(nil) : .some(GitSource(url: repo, branch: branch, rootDirectory: rootDir))
         } else if branch != nil || rootDir != nil {
@@ -70,6 +79,10 @@ struct ServiceUpdate: AsyncParsableCommand {
         let repository = service.repository.map { $0.url + ($0.branch.map { " (\($0))" } ?? "") } ?? "none"
         let body = service.requestBodyLimit.map(Output.size) ?? "no limit"
         let processes = service.processLimit.map(String.init) ?? "the server's default"
+        if let engine = service.database {
+            let version = service.databaseVersion.map { " \($0)" } ?? ""
+            return "\(engine.displayName)\(version), memory \(memory), cpu \(cpu), processes \(processes)"
+        }
         return "memory \(memory), cpu \(cpu), processes \(processes), request body \(body), repository \(repository)"
     }
 

@@ -12,14 +12,16 @@ struct DatabaseServer: Sendable {
     /// The folder of PostgreSQL's versioned programs (`/usr/lib/postgresql/15/bin`); for the
     /// others, the folders their programs are in.
     let programs: [String: String]
+    /// The major version it runs: PostgreSQL's from its programs' folder; the others' as the
+    /// service recorded it (nil when it did not).
+    let version: String?
 
     /// The server programs each engine needs, by the name its scripts use, with where
     /// Debian's packages put them (the first that exists wins).
-    static func wanted(_ engine: DatabaseEngine, root: String) -> [String: [String]] {
+    static func wanted(_ engine: DatabaseEngine, version: String?, root: String) -> [String: [String]] {
         switch engine {
         case .postgres:
-            let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/usr/lib/postgresql")) ?? [])
-                .compactMap(Int.init).sorted(by: >)
+            let versions = version.map { [$0] } ?? installedPostgres(root: root)
             let folders = versions.map { "/usr/lib/postgresql/\($0)/bin" }
             return ["postgres", "initdb", "pg_dump", "pg_restore", "psql"].reduce(into: [:]) { wanted, program in
                 wanted[program] = folders.map { "\($0)/\(program)" }
@@ -36,18 +38,61 @@ struct DatabaseServer: Sendable {
         }
     }
 
-    /// The engine's programs on this host; throws, naming the package to install, when one
-    /// is missing.
-    static func locate(_ engine: DatabaseEngine, root: String = "") throws -> DatabaseServer {
+    /// The engine's programs on this host, of `version` when given (PostgreSQL's; the
+    /// others' programs are the one version installed) or else the newest; throws, naming the
+    /// package to install, when one is missing.
+    static func locate(_ engine: DatabaseEngine, version: String? = nil, root: String = "") throws -> DatabaseServer {
         var found: [String: String] = [:]
-        for (program, candidates) in wanted(engine, root: root) {
+        let package = DatabaseVersions.package(of: engine, version: engine == .postgres ? version : nil)
+        for (program, candidates) in wanted(engine, version: version, root: root) {
             guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: root + $0) }) else {
+                let named = version.map { "\(engine.displayName) \($0)" } ?? engine.displayName
                 throw RailyardError.conflict(
-                    "\(engine.displayName) is not installed on the server's machine (\(program) is missing): install Debian's \(engine.package) package (apt-get install \(engine.package)) and try again")
+                    "\(named) is not installed on the server's machine (\(program) is missing): install Debian's \(package) package (apt-get install \(package)) and try again")
             }
             found[program] = path
         }
-        return DatabaseServer(engine: engine, programs: found)
+        let runs = engine == .postgres
+            ? found["postgres"].map { URL(fileURLWithPath: $0).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent }
+            : version
+        return DatabaseServer(engine: engine, programs: found, version: runs)
+    }
+
+    /// PostgreSQL's major versions on this host, newest first: the folders of Debian's
+    /// postgresql-N packages that hold a server.
+    static func installedPostgres(root: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root + "/usr/lib/postgresql")) ?? [])
+            .filter { DatabaseVersions.parse($0) != nil && FileManager.default.isExecutableFile(atPath: root + "/usr/lib/postgresql/\($0)/bin/postgres") }
+            .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
+    }
+
+    /// The versions of `engine` this host can run, newest first: PostgreSQL's installed major
+    /// versions; the one Redis or MariaDB installed, as its server program says (`--version`).
+    static func installedVersions(_ engine: DatabaseEngine, root: String = "") -> [String] {
+        if engine == .postgres { return installedPostgres(root: root) }
+        guard let server = try? locate(engine, root: root) else { return [] }
+        let program = server.program(engine == .redis ? "redis-server" : "mariadbd")
+        guard let output = try? Self.output(of: root + program, ["--version"]),
+              let major = DatabaseVersions.major(of: engine, versionOutput: output)
+        else { return [] }
+        return [major]
+    }
+
+    /// What `program arguments` prints, within five seconds (a version query).
+    private static func output(of program: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = DispatchTime.now() + .seconds(5)
+        DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { process.terminate() } }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data.prefix(4096), as: UTF8.self)
     }
 
     func program(_ name: String) -> String { programs[name] ?? name }
@@ -72,6 +117,12 @@ struct DatabaseServer: Sendable {
                 PGUSER=${PGUSER:-postgres}
                 PGDATABASE=${PGDATABASE:-railway}
                 umask 077
+                # Data of another major version is never opened (PostgreSQL would refuse it anyway,
+                # less clearly) nor converted: a backup restored into a new service moves it.
+                if [ -s "$PGDATA/PG_VERSION" ] && [ "$(cat "$PGDATA/PG_VERSION")" != '\#(version ?? "")' ]; then
+                  echo "railyard: the data was made by PostgreSQL $(cat "$PGDATA/PG_VERSION"), and this deployment runs PostgreSQL \#(version ?? "?"), which cannot open it: deploy with version $(cat "$PGDATA/PG_VERSION") again (railyard service update --version), or restore a backup into a new database" >&2
+                  exit 1
+                fi
                 if [ ! -s "$PGDATA/PG_VERSION" ]; then
                   : "${PGPASSWORD:?PGPASSWORD must be set to initialise the database}"
                   init="$PGDATA.init"
@@ -117,9 +168,20 @@ struct DatabaseServer: Sendable {
                 : "${REDISPASSWORD:?REDISPASSWORD must be set}"
                 umask 077
                 password=$(printf '%s' "$REDISPASSWORD" | sed 's/\\/\\\\/g; s/"/\\"/g')
+                \#(tlsCertificateScript(name: "redis"))
+                # Redis cannot offer TLS on its plain port: TLS clients use the next one
+                # (`railyard domain --tcp --tls` opens a proxy to it; rediss:// URLs).
+                tlsconf=""
+                if [ -n "$tls" ]; then
+                  tlsconf="tls-port \#(engine.tlsPort ?? 0)
+                tls-cert-file $tls/server.crt
+                tls-key-file $tls/server.key
+                tls-auth-clients no"
+                fi
                 exec '\#(program("redis-server"))' - <<EOF
                 bind * -::*
                 port \#(engine.port)
+                $tlsconf
                 dir \#(data)
                 daemonize no
                 supervised no
@@ -177,11 +239,25 @@ struct DatabaseServer: Sendable {
                   sync "$(dirname "$datadir")" 2>/dev/null || true
                   echo "railyard: initialised $datadir (root@'%', database $database)" >&2
                 fi
+                # TLS for clients that ask (`mariadb --ssl`), on the same port.
+                \#(tlsCertificateScript(name: "mysql"))
+                [ -n "$tls" ] && set -- "$@" --ssl-cert="$tls/server.crt" --ssl-key="$tls/server.key"
                 # (Warnings at level 1: each health check would log an aborted connection.)
                 exec '\#(program("mariadbd"))' "$@" --port=\#(engine.port) --bind-address='*' \
                   --socket=/tmp/mysqld.sock --pid-file=/tmp/mysqld.pid --log-warnings=1
                 """#
         }
+    }
+
+    /// Shell lines that set `tls` to a folder of the volume holding a self-signed certificate
+    /// and key (made on the first start, kept after), or to nothing, saying why, when the
+    /// host has no openssl. One line each, so that they can sit indented in a script.
+    func tlsCertificateScript(name: String) -> String {
+        let folder = "\(engine.mountPath)/tls"
+        return [
+            #"tls=\#(folder); mkdir -p "$tls""#,
+            #"if [ ! -s "$tls/server.crt" ] || [ ! -s "$tls/server.key" ]; then /usr/bin/openssl req -new -x509 -days 3650 -nodes -subj "/CN=${RAILWAY_PRIVATE_DOMAIN:-\#(name)}" -keyout "$tls/server.key" -out "$tls/server.crt" > /dev/null 2>&1 || { rm -f "$tls/server.key" "$tls/server.crt"; tls=""; echo "railyard: no TLS (openssl is not installed on the server's machine)" >&2; }; fi"#,
+        ].joined(separator: "\n")
     }
 
     /// What a database deployment runs: one replica (one writer), the engine's port and
@@ -195,7 +271,8 @@ struct DatabaseServer: Sendable {
         // A first start initialises the volume; recovery after a kill replays the log.
         plan.healthcheckTimeout = 300
         plan.drainingSeconds = 30
-        plan.notes = ["\(engine.displayName) from the host's \(engine.package) package (\(program(mainProgram)))"]
+        let named = version.map { "\(engine.displayName) \($0)" } ?? engine.displayName
+        plan.notes = ["\(named) from the host's \(DatabaseVersions.package(of: engine, version: version)) package (\(program(mainProgram)))"]
         return plan
     }
 

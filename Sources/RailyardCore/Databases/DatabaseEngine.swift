@@ -29,6 +29,13 @@ public enum DatabaseEngine: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Where it takes TLS connections when that is another port than `port`: Redis cannot
+    /// offer TLS on its plain port, so it listens for TLS on the next one. PostgreSQL and
+    /// MariaDB offer TLS on their own port to clients that ask (nil).
+    public var tlsPort: Int? {
+        self == .redis ? 6380 : nil
+    }
+
     /// Where its volume is mounted in the sandbox. Under /srv, which every sandbox gets as a
     /// private tmpfs: nothing is made on the host to mount it.
     public var mountPath: String { "/srv/\(rawValue)-data" }
@@ -123,13 +130,17 @@ public enum DatabaseEngine: String, Codable, Sendable, CaseIterable {
     /// Railway's variable with the URL that reaches the database from outside through its
     /// TCP proxy, and its value (references to the proxy's platform variables, so that it
     /// follows the proxy). Set when a proxy is added, unset when it is removed.
-    public var publicURLVariable: (name: String, value: String) {
+    public var publicURLVariable: (name: String, value: String) { publicURLVariable(tls: false) }
+
+    /// The public URL variable for a proxy to `tlsPort` when `tls` (`rediss://`): the same
+    /// variable, which a service has one of, as it has one proxy.
+    public func publicURLVariable(tls: Bool) -> (name: String, value: String) {
         let address = "${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}"
         switch self {
         case .postgres:
             return ("DATABASE_PUBLIC_URL", "postgresql://${{PGUSER}}:${{PGPASSWORD}}@\(address)/${{PGDATABASE}}")
         case .redis:
-            return ("REDIS_PUBLIC_URL", "redis://${{REDISUSER}}:${{REDISPASSWORD}}@\(address)")
+            return ("REDIS_PUBLIC_URL", "\(tls ? "rediss" : "redis")://${{REDISUSER}}:${{REDISPASSWORD}}@\(address)")
         case .mysql:
             return ("MYSQL_PUBLIC_URL", "mysql://${{MYSQLUSER}}:${{MYSQL_ROOT_PASSWORD}}@\(address)/${{MYSQLDATABASE}}")
         }

@@ -96,6 +96,10 @@ public struct Service: Codable, Sendable, Equatable {
     public var processLimit: Int?
     /// The database it runs (`railyard add --database`), instead of code; nil for an app.
     public var database: DatabaseEngine?
+    /// The engine's major version it runs (`15` for PostgreSQL 15, `10.11` for MariaDB
+    /// 10.11), chosen when it was added; nil for an app, or a database added before versions
+    /// were kept (it runs the newest the host has).
+    public var databaseVersion: String?
     public var createdAt: Date
 
     /// The range `processLimit` may take.
@@ -104,9 +108,10 @@ public struct Service: Codable, Sendable, Equatable {
     public init(
         id: ServiceID, projectID: ProjectID, name: String, repository: GitSource? = nil, memoryLimit: Int64? = nil,
         cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, processLimit: Int? = nil, database: DatabaseEngine? = nil,
-        createdAt: Date
+        databaseVersion: String? = nil, createdAt: Date
     ) {
         self.database = database
+        self.databaseVersion = databaseVersion
         self.requestBodyLimit = requestBodyLimit
         self.processLimit = processLimit
         self.id = id
@@ -120,7 +125,7 @@ public struct Service: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, database,
-             createdAt
+             databaseVersion, createdAt
     }
 }
 

@@ -25,9 +25,11 @@ public actor TCPProxyServer {
 
     /// Listens on exactly `ports` from now on: binds those not yet bound, and closes those no
     /// longer asked for together with every connection through them (a removed proxy lets
-    /// nobody in). Returns why a port could not be bound, by port.
+    /// nobody in). Returns why a port could not be bound, by port. Ports in `sharedWithReplaced`
+    /// are bound beside whoever holds them: the server this one replaces, which listens there
+    /// for the same proxies until it stops (`railyard server --replace`).
     @discardableResult
-    public func listen(on ports: Set<Int>) async -> [Int: String] {
+    public func listen(on ports: Set<Int>, sharedWithReplaced: Set<Int> = []) async -> [Int: String] {
         for (port, listener) in listeners where !ports.contains(port) {
             listeners[port] = nil
             await listener.close()
@@ -36,7 +38,7 @@ public actor TCPProxyServer {
         for port in ports.sorted() where listeners[port] == nil {
             // Shared with a replacing server in an upgrade (SO_REUSEPORT), so an unrelated
             // program already there must be refused first, as for the HTTP listeners.
-            if ListenerProbe.inUse(host: host, port: port) {
+            if !sharedWithReplaced.contains(port), ListenerProbe.inUse(host: host, port: port) {
                 problems[port] = "another program listens on \(host):\(port)"
                 continue
             }

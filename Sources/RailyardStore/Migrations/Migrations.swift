@@ -330,4 +330,9 @@ let migrations: [Migration] = [
         // Pruning reads a service's scheduled backups.
         "CREATE INDEX backups_by_service ON backups(service_id, environment_id, trigger, id)",
     ]),
+    Migration(name: "0015_database_versions", statements: [
+        // The engine's major version a database service runs (`15`, `10.11`); NULL for an app,
+        // or a database added before versions were kept (it runs the newest installed).
+        "ALTER TABLE services ADD COLUMN database_version TEXT",
+    ]),
 ]

@@ -136,21 +136,23 @@ extension Store {
     // MARK: Services
 
     public func createService(
-        name: String, in project: ProjectID, repository: GitSource? = nil, database: DatabaseEngine? = nil, audit: AuditContext
+        name: String, in project: ProjectID, repository: GitSource? = nil, database: DatabaseEngine? = nil,
+        databaseVersion: String? = nil, audit: AuditContext
     ) async throws -> Service {
         try await write(conflict: "a service named '\(name)' already exists in this project") { db in
             let workspace = try await self.workspaceOf(project: project, db)
             let service = Service(
-                id: .generate(), projectID: project, name: name, repository: repository, database: database, createdAt: Date())
+                id: .generate(), projectID: project, name: name, repository: repository, database: database,
+                databaseVersion: databaseVersion, createdAt: Date())
             try await db.execute(
                 """
                 INSERT INTO services (id, project_id, name, created_at, repository_url, repository_branch, repository_root,
-                    database_engine)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    database_engine, database_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [SQLValue(service.id), SQLValue(project), .text(name), SQLValue(service.createdAt),
                  SQLValue(repository?.url), SQLValue(repository?.branch), SQLValue(repository?.rootDirectory),
-                 SQLValue(database?.rawValue)])
+                 SQLValue(database?.rawValue), SQLValue(databaseVersion)])
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.create",
                                        targetType: "service", targetID: service.id.rawValue)
             return service
@@ -200,7 +202,8 @@ extension Store {
     /// Changes a service's settings; a nil argument leaves that setting as it is.
     public func updateService(
         _ id: ServiceID, name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil,
-        cpuLimitMillis: Int?? = nil, requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil, audit: AuditContext
+        cpuLimitMillis: Int?? = nil, requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil,
+        databaseVersion: String? = nil, audit: AuditContext
     ) async throws -> Service {
         try await write(conflict: "a service named '\(name ?? "")' already exists in this project") { db in
             guard let row = try await db.first("SELECT * FROM services WHERE id = ?", [SQLValue(id)])
@@ -212,16 +215,18 @@ extension Store {
             if let cpuLimitMillis { service.cpuLimitMillis = cpuLimitMillis }
             if let requestBodyLimit { service.requestBodyLimit = requestBodyLimit }
             if let processLimit { service.processLimit = processLimit }
+            if let databaseVersion { service.databaseVersion = databaseVersion }
             try await db.execute(
                 """
                 UPDATE services SET name = ?, repository_url = ?, repository_branch = ?, repository_root = ?,
-                    memory_limit = ?, cpu_limit_millis = ?, max_request_body = ?, process_limit = ? WHERE id = ?
+                    memory_limit = ?, cpu_limit_millis = ?, max_request_body = ?, process_limit = ?,
+                    database_version = ? WHERE id = ?
                 """,
                 [.text(service.name), SQLValue(service.repository?.url), SQLValue(service.repository?.branch),
                  SQLValue(service.repository?.rootDirectory), service.memoryLimit.map { .integer($0) } ?? .null,
                  service.cpuLimitMillis.map { .integer(Int64($0)) } ?? .null,
                  service.requestBodyLimit.map { .integer($0) } ?? .null,
-                 service.processLimit.map { .integer(Int64($0)) } ?? .null, SQLValue(id)])
+                 service.processLimit.map { .integer(Int64($0)) } ?? .null, SQLValue(service.databaseVersion), SQLValue(id)])
             let workspace = try await self.workspaceOf(project: service.projectID, db)
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.update",
                                        targetType: "service", targetID: id.rawValue)
@@ -241,6 +246,7 @@ extension Store {
             requestBodyLimit: try row.optionalInteger("max_request_body"),
             processLimit: try row.optionalInteger("process_limit").map { Int($0) },
             database: try row.optionalText("database_engine").flatMap(DatabaseEngine.init(rawValue:)),
+            databaseVersion: try row.optionalText("database_version"),
             createdAt: try row.date("created_at"))
     }
 
