@@ -124,18 +124,41 @@ extension DeploymentController {
         if changed { publishRoutes() }
     }
 
-    /// An HTTP log line for a request the edge answered, in the log of the deployment whose
-    /// replica served it (`phase` "http").
-    public nonisolated func logRequest(_ record: AccessRecord) {
-        guard let label = record.upstream, let slash = label.firstIndex(of: "/"),
-              let replica = Int(label[label.index(after: slash)...])
-        else { return }
-        let deployment = DeploymentID(rawValue: String(label[..<slash]))
+    /// The HTTP log lines of a batch of requests the edge answered (`AccessLogSink`, on its
+    /// writer thread), each in the log of the deployment whose replica served it (`phase`
+    /// "http"), a deployment's lines added at once; and a warning in each deployment's log for
+    /// the lines the sink had to drop.
+    public nonisolated func logRequests(_ batch: [AccessRecord], dropped: [String: Int]) {
+        var byDeployment: [Substring: [HTTPLogEntry]] = [:]
+        for record in batch {
+            guard let label = record.upstream, let slash = label.firstIndex(of: "/"),
+                  let replica = Int(label[label.index(after: slash)...])
+            else { continue }
+            byDeployment[label[..<slash], default: []].append(Self.httpLogEntry(record, replica: replica))
+        }
+        for (deployment, entries) in byDeployment {
+            logs.appendHTTP(DeploymentID(rawValue: String(deployment)), entries)
+        }
+        var droppedByDeployment: [Substring: Int] = [:]
+        for (label, count) in dropped {
+            guard let slash = label.firstIndex(of: "/") else { continue }
+            droppedByDeployment[label[..<slash], default: 0] += count
+        }
+        for (deployment, count) in droppedByDeployment {
+            logs.system(DeploymentID(rawValue: String(deployment)), phase: "http",
+                        "\(count) HTTP log lines dropped: requests came faster than their log could be written", level: "warn")
+        }
+    }
+
+    /// One request's line: its message for people, and every field as a JSON object.
+    static func httpLogEntry(_ record: AccessRecord, replica: Int) -> HTTPLogEntry {
         var output = JSONOutput(capacity: 320)
         let milliseconds = (record.durationSeconds * 1000 * 10).rounded() / 10
+        let level = record.status >= 500 ? "error" : record.status >= 400 ? "warn" : "info"
+        let message = "\(record.method) \(record.host)\(record.path) \(record.status) \(milliseconds) ms"
         output.raw("{")
-        output.key("level", first: true); output.string(record.status >= 500 ? "error" : record.status >= 400 ? "warn" : "info")
-        output.key("message"); output.string("\(record.method) \(record.host)\(record.path) \(record.status) \(milliseconds) ms")
+        output.key("level", first: true); output.string(level)
+        output.key("message"); output.string(message)
         output.key("method"); output.string(record.method)
         output.key("host"); output.string(record.host)
         output.key("path"); output.string(record.path)
@@ -147,7 +170,8 @@ extension DeploymentController {
         output.key("client"); output.string(record.clientAddress)
         output.key("replica"); output.integer(replica)
         output.raw("}")
-        logs.append(deployment, phase: "http", replica: replica, stream: "http", String(decoding: output.bytes, as: UTF8.self))
+        return HTTPLogEntry(time: record.time, replica: replica, message: message, level: level,
+                            fields: String(decoding: output.bytes, as: UTF8.self))
     }
 
     /// How long requests the edge already sent to a replica being retired get to finish before

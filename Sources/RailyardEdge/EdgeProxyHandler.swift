@@ -151,32 +151,27 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The connection is being closed: nothing more it sends is read as a request.
     private var closing = false
 
-    private let onAccess: (@Sendable (AccessRecord) -> Void)?
-
-    init(
-        routes: EdgeRoutes, loop: EdgeLoop, limits: EdgeLimits, secure: Bool = false,
-        onAccess: (@Sendable (AccessRecord) -> Void)? = nil
-    ) {
+    init(routes: EdgeRoutes, loop: EdgeLoop, limits: EdgeLimits, secure: Bool = false) {
         self.routes = routes
         self.loop = loop
         self.limits = limits
         self.secure = secure
-        self.onAccess = onAccess
     }
 
-    /// Tells `onAccess` how the exchange ended (requests for unknown hosts are not logged: they
-    /// belong to no service).
+    /// Counts the exchange in its service's metrics, and hands its record to the loop's access
+    /// log batch (requests for unknown hosts are not logged: they belong to no service).
     private func record(_ exchange: Exchange, status: Int, at now: NIODeadline = .now()) {
         guard let route = exchange.route else { return }
         let seconds = Double((now - exchange.startedAt).nanoseconds) / 1e9
         route.metrics.record(shard: loop.shard, status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
-        guard let onAccess else { return }
+        guard let accessLog = loop.accessLog, let eventLoop = context?.eventLoop else { return }
         let host = exchange.head.host.flatMap(EdgeRoutes.normalize) ?? ""
-        onAccess(AccessRecord(
+        accessLog.add(AccessRecord(
             time: Date(), method: exchange.head.method.rawValue, host: host, path: exchange.head.uri, status: status,
             durationSeconds: seconds,
             bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut, requestID: exchange.requestID.description,
-            clientAddress: clientAddress, service: route.service, upstream: exchange.upstream?.label ?? exchange.lastUpstreamLabel))
+            clientAddress: clientAddress, service: route.service, upstream: exchange.upstream?.label ?? exchange.lastUpstreamLabel),
+            on: eventLoop)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {

@@ -13,19 +13,20 @@ public final class EdgeServer: Sendable {
     /// Per event loop: its connection pool, metrics shard and request ids, used only there.
     private let loops: [ObjectIdentifier: NIOLoopBoundBox<EdgeLoop>]
 
-    /// Told of every request answered for a known host, on the event loop: keep it cheap.
-    private let onAccess: (@Sendable (AccessRecord) -> Void)?
+    /// Takes a record of every request answered for a known host, in batches per event loop.
+    public let accessLog: AccessLogSink?
 
     public init(routes: EdgeRoutes = EdgeRoutes(), limits: EdgeLimits = EdgeLimits(),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                onAccess: (@Sendable (AccessRecord) -> Void)? = nil) {
+                accessLog: AccessLogSink? = nil) {
         self.routes = routes
         self.limits = limits
         self.group = group
-        self.onAccess = onAccess
+        self.accessLog = accessLog
         var loops: [ObjectIdentifier: NIOLoopBoundBox<EdgeLoop>] = [:]
         for (index, loop) in group.makeIterator().enumerated() {
             let state = EdgeLoop(pool: UpstreamPool(maximumIdle: limits.idleConnectionsPerUpstream), shard: index)
+            state.accessLog = accessLog.map(AccessLogBatcher.init(sink:))
             loops[ObjectIdentifier(loop)] = .makeBoxSendingValue(state, eventLoop: loop)
         }
         self.loops = loops
@@ -59,7 +60,6 @@ public final class EdgeServer: Sendable {
         let routes = self.routes
         let limits = self.limits
         let loops = self.loops
-        let onAccess = self.onAccess
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -86,7 +86,7 @@ public final class EdgeServer: Sendable {
                     // (the decoder then hands on what it has not parsed).
                     // Bytes in, bytes out: the proxy reads requests and writes answers itself.
                     try pipeline.addHandler(
-                        EdgeProxyHandler(routes: routes, loop: loop, limits: limits, secure: tls != nil, onAccess: onAccess))
+                        EdgeProxyHandler(routes: routes, loop: loop, limits: limits, secure: tls != nil))
                 }
             }
             .bind(host: host, port: port)

@@ -421,6 +421,8 @@ final class EdgeLoop {
     let empty = ByteBuffer()
     /// Each answer's head is parsed into this one, and used before the read that brought it ends.
     var answerHead = HTTPWire.ResponseHead()
+    /// This loop's access records on their way to the log; nil when nothing logs them.
+    var accessLog: AccessLogBatcher?
 
     init(pool: UpstreamPool, shard: Int) {
         self.pool = pool

@@ -192,7 +192,8 @@ public enum ControlPlaneServer {
         if options.httpHost != nil || options.httpsHost != nil {
             var limits = EdgeLimits()
             limits.maximumConnections = options.maximumConnections
-            let edge = EdgeServer(limits: limits, onAccess: { [control] record in control.logRequest(record) })
+            let accessLog = AccessLogSink { [control] batch, dropped in control.logRequests(batch, dropped: dropped) }
+            let edge = EdgeServer(limits: limits, accessLog: accessLog)
             var listening: Logger.Metadata = ["railyard.domain": "\(options.baseDomain)"]
             /// Binds one listener; returns the port it got (port 0 picks one). Replacing a server,
             /// it binds beside the old one's only once this server's replicas are healthy.

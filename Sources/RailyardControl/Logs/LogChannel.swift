@@ -9,6 +9,16 @@ public struct LogStatusMark: Sendable, Equatable {
     public var reason: String?
 }
 
+/// A request's HTTP log line as the edge's access log writer makes it.
+public struct HTTPLogEntry: Sendable {
+    public var time: Date
+    public var replica: Int
+    public var message: String
+    public var level: String
+    /// Every field, as a JSON object.
+    public var fields: String
+}
+
 /// One deployment's log: lines wait in memory (within the hub's budget) until a batch is
 /// written to the file; live readers are woken after each batch and read the file themselves,
 /// so a slow reader holds no lines in memory, however far behind it is.
@@ -72,6 +82,38 @@ final class LogChannel: Sendable {
                 seq: state.nextSeq, time: Date(), deploymentId: deployment, phase: phase, replica: replica, stream: stream,
                 message: message, level: level, fields: fields))
             state.nextSeq += 1
+            if state.flushScheduled { return false }
+            state.flushScheduled = true
+            return true
+        }
+        if schedule {
+            let interval = limits.flushInterval
+            Task.detached { [self] in
+                try? await Task.sleep(for: interval)
+                flush()
+            }
+        }
+    }
+
+    /// Lines of the `http` phase, already in their stored shape, added under one hold of the
+    /// lock; past the budget the rest are dropped and counted like any line.
+    func appendHTTP(_ entries: [HTTPLogEntry]) {
+        guard !entries.isEmpty else { return }
+        let schedule: Bool = state.withLock { state in
+            loadSeqIfNeeded(&state)
+            state.pending.reserveCapacity(state.pending.count + entries.count)
+            for entry in entries {
+                let cost = Self.cost(message: entry.message, fields: entry.fields)
+                guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
+                    state.dropped += 1
+                    continue
+                }
+                state.pendingBytes += cost
+                state.pending.append(LogLine(
+                    seq: state.nextSeq, time: entry.time, deploymentId: deployment, phase: "http", replica: entry.replica,
+                    stream: "http", message: entry.message, level: entry.level, fields: entry.fields))
+                state.nextSeq += 1
+            }
             if state.flushScheduled { return false }
             state.flushScheduled = true
             return true

@@ -77,6 +77,12 @@ public final class LogHub: Sendable {
         channel(deployment).append(phase: phase, replica: replica, stream: stream, text, level: nil)
     }
 
+    /// A deployment's HTTP log lines, made by the edge's access log writer (already in their
+    /// stored shape: nothing is parsed), added at once.
+    public func appendHTTP(_ deployment: DeploymentID, _ entries: [HTTPLogEntry]) {
+        channel(deployment).appendHTTP(entries)
+    }
+
     /// A line from Railyard itself (the plan, exits, restarts, health checks).
     public func system(_ deployment: DeploymentID, phase: String, replica: Int? = nil, _ text: String, level: String = "info") {
         channel(deployment).append(phase: phase, replica: replica, stream: "system", text, level: level)

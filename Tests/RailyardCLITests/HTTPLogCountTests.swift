@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// Issue 17: every request the server's edge answers has its HTTP log line, none lost, at a
+/// benchmark's pace: 100,000 requests through a generated domain (pipelined on keep-alive
+/// connections from four processes) make 100,000 lines in the deployment's `http` log, in
+/// order and without a gap, and `railyard logs --http` shows them.
+extension DeployEndToEndTests {
+    /// Sends `perProcess` requests from each of `processes` processes, each on one connection,
+    /// `depth` pipelined at a time; prints how many answers came back with 200.
+    static let pipelinedLoad = #"""
+        import multiprocessing, socket, sys
+        port, host, per_process, processes, depth = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), 50
+        request = ("GET /count HTTP/1.1\r\nHost: %s\r\n\r\n" % host).encode()
+        def run(index):
+            c = socket.create_connection(("127.0.0.1", port), timeout=60)
+            ok, sent, tail = 0, 0, b""
+            while sent < per_process:
+                n = min(depth, per_process - sent)
+                c.sendall(request * n)
+                sent += n
+                while ok < sent:
+                    data = c.recv(262144)
+                    if not data:
+                        return ok
+                    data = tail + data
+                    ok += data.count(b"HTTP/1.1 200 ")
+                    tail = data[-16:]
+                    # A status line cut by the read is counted when its rest comes, not twice.
+                    ok -= tail.count(b"HTTP/1.1 200 ")
+            ok += tail.count(b"HTTP/1.1 200 ")
+            return ok
+        with multiprocessing.Pool(processes) as pool:
+            print("ok", sum(pool.map(run, range(processes))))
+        """#
+
+    @Test func aHundredThousandRequestsMakeAHundredThousandHTTPLogLines() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("web")
+        let up = try await world.up(Self.fixtures.appendingPathComponent("node-plain"), service: "web")
+        #expect(up.status == 0, "\(up.log)")
+        let deployment = try #require(up.deployment["id"] as? String)
+        let domain = try #require(try await world.cli.execJSON(["domain", "--service", "web"]) as? [String: Any])
+        let host = try #require(domain["hostname"] as? String)
+
+        let load = try await Self.child(["/usr/bin/python3", "-c", Self.pipelinedLoad, String(world.server.httpPort), host, "25000", "4"])
+        #expect(load.output.contains("ok 100000"), "\(load)")
+
+        // Every line, in the deployment's log files (a rotation keeps one older part), with
+        // seqs that follow each other.
+        var seqs: [Int] = []
+        try await Self.waitFor("100,000 HTTP log lines", seconds: 60) {
+            seqs = try Self.httpLogSeqs(world: world, deployment: deployment)
+            return seqs.count >= 100_000
+        }
+        #expect(seqs.count == 100_000, "\(seqs.count) HTTP log lines for 100,000 requests")
+        #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "HTTP log lines out of order")
+        let log = try Self.logText(world: world, deployment: deployment)
+        #expect(!log.contains("lines dropped"), "a dropped-lines warning")
+
+        let shown = try await world.cli.exec(["logs", "--service", "web", "--http", "-n", "3"])
+        #expect(shown.status == 0 && shown.stdout.split(separator: "\n").count == 3 && shown.stdout.contains("GET"), "\(shown.stdout) \(shown.stderr)")
+    }
+
+    /// The text of a deployment's log files, the older part first.
+    static func logText(world: World, deployment: String) throws -> String {
+        let base = world.data + "/logs/" + deployment + ".jsonl"
+        return [base + ".1", base].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined()
+    }
+
+    /// The seqs of the `http` lines of a deployment's log, in file order.
+    static func httpLogSeqs(world: World, deployment: String) throws -> [Int] {
+        try logText(world: world, deployment: deployment).split(separator: "\n").compactMap { line -> Int? in
+            guard line.contains(#""phase":"http""#),
+                  let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            else { return nil }
+            return object["seq"] as? Int
+        }
+    }
+}
