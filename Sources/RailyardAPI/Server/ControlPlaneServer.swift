@@ -178,7 +178,9 @@ public enum ControlPlaneServer {
         let diskMonitor = DiskSpaceMonitor(
             folder: data, warnBelow: options.diskWarnBelow, interval: options.diskCheckInterval, logger: logger)
         configured.diskMonitor = diskMonitor
-        var services: [any ServiceLifecycle.Service] = [store, ControlService(control: control), diskMonitor]
+        var services: [any ServiceLifecycle.Service] = [
+            store, ControlService(control: control), diskMonitor, ResidentCodeTrimService(logger: logger),
+        ]
         // Asked by a replacing server (SIGUSR2): hand over, and let go of the data folder.
         let resumedLock = Mutex<DataFolderLock?>(nil)
         let handover = ServerReplacement.onHandoverRequest {
