@@ -27,8 +27,9 @@ import Testing
         let advised = ResidentCode.trim()
         let after = try Self.residentCodeKilobytes()
         #expect(advised > 10 << 20, "advised \(advised) bytes: the test binary's code alone is larger")
-        // What this test runs between the trim and the count comes back; most does not.
-        #expect(after < before / 2, "resident code \(before) KiB before, \(after) KiB after")
+        // What runs between the trim and the count (this test, and others beside it) comes
+        // back; most does not.
+        #expect(before - after > 8 << 10, "resident code \(before) KiB before, \(after) KiB after")
         // Code from all over runs as before.
         let encoded = try JSONEncoder().encode(["still": "running"])
         #expect(String(decoding: encoded, as: UTF8.self) == #"{"still":"running"}"#)
