@@ -13,7 +13,9 @@
 # (HTTP access logs on) with a deployed service, whose app is nginx answering the same 13 bytes
 # inside its sandbox, on its environment's private network (a veth and a bridge away, when the
 # server runs as root); "nginx-priv" is nginx's reverse proxy in front of that same sandboxed app,
-# so that the two differ only in the proxy.
+# so that the two differ only in the proxy; "nginx-log" is that nginx with a JSON access log
+# (buffer=64k), as the server keeps every request's line: the issue-17 anchor. After the run the
+# server's HTTP log lines are counted against the requests wrk reports for it ("log lines").
 # Every proxy runs in a session of its own, as nginx's daemon does (`setsid`): with the kernel's
 # autogroup scheduling on, a process left in the script's session would share one scheduling
 # group with wrk, and wait behind wrk's threads, which nginx never does.
@@ -32,7 +34,7 @@ work=$(mktemp -d /tmp/railyard-bench-edge.XXXXXX)
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for conf in upstream nginx nginx-priv; do nginx -c "$work/$conf.conf" -s stop 2>/dev/null || true; done
+  for conf in upstream nginx nginx-priv nginx-log; do nginx -c "$work/$conf.conf" -s stop 2>/dev/null || true; done
   # The server stops its app and its private network on SIGTERM: wait for it before removing its folder.
   [ -n "${server_pid:-}" ] && while kill -0 "$server_pid" 2>/dev/null; do sleep 0.1; done
   rm -rf "$work"
@@ -41,7 +43,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 workers=$(nproc)
 upstream=$(free_port); edge=$(free_port); floor_port=$(free_port); nginx_port=$(free_port); haproxy_port=$(free_port); caddy_port=$(free_port)
-priv_port=$(free_port); api_port=$(free_port); server_port=$(free_port)
+priv_port=$(free_port); api_port=$(free_port); server_port=$(free_port); log_port=$(free_port)
 
 cat > "$work/upstream.conf" <<CONF
 worker_processes 1; pid $work/upstream.pid; error_log $work/upstream-error.log; daemon on;
@@ -92,6 +94,22 @@ http { access_log off; keepalive_requests 1000000;
       proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
 CONF
 nginx -c "$work/nginx-priv.conf"
+# The same with a JSON access log, as nginx's users keep one (buffered, flushed every second):
+# what the server's HTTP log (every request, stored as JSON) is measured against.
+cat > "$work/nginx-log.conf" <<CONF
+worker_processes $workers; pid $work/nginx-log.pid; error_log $work/nginx-log-error.log; daemon on;
+events { worker_connections 4096; }
+http { keepalive_requests 1000000;
+  log_format json escape=json '{"time":"\$time_iso8601","method":"\$request_method","host":"\$host","path":"\$request_uri",'
+    '"status":\$status,"durationMs":\$request_time,"bytesIn":\$request_length,"bytesOut":\$bytes_sent,'
+    '"requestId":"\$request_id","client":"\$remote_addr","upstream":"\$upstream_addr"}';
+  access_log $work/nginx-access.log json buffer=64k flush=1s;
+  upstream app { server $app_address; keepalive 256; }
+  server { listen 127.0.0.1:$log_port;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
+CONF
+nginx -c "$work/nginx-log.conf"
 
 if command -v haproxy >/dev/null; then
   cat > "$work/haproxy.cfg" <<CONF
@@ -134,33 +152,41 @@ done
 
 rss_kb() { local total=0; for pid in "$@"; do total=$(( total + $(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) )); done; echo "$total"; }
 nginx_pids() { local file=$work/${1:-nginx}.pid; echo "$(cat "$file") $(pgrep -P "$(cat "$file")" | tr '\n' ' ')"; }
-pids_of() { case "$1" in nginx) nginx_pids ;; nginx-priv) nginx_pids nginx-priv ;; *) echo "$1" ;; esac; }
+pids_of() { case "$1" in nginx) nginx_pids ;; nginx-priv) nginx_pids nginx-priv ;; nginx-log) nginx_pids nginx-log ;; *) echo "$1" ;; esac; }
 cpu_ticks() { local total=0; for pid in "$@"; do total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done; echo "$total"; }
 ticks_per_second=$(getconf CLK_TCK)
-# Prints "requests/s p50_ms p99_ms".
+# Prints "requests/s p50_ms p99_ms requests".
 run_wrk() {
   wrk -t2 -c"$2" -d"${duration}s" --latency -H "Host: ${3:-bench.localhost}" "http://127.0.0.1:$1/" | awk '
     /Requests\/sec/ {rps = $2}
+    / requests in / {total = $1}
     $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    END {printf "%s %.2f %.2f\n", rps, ms(p50), ms(p99)}'
+    END {printf "%s %.2f %.2f %s\n", rps, ms(p50), ms(p99), total}'
 }
+# The seq of the last line in the benchmark app's log: how many lines it has had (seqs have no gaps).
+deployment_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/deployment.json")
+last_seq() { tail -n 1 "$work/data/logs/$deployment_id.jsonl" 2>/dev/null | python3 -c 'import json,sys; line=sys.stdin.read().strip(); print(json.loads(line)["seq"] if line else 0)'; }
+server_requests=0
+seq_before=$(last_seq)
 
 echo "railyard $(git -C "$root" rev-parse --short HEAD), $workers cores shared by wrk, proxy and upstream; wrk -t2 -d${duration}s; median of $rounds rounds; release build"
 echo "server: railyard server on its defaults (access logs on), its app (nginx) on $app_address$(grep -q 'share the host' "$work/server.log" && echo ', on the host network (no private network here)')"
 printf "%-10s %6s %12s %10s %10s %8s %10s %10s %11s\n" proxy conns "requests/s" "p50 ms" "p99 ms" "RSS MB" "vs nginx" "p99/nginx" "CPU µs/req"
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for connections in 64 256; do
-  names=(nginx railyard nio-bytes server nginx-priv); ports=("$nginx_port" "$edge" "$floor_port" "$server_port" "$priv_port")
-  pidsets=("nginx" "$edge_pid" "$floor_pid" "$server_pid" "nginx-priv")
-  hosts=(bench.localhost bench.localhost bench.localhost "$server_host" "$server_host")
+  names=(nginx railyard nio-bytes server nginx-priv nginx-log)
+  ports=("$nginx_port" "$edge" "$floor_port" "$server_port" "$priv_port" "$log_port")
+  pidsets=("nginx" "$edge_pid" "$floor_pid" "$server_pid" "nginx-priv" "nginx-log")
+  hosts=(bench.localhost bench.localhost bench.localhost "$server_host" "$server_host" "$server_host")
   if [ -n "${haproxy_pid:-}" ]; then names+=(haproxy); ports+=("$haproxy_port"); pidsets+=("$haproxy_pid"); hosts+=(bench.localhost); fi
   if [ -n "${caddy_pid:-}" ]; then names+=(caddy); ports+=("$caddy_port"); pidsets+=("$caddy_pid"); hosts+=(bench.localhost); fi
   results="$work/results-$connections"; : > "$results"
   for _ in $(seq "$rounds"); do
     for i in "${!names[@]}"; do
       before=$(cpu_ticks $(pids_of "${pidsets[$i]}"))
-      read -r rps p50 p99 < <(run_wrk "${ports[$i]}" "$connections" "${hosts[$i]}")
+      read -r rps p50 p99 total < <(run_wrk "${ports[$i]}" "$connections" "${hosts[$i]}")
+      [ "${names[$i]}" = server ] && server_requests=$(( server_requests + total ))
       after=$(cpu_ticks $(pids_of "${pidsets[$i]}"))
       cpu=$(python3 -c "print(f'{($after - $before) * 1e6 / $ticks_per_second / max($rps * $duration, 1):.1f}')")
       echo "${names[$i]} $rps $p50 $p99 $cpu" >> "$results"
@@ -180,3 +206,6 @@ for connections in 64 256; do
       "$(python3 -c "print(f'{${rps_of[$name]} / ${rps_of[nginx]}:.2f}')")" "$(python3 -c "print(f'{${p99_of[$name]} / max(${p99_of[nginx]}, 0.001):.2f}')")" "${cpu_of[$name]}"
   done
 done
+sleep 1
+seq_after=$(last_seq)
+echo "server HTTP log: $(( seq_after - seq_before )) lines for the $server_requests requests wrk counted through it (a line per request wrk cut off at its end too; fewer lines than requests would be lines lost)"
