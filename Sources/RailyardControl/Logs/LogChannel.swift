@@ -101,7 +101,6 @@ final class LogChannel: Sendable {
         guard !entries.isEmpty else { return }
         let schedule: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
-            state.pending.reserveCapacity(state.pending.count + entries.count)
             for entry in entries {
                 let cost = Self.cost(message: entry.message, fields: entry.fields)
                 guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
