@@ -8,14 +8,14 @@ import Testing
 /// deployment, unknown hosts get a 404, and redeploys under steady load fail no request.
 extension DeployEndToEndTests {
     /// GET through the live server's edge with `host` as the Host header.
-    static func viaEdge(_ world: World, host: String, path: String = "/") async -> (status: Int, body: String)? {
-        await viaEdge(world.server.edgeURL, host: host, path: path)
+    static func viaEdge(_ world: World, host: String, path: String = "/", timeout: TimeAmount = .seconds(10)) async -> (status: Int, body: String)? {
+        await viaEdge(world.server.edgeURL, host: host, path: path, timeout: timeout)
     }
 
-    static func viaEdge(_ edgeURL: String, host: String, path: String = "/") async -> (status: Int, body: String)? {
+    static func viaEdge(_ edgeURL: String, host: String, path: String = "/", timeout: TimeAmount = .seconds(10)) async -> (status: Int, body: String)? {
         var request = HTTPClientRequest(url: edgeURL + path)
         request.headers.replaceOrAdd(name: "Host", value: host)
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(10)),
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: timeout),
               let body = try? await response.body.collect(upTo: 1 << 20)
         else { return nil }
         return (Int(response.status.code), String(buffer: body))
