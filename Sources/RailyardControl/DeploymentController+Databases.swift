@@ -27,7 +27,8 @@ extension DeploymentController {
             // PostgreSQL's version picks its programs; Redis and MariaDB run the one installed,
             // which a host upgrade may have changed since the service was added (both open
             // their older data).
-            server = try DatabaseServer.locate(engine, version: engine == .postgres ? context.service.databaseVersion : nil)
+            server = try DatabaseServer.locate(
+                engine, version: engine == .postgres ? context.service.databaseVersion : DatabaseServer.installedVersions(engine).first)
             if engine != .postgres, let recorded = context.service.databaseVersion,
                let installed = DatabaseServer.installedVersions(engine).first, installed != recorded {
                 logs.system(deployment.id, phase: "build", "\(context.service.name) was added with \(engine.displayName) \(recorded); this host now has \(installed), which runs it")

@@ -122,7 +122,10 @@ extension DeploymentController {
             guard actual.hex == expected else {
                 throw RailyardError.conflict("the backup file is damaged: its SHA-256 is \(actual.hex.prefix(16))…, not \(expected.prefix(16))…")
             }
-            let server = try DatabaseServer.locate(backup.engine)
+            // pg_restore of the target's own version: a newer one writes settings an older
+            // server does not know.
+            let version = backup.engine == .postgres ? try? await store.service(id: deployment.serviceID)?.databaseVersion : nil
+            let server = try DatabaseServer.locate(backup.engine, version: version)
             if backup.engine == .redis {
                 try await restoreRedis(from: path, into: deployment)
             } else {

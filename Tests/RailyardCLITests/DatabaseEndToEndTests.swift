@@ -96,7 +96,8 @@ extension DeployEndToEndTests {
         #expect(service["database"] as? String == "postgres")
         #expect((added["deployment"] as? [String: Any])?["status"] as? String == "SUCCESS", "\(added)")
         // It runs, and keeps, the newest PostgreSQL this machine has.
-        let installed = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").compactMap(Int.init).max()
+        let installed = try FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").compactMap(Int.init)
+            .filter { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/postgres") }.max()
         #expect(service["databaseVersion"] as? String == installed.map(String.init), "\(service)")
         // A version the machine lacks is refused, naming its package, and nothing is added; a
         // change to one under the data too.

@@ -30,7 +30,7 @@ extension DeployEndToEndTests {
                     ok -= tail.count(b"HTTP/1.1 200 ")
             ok += tail.count(b"HTTP/1.1 200 ")
             return ok
-        with multiprocessing.Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
             print("ok", sum(pool.map(run, range(processes))))
         """#
 
@@ -49,13 +49,15 @@ extension DeployEndToEndTests {
 
         // Every line, in the deployment's log files (a rotation keeps one older part), with
         // seqs that follow each other.
-        var seqs: [Int] = []
+        var lines: [(seq: Int, requestID: String)] = []
         try await Self.waitFor("100,000 HTTP log lines", seconds: 60) {
-            seqs = try Self.httpLogSeqs(world: world, deployment: deployment)
-            return seqs.count >= 100_000
+            lines = try Self.httpLogLines(world: world, deployment: deployment)
+            return lines.count >= 100_000
         }
-        #expect(seqs.count == 100_000, "\(seqs.count) HTTP log lines for 100,000 requests")
-        #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "HTTP log lines out of order")
+        #expect(lines.count == 100_000, "\(lines.count) HTTP log lines for 100,000 requests")
+        #expect(zip(lines, lines.dropFirst()).allSatisfy { $0.seq < $1.seq }, "HTTP log lines out of order")
+        // One line per request, not one request's line twice.
+        #expect(Set(lines.map(\.requestID)).count == 100_000, "request ids repeat")
         let log = try Self.logText(world: world, deployment: deployment)
         #expect(!log.contains("lines dropped"), "a dropped-lines warning")
 
@@ -69,13 +71,16 @@ extension DeployEndToEndTests {
         return [base + ".1", base].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined()
     }
 
-    /// The seqs of the `http` lines of a deployment's log, in file order.
-    static func httpLogSeqs(world: World, deployment: String) throws -> [Int] {
-        try logText(world: world, deployment: deployment).split(separator: "\n").compactMap { line -> Int? in
+    /// The seqs and request ids of the `http` lines of a deployment's log, in file order.
+    static func httpLogLines(world: World, deployment: String) throws -> [(seq: Int, requestID: String)] {
+        try logText(world: world, deployment: deployment).split(separator: "\n").compactMap { line -> (Int, String)? in
             guard line.contains(#""phase":"http""#),
-                  let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                  let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let seq = object["seq"] as? Int, let fields = object["fields"] as? String,
+                  let parsed = try JSONSerialization.jsonObject(with: Data(fields.utf8)) as? [String: Any],
+                  let requestID = parsed["requestId"] as? String
             else { return nil }
-            return object["seq"] as? Int
+            return (seq, requestID)
         }
     }
 }

@@ -261,7 +261,7 @@ struct ProjectController {
             throw RailyardError.unavailable("databases need the deployment controller, which this server does not run")
         }
         let ran = try await store.deployments(of: service.id, in: nil, page: PageRequest(limit: 100, after: nil)).items
-            .contains { ![.queued, .building, .skipped].contains($0.status) }
+            .contains { [.success, .crashed, .removed].contains($0.status) || !$0.instances.isEmpty }
         if let problem = DatabaseVersions.changeProblem(
             engine, service: service.name, current: service.databaseVersion, requested: version,
             installed: control.installedDatabaseVersions(engine), holdsData: ran

@@ -17,21 +17,36 @@ import Glibc
 /// relocated mappings are never touched: for those DONTNEED would drop data.
 enum ResidentCode {
     /// Drops this process's mappings of executable file pages; returns the bytes advised.
+    /// A mapping with any page of its own (`Anonymous` in smaps: a text relocation, a
+    /// debugger's breakpoint) is left alone, as its pages are no longer the file's.
     @discardableResult
     static func trim() -> Int {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return 0 }
+        guard let smaps = try? String(contentsOfFile: "/proc/self/smaps", encoding: .utf8) else { return 0 }
         var advised = 0
-        for line in maps.split(separator: "\n") {
-            // 55d1c2a00000-55d1c4a8b000 r-xp 00000000 fe:00 5533737   /path/to/file
+        var candidate: (start: UnsafeMutableRawPointer, length: Int)?
+        for line in smaps.split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard let first = fields.first else { continue }
+            if first.hasSuffix(":") {
+                // A field of the mapping above; its own pages (copied on write) show here.
+                if first == "Anonymous:", let mapping = candidate {
+                    if fields.count >= 2, fields[1] == "0", madvise(mapping.start, mapping.length, MADV_DONTNEED) == 0 {
+                        advised += mapping.length
+                    }
+                    candidate = nil
+                }
+                continue
+            }
+            // 55d1c2a00000-55d1c4a8b000 r-xp 00000000 fe:00 5533737   /path/to/file
+            candidate = nil
             guard fields.count == 6, fields[1] == "r-xp",
                   let path = fields.last?.trimmingCharacters(in: .whitespaces), path.hasPrefix("/"), !path.hasSuffix("(deleted)")
             else { continue }
-            let range = fields[0].split(separator: "-")
+            let range = first.split(separator: "-")
             guard range.count == 2, let low = UInt(range[0], radix: 16), let high = UInt(range[1], radix: 16), high > low,
                   let start = UnsafeMutableRawPointer(bitPattern: low)
             else { continue }
-            if madvise(start, Int(high - low), MADV_DONTNEED) == 0 { advised += Int(high - low) }
+            candidate = (start, Int(high - low))
         }
         return advised
     }

@@ -3,6 +3,7 @@ import RailyardBuild
 import RailyardCore
 import RailyardRuntime
 import RailyardSandbox
+import Synchronization
 
 /// A database engine's programs on this host, found where Debian's packages put them, and
 /// what a database deployment runs: its start script and plan. The server binary is the
@@ -42,6 +43,10 @@ struct DatabaseServer: Sendable {
     /// others' programs are the one version installed) or else the newest; throws, naming the
     /// package to install, when one is missing.
     static func locate(_ engine: DatabaseEngine, version: String? = nil, root: String = "") throws -> DatabaseServer {
+        // A recorded version goes into a path and a script: checked again, whatever wrote it.
+        if let version, DatabaseVersions.parse(version) != version {
+            throw RailyardError.conflict("'\(version.prefix(20))' is not an engine version: set one with `railyard service update --version`")
+        }
         var found: [String: String] = [:]
         let package = DatabaseVersions.package(of: engine, version: engine == .postgres ? version : nil)
         for (program, candidates) in wanted(engine, version: version, root: root) {
@@ -71,12 +76,19 @@ struct DatabaseServer: Sendable {
     static func installedVersions(_ engine: DatabaseEngine, root: String = "") -> [String] {
         if engine == .postgres { return installedPostgres(root: root) }
         guard let server = try? locate(engine, root: root) else { return [] }
-        let program = server.program(engine == .redis ? "redis-server" : "mariadbd")
-        guard let output = try? Self.output(of: root + program, ["--version"]),
+        let program = root + server.program(engine == .redis ? "redis-server" : "mariadbd")
+        // Asked once per installed program (a package upgrade changes its file's time).
+        var status = stat()
+        let key = stat(program, &status) == 0 ? "\(program)@\(status.st_mtim.tv_sec)" : program
+        if let known = versionCache.withLock({ $0[key] }) { return known }
+        guard let output = try? Self.output(of: program, ["--version"]),
               let major = DatabaseVersions.major(of: engine, versionOutput: output)
         else { return [] }
+        versionCache.withLock { $0[key] = [major] }
         return [major]
     }
+
+    private static let versionCache = Mutex<[String: [String]]>([:])
 
     /// What `program arguments` prints, within five seconds (a version query).
     private static func output(of program: String, _ arguments: [String]) throws -> String {
@@ -255,8 +267,9 @@ struct DatabaseServer: Sendable {
     func tlsCertificateScript(name: String) -> String {
         let folder = "\(engine.mountPath)/tls"
         return [
-            #"tls=\#(folder); mkdir -p "$tls""#,
-            #"if [ ! -s "$tls/server.crt" ] || [ ! -s "$tls/server.key" ]; then /usr/bin/openssl req -new -x509 -days 3650 -nodes -subj "/CN=${RAILWAY_PRIVATE_DOMAIN:-\#(name)}" -keyout "$tls/server.key" -out "$tls/server.crt" > /dev/null 2>&1 || { rm -f "$tls/server.key" "$tls/server.crt"; tls=""; echo "railyard: no TLS (openssl is not installed on the server's machine)" >&2; }; fi"#,
+            #"tls=\#(folder); mkdir -p "$tls" 2>/dev/null || { tls=""; echo "railyard: no TLS (cannot make $tls)" >&2; }"#,
+            #"if [ -n "$tls" ] && [ ! -x /usr/bin/openssl ] && { [ ! -s "$tls/server.crt" ] || [ ! -s "$tls/server.key" ]; }; then tls=""; echo "railyard: no TLS (openssl is not installed on the server's machine)" >&2; fi"#,
+            #"if [ -n "$tls" ] && { [ ! -s "$tls/server.crt" ] || [ ! -s "$tls/server.key" ]; }; then /usr/bin/openssl req -new -x509 -days 3650 -nodes -subj "/CN=\#(name)" -addext "subjectAltName=DNS:${RAILWAY_PRIVATE_DOMAIN:-\#(name)}" -keyout "$tls/server.key" -out "$tls/server.crt" > /tmp/.railyard-openssl.log 2>&1 || { rm -f "$tls/server.key" "$tls/server.crt"; echo "railyard: no TLS (openssl: $(tail -n 1 /tmp/.railyard-openssl.log))" >&2; tls=""; }; fi"#,
         ].joined(separator: "\n")
     }
 

@@ -62,9 +62,11 @@ public enum DatabaseVersions {
         _ engine: DatabaseEngine, service: String, current: String?, requested: String, installed: [String], holdsData: Bool
     ) -> String? {
         if let problem = installProblem(engine, requested: requested, installed: installed) { return problem }
-        let from = current ?? installed.first
-        guard from != requested, holdsData else { return nil }
-        let was = from.map { "\(engine.displayName) \($0)" } ?? engine.displayName
+        // Redis and MariaDB run the one version installed whatever is recorded (and open their
+        // older data): the record follows. A database added before versions were kept has no
+        // record of what made its data; its start script refuses another version's.
+        guard engine == .postgres, let from = current, from != requested, holdsData else { return nil }
+        let was = "\(engine.displayName) \(from)"
         return "\(service)'s data was made by \(was) and is not converted in place: back it up (`railyard backup create --service \(service)`), "
             + "add a database of version \(requested) (`railyard add --database \(engine.rawValue) --version \(requested)`) "
             + "and restore the backup into it (`railyard backup restore ID --into NEW`)"
