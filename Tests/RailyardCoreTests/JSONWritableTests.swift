@@ -29,6 +29,9 @@ struct JSONWritableTests {
             id: .generate(), projectID: .generate(), name: "web",
             repository: GitSource(url: "file:///srv/repo \"x\"", branch: "main", rootDirectory: nil),
             memoryLimit: 512 << 20, cpuLimitMillis: 1500, createdAt: now))
+        try Self.expectSame(Service(
+            id: .generate(), projectID: .generate(), name: "postgres", requestBodyLimit: 1 << 20, processLimit: 64,
+            database: .postgres, databaseVersion: "15", createdAt: now))
         for (message, reason) in [(String?.none, String?.none), (Self.awkward, "healthy")] {
             try Self.expectSame(Deployment(
                 id: .generate(), serviceID: .generate(), environmentID: .generate(), status: .success, message: message,

@@ -98,6 +98,7 @@ extension Service: JSONWritable {
         output.key("createdAt", first: true); output.date(createdAt)
         if let cpuLimitMillis { output.key("cpuLimitMillis"); output.integer(cpuLimitMillis) }
         output.optionalString("database", database?.rawValue)
+        output.optionalString("databaseVersion", databaseVersion)
         output.key("id"); output.string(id.rawValue)
         if let memoryLimit { output.key("memoryLimit"); output.integer(Int(memoryLimit)) }
         output.key("name"); output.string(name)
