@@ -27,9 +27,15 @@ trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status"; }
+# RSS with its parts: anonymous (the server's own memory) and file-backed (mapped pages of the
+# binary and its libraries).
+rss_parts() { awk '/VmRSS/ {t=$2} /RssAnon/ {a=$2} /RssFile/ {f=$2} END {printf "%.1f MB (anonymous %.1f, file-backed %.1f)", t/1024, a/1024, f/1024}' "/proc/$pid/status"; }
 
-sleep 3
-idle_rss=$(rss)
+sleep 1
+started_rss=$(rss_parts)
+# The server gives back the code pages it mapped while starting 5 s after its start.
+sleep 9
+idle_rss=$(rss_parts)
 
 token=$(curl -fsS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"bench@example.com","password":"bench-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])')
@@ -64,7 +70,8 @@ echo "railyard $(git rev-parse --short HEAD), $(nproc) cores shared with wrk, wr
 echo
 echo "| metric | value |"
 echo "|---|---|"
-echo "| idle RSS after start | ${idle_rss} MB |"
+echo "| RSS 1 s after start | ${started_rss} |"
+echo "| idle RSS 10 s after start | ${idle_rss} |"
 echo "| RSS after seeding 1,000 projects | ${seeded_rss} MB |"
 echo
 echo "| auth | connections | requests/s | p50 | p99 | non-2xx |"
@@ -74,4 +81,4 @@ for c in $connections; do
   run "API token (ryt_)" "$api_token" "$c"
 done
 echo
-echo "| RSS after load | $(rss) MB |"
+echo "| RSS after load | $(rss_parts) |"

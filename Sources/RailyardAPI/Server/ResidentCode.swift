@@ -17,36 +17,54 @@ import Glibc
 /// relocated mappings are never touched: for those DONTNEED would drop data.
 enum ResidentCode {
     /// Drops this process's mappings of executable file pages; returns the bytes advised.
-    /// A mapping with any page of its own (`Anonymous` in smaps: a text relocation, a
-    /// debugger's breakpoint) is left alone, as its pages are no longer the file's.
+    /// Pages of a mapping that are its own (copied on write: a text relocation, a debugger's
+    /// breakpoint) are left alone, page by page, as they are no longer the file's: the
+    /// kernel's page map says which (`/proc/self/pagemap`, bit 61: a file page).
     @discardableResult
     static func trim() -> Int {
-        guard let smaps = try? String(contentsOfFile: "/proc/self/smaps", encoding: .utf8) else { return 0 }
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return 0 }
+        let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        guard pagemap >= 0 else { return 0 }
+        defer { close(pagemap) }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         var advised = 0
-        var candidate: (start: UnsafeMutableRawPointer, length: Int)?
-        for line in smaps.split(separator: "\n") {
-            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard let first = fields.first else { continue }
-            if first.hasSuffix(":") {
-                // A field of the mapping above; its own pages (copied on write) show here.
-                if first == "Anonymous:", let mapping = candidate {
-                    if fields.count >= 2, fields[1] == "0", madvise(mapping.start, mapping.length, MADV_DONTNEED) == 0 {
-                        advised += mapping.length
-                    }
-                    candidate = nil
-                }
-                continue
-            }
+        for line in maps.split(separator: "\n") {
             // 55d1c2a00000-55d1c4a8b000 r-xp 00000000 fe:00 5533737   /path/to/file
-            candidate = nil
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count == 6, fields[1] == "r-xp",
                   let path = fields.last?.trimmingCharacters(in: .whitespaces), path.hasPrefix("/"), !path.hasSuffix("(deleted)")
             else { continue }
-            let range = first.split(separator: "-")
-            guard range.count == 2, let low = UInt(range[0], radix: 16), let high = UInt(range[1], radix: 16), high > low,
-                  let start = UnsafeMutableRawPointer(bitPattern: low)
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let low = Int(range[0], radix: 16), let high = Int(range[1], radix: 16), high > low
             else { continue }
-            candidate = (start, Int(high - low))
+            advised += trim(from: low, to: high, pageSize: pageSize, pagemap: pagemap)
+        }
+        return advised
+    }
+
+    /// Drops the mapping of every page from `low` to `high` that is the file's or not present,
+    /// in runs; returns the bytes advised.
+    private static func trim(from low: Int, to high: Int, pageSize: Int, pagemap: Int32) -> Int {
+        let pages = (high - low) / pageSize
+        var entries = [UInt64](repeating: 0, count: pages)
+        let wanted = pages * 8
+        let read = entries.withUnsafeMutableBytes { pread(pagemap, $0.baseAddress, wanted, off_t(low / pageSize * 8)) }
+        guard read == wanted else { return 0 }
+        let present: UInt64 = 1 << 63
+        let filePage: UInt64 = 1 << 61
+        var advised = 0
+        var runStart: Int?
+        for index in 0...pages {
+            let droppable = index < pages && (entries[index] & present == 0 || entries[index] & filePage != 0)
+            if droppable {
+                if runStart == nil { runStart = index }
+            } else if let first = runStart {
+                let length = (index - first) * pageSize
+                if let start = UnsafeMutableRawPointer(bitPattern: low + first * pageSize), madvise(start, length, MADV_DONTNEED) == 0 {
+                    advised += length
+                }
+                runStart = nil
+            }
         }
         return advised
     }
