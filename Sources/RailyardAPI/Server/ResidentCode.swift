@@ -16,7 +16,8 @@ import Glibc
 /// a page run again is mapped again from the page cache (a minor fault). Writable and
 /// relocated mappings are never touched: for those DONTNEED would drop data.
 enum ResidentCode {
-    /// Drops this process's mappings of executable file pages; returns the bytes advised.
+    /// Drops this process's mappings of read-only file pages (code, constants); returns the
+    /// bytes advised.
     /// Pages of a mapping that are its own (copied on write: a text relocation, a debugger's
     /// breakpoint) are left alone, page by page, as they are no longer the file's: the
     /// kernel's page map says which (`/proc/self/pagemap`, bit 61: a file page).
@@ -31,7 +32,8 @@ enum ResidentCode {
         for line in maps.split(separator: "\n") {
             // 55d1c2a00000-55d1c4a8b000 r-xp 00000000 fe:00 5533737   /path/to/file
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard fields.count == 6, fields[1] == "r-xp",
+            // Code and read-only data (text, constants, ICU's tables); never a writable mapping.
+            guard fields.count == 6, fields[1] == "r-xp" || fields[1] == "r--p",
                   let path = fields.last?.trimmingCharacters(in: .whitespaces), path.hasPrefix("/"), !path.hasSuffix("(deleted)")
             else { continue }
             let range = fields[0].split(separator: "-")
