@@ -31,7 +31,8 @@ struct ProjectController {
         var cpuLimitMillis: Int??
         var requestBodyLimit: Int64??
         var processLimit: Int??
-        /// A database service's engine version; it cannot be cleared.
+        /// A database service's engine version; `null` or absent leaves it as it is (it cannot
+        /// be cleared).
         var databaseVersion: String?
 
         enum CodingKeys: String, CodingKey {
@@ -219,7 +220,7 @@ struct ProjectController {
         if let name = body.name, let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
         if case .some(let repository) = body.repository { try Self.validate(repository) }
         if case .some(.some) = body.repository, service.database != nil {
-            throw RailyardError.invalid("\(service.name) is a database service: it runs the host's server and takes no repository", field: "repository")
+            throw RailyardError.conflict("\(service.name) is a database service: it runs the host's server and takes no repository", field: "repository")
         }
         if case .some(.some(let memory)) = body.memoryLimit, !Self.memoryLimits.contains(memory) {
             throw RailyardError.invalid("memoryLimit must be between 16 MiB and 1 TiB, in bytes", field: "memoryLimit")
@@ -252,7 +253,7 @@ struct ProjectController {
     /// has run: one that did initialised its volume). The next deployment runs it.
     private func databaseVersionChange(_ service: Service, to text: String) async throws -> String {
         guard let engine = service.database else {
-            throw RailyardError.invalid("\(service.name) is not a database service: only databases have a version", field: "databaseVersion")
+            throw RailyardError.conflict("\(service.name) is not a database service: only databases have a version", field: "databaseVersion")
         }
         guard let version = DatabaseVersions.parse(text) else {
             throw RailyardError.invalid("databaseVersion must be the engine's major version, such as 15 or 10.11", field: "databaseVersion")

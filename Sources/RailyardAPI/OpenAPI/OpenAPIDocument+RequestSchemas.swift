@@ -387,10 +387,13 @@ extension OpenAPIDocument {
                 "description": "Processes and threads each instance may have at once, 16 to 65536; null returns to the server's default."
               },
               "databaseVersion": {
-                "type": "string",
+                "type": [
+                  "string",
+                  "null"
+                ],
                 "pattern": "^[0-9]+(\\.[0-9]+)?$",
                 "maxLength": 12,
-                "description": "A database service's engine version (its next deployment runs it): one the server's machine has, and another major version only while the service holds no data (409 otherwise, saying how to move the data)."
+                "description": "A database service's engine version (its next deployment runs it): one the server's machine has, and another major version only while the service holds no data (409 otherwise, saying how to move the data; 409 too for a service that runs no database). null leaves it as it is."
               }
             }
           },
