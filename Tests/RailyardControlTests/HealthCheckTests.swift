@@ -72,21 +72,30 @@ struct HealthCheckTests {
         let check = HealthCheck(path: "/health", timeout: .seconds(1))
         #expect(await check.check(port: server.port) == nil)
         // The API, the edge and HTTPClient.shared run on these loops; a busy server keeps them
-        // busy. Held for three times the probe's time-out (briefly: other tests share them).
-        // Each loop says when it is free again: the probes must have passed before any was.
-        let freed = Mutex(0)
-        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+        // busy. Each loop is held until the probes are done (not for a fixed time: a test task
+        // starved for seconds by the parallel suite once saw the loops free again before it
+        // probed): a probe that needed them would wait, and with its 1 s time-out fail.
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let held = Mutex(0)
+        let heldToTheEnd = Mutex(0)
+        let release = DispatchSemaphore(value: 0)
+        for loop in loops {
             loop.execute {
-                Thread.sleep(forTimeInterval: 3)
-                freed.withLock { $0 += 1 }
+                held.withLock { $0 += 1 }
+                // Bounded, so that a test that fails never leaves the shared loops stuck; a
+                // probe that needed a loop would have come back only after this let go.
+                if release.wait(timeout: .now() + 30) == .timedOut { heldToTheEnd.withLock { $0 += 1 } }
             }
         }
+        defer { for _ in loops { release.signal() } }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while held.withLock({ $0 }) < loops.count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(held.withLock { $0 } == loops.count, "the shared loops were not all held")
         #expect(await check.check(port: server.port) == nil, "the HTTP probe passed while the shared loops were busy")
         #expect(await HealthCheck(path: nil, timeout: .seconds(1)).check(port: server.port) == nil, "so did the port probe")
-        // A probe that needed the shared loops would have waited (and, with its 1 s time-out,
-        // failed). The time is only a bound: CI's flood of parallel tests starting once starved
-        // this test's own task for 2.1 s.
-        #expect(freed.withLock { $0 } == 0, "and did not wait for them")
+        #expect(heldToTheEnd.withLock { $0 } == 0, "the probes waited for the shared loops")
     }
 
     @Test func aProbeTimesOutFromItsOwnStart() async throws {
