@@ -62,7 +62,9 @@ extension DeployEndToEndTests {
             let result = try await world.up(try Self.app(["main.py": Self.pythonServer("v\(version)")]), service: "web")
             #expect(result.status == 0, "v\(version): \(result.log)")
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Until the load has been answered by the last version (its clients, starved by the
+        // parallel suite, once had not within a fixed 300 ms).
+        try await Self.waitFor("the load to reach v6", seconds: 60) { load.served.contains("v6") }
         load.stop()
         await loadTask.value
         #expect(load.failures.isEmpty, "requests failed during redeploys: \(load.failures.prefix(5))")

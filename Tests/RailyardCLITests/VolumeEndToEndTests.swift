@@ -207,7 +207,9 @@ extension DeployEndToEndTests {
         }
         let restarted = try await world.cli.exec(["restart", "--service", "web"])
         #expect(restarted.status == 0, "\(restarted.stderr)")
-        try await Task.sleep(for: .milliseconds(300))
+        // Until the load has been answered by the last version (not a fixed time: a starved
+        // load once saw none of it within 300 ms, in another test).
+        try await Self.waitFor("the load to reach v4", seconds: 60) { load.served.contains("v4") }
         load.stop()
         await loadTask.value
         #expect(load.failures.isEmpty, "requests failed during a volume service's redeploys: \(load.failures.prefix(5))")
