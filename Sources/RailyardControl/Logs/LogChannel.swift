@@ -69,60 +69,61 @@ final class LogChannel: Sendable {
 
     func append(phase: String, replica: Int?, stream: String, _ text: String, level systemLevel: String?) {
         let (message, level, fields) = systemLevel == nil ? LogLine.structured(text) : (text, systemLevel, nil)
-        let cost = Self.cost(message: message, fields: fields)
-        let schedule: Bool = state.withLock { state in
+        let now = Date()
+        let first: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
-            // The deployment's own share first, so that one app cannot take the budget of all.
-            guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
-                state.dropped += 1
-                return false
+            add(&state, cost: Self.cost(message: message, fields: fields)) { seq in
+                LogLine(seq: seq, time: now, deploymentId: deployment, phase: phase, replica: replica, stream: stream,
+                        message: message, level: level, fields: fields)
             }
-            state.pendingBytes += cost
-            state.pending.append(LogLine(
-                seq: state.nextSeq, time: Date(), deploymentId: deployment, phase: phase, replica: replica, stream: stream,
-                message: message, level: level, fields: fields))
-            state.nextSeq += 1
-            if state.flushScheduled { return false }
-            state.flushScheduled = true
-            return true
+            return Self.claimFlush(&state)
         }
-        if schedule {
-            let interval = limits.flushInterval
-            Task.detached { [self] in
-                try? await Task.sleep(for: interval)
-                flush()
-            }
-        }
+        if first { flushSoon() }
     }
 
     /// Lines of the `http` phase, already in their stored shape, added under one hold of the
     /// lock; past the budget the rest are dropped and counted like any line.
     func appendHTTP(_ entries: [HTTPLogEntry]) {
         guard !entries.isEmpty else { return }
-        let schedule: Bool = state.withLock { state in
+        let first: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
             for entry in entries {
-                let cost = Self.cost(message: entry.message, fields: entry.fields)
-                guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
-                    state.dropped += 1
-                    continue
+                add(&state, cost: Self.cost(message: entry.message, fields: entry.fields)) { seq in
+                    LogLine(seq: seq, time: entry.time, deploymentId: deployment, phase: "http", replica: entry.replica,
+                            stream: "http", message: entry.message, level: entry.level, fields: entry.fields)
                 }
-                state.pendingBytes += cost
-                state.pending.append(LogLine(
-                    seq: state.nextSeq, time: entry.time, deploymentId: deployment, phase: "http", replica: entry.replica,
-                    stream: "http", message: entry.message, level: entry.level, fields: entry.fields))
-                state.nextSeq += 1
             }
-            if state.flushScheduled { return false }
-            state.flushScheduled = true
-            return true
+            return Self.claimFlush(&state)
         }
-        if schedule {
-            let interval = limits.flushInterval
-            Task.detached { [self] in
-                try? await Task.sleep(for: interval)
-                flush()
-            }
+        if first { flushSoon() }
+    }
+
+    /// Adds the line `make` gives for the next seq, if it fits the deployment's share and the
+    /// hub's budget (its own share first, so that one app cannot take the budget of all);
+    /// else counts it dropped.
+    private func add(_ state: inout State, cost: Int, _ make: (Int) -> LogLine) {
+        guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
+            state.dropped += 1
+            return
+        }
+        state.pendingBytes += cost
+        state.pending.append(make(state.nextSeq))
+        state.nextSeq += 1
+    }
+
+    /// True for the caller that must schedule the next flush (one per batch).
+    private static func claimFlush(_ state: inout State) -> Bool {
+        if state.flushScheduled { return false }
+        state.flushScheduled = true
+        return true
+    }
+
+    /// Writes what is pending once `flushInterval` has passed, so that lines go in batches.
+    private func flushSoon() {
+        let interval = limits.flushInterval
+        Task.detached { [self] in
+            try? await Task.sleep(for: interval)
+            flush()
         }
     }
 
