@@ -101,6 +101,8 @@ public func buildRouter(_ dependencies: APIDependencies) -> Router<APIRequestCon
         store: dependencies.store, tokens: dependencies.tokens, tokenUse: TokenUseRecorder(),
         unsavedSessions: dependencies.unsavedSessions))
         .get("metrics") { _, context in try await metricsResponse(dependencies: dependencies, context: context) }
+    // The web dashboard, on the same origin as the API (its own session cookies, never Bearer).
+    DashboardController(dependencies: dependencies, projects: projects).addRoutes(to: router)
     return router
 }
 

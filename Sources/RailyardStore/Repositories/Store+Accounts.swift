@@ -396,6 +396,20 @@ extension Store {
         }
     }
 
+    /// The user and session of a refresh token that may still be used (not rotated, revoked or
+    /// expired), read without using it up. The dashboard's cookie is its session's refresh
+    /// token, which it never rotates: a rotation elsewhere (the token taken to the API's
+    /// refresh) ends the dashboard's session too.
+    public func openSession(refreshTokenHash: String, now: Date = Date()) async throws -> (user: UserID, session: String)? {
+        try await read { db in
+            guard let row = try await db.first("SELECT * FROM refresh_tokens WHERE token_hash = ?", [.text(refreshTokenHash)])
+            else { return nil }
+            let record = try Self.decodeRefreshToken(row)
+            guard record.rotatedAt == nil, record.revokedAt == nil, record.expiresAt > now else { return nil }
+            return (record.userID, record.familyID)
+        }
+    }
+
     /// Whether the session (refresh token family) `familyID` exists and has not been revoked by
     /// a logout or a replayed refresh token. Access tokens name their session, and are refused
     /// once it is closed.
