@@ -47,9 +47,13 @@ struct DashboardMiddleware: RouterMiddleware {
         if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]?.lowercased(), site != "same-origin", site != "none" {
             return "a form from another site cannot act here"
         }
-        if let origin = request.headers[HTTPField.Name("Origin")!], let host = request.headers[HTTPField.Name("Host")!] ?? request.head.authority {
-            let hostPart = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
-            if origin == "null" || hostPart.lowercased() != host.lowercased() { return "a form from another site cannot act here" }
+        if let origin = request.headers[HTTPField.Name("Origin")!] {
+            // An origin that cannot be compared with this host counts as another site's.
+            let host = request.headers[HTTPField.Name("Host")!] ?? request.head.authority
+            let hostPart = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+            guard let host, let hostPart, origin != "null", hostPart.lowercased() == host.lowercased() else {
+                return "a form from another site cannot act here"
+            }
         }
         return nil
     }
