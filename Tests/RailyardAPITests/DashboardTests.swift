@@ -63,10 +63,10 @@ import Testing
             #expect(home.status == 303 && home.headers[.location] == "/login")
             // A wrong password is a 401 page, not a session.
             let wrong = try await browser.signIn("admin@example.com", "not the password")
-            #expect(wrong.status == 401 && browser.cookies[DashboardController.sessionCookie] == nil)
+            #expect(wrong.status == 401 && browser.cookies[DashboardSession.sessionCookie] == nil)
             let signed = try await browser.signIn("admin@example.com", Fixture.password)
             #expect(signed.status == 303 && signed.headers[.location] == "/")
-            let cookie = try #require(signed.headers[values: .setCookie].first { $0.hasPrefix(DashboardController.sessionCookie + "=") })
+            let cookie = try #require(signed.headers[values: .setCookie].first { $0.hasPrefix(DashboardSession.sessionCookie + "=") })
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "\(cookie)")
             let projects = try await browser.request(.get, "/")
             #expect(projects.status == 200)
@@ -79,10 +79,10 @@ import Testing
             #expect(css.status == 200 && css.headers[.contentType]?.hasPrefix("text/css") == true)
             #expect(try await browser.request(.get, "/assets/app.css").status == 404)
             // Signing out ends the session: the old cookie no longer opens a page.
-            let old = try #require(browser.cookies[DashboardController.sessionCookie])
+            let old = try #require(browser.cookies[DashboardSession.sessionCookie])
             let out = try await browser.request(.post, "/logout", form: ["_csrf": try #require(Browser.csrf(in: projects))])
-            #expect(out.status == 303 && browser.cookies[DashboardController.sessionCookie] == nil)
-            browser.cookies[DashboardController.sessionCookie] = old
+            #expect(out.status == 303 && browser.cookies[DashboardSession.sessionCookie] == nil)
+            browser.cookies[DashboardSession.sessionCookie] = old
             #expect(try await browser.request(.get, "/").status == 303)
         }
     }
@@ -139,6 +139,85 @@ import Testing
             let html = String(buffer: try await browser.request(.get, "/").body)
             #expect(!html.contains("<script>alert") && !html.contains(#"" onmouseover"#), "\(html)")
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(html)")
+        }
+    }
+
+    @Test func variablesAreSetThroughTheAPIsRulesAndViewersSeeNamesOnly() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let admin = Browser(api)
+            #expect(try await admin.signIn("admin@example.com", Fixture.password).status == 303)
+            let page = try await admin.request(.get, "/services/\(f.service)?environmentId=\(f.environment)")
+            #expect(page.status == 200)
+            let token = try #require(Browser.csrf(in: page))
+            let path = "/services/\(f.service)/variables?environmentId=\(f.environment)"
+            let set = try await admin.request(.post, path, form: ["_csrf": token, "name": "GREETING", "value": "hi <b>there</b>"])
+            #expect(set.status == 303 && set.headers[.location] == "/services/\(f.service)?environmentId=\(f.environment)")
+            // The API's rules apply: a bad name is refused with the API's message, nothing is set.
+            let bad = try await admin.request(.post, path, form: ["_csrf": token, "name": "1 bad", "value": "x"])
+            #expect(bad.status == 422, "\(String(buffer: bad.body))")
+            let stored = try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: f.admin)
+            let names = ((stored.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
+            #expect(names.contains("GREETING") && !names.contains("1 bad"), "\(names)")
+            let shown = String(buffer: try await admin.request(.get, "/services/\(f.service)?environmentId=\(f.environment)").body)
+            #expect(shown.contains("hi &lt;b&gt;there&lt;/b&gt;"), "\(shown)")
+            // Unset through the page.
+            #expect(try await admin.request(.post, path, form: ["_csrf": token, "unset": "GREETING"]).status == 303)
+            let after = try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: f.admin)
+            #expect(((after.json["items"] as? [[String: Any]]) ?? []).allSatisfy { $0["name"] as? String != "GREETING" })
+
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)",
+                                 token: f.admin, json: ["set": ["SECRET_NAME": "the value"]])
+            let viewer = Browser(api)
+            #expect(try await viewer.signIn("viewer@example.com", Fixture.password).status == 303)
+            let seen = String(buffer: try await viewer.request(.get, "/services/\(f.service)?environmentId=\(f.environment)").body)
+            #expect(seen.contains("SECRET_NAME") && !seen.contains("the value"), "\(seen)")
+            #expect(!seen.contains("method=\"post\" action=\"/services/"), "a viewer is shown a write form")
+            // A redeploy is the API's: a deployment of the repository is queued (no pipeline
+            // runs in process), and a viewer's forged one is refused.
+            let redeploy = try await admin.request(.post, "/services/\(f.service)/deployments?environmentId=\(f.environment)", form: ["_csrf": token])
+            #expect(redeploy.status == 303, "\(String(buffer: redeploy.body))")
+            let viewerToken = try #require(Browser.csrf(in: try await viewer.request(.get, "/")))
+            let forged = try await viewer.request(.post, "/services/\(f.service)/deployments?environmentId=\(f.environment)", form: ["_csrf": viewerToken])
+            #expect(forged.status == 403)
+            let queued = try await api.expect(200, .get, "/api/v1/services/\(f.service)/deployments?environmentId=\(f.environment)", token: f.admin)
+            let messages = ((queued.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+            #expect(messages == ["redeployed from the dashboard"], "\(messages)")
+        }
+    }
+
+    @Test func theDashboardAndTheAPIShareOneLoginBudgetAndTheirCredentialsDoNotCross() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let browser = Browser(api)
+            // The harness allows 3 failures per account and address: spent in the browser, the
+            // API refuses the fourth attempt, even with the right password.
+            for _ in 0..<3 { #expect(try await browser.signIn("viewer@example.com", "wrong password").status == 401) }
+            let limited = try await browser.signIn("viewer@example.com", Fixture.password)
+            #expect(limited.status == 429 && limited.headers[.retryAfter] != nil, "\(limited.status)")
+            try await api.expect(429, .post, "/api/v1/auth/login", json: ["email": "viewer@example.com", "password": Fixture.password])
+
+            #expect(try await browser.signIn("admin@example.com", Fixture.password).status == 303)
+            let cookie = try #require(browser.cookies[DashboardSession.sessionCookie])
+            // The cookie is no Bearer token, and an API token is no cookie.
+            try await api.expect(401, .get, "/api/v1/projects", token: cookie)
+            let other = Browser(api)
+            other.cookies[DashboardSession.sessionCookie] = f.admin
+            let refused = try await other.request(.get, "/")
+            #expect(refused.status == 303 && refused.headers[.location] == "/login")
+            // A form larger than the dashboard takes is refused, not read.
+            let page = try await browser.request(.get, "/")
+            let big = try await browser.request(.post, "/projects", form: [
+                "_csrf": try #require(Browser.csrf(in: page)), "name": String(repeating: "x", count: 100_000),
+            ])
+            #expect(big.status == 413)
+            // Watching a page needs a session too: a stream is told 401, not redirected.
+            var events = HTTPFields()
+            events[.accept] = "text/event-stream"
+            #expect(try await other.request(.get, "/?watch=1", headers: events).status == 401)
+            #expect(try await other.request(.get, "/ui/deployments/dep_00000000000000000000000000/logs?follow=true", headers: events).status == 401)
         }
     }
 }

@@ -118,6 +118,17 @@ public final class UnsavedSessions: Sendable {
         state.withLock { state in state.sessions[family]?.recording = false }
     }
 
+    /// The user of the session whose current refresh token hashes to `hash`, if it is kept here
+    /// and not expired, read without using the token up (the dashboard's cookie).
+    func user(currentRefreshHash hash: String, now: Date = Date()) -> UserID? {
+        state.withLock { state in
+            guard let family = state.byToken[hash], let session = state.sessions[family],
+                  session.current == hash, session.expiresAt > now
+            else { return nil }
+            return session.user
+        }
+    }
+
     /// Logout: ends the session whose refresh token (current or spent) hashes to `hash`;
     /// false when none is kept here.
     func end(refreshHash hash: String) -> Bool {

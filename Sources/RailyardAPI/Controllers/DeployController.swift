@@ -32,6 +32,12 @@ struct DeployController {
     @Sendable func rollback(_ request: Request, context: APIRequestContext) async throws -> Response {
         _ = try context.requireCaller()
         let body = try await JSONIO.decode(RollbackRequest.self, from: request, context: context)
+        return try JSONIO.response(try await rollback(body, context: context), status: .created)
+    }
+
+    /// Rolls the service in the path back to `body.deploymentId` (or the last one that served
+    /// before the current one), for the API and the dashboard alike.
+    func rollback(_ body: RollbackRequest, context: APIRequestContext) async throws -> Deployment {
         let (service, project, caller) = try await projects.accessService(context, .deploy, environment: body.environmentId)
         guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
         else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
@@ -58,7 +64,7 @@ struct DeployController {
             service: service.id, environment: environment.id, message: "rollback to \(target.id)",
             origin: DeploymentOrigin(source: .rollback, sourceDeployment: target.id), audit: context.audit(caller))
         await dependencies.control?.nudge()
-        return try JSONIO.response(deployment, status: .created)
+        return deployment
     }
 
     @Sendable func restart(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -103,8 +103,15 @@ struct ProjectController {
     }
 
     @Sendable func createProject(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let caller = try context.requireCaller()
+        _ = try context.requireCaller()
         let body = try await JSONIO.decode(CreateProjectRequest.self, from: request, context: context)
+        let (project, environment) = try await createProject(body, context: context)
+        return try JSONIO.response(ProjectCreated(project: project, environments: [environment]), status: .created)
+    }
+
+    /// The rules of making a project, for the API and the dashboard alike.
+    func createProject(_ body: CreateProjectRequest, context: APIRequestContext) async throws -> (Project, Environment) {
+        let caller = try context.requireCaller()
         let workspace: WorkspaceID
         if let given = body.workspaceId {
             workspace = given
@@ -118,8 +125,7 @@ struct ProjectController {
         if let problem = NameRules.displayNameProblem(body.name, what: "project name") {
             throw RailyardError.invalid(problem, field: "name")
         }
-        let (project, environment) = try await store.createProject(name: body.name, in: workspace, audit: context.audit(caller))
-        return try JSONIO.response(ProjectCreated(project: project, environments: [environment]), status: .created)
+        return try await store.createProject(name: body.name, in: workspace, audit: context.audit(caller))
     }
 
     @Sendable func getProject(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -202,11 +208,18 @@ struct ProjectController {
     @Sendable func createService(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (project, caller) = try await accessProject(context, .changeService)
         let body = try await JSONIO.decode(CreateServiceRequest.self, from: request, context: context)
+        return try JSONIO.response(try await createService(body, in: project, caller: caller, context: context), status: .created)
+    }
+
+    /// The rules of adding a service to a project the caller may change (`accessProject`), for
+    /// the API and the dashboard alike.
+    func createService(
+        _ body: CreateServiceRequest, in project: Project, caller: Caller, context: APIRequestContext
+    ) async throws -> Service {
         if let problem = NameRules.serviceNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
         try Self.validate(body.repository)
-        let service = try await store.createService(
+        return try await store.createService(
             name: body.name, in: project.id, repository: body.repository, audit: context.audit(caller))
-        return try JSONIO.response(service, status: .created)
     }
 
     @Sendable func getService(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -35,6 +35,12 @@ struct ServiceStateController {
     @Sendable func createDeployment(_ request: Request, context: APIRequestContext) async throws -> Response {
         _ = try context.requireCaller()
         let body = try await JSONIO.decode(CreateDeploymentRequest.self, from: request, context: context)
+        return try JSONIO.response(try await createDeployment(body, context: context), status: .created)
+    }
+
+    /// Deploys the service in the path again (its repository's latest commit, its last source,
+    /// or its database's server), for the API and the dashboard alike.
+    func createDeployment(_ body: CreateDeploymentRequest, context: APIRequestContext) async throws -> Deployment {
         let (service, project, caller) = try await projects.accessService(context, .deploy, environment: body.environmentId)
         guard let environment = try await store.environment(id: body.environmentId), environment.projectID == project.id
         else { throw RailyardError.invalid("environment is not part of this service's project", field: "environmentId") }
@@ -68,7 +74,7 @@ struct ServiceStateController {
         await dependencies.storage?.prune(service: service.id)
         // Built now, not at the reconciler's next pass.
         await dependencies.control?.nudge()
-        return try JSONIO.response(deployment, status: .created)
+        return deployment
     }
 
     @Sendable func getDeployment(_ request: Request, context: APIRequestContext) async throws -> Response {

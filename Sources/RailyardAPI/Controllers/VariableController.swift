@@ -57,6 +57,16 @@ struct VariableController {
     @Sendable func changeVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .changeVariables)
         let body = try await JSONIO.decode(VariablesChange.self, from: request, context: context)
+        let variables = try await change(body, of: service, in: environment, caller: caller, context: context)
+        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
+    }
+
+    /// Applies a change to a service's variables once every variable set resolves, for the API
+    /// and the dashboard alike; the caller was checked for `changeVariables` on them
+    /// (`accessInEnvironment`).
+    func change(
+        _ body: VariablesChange, of service: Service, in environment: Environment, caller: Caller, context: APIRequestContext
+    ) async throws -> [Variable] {
         let (set, unset) = try Self.validate(body)
         guard let project = try await store.project(id: service.projectID) else { throw RailyardError.notFound("service") }
         var resolver = try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: dependencies.baseDomain)
@@ -75,8 +85,7 @@ struct VariableController {
         try await store.updateVariables(
             of: service.id, in: environment.id, set: set, unset: unset, sealed: body.sealed == true,
             audit: context.audit(caller))
-        let variables = try await store.variables(of: service.id, in: environment.id, disclosure: .unsealedValues)
-        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
+        return try await store.variables(of: service.id, in: environment.id, disclosure: .unsealedValues)
     }
 
     /// What the service's replicas would get now: its variables with references resolved.

@@ -23,11 +23,11 @@ struct DashboardMiddleware: RouterMiddleware {
             }
             context.caller = try await caller(for: request)
             if context.caller == nil, request.uri.path != "/login" {
-                // Pages need a session; the sign-in page does not.
-                response = DashboardController.redirect(to: "/login")
-            } else {
-                response = try await next(request, context)
+                // Pages need a session; the sign-in page does not. A watched page or a log
+                // stream is told so; a page is sent to sign in.
+                throw RailyardError.unauthorized("sign in first")
             }
+            response = try await next(request, context)
         } catch let error as RailyardError {
             response = errorPage(error, context: context, request: request)
         } catch {
@@ -60,27 +60,51 @@ struct DashboardMiddleware: RouterMiddleware {
 
     /// The signed-in person, from the session cookie; nil without one (or with one that ended).
     func caller(for request: Request) async throws -> Caller? {
-        guard let token = DashboardController.cookie(DashboardController.sessionCookie, in: request), token.utf8.count < 256 else {
+        guard let token = DashboardSession.cookie(DashboardSession.sessionCookie, in: request), token.utf8.count < 256 else {
             return nil
         }
-        guard let (userID, _) = try await dependencies.store.openSession(refreshTokenHash: TokenService.hash(token)),
-              let (user, roles) = try await dependencies.store.userWithRoles(id: userID)
-        else { return nil }
+        let hash = TokenService.hash(token)
+        let userID: UserID
+        if let found = try await dependencies.store.openSession(refreshTokenHash: hash) {
+            userID = found.user
+        } else if let kept = dependencies.unsavedSessions.user(currentRefreshHash: hash) {
+            // Begun while the disk was full: the session lives in memory until it is recorded.
+            userID = kept
+        } else {
+            return nil
+        }
+        guard let (user, roles) = try await dependencies.store.userWithRoles(id: userID) else { return nil }
         return Caller(identity: .user(user), roles: roles)
     }
 
     func errorPage(_ error: RailyardError, context: APIRequestContext, request: Request) -> Response {
         let status = ErrorMiddleware.status(for: error.kind)
-        if status == .unauthorized && request.method == .get { return DashboardController.redirect(to: "/login") }
+        if status == .unauthorized {
+            if request.method == .get && !Self.wantsEvents(request) { return DashboardSession.redirect(to: "/login") }
+            var response = Response(status: .unauthorized)
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
         let heading: String = switch status {
         case .notFound: "Not found"
         case .forbidden: "Not allowed"
         case .tooManyRequests: "Too many attempts"
-        case .unprocessableContent, .badRequest: "That did not work"
+        case .conflict: "Not now"
+        case .unprocessableContent, .badRequest, .contentTooLarge: "That did not work"
         default: "Something went wrong"
         }
-        let message = status.code >= 500 ? "The server could not answer this page; its log says why." : error.message
-        let html = (try? DashboardController.page("error", context: context, request: request, ["heading": heading, "message": message], status: status))
-        return html ?? DashboardController.htmlResponse("<!doctype html><title>Error</title><p>\(status.code)</p>", status: status)
+        let message = status.code >= 500 && error.kind != .unavailable
+            ? "The server could not answer this page; its log says why." : error.message
+        let page = DashboardPage(template: "error", title: heading, model: ["heading": heading, "message": message], status: status)
+        var response = (try? DashboardController.render(page, request: request, context: context))
+            ?? DashboardController.htmlResponse("<!doctype html><title>Error</title><p>\(status.code)</p>", status: status)
+        if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+
+    /// An EventSource's request (a watched page, a log stream), which cannot follow a redirect
+    /// to a page.
+    static func wantsEvents(_ request: Request) -> Bool {
+        request.headers[.accept]?.contains("text/event-stream") == true || request.uri.queryParameters.get("watch") == "1"
     }
 }

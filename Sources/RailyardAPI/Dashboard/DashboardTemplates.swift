@@ -14,25 +14,25 @@ enum DashboardTemplates {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="csrf-token" content="{{csrf}}">
-        <title>{{$title}}Railyard{{/title}} · Railyard</title>
+        <title>{{title}} · Railyard</title>
         <link rel="stylesheet" href="{{assets.css}}">
         <script src="{{assets.js}}" defer></script>
         </head>
-        <body>
+        <body{{#watch}} data-watch="1"{{/watch}}>
+        <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <a class="brand" href="/">Railyard</a>
           {{#signedIn}}
-          <nav aria-label="Account">
+          <nav aria-label="Account" class="account">
             <span class="who">{{email}}</span>
             <form method="post" action="/logout" class="inline">
               <input type="hidden" name="_csrf" value="{{csrf}}">
-              <button type="submit">Sign out</button>
+              <button type="submit" class="secondary">Sign out</button>
             </form>
           </nav>
           {{/signedIn}}
         </header>
         <main id="main">
-        {{#flash}}<p class="flash" role="status">{{flash}}</p>{{/flash}}
         {{$main}}{{/main}}
         </main>
         </body>
@@ -41,10 +41,9 @@ enum DashboardTemplates {
 
     static let login = #"""
         {{<layout}}
-        {{$title}}Sign in{{/title}}
         {{$main}}
         <h1>Sign in</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        {{#hasError}}<p class="error" role="alert">{{error}}</p>{{/hasError}}
         <form method="post" action="/login" class="stack">
           <input type="hidden" name="_csrf" value="{{csrf}}">
           <label for="email">Email</label>
@@ -59,22 +58,44 @@ enum DashboardTemplates {
 
     static let projects = #"""
         {{<layout}}
-        {{$title}}Projects{{/title}}
         {{$main}}
         <h1>Projects</h1>
+        {{#searchable}}
+        <form method="get" action="/" class="row" role="search">
+          <label for="project-search">Find a project</label>
+          <input id="project-search" name="q" type="search" value="{{query}}" maxlength="64">
+          <button type="submit" class="secondary">Find</button>
+        </form>
+        {{/searchable}}
+        <section id="project-list" data-live>
+        <p class="muted">{{summary}}</p>
         {{#hasProjects}}
         <ul class="cards">
           {{#projects}}
-          <li class="card"><a href="/projects/{{id}}">{{name}}</a><span class="muted">{{workspace}}</span></li>
+          <li class="card"><a href="/projects/{{projectID}}">{{name}}</a><span class="muted">{{workspace}}</span></li>
           {{/projects}}
         </ul>
         {{/hasProjects}}
-        {{^hasProjects}}<p class="muted">No projects yet.</p>{{/hasProjects}}
+        {{^hasProjects}}<p class="muted">No projects here.</p>{{/hasProjects}}
+        {{#paged}}
+        <nav class="row" aria-label="Pages">
+          {{#hasPrevious}}<a href="{{previous}}" rel="prev">Previous</a>{{/hasPrevious}}
+          <span class="muted">Page {{pageNumber}}</span>
+          {{#hasNext}}<a href="{{next}}" rel="next">Next</a>{{/hasNext}}
+        </nav>
+        {{/paged}}
+        </section>
         {{#canCreate}}
         <form method="post" action="/projects" class="row">
           <input type="hidden" name="_csrf" value="{{csrf}}">
-          <label for="name">New project</label>
-          <input id="name" name="name" required maxlength="64">
+          <label for="project-name">New project</label>
+          <input id="project-name" name="name" required maxlength="64">
+          {{#chooseWorkspace}}
+          <label for="workspace">in</label>
+          <select id="workspace" name="workspaceId">
+            {{#workspaces}}<option value="{{workspaceID}}">{{name}}</option>{{/workspaces}}
+          </select>
+          {{/chooseWorkspace}}
           <button type="submit">Create</button>
         </form>
         {{/canCreate}}
@@ -84,27 +105,30 @@ enum DashboardTemplates {
 
     static let project = #"""
         {{<layout}}
-        {{$title}}{{name}}{{/title}}
         {{$main}}
-        <p><a href="/">Projects</a> / {{name}}</p>
+        <nav class="crumbs" aria-label="Breadcrumb"><a href="/">Projects</a> / {{name}}</nav>
         <h1>{{name}}</h1>
         <p class="muted">Environments: {{#environments}}<span class="tag">{{name}}</span> {{/environments}}</p>
         <h2>Services</h2>
-        {{^services}}<p class="muted">No services yet.</p>{{/services}}
+        <section id="service-list" data-live>
+        {{^hasServices}}<p class="muted">No services yet.</p>{{/hasServices}}
         <ul class="cards">
           {{#services}}
           <li class="card">
-            <a href="/services/{{id}}">{{name}}</a>
+            <a href="/services/{{serviceID}}">{{name}}</a>
             <span class="status status-{{statusClass}}">{{status}}</span>
             <span class="muted">{{kind}}</span>
           </li>
           {{/services}}
         </ul>
+        </section>
         {{#canChange}}
-        <form method="post" action="/projects/{{id}}/services" class="row">
+        <form method="post" action="/projects/{{projectID}}/services" class="row">
           <input type="hidden" name="_csrf" value="{{csrf}}">
           <label for="service-name">New service</label>
           <input id="service-name" name="name" required maxlength="32">
+          <label for="service-repository">Repository (optional)</label>
+          <input id="service-repository" name="repository" type="url" placeholder="https://…">
           <button type="submit">Create</button>
         </form>
         {{/canChange}}
@@ -114,32 +138,110 @@ enum DashboardTemplates {
 
     static let service = #"""
         {{<layout}}
-        {{$title}}{{name}}{{/title}}
         {{$main}}
-        <p><a href="/">Projects</a> / <a href="/projects/{{projectID}}">{{projectName}}</a> / {{name}}</p>
+        <nav class="crumbs" aria-label="Breadcrumb"><a href="/">Projects</a> / <a href="/projects/{{projectID}}">{{projectName}}</a> / {{name}}</nav>
         <h1>{{name}}</h1>
+        <nav aria-label="Environments" class="row tabs">
+          {{#environments}}<a href="/services/{{serviceID}}?environmentId={{environmentID}}"{{#selected}} aria-current="page"{{/selected}}>{{name}}</a>{{/environments}}
+        </nav>
+        <section id="domains" data-live>
+        {{#hasDomains}}<ul class="plain">{{#domains}}<li><a href="{{url}}">{{hostname}}</a></li>{{/domains}}</ul>{{/hasDomains}}
+        </section>
+        {{#canDeploy}}
+        <div class="row" id="service-actions">
+          <form method="post" action="/services/{{serviceID}}/deployments{{query}}">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <button type="submit">Redeploy</button>
+          </form>
+          {{#canRestart}}
+          <form method="post" action="/services/{{serviceID}}/restart{{query}}">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <button type="submit" class="secondary">Restart</button>
+          </form>
+          <form method="post" action="/services/{{serviceID}}/down{{query}}" data-confirm="Stop {{name}} in {{environmentName}}?">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <button type="submit" class="danger">Down</button>
+          </form>
+          {{/canRestart}}
+        </div>
+        {{/canDeploy}}
         <h2>Deployments</h2>
-        {{^deployments}}<p class="muted">No deployments yet: <code>railyard up --service {{name}}</code></p>{{/deployments}}
+        <section id="deployments" data-live>
+        {{^hasDeployments}}<p class="muted">No deployments yet: <code>railyard up --service {{name}}</code></p>{{/hasDeployments}}
+        {{#hasDeployments}}
         <table class="deployments">
-          <thead><tr><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Message</th><th scope="col">Created</th></tr></thead>
+          <thead><tr><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Message</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
           {{#deployments}}
-          <tr>
+          <tr data-deployment="{{deploymentID}}">
             <td><span class="status status-{{statusClass}}">{{status}}</span></td>
-            <td>{{source}}</td>
+            <td>{{source}} <span class="muted">{{commit}}</span></td>
             <td>{{message}}</td>
             <td><time datetime="{{createdAt}}">{{createdAt}}</time></td>
+            <td>{{#canRollBack}}
+              <form method="post" action="/services/{{serviceID}}/rollback{{query}}" class="inline">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <input type="hidden" name="deploymentId" value="{{deploymentID}}">
+                <button type="submit" class="secondary">Roll back</button>
+              </form>
+            {{/canRollBack}}</td>
           </tr>
           {{/deployments}}
           </tbody>
         </table>
+        {{/hasDeployments}}
+        </section>
+        <section id="logs" aria-labelledby="logs-heading" data-deployment="{{latestID}}">
+          <h2 id="logs-heading">Logs</h2>
+          <div class="row">
+            <label for="log-filter">Filter</label>
+            <input id="log-filter" type="search" autocomplete="off">
+            <label class="check"><input id="log-follow" type="checkbox" checked> Follow</label>
+          </div>
+          <pre id="log-lines" class="log" tabindex="0" aria-label="Log lines of the latest deployment"></pre>
+        </section>
+        <h2>Variables</h2>
+        <section id="variables" data-live>
+        {{^hasVariables}}<p class="muted">No variables.</p>{{/hasVariables}}
+        {{#hasVariables}}
+        <table class="variables">
+          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+          {{#variables}}
+          <tr>
+            <td><code>{{variableName}}</code></td>
+            <td>{{#masked}}<span class="muted">{{value}}</span>{{/masked}}{{^masked}}<code class="value">{{value}}</code>{{/masked}}</td>
+            <td>{{#canChangeVariables}}
+              <form method="post" action="/services/{{serviceID}}/variables{{query}}" class="inline">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <input type="hidden" name="unset" value="{{variableName}}">
+                <button type="submit" class="secondary" aria-label="Remove {{variableName}}">Remove</button>
+              </form>
+            {{/canChangeVariables}}</td>
+          </tr>
+          {{/variables}}
+          </tbody>
+        </table>
+        {{/hasVariables}}
+        </section>
+        {{#canChangeVariables}}
+        <form method="post" action="/services/{{serviceID}}/variables{{query}}" class="row" id="set-variable">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="variable-name">Name</label>
+          <input id="variable-name" name="name" required maxlength="256" autocomplete="off">
+          <label for="variable-value">Value</label>
+          <input id="variable-value" name="value" autocomplete="off">
+          <label class="check"><input type="checkbox" name="sealed"> Sealed</label>
+          <button type="submit">Set</button>
+        </form>
+        <p class="muted">Variables apply at the next deployment.</p>
+        {{/canChangeVariables}}
         {{/main}}
         {{/layout}}
         """#
 
     static let error = #"""
         {{<layout}}
-        {{$title}}{{heading}}{{/title}}
         {{$main}}
         <h1>{{heading}}</h1>
         <p>{{message}}</p>

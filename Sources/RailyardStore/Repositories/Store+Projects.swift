@@ -38,6 +38,19 @@ extension Store {
         return Self.makePage(rows, page: page) { $0.id.rawValue }
     }
 
+    /// Every project of the workspaces, by name (the dashboard's list, which it filters and
+    /// pages itself).
+    public func allProjects(in workspaces: [WorkspaceID]) async throws -> [Project] {
+        guard !workspaces.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: workspaces.count).joined(separator: ", ")
+        return try await read { db in
+            try await db.query(
+                "SELECT * FROM projects WHERE workspace_id IN (\(placeholders)) ORDER BY lower(name), id",
+                workspaces.map { SQLValue($0) }
+            ).map(Self.decodeProject)
+        }
+    }
+
     public func renameProject(_ id: ProjectID, to name: String, audit: AuditContext) async throws -> Project {
         try await write(conflict: "a project named '\(name)' already exists in this workspace") { db in
             guard let row = try await db.first(

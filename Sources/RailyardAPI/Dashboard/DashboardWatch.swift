@@ -1,0 +1,104 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import RailyardCore
+import ServiceLifecycle
+import Synchronization
+
+/// How many pages are watched at once, bounded: each costs the server a page build a second.
+final class DashboardWatchers: Sendable {
+    static let maximum = 256
+    private let count = Mutex(0)
+
+    /// Takes a place; false when every place is taken.
+    func enter() -> Bool {
+        count.withLock { count in
+            guard count < Self.maximum else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func leave() { count.withLock { $0 -= 1 } }
+    var current: Int { count.withLock { $0 } }
+}
+
+/// A watched page (`?watch=1`): a Server-Sent Events stream that says `changed` when the page,
+/// built again every second with the session as it is then, differs from the last time, and
+/// `gone` (then ends) when the session has ended or the page's subject is no longer there to
+/// see. The page's script then fetches the page and swaps in its live parts, or reloads. So a
+/// change made anywhere (the CLI, another browser, the deployment pipeline) shows without a
+/// reload, whatever wrote it.
+struct DashboardWatch {
+    let dependencies: APIDependencies
+    let watchers: DashboardWatchers
+    static let interval = Duration.seconds(1)
+    /// A comment after this many quiet ticks, so that a client gone away is noticed.
+    static let heartbeatTicks = 10
+
+    func stream(_ build: @escaping PageBuilder, _ request: Request, _ context: APIRequestContext) async throws -> Response {
+        // Refused now, as the page would be (not found, not allowed), before any stream starts.
+        let first = try await build(request, context)
+        var last = Self.digest(try DashboardController.html(first, request: request, context: context))
+        guard watchers.enter() else {
+            throw RailyardError.unavailable("too many pages are watched at once; reload the page later")
+        }
+        let (watchers, middleware) = (self.watchers, DashboardMiddleware(dependencies: dependencies))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-store"
+        let body = ResponseBody { writer in
+            defer { watchers.leave() }
+            let (ticks, tick) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+            let timer = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.interval)
+                    tick.yield(())
+                }
+            }
+            defer { timer.cancel() }
+            try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+            var quiet = 0
+            try await withGracefulShutdownHandler {
+                for await _ in ticks {
+                    var now = context
+                    let page: DashboardPage
+                    do {
+                        guard let caller = try await middleware.caller(for: request) else { break }
+                        now.caller = caller
+                        page = try await build(request, now)
+                    } catch is RailyardError {
+                        break
+                    } catch {
+                        // The store did not answer this time: the page is as it was.
+                        continue
+                    }
+                    let digest = Self.digest(try DashboardController.html(page, request: request, context: now))
+                    if digest != last {
+                        last = digest
+                        quiet = 0
+                        try await writer.write(ByteBuffer(string: "event: changed\ndata: \(digest)\n\n"))
+                    } else {
+                        quiet += 1
+                        if quiet >= Self.heartbeatTicks {
+                            quiet = 0
+                            try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+                        }
+                    }
+                }
+            } onGracefulShutdown: {
+                tick.finish()
+            }
+            // The session ended or the page's subject went (or the server stops): the page reloads.
+            try? await writer.write(ByteBuffer(string: "event: gone\ndata: \n\n"))
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func digest(_ html: String) -> String {
+        SHA256.hash(data: Data(html.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,260 @@
+"""The dashboard in a real browser (Debian's Chromium driven by Selenium) against a live
+`railyard server` that scripts/dashboard-test starts: sign in, create a project and a service,
+set a variable, deploy through the CLI and watch the build log arrive in the open page, roll
+back from the page, a viewer without write controls whose forged write is refused, a POST
+without the CSRF token refused, no Content-Security-Policy violation on any page, and a page
+at phone width. With RAILYARD_SCREENSHOTS=DIR it saves a screenshot of every page there.
+
+The tests run in order (their names are numbered) and share the server's state, as a user's
+session would: each builds on the one before.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ["RAILYARD_BASE"]
+BINARY = os.environ["RAILYARD_BINARY"]
+EMAIL = os.environ["RAILYARD_ADMIN_EMAIL"]
+PASSWORD = os.environ["RAILYARD_ADMIN_PASSWORD"]
+FIXTURE = os.environ["RAILYARD_FIXTURE_APP"]
+WORK = os.environ["RAILYARD_WORK"]
+SCREENSHOTS = os.environ.get("RAILYARD_SCREENSHOTS", "")
+# Builds and deploys are real: generous, since CI's two cores also run the rest of the suite.
+SLOW = 240
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    # --no-sandbox: CI runs as root, and Chromium refuses root with its sandbox on.
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={width},{height}", "--force-device-scale-factor=1", "--lang=en-US"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # An explicit driver: Selenium Manager would try to download one.
+    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def cli(*arguments, home="admin", check=True):
+    """The railyard CLI as a user runs it, with its own config folder per person."""
+    environment = dict(os.environ, RAILYARD_SERVER=BASE, XDG_CONFIG_HOME=os.path.join(WORK, "cli-" + home))
+    done = subprocess.run([BINARY, *arguments], env=environment, capture_output=True, text=True, timeout=SLOW)
+    if check and done.returncode != 0:
+        raise AssertionError(f"railyard {' '.join(arguments)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+class Dashboard(unittest.TestCase):
+    admin = None
+    viewer = None
+    service_url = None
+    violations = []
+
+    @classmethod
+    def setUpClass(cls):
+        cls.admin = browser()
+
+    @classmethod
+    def tearDownClass(cls):
+        for driver in (cls.admin, cls.viewer):
+            if driver:
+                driver.quit()
+
+    # Helpers
+
+    def wait(self, driver, condition, what, timeout=30):
+        def safe(d):
+            try:
+                return condition(d)
+            except StaleElementReferenceException:
+                return False
+        try:
+            return WebDriverWait(driver, timeout, poll_frequency=0.2).until(safe)
+        except Exception:
+            self.fail(f"waited {timeout} s for {what}; the page at {driver.current_url} says:\n"
+                      + driver.find_element(By.TAG_NAME, "body").text[-3000:])
+
+    def visited(self, driver, name):
+        """After a page loads: no CSP violation so far, every control labelled, a screenshot."""
+        for entry in driver.get_log("browser"):
+            if "Content Security Policy" in entry.get("message", ""):
+                self.violations.append(entry["message"])
+        self.assertEqual(self.violations, [], "the page broke the Content-Security-Policy")
+        unlabelled = driver.execute_script("""
+            return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter(e =>
+                !e.getAttribute('aria-label') && !e.closest('label') &&
+                !(e.id && document.querySelector('label[for="' + e.id + '"]'))).map(e => e.outerHTML)""")
+        self.assertEqual(unlabelled, [], "controls without a label")
+        if SCREENSHOTS:
+            driver.save_screenshot(os.path.join(SCREENSHOTS, name + ".png"))
+
+    def fill(self, driver, field_id, text):
+        field = driver.find_element(By.ID, field_id)
+        field.clear()
+        field.send_keys(text)
+        return field
+
+    def heading(self, driver):
+        return driver.find_element(By.TAG_NAME, "h1").text
+
+    def sign_in(self, driver, email, password):
+        driver.get(BASE + "/")
+        self.wait(driver, lambda d: d.current_url.endswith("/login"), "the sign-in page")
+        self.fill(driver, "email", email)
+        self.fill(driver, "password", password)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        self.wait(driver, lambda d: self.heading(d) == "Projects", "the projects page after signing in")
+
+    def fetch(self, driver, method, path, body, headers=None):
+        """A request from the page's own script (same origin, its cookies): its status."""
+        return driver.execute_async_script("""
+            const [method, path, body, headers, done] = arguments;
+            fetch(path, {method, body, credentials: 'same-origin', redirect: 'manual',
+                         headers: Object.assign({'Content-Type': 'application/x-www-form-urlencoded'}, headers)})
+              .then(r => done(r.status), e => done('error: ' + e));""", method, path, body, headers or {})
+
+    def deployment_rows(self, driver):
+        return driver.execute_script("""
+            return [...document.querySelectorAll('#deployments tbody tr')].map(r => ({
+                id: r.dataset.deployment, status: r.querySelector('.status').textContent.trim(),
+                source: r.children[1].textContent.trim(), rollback: !!r.querySelector('form')}))""")
+
+    # The steps
+
+    def test_1_sign_in(self):
+        driver = self.admin
+        driver.get(BASE + "/login")
+        self.visited(driver, "login")
+        # A wrong password is refused on the page, and gives no session.
+        self.fill(driver, "email", EMAIL)
+        self.fill(driver, "password", "not the password")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button[type=submit]").click()
+        self.wait(driver, lambda d: "wrong" in d.find_element(By.CSS_SELECTOR, "[role=alert]").text, "the refusal")
+        self.assertIsNone(driver.get_cookie("railyard_session"))
+        self.sign_in(driver, EMAIL, PASSWORD)
+        cookie = driver.get_cookie("railyard_session")
+        self.assertTrue(cookie and cookie["httpOnly"] and cookie["sameSite"] == "Lax", cookie)
+        self.visited(driver, "projects-empty")
+
+    def test_2_create_project_and_service(self):
+        driver = self.admin
+        self.fill(driver, "project-name", "shop")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
+        self.wait(driver, lambda d: "/projects/" in d.current_url and self.heading(d) == "shop", "the new project's page")
+        self.fill(driver, "service-name", "web")
+        driver.find_element(By.CSS_SELECTOR, "form[action$='/services'] button[type=submit]").click()
+        self.wait(driver, lambda d: "/services/" in d.current_url and self.heading(d) == "web", "the new service's page")
+        type(self).service_url = driver.current_url
+        # The CLI sees what the browser made.
+        cli("login", "--email", EMAIL, "--password", PASSWORD)
+        services = json.loads(cli("service", "list", "--project", "shop", "--json").stdout)
+        self.assertIn("web", [s["name"] for s in services], services)
+
+    def test_3_set_a_variable(self):
+        driver = self.admin
+        driver.get(self.service_url)
+        self.fill(driver, "variable-name", "GREETING")
+        self.fill(driver, "variable-value", "hello <b>world</b>")
+        driver.find_element(By.CSS_SELECTOR, "#set-variable button[type=submit]").click()
+        self.wait(driver, lambda d: "GREETING" in d.find_element(By.ID, "variables").text, "the variable in the table")
+        self.assertIn("hello <b>world</b>", driver.find_element(By.ID, "variables").text, "shown as text, not markup")
+        kv = cli("variables", "--service", "web", "--project", "shop", "--environment", "production", "--kv").stdout
+        self.assertIn("GREETING=hello <b>world</b>", kv)
+
+    def test_4_a_cli_deploy_streams_its_build_log_into_the_open_page(self):
+        driver = self.admin
+        driver.get(self.service_url)
+        self.wait(driver, lambda d: d.execute_script("return document.body.dataset.watch") == "1", "a watched page")
+        self.assertEqual(self.deployment_rows(driver), [])
+        # Deployed from elsewhere while the page stays open: nothing is clicked or reloaded.
+        marker = driver.execute_script("window.notReloaded = true; return 1")
+        self.assertEqual(marker, 1)
+        cli("up", FIXTURE, "--service", "web", "--project", "shop", "--environment", "production", "--detach")
+        self.wait(driver, lambda d: len(self.deployment_rows(d)) == 1, "the new deployment in the open page", timeout=60)
+        self.wait(driver, lambda d: "[build]" in d.find_element(By.ID, "log-lines").text, "build lines in the page", timeout=SLOW)
+        if SCREENSHOTS:
+            driver.save_screenshot(os.path.join(SCREENSHOTS, "service-building.png"))
+        self.wait(driver, lambda d: self.deployment_rows(d)[0]["status"] == "SUCCESS", "the deployment to succeed", timeout=SLOW)
+        self.wait(driver, lambda d: "[deploy" in d.find_element(By.ID, "log-lines").text, "deploy lines in the page", timeout=60)
+        self.assertTrue(driver.execute_script("return window.notReloaded === true"), "the page was reloaded")
+        self.visited(driver, "service")
+
+    def test_5_roll_back_from_the_page(self):
+        driver = self.admin
+        first = self.deployment_rows(driver)[0]["id"]
+        cli("redeploy", "--service", "web", "--project", "shop", "--environment", "production")
+        self.wait(driver, lambda d: len(self.deployment_rows(d)) == 2 and self.deployment_rows(d)[0]["status"] == "SUCCESS",
+                  "the redeploy in the open page", timeout=SLOW)
+        self.wait(driver, lambda d: any(r["id"] == first and r["rollback"] for r in self.deployment_rows(d)),
+                  "a roll-back button on the first deployment", timeout=60)
+        driver.find_element(By.CSS_SELECTOR, f"tr[data-deployment='{first}'] form button").click()
+        self.wait(driver, lambda d: any(r["source"].startswith("rollback") for r in self.deployment_rows(d)),
+                  "the rollback deployment")
+        self.wait(driver, lambda d: self.deployment_rows(d)[0]["source"].startswith("rollback")
+                  and self.deployment_rows(d)[0]["status"] == "SUCCESS", "the rollback to serve", timeout=SLOW)
+        listed = json.loads(cli("deployment", "list", "--service", "web", "--project", "shop", "--environment",
+                                "production", "--json").stdout)
+        self.assertEqual(listed[0]["source"], "rollback", listed[0])
+        self.visited(driver, "service-rolled-back")
+
+    def test_6_a_viewer_sees_no_write_control_and_a_forged_write_is_refused(self):
+        invite = cli("members", "invite", "viewer@example.com", "--role", "viewer").stdout
+        token = re.search(r"ryi_[A-Za-z0-9_-]+", invite).group(0)
+        cli("members", "accept", "--token", token, "--password", "viewer password 1", home="viewer")
+        type(self).viewer = driver = browser()
+        self.sign_in(driver, "viewer@example.com", "viewer password 1")
+        driver.get(self.service_url)
+        self.wait(driver, lambda d: self.heading(d) == "web", "the service page for the viewer")
+        self.assertEqual(driver.find_elements(By.CSS_SELECTOR, "main form"), [], "a viewer is shown write controls")
+        self.assertIn("GREETING", driver.find_element(By.ID, "variables").text)
+        self.assertNotIn("hello", driver.find_element(By.ID, "variables").text, "a viewer sees variable values")
+        # A forged write with the viewer's own valid CSRF token: the API's rule refuses it.
+        csrf = driver.find_element(By.CSS_SELECTOR, "meta[name=csrf-token]").get_attribute("content")
+        path = driver.execute_script("return location.pathname + '/variables' + location.search")
+        status = self.fetch(driver, "POST", path, f"_csrf={csrf}&name=FORGED&value=1")
+        self.assertEqual(status, 403)
+        kv = cli("variables", "--service", "web", "--project", "shop", "--environment", "production", "--kv").stdout
+        self.assertNotIn("FORGED", kv)
+        self.visited(driver, "service-viewer")
+
+    def test_7_a_post_without_the_csrf_token_is_refused(self):
+        driver = self.admin
+        driver.get(BASE + "/")
+        self.assertEqual(self.fetch(driver, "POST", "/projects", "name=nocsrf"), 403)
+        self.assertEqual(self.fetch(driver, "POST", "/projects", "name=wrongcsrf&_csrf=" + "0" * 64), 403)
+        driver.get(BASE + "/")
+        self.assertNotIn("nocsrf", driver.find_element(By.ID, "project-list").text)
+        self.assertNotIn("wrongcsrf", driver.find_element(By.ID, "project-list").text)
+        self.visited(driver, "projects")
+
+    def test_8_phone_width(self):
+        phone = browser(390, 844)
+        try:
+            phone.get(BASE + "/login")
+            self.sign_in(phone, EMAIL, PASSWORD)
+            phone.get(self.service_url)
+            self.wait(phone, lambda d: self.heading(d) == "web", "the service page at phone width")
+            width = phone.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            self.assertLessEqual(width[0], width[1], "the page scrolls sideways at phone width")
+            self.visited(phone, "service-phone")
+        finally:
+            phone.quit()
+
+
+if __name__ == "__main__":
+    if SCREENSHOTS:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+    runner = unittest.TextTestRunner(verbosity=2, failfast=True)
+    result = runner.run(unittest.defaultTestLoader.loadTestsFromTestCase(Dashboard))
+    sys.exit(0 if result.wasSuccessful() else 1)
