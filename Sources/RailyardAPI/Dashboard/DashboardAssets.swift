@@ -44,6 +44,7 @@ enum DashboardAssets {
         code.value { word-break: break-all; }
         .log { background: var(--code); border: 1px solid var(--line); border-radius: 6px; padding: .6rem; height: 22rem; overflow: auto; white-space: pre-wrap; word-break: break-all; margin: 0; }
         .log .system { color: var(--muted); } .log .stderr { color: var(--bad); } .log .hidden { display: none; }
+        .scroll { overflow-x: auto; max-width: 100%; }
         table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         @media (max-width: 40rem) {
           table.deployments td:nth-child(3), table.deployments th:nth-child(3) { display: none; }
@@ -130,7 +131,8 @@ enum DashboardAssets {
           };
           const watch = () => {
             const separator = window.location.search ? "&" : "?";
-            const source = new EventSource(window.location.pathname + window.location.search + separator + "watch=1");
+            const source = new EventSource(window.location.pathname + window.location.search + separator + "watch=1&version="
+              + encodeURIComponent(document.body.dataset.version || ""));
             let busy = Promise.resolve();
             source.addEventListener("changed", () => { busy = busy.then(refresh).catch(() => {}); });
             source.addEventListener("gone", () => { source.close(); window.setTimeout(() => window.location.reload(), 1000); });

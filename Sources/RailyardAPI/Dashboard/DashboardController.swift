@@ -165,6 +165,9 @@ struct DashboardController {
                 return try await DashboardWatch(dependencies: dependencies, watchers: watchers).stream(build, request, context)
             }
             var page = try await build(request, context)
+            // The page's version as its watch computes it: a change made between this answer
+            // and the watch's start is still reported.
+            page.model["version"] = DashboardWatch.digest(try Self.html(page, request: request, context: context))
             page.model["watch"] = true
             return try Self.render(page, request: request, context: context)
         }

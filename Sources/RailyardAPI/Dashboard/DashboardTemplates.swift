@@ -18,7 +18,7 @@ enum DashboardTemplates {
         <link rel="stylesheet" href="{{assets.css}}">
         <script src="{{assets.js}}" defer></script>
         </head>
-        <body{{#watch}} data-watch="1"{{/watch}}>
+        <body{{#watch}} data-watch="1" data-version="{{version}}"{{/watch}}>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <a class="brand" href="/">Railyard</a>
@@ -169,6 +169,7 @@ enum DashboardTemplates {
         <section id="deployments" data-live>
         {{^hasDeployments}}<p class="muted">No deployments yet: <code>railyard up --service {{name}}</code></p>{{/hasDeployments}}
         {{#hasDeployments}}
+        <div class="scroll">
         <table class="deployments">
           <thead><tr><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Message</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
@@ -189,6 +190,7 @@ enum DashboardTemplates {
           {{/deployments}}
           </tbody>
         </table>
+        </div>
         {{/hasDeployments}}
         </section>
         <section id="logs" aria-labelledby="logs-heading" data-deployment="{{latestID}}">
@@ -204,6 +206,7 @@ enum DashboardTemplates {
         <section id="variables" data-live>
         {{^hasVariables}}<p class="muted">No variables.</p>{{/hasVariables}}
         {{#hasVariables}}
+        <div class="scroll">
         <table class="variables">
           <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
@@ -222,6 +225,7 @@ enum DashboardTemplates {
           {{/variables}}
           </tbody>
         </table>
+        </div>
         {{/hasVariables}}
         </section>
         {{#canChangeVariables}}

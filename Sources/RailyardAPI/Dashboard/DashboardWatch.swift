@@ -41,7 +41,10 @@ struct DashboardWatch {
     func stream(_ build: @escaping PageBuilder, _ request: Request, _ context: APIRequestContext) async throws -> Response {
         // Refused now, as the page would be (not found, not allowed), before any stream starts.
         let first = try await build(request, context)
-        var last = Self.digest(try DashboardController.html(first, request: request, context: context))
+        // The version the page was rendered at, when it says (a well-formed digest); else now's.
+        let given = request.uri.queryParameters.get("version").map(String.init)
+        let initial = try given.flatMap { $0.count == 24 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
+            ?? Self.digest(try DashboardController.html(first, request: request, context: context))
         guard watchers.enter() else {
             throw RailyardError.unavailable("too many pages are watched at once; reload the page later")
         }
@@ -60,6 +63,7 @@ struct DashboardWatch {
             }
             defer { timer.cancel() }
             try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+            var last = initial
             var quiet = 0
             try await withGracefulShutdownHandler {
                 for await _ in ticks {
