@@ -34,13 +34,16 @@ SCREENSHOTS = os.environ.get("RAILYARD_SCREENSHOTS", "")
 SLOW = 240
 
 
-def browser(width=1280, height=900):
+def browser(phone=False):
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     # --no-sandbox: CI runs as root, and Chromium refuses root with its sandbox on.
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     f"--window-size={width},{height}", "--force-device-scale-factor=1", "--lang=en-US"):
+                     "--window-size=1280,900", "--force-device-scale-factor=1", "--lang=en-US"):
         options.add_argument(argument)
+    if phone:
+        # A phone's viewport (a headless window is never narrower than 500 px).
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1}})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     # An explicit driver: Selenium Manager would try to download one.
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
@@ -152,6 +155,7 @@ class Dashboard(unittest.TestCase):
         self.fill(driver, "project-name", "shop")
         driver.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
         self.wait(driver, lambda d: "/projects/" in d.current_url and self.heading(d) == "shop", "the new project's page")
+        self.visited(driver, "project-empty")
         self.fill(driver, "service-name", "web")
         driver.find_element(By.CSS_SELECTOR, "form[action$='/services'] button[type=submit]").click()
         self.wait(driver, lambda d: "/services/" in d.current_url and self.heading(d) == "web", "the new service's page")
@@ -180,14 +184,18 @@ class Dashboard(unittest.TestCase):
         # Deployed from elsewhere while the page stays open: nothing is clicked or reloaded.
         marker = driver.execute_script("window.notReloaded = true; return 1")
         self.assertEqual(marker, 1)
-        cli("up", FIXTURE, "--service", "web", "--project", "shop", "--environment", "production", "--detach")
+        cli("up", FIXTURE, "--service", "web", "--project", "shop", "--environment", "production", "--detach",
+            "--message", "first deploy")
         self.wait(driver, lambda d: len(self.deployment_rows(d)) == 1, "the new deployment in the open page", timeout=60)
         self.wait(driver, lambda d: "[build]" in d.find_element(By.ID, "log-lines").text, "build lines in the page", timeout=SLOW)
         if SCREENSHOTS:
-            driver.save_screenshot(os.path.join(SCREENSHOTS, "service-building.png"))
+            driver.save_screenshot(os.path.join(SCREENSHOTS, "service-logs.png"))
         self.wait(driver, lambda d: self.deployment_rows(d)[0]["status"] == "SUCCESS", "the deployment to succeed", timeout=SLOW)
         self.wait(driver, lambda d: "[deploy" in d.find_element(By.ID, "log-lines").text, "deploy lines in the page", timeout=60)
         self.assertTrue(driver.execute_script("return window.notReloaded === true"), "the page was reloaded")
+        # The controls that need a serving deployment came with it.
+        self.wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#service-actions form[action*='/restart']"),
+                  "the restart control once the deployment serves")
         self.visited(driver, "service")
 
     def test_5_roll_back_from_the_page(self):
@@ -207,6 +215,10 @@ class Dashboard(unittest.TestCase):
                                 "production", "--json").stdout)
         self.assertEqual(listed[0]["source"], "rollback", listed[0])
         self.visited(driver, "service-rolled-back")
+        driver.find_element(By.CSS_SELECTOR, "nav.crumbs a[href^='/projects/']").click()
+        self.wait(driver, lambda d: self.heading(d) == "shop" and "SUCCESS" in d.find_element(By.ID, "service-list").text,
+                  "the project page with its serving service")
+        self.visited(driver, "project")
 
     def test_6_a_viewer_sees_no_write_control_and_a_forged_write_is_refused(self):
         invite = cli("members", "invite", "viewer@example.com", "--role", "viewer").stdout
@@ -221,7 +233,10 @@ class Dashboard(unittest.TestCase):
         self.assertNotIn("hello", driver.find_element(By.ID, "variables").text, "a viewer sees variable values")
         # A forged write with the viewer's own valid CSRF token: the API's rule refuses it.
         csrf = driver.find_element(By.CSS_SELECTOR, "meta[name=csrf-token]").get_attribute("content")
-        path = driver.execute_script("return location.pathname + '/variables' + location.search")
+        # The form's address as a member's page has it: the service's, in the shown environment.
+        path = driver.execute_script(
+            "return document.querySelector('nav.tabs a[aria-current=page]').getAttribute('href').replace('?', '/variables?')")
+        self.assertIn("environmentId=", path)
         status = self.fetch(driver, "POST", path, f"_csrf={csrf}&name=FORGED&value=1")
         self.assertEqual(status, 403)
         kv = cli("variables", "--service", "web", "--project", "shop", "--environment", "production", "--kv").stdout
@@ -239,13 +254,14 @@ class Dashboard(unittest.TestCase):
         self.visited(driver, "projects")
 
     def test_8_phone_width(self):
-        phone = browser(390, 844)
+        phone = browser(phone=True)
         try:
             phone.get(BASE + "/login")
             self.sign_in(phone, EMAIL, PASSWORD)
             phone.get(self.service_url)
             self.wait(phone, lambda d: self.heading(d) == "web", "the service page at phone width")
             width = phone.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            self.assertEqual(width[1], 390, "not a phone's width")
             self.assertLessEqual(width[0], width[1], "the page scrolls sideways at phone width")
             self.visited(phone, "service-phone")
         finally:

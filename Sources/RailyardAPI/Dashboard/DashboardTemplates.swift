@@ -147,8 +147,8 @@ enum DashboardTemplates {
         <section id="domains" data-live>
         {{#hasDomains}}<ul class="plain">{{#domains}}<li><a href="{{url}}">{{hostname}}</a></li>{{/domains}}</ul>{{/hasDomains}}
         </section>
+        <div class="row" id="service-actions" data-live>
         {{#canDeploy}}
-        <div class="row" id="service-actions">
           <form method="post" action="/services/{{serviceID}}/deployments{{query}}">
             <input type="hidden" name="_csrf" value="{{csrf}}">
             <button type="submit">Redeploy</button>
@@ -163,8 +163,8 @@ enum DashboardTemplates {
             <button type="submit" class="danger">Down</button>
           </form>
           {{/canRestart}}
-        </div>
         {{/canDeploy}}
+        </div>
         <h2>Deployments</h2>
         <section id="deployments" data-live>
         {{^hasDeployments}}<p class="muted">No deployments yet: <code>railyard up --service {{name}}</code></p>{{/hasDeployments}}

@@ -42,8 +42,8 @@ struct DashboardWatch {
         // Refused now, as the page would be (not found, not allowed), before any stream starts.
         let first = try await build(request, context)
         // The version the page was rendered at, when it says (a well-formed digest); else now's.
-        let given = request.uri.queryParameters.get("version").map(String.init)
-        let initial = try given.flatMap { $0.count == 24 && $0.allSatisfy(\.isHexDigit) ? $0 : nil }
+        let given = request.uri.queryParameters.get("version").map { String($0) }
+        let initial = try given.flatMap { $0.count == 24 && $0.allSatisfy { character in character.isHexDigit } ? $0 : nil }
             ?? Self.digest(try DashboardController.html(first, request: request, context: context))
         guard watchers.enter() else {
             throw RailyardError.unavailable("too many pages are watched at once; reload the page later")
