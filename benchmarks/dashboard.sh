@@ -40,7 +40,7 @@ connection = http.client.HTTPConnection(host, port)
 def call(method, path, body=None, headers=None):
     connection.request(method, path, body=body, headers=headers or {})
     answer = connection.getresponse()
-    return answer.status, dict(answer.getheaders()), answer.read()
+    return answer.status, "\n".join(answer.msg.get_all("Set-Cookie") or []), answer.read()
 
 def api(method, path, body=None):
     status, _, data = call(method, path, json.dumps(body) if body is not None else None,
@@ -64,12 +64,12 @@ for i in range(20):
 
 # Sign in as a browser does: the form's token and its cookie, then the session cookie.
 status, headers, page = call("GET", "/login")
-login_cookie = re.search(r"railyard_login=([^;]+)", headers["set-cookie"]).group(1)
+login_cookie = re.search(r"railyard_login=([^;]+)", headers).group(1)
 csrf = re.search(rb'name="_csrf" value="([^"]+)"', page).group(1).decode()
 form = urllib.parse.urlencode({"_csrf": csrf, "email": "bench@example.com", "password": "bench-password"})
 status, headers, _ = call("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded",
                                                    "Cookie": "railyard_login=" + login_cookie})
-session = re.search(r"railyard_session=([^;]+)", headers["set-cookie"]).group(1)
+session = re.search(r"railyard_session=([^;]+)", headers).group(1)
 cookie = {"Cookie": "railyard_session=" + session}
 
 _, _, home = call("GET", "/", headers=cookie)
