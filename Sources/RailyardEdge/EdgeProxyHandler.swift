@@ -798,7 +798,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func answer(_ local: LocalAnswer, in exchange: Exchange, context: ChannelHandlerContext, keepAlive: Bool? = nil) {
         self.exchange = nil
-        let keepAlive = keepAlive ?? exchange.keepAlive
+        // While the server hands over to its replacement, its own answers close their
+        // connections too, so that clients move to the new server.
+        let keepAlive = (keepAlive ?? exchange.keepAlive) && !routes.draining.load(ordering: .relaxed)
         let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID.description)
         exchange.bytesOut = page.body.readableBytes
         record(exchange, status: Int(local.status.code))

@@ -32,6 +32,23 @@ public final class EdgeServer: Sendable {
         self.loops = loops
     }
 
+    /// Closes a listener without dropping a connection it has accepted. NIO sets an accepted
+    /// connection up on its own event loop and then hands it back to the listener's loop, which
+    /// closes it if the listener has closed meanwhile: a client whose connection was accepted
+    /// in that moment saw it reset, or closed under its request, during an upgrade. So accepting
+    /// stops first, every loop then runs what it has queued (twice over: the set-up, then the
+    /// hand-back), and only then the socket closes. Connections still in its kernel queue move
+    /// to a listener beside it on the port (`net.ipv4.tcp_migrate_req`, which
+    /// `railyard server --replace` turns on).
+    public func closeListener(_ listener: any Channel) async {
+        try? await listener.setOption(ChannelOptions.autoRead, value: false).get()
+        for _ in 0..<3 {
+            for loop in group.makeIterator() { try? await loop.submit {}.get() }
+            try? await listener.eventLoop.submit {}.get()
+        }
+        try? await listener.close().get()
+    }
+
     /// Starts serving HTTP; the channel's local address says where (port 0 picks one).
     public func bind(host: String, port: Int) async throws -> any Channel {
         try await bind(host: host, port: port, tls: nil)

@@ -132,13 +132,16 @@ final class SteadyLoad: Sendable {
 
     func stop() { state.withLock { $0.stopped = true } }
 
-    func run(edgeURL: String, host: String, clients: Int) async {
+    /// `clients` requests at a time until stopped; `closing` of those ask for their connection
+    /// to be closed after each answer (a new connection for every request).
+    func run(edgeURL: String, host: String, clients: Int, closing: Int = 0) async {
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<clients {
+            for client in 0..<clients {
                 group.addTask {
                     while !self.state.withLock({ $0.stopped }) {
                         var request = HTTPClientRequest(url: edgeURL + "/")
                         request.headers.replaceOrAdd(name: "Host", value: host)
+                        if client < closing { request.headers.replaceOrAdd(name: "Connection", value: "close") }
                         var reply: (status: Int, body: String)?
                         var problem = ""
                         do {

@@ -202,7 +202,7 @@ public enum ControlPlaneServer {
             func listen(_ what: String, host: String, port: Int, _ bind: @escaping @Sendable () async throws -> any Channel) async throws -> Int {
                 if replaced != nil {
                     guard port != 0 else { throw ConfigurationError("--replace needs the replaced server's edge ports, not port 0") }
-                    services.append(DeferredEdgeService(bind: bind, ready: { await control.replacementReady() }, bound: edgeBound))
+                    services.append(DeferredEdgeService(bind: bind, ready: { await control.replacementReady() }, bound: edgeBound, edge: edge))
                     return port
                 }
                 // The listeners share their port with a replacing server (SO_REUSEPORT): an
@@ -216,7 +216,7 @@ public enum ControlPlaneServer {
                 } catch {
                     throw ConfigurationError("the edge router cannot listen\(what) on \(host):\(port): \(error)")
                 }
-                services.append(EdgeService(channel: channel))
+                services.append(EdgeService(channel: channel, edge: edge))
                 edgeBound.add()
                 return channel.localAddress?.port ?? port
             }
@@ -363,16 +363,19 @@ struct TCPProxyService: ServiceLifecycle.Service {
 /// their connections while the listener closes.
 struct EdgeService: ServiceLifecycle.Service {
     let channel: any Channel
+    let edge: EdgeServer
 
     func run() async throws {
         // Closed on cancellation too: when another service fails (say the server is refused
         // the store's lease before it serves), the group cancels rather than shuts down, and a
         // listener waiting for its close alone kept the process alive for ever.
+        let (channel, edge) = (self.channel, self.edge)
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 try? await channel.closeFuture.get()
             } onGracefulShutdown: {
-                channel.close(promise: nil)
+                // Connections accepted a moment ago are served, not dropped (see closeListener).
+                Task { await edge.closeListener(channel) }
             }
         } onCancel: {
             channel.close(promise: nil)

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import RailyardControl
+import RailyardEdge
 import ServiceLifecycle
 import Synchronization
 
@@ -190,6 +191,7 @@ struct DeferredEdgeService: ServiceLifecycle.Service {
     let bind: @Sendable () async throws -> any Channel
     let ready: @Sendable () async -> Bool
     let bound: ListenerCount
+    let edge: EdgeServer
 
     func run() async throws {
         while !(await ready()) {
@@ -203,6 +205,6 @@ struct DeferredEdgeService: ServiceLifecycle.Service {
             throw ConfigurationError("the edge router cannot listen beside the replaced server: \(error) (a server older than --replace does not share its ports: stop it and start this one)")
         }
         bound.add()
-        try await EdgeService(channel: channel).run()
+        try await EdgeService(channel: channel, edge: edge).run()
     }
 }
