@@ -64,11 +64,11 @@ for i in range(20):
 
 # Sign in as a browser does: the form's token and its cookie, then the session cookie.
 status, headers, page = call("GET", "/login")
-login_cookie = re.search(r"railyard_login=([^;]+)", headers).group(1)
+login_cookie = re.search(r"railyard_form=([^;]+)", headers).group(1)
 csrf = re.search(rb'name="_csrf" value="([^"]+)"', page).group(1).decode()
 form = urllib.parse.urlencode({"_csrf": csrf, "email": "bench@example.com", "password": "bench-password"})
 status, headers, _ = call("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                   "Cookie": "railyard_login=" + login_cookie})
+                                                   "Cookie": "railyard_form=" + login_cookie})
 session = re.search(r"railyard_session=([^;]+)", headers).group(1)
 cookie = {"Cookie": "railyard_session=" + session}
 

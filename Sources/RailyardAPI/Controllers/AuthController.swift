@@ -82,6 +82,11 @@ struct AuthController {
 
     @Sendable func setup(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(SetupRequest.self, from: request, context: context)
+        return try JSONIO.response(try await setup(body, context: context), status: .created)
+    }
+
+    /// Makes the first admin with the setup token, for the API and the dashboard.
+    func setup(_ body: SetupRequest, context: APIRequestContext) async throws -> SetupResult {
         guard dependencies.setupGate.accepts(body.token) else {
             throw RailyardError.unauthorized("setup token is not valid (or setup is already done)")
         }
@@ -97,7 +102,7 @@ struct AuthController {
             audit: AuditContext(actor: "setup", clientAddress: context.clientAddress))
         dependencies.setupGate.close()
         dependencies.onSetupComplete()
-        return try JSONIO.response(SetupResult(user: user, workspace: workspace), status: .created)
+        return SetupResult(user: user, workspace: workspace)
     }
 
     @Sendable func login(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -180,6 +185,12 @@ struct AuthController {
     /// otherwise anyone could add anyone to their workspace.
     @Sendable func acceptInvite(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await JSONIO.decode(AcceptInviteRequest.self, from: request, context: context)
+        return try JSONIO.response(try await acceptInvite(body, context: context), status: .created)
+    }
+
+    /// Accepts an invite: a new account with the password given, or an existing one whose
+    /// password is given (or who is signed in), for the API and the dashboard.
+    func acceptInvite(_ body: AcceptInviteRequest, context: APIRequestContext) async throws -> AcceptResult {
         let tokenHash = TokenService.hash(body.token)
         // Check the invite before spending a bcrypt on its password: junk tokens cost nothing.
         guard body.token.hasPrefix(TokenService.Kind.invite.rawValue),
@@ -215,7 +226,7 @@ struct AuthController {
                 return passwordHash
             },
             clientAddress: context.clientAddress)
-        return try JSONIO.response(AcceptResult(user: user, membership: membership), status: .created)
+        return AcceptResult(user: user, membership: membership)
     }
 
     @Sendable func me(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -89,39 +89,44 @@ struct WorkspaceController {
         return try JSONIO.response(try await store.members(of: workspace, page: try request.pageRequest()))
     }
 
-    @Sendable func changeRole(_ request: Request, context: APIRequestContext) async throws -> Response {
+    /// The workspace in the path, when the caller is a person who may manage its members.
+    static func memberManager(_ context: APIRequestContext) throws -> (WorkspaceID, Caller) {
         let workspace: WorkspaceID = try context.pathID("workspaceId", "workspace")
-        let user: UserID = try context.pathID("userId", "member")
         let caller = try context.requireCaller()
         _ = try caller.authorize(.manageMembers, workspace: workspace, notFound: "workspace")
         try Self.requirePerson(caller)
+        return (workspace, caller)
+    }
+
+    @Sendable func changeRole(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (workspace, caller) = try Self.memberManager(context)
+        let user: UserID = try context.pathID("userId", "member")
         let body = try await JSONIO.decode(RoleRequest.self, from: request, context: context)
         let membership = try await store.setRole(body.role, of: user, in: workspace, audit: context.audit(caller))
         return try JSONIO.response(membership)
     }
 
     @Sendable func removeMember(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let workspace: WorkspaceID = try context.pathID("workspaceId", "workspace")
+        let (workspace, caller) = try Self.memberManager(context)
         let user: UserID = try context.pathID("userId", "member")
-        let caller = try context.requireCaller()
-        _ = try caller.authorize(.manageMembers, workspace: workspace, notFound: "workspace")
-        try Self.requirePerson(caller)
         try await store.removeMember(user, from: workspace, audit: context.audit(caller))
         return JSONIO.noContent()
     }
 
     @Sendable func invite(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let workspace: WorkspaceID = try context.pathID("workspaceId", "workspace")
-        let caller = try context.requireCaller()
-        _ = try caller.authorize(.manageMembers, workspace: workspace, notFound: "workspace")
-        try Self.requirePerson(caller)
+        let (workspace, caller) = try Self.memberManager(context)
         let body = try await JSONIO.decode(InviteRequest.self, from: request, context: context)
+        return try JSONIO.response(try await invite(body, to: workspace, by: caller, context: context), status: .created)
+    }
+
+    /// Makes an invite (the caller was checked by `memberManager`), for the API and the dashboard.
+    func invite(_ body: InviteRequest, to workspace: WorkspaceID, by caller: Caller, context: APIRequestContext) async throws -> InviteCreated {
         if let problem = NameRules.emailProblem(body.email) { throw RailyardError.invalid(problem, field: "email") }
         let secret = TokenService.newSecret(.invite)
         let invite = try await store.createInvite(
             workspace: workspace, email: body.email, role: body.role ?? .member, tokenHash: TokenService.hash(secret),
             createdBy: caller.userID, expiresAt: Date().addingTimeInterval(7 * 24 * 3600), audit: context.audit(caller))
-        return try JSONIO.response(InviteCreated(invite: invite, token: secret), status: .created)
+        return InviteCreated(invite: invite, token: secret)
     }
 
     /// People are invited, promoted and removed by people: a token that could do it would let
@@ -138,14 +143,29 @@ struct WorkspaceController {
         return try JSONIO.response(try await store.apiTokens(in: workspace, page: try request.pageRequest()))
     }
 
-    @Sendable func createToken(_ request: Request, context: APIRequestContext) async throws -> Response {
+    /// The workspace in the path and the caller's role there, when the caller is a person who
+    /// may manage its tokens.
+    static func tokenManager(_ context: APIRequestContext) throws -> (WorkspaceID, Caller, Role) {
         let workspace: WorkspaceID = try context.pathID("workspaceId", "workspace")
         let caller = try context.requireCaller()
         let callerRole = try caller.authorize(.manageTokens, workspace: workspace, notFound: "workspace")
         guard caller.userID != nil else {
             throw RailyardError.forbidden("API tokens cannot create tokens; log in as a person")
         }
+        return (workspace, caller, callerRole)
+    }
+
+    @Sendable func createToken(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (workspace, caller, callerRole) = try Self.tokenManager(context)
         let body = try await JSONIO.decode(TokenRequest.self, from: request, context: context)
+        return try JSONIO.response(
+            try await createToken(body, in: workspace, by: caller, role: callerRole, context: context), status: .created)
+    }
+
+    /// Makes an API token (the caller was checked by `tokenManager`), for the API and the dashboard.
+    func createToken(
+        _ body: TokenRequest, in workspace: WorkspaceID, by caller: Caller, role callerRole: Role, context: APIRequestContext
+    ) async throws -> TokenCreated {
         if let problem = NameRules.displayNameProblem(body.name, what: "token name") {
             throw RailyardError.invalid(problem, field: "name")
         }
@@ -169,7 +189,7 @@ struct WorkspaceController {
         let token = try await store.createAPIToken(
             name: body.name, role: role, scope: scope, tokenHash: TokenService.hash(secret), createdBy: caller.userID,
             expiresAt: expiresAt, audit: context.audit(caller))
-        return try JSONIO.response(TokenCreated(token: token, secret: secret), status: .created)
+        return TokenCreated(token: token, secret: secret)
     }
 
     @Sendable func revokeToken(_ request: Request, context: APIRequestContext) async throws -> Response {

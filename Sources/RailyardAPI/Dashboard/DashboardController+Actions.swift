@@ -13,27 +13,31 @@ extension DashboardController {
 
     @Sendable func loginPage(_ request: Request, context: APIRequestContext) async throws -> Response {
         if context.caller != nil { return DashboardSession.redirect(to: "/") }
+        // A new server: its first admin is made with the setup token first.
+        if try await store.userCount() == 0 { return DashboardSession.redirect(to: "/setup") }
         return try Self.loginForm(request: request, context: context, email: "", error: "", status: .ok)
     }
 
     /// Signs in through the API's own password check and login limiter (one budget for both),
     /// and makes a session as an API login does.
     @Sendable func login(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let form = try await DashboardSession.form(request)
         // Before a session, the form repeats the random cookie it was given with the page.
-        guard let expected = DashboardSession.cookie(DashboardSession.loginCookie, in: request), expected.count >= 32,
-              form["_csrf"].map({ DashboardSession.constantTimeEquals($0, expected) }) == true
-        else { throw RailyardError.forbidden("the sign-in form expired: load it again") }
+        let form = try await DashboardSession.checkedOpenForm(request)
         let email = form["email"] ?? ""
         let auth = AuthController(dependencies: dependencies)
         guard let credentials = try await auth.checkPassword(form["password"] ?? "", account: email, context: context) else {
             return try Self.loginForm(request: request, context: context, email: email,
                                       error: "Email or password is wrong.", status: .unauthorized)
         }
-        let session = try await auth.issueSession(for: credentials.user, familyID: nil, logger: context.logger)
+        return try await signedIn(credentials.user, request: request, context: context)
+    }
+
+    /// A new session for `user` (as an API login makes), its cookie, and the projects page.
+    func signedIn(_ user: User, request: Request, context: APIRequestContext) async throws -> Response {
+        let session = try await AuthController(dependencies: dependencies).issueSession(for: user, familyID: nil, logger: context.logger)
         var response = DashboardSession.redirect(to: "/")
         response.headers.append(HTTPField(name: .setCookie, value: DashboardSession.sessionCookie(session.refreshToken, request: request)))
-        response.headers.append(HTTPField(name: .setCookie, value: DashboardSession.endedLoginCookie))
+        response.headers.append(HTTPField(name: .setCookie, value: DashboardSession.endedFormCookie))
         return response
     }
 
@@ -50,16 +54,24 @@ extension DashboardController {
         return response
     }
 
-    /// The sign-in page, with a new random token in the form and in a cookie (login CSRF: a
-    /// page of another site cannot sign a visitor in to its attacker's account).
+    /// The sign-in page, with a new form token (`DashboardSession.newFormToken`).
     static func loginForm(
         request: Request, context: APIRequestContext, email: String, error: String, status: HTTPResponse.Status
     ) throws -> Response {
-        let token = String(TokenService.newSecret(.setup).dropFirst(4))
-        let model: [String: Any] = ["csrf": token, "email": email, "hasError": !error.isEmpty, "error": error]
-        var response = try render(DashboardPage(template: "login", title: "Sign in", model: model, status: status),
-                              request: request, context: context)
-        response.headers.append(HTTPField(name: .setCookie, value: DashboardSession.loginCookie(token)))
+        try openForm(DashboardPage(template: "login", title: "Sign in", model: ["email": email], status: status),
+                     error: error, request: request, context: context)
+    }
+
+    /// A page with a form filled in before a session: a new form token in the form and in its
+    /// cookie, and the error of the last attempt, if any.
+    static func openForm(_ page: DashboardPage, error: String, request: Request, context: APIRequestContext) throws -> Response {
+        let (token, cookie) = DashboardSession.newFormToken()
+        var page = page
+        page.model["csrf"] = token
+        page.model["hasError"] = !error.isEmpty
+        page.model["error"] = error
+        var response = try render(page, request: request, context: context)
+        response.headers.append(HTTPField(name: .setCookie, value: cookie))
         return response
     }
 

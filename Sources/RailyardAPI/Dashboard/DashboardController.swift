@@ -36,6 +36,16 @@ struct DashboardController {
         pages.post("services/{serviceId}/restart", use: restart)
         pages.post("services/{serviceId}/down", use: down)
         pages.post("services/{serviceId}/variables", use: changeVariables)
+        pages.get("workspaces/{workspaceId}", use: page(workspacePage))
+        pages.post("workspaces/{workspaceId}/invites", use: inviteMember)
+        pages.post("workspaces/{workspaceId}/members/{userId}/role", use: changeMemberRole)
+        pages.post("workspaces/{workspaceId}/members/{userId}/remove", use: removeMember)
+        pages.post("workspaces/{workspaceId}/tokens", use: createToken)
+        pages.post("tokens/{tokenId}/revoke", use: revokeToken)
+        pages.get("setup", use: setupPage)
+        pages.post("setup", use: setup)
+        pages.get("invites/accept", use: invitePage)
+        pages.post("invites/accept", use: acceptInvite)
         // The API's own log stream, read with the session's cookie.
         pages.get("ui/deployments/{deploymentId}/logs", use: deploys.logs)
         router.get("assets/{name}") { _, context in
@@ -66,6 +76,8 @@ struct DashboardController {
         let rows: [[String: Any]] = shown.map {
             ["projectID": $0.id.rawValue, "name": $0.name, "workspace": names[$0.workspaceID] ?? ""]
         }
+        let memberships: [[String: Any]] = caller.roles.map { ["workspaceID": $0.key.rawValue, "name": names[$0.key] ?? $0.key.rawValue, "role": $0.value.rawValue] }
+            .sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
         let writable = caller.roles.filter { $0.value >= .member }.map(\.key)
         let workspaces: [[String: Any]] = writable.map { ["workspaceID": $0.rawValue, "name": names[$0] ?? $0.rawValue] }
             .sorted { ($0["name"] as? String ?? "") < ($1["name"] as? String ?? "") }
@@ -73,6 +85,7 @@ struct DashboardController {
         var model: [String: Any] = [
             "projects": rows, "hasProjects": !rows.isEmpty, "canCreate": caller.onlyProject == nil && !writable.isEmpty,
             "workspaces": workspaces, "chooseWorkspace": workspaces.count > 1, "query": String(query),
+            "memberships": memberships,
             "searchable": total > Self.projectsPerPage || !query.isEmpty,
             "summary": query.isEmpty ? "\(total) projects" : "\(visible.count) of \(total) projects match",
             "paged": pages > 1, "pageNumber": "\(number) of \(pages)",

@@ -11,6 +11,9 @@ struct DashboardMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let dependencies: APIDependencies
 
+    /// Pages for visitors without a session: signing in, the first admin, accepting an invite.
+    static let openPaths: Set<String> = ["/login", "/setup", "/invites/accept"]
+
     static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
@@ -22,7 +25,7 @@ struct DashboardMiddleware: RouterMiddleware {
                 throw RailyardError.forbidden(problem)
             }
             context.caller = try await caller(for: request)
-            if context.caller == nil, request.uri.path != "/login" {
+            if context.caller == nil, !Self.openPaths.contains(request.uri.path) {
                 // Pages need a session; the sign-in page does not. A watched page or a log
                 // stream is told so; a page is sent to sign in.
                 throw RailyardError.unauthorized("sign in first")

@@ -11,7 +11,9 @@ import RailyardCore
 /// a random cookie that the form must repeat.
 enum DashboardSession {
     static let sessionCookie = "railyard_session"
-    static let loginCookie = "railyard_login"
+    /// The token of the forms a visitor fills in before having a session (sign-in, first
+    /// admin, invite), which the form must repeat.
+    static let formCookie = "railyard_form"
     /// Form bodies larger than this are refused (a dashboard form is a few fields).
     static let maximumFormBytes = 64 << 10
 
@@ -24,11 +26,23 @@ enum DashboardSession {
 
     static let endedSessionCookie = "\(sessionCookie)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
 
-    static func loginCookie(_ token: String) -> String {
-        "\(loginCookie)=\(token); Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
+    /// A new token for a form filled in before a session, and its cookie (login CSRF: a page of
+    /// another site cannot sign a visitor in, to its attacker's account or otherwise).
+    static func newFormToken() -> (token: String, cookie: String) {
+        let token = String(TokenService.newSecret(.setup).dropFirst(4))
+        return (token, "\(formCookie)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=3600")
     }
 
-    static let endedLoginCookie = "\(loginCookie)=; Path=/login; HttpOnly; SameSite=Strict; Max-Age=0"
+    static let endedFormCookie = "\(formCookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+
+    /// A form filled in before a session: it repeats its cookie's token; 403 otherwise.
+    static func checkedOpenForm(_ request: Request) async throws -> [String: String] {
+        let form = try await form(request)
+        guard let expected = cookie(formCookie, in: request), expected.count >= 32,
+              form["_csrf"].map({ constantTimeEquals($0, expected) }) == true
+        else { throw RailyardError.forbidden("the form expired: load it again") }
+        return form
+    }
 
     /// The value of cookie `name`, if the request has it.
     static func cookie(_ name: String, in request: Request) -> String? {

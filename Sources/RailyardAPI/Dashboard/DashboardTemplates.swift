@@ -85,6 +85,8 @@ enum DashboardTemplates {
         </nav>
         {{/paged}}
         </section>
+        <h2>Workspaces</h2>
+        <ul class="plain row">{{#memberships}}<li><a href="/workspaces/{{workspaceID}}">{{name}}</a> <span class="muted">({{role}})</span></li>{{/memberships}}</ul>
         {{#canCreate}}
         <form method="post" action="/projects" class="row">
           <input type="hidden" name="_csrf" value="{{csrf}}">
@@ -254,9 +256,171 @@ enum DashboardTemplates {
         {{/layout}}
         """#
 
+    static let workspace = #"""
+        {{<layout}}
+        {{$main}}
+        <nav class="crumbs" aria-label="Breadcrumb"><a href="/">Projects</a> / {{name}}</nav>
+        <h1>{{name}}</h1>
+        <p class="muted">Your role here: {{role}}</p>
+        {{#madeInvite}}
+        <div class="made" role="status">
+          <p>Invite for <strong>{{inviteEmail}}</strong>. Give them this link (shown once; it works for 7 days):</p>
+          <p><code class="value" id="invite-link">{{inviteLink}}</code></p>
+          <p class="muted">Or with the CLI: <code>railyard members accept --token {{inviteToken}}</code></p>
+        </div>
+        {{/madeInvite}}
+        {{#madeToken}}
+        <div class="made" role="status">
+          <p>API token <strong>{{madeTokenName}}</strong> (shown once; keep it somewhere safe):</p>
+          <p><code class="value" id="token-secret">{{tokenSecret}}</code></p>
+        </div>
+        {{/madeToken}}
+        <h2>Members</h2>
+        <section id="members" data-live>
+        <div class="scroll">
+        <table class="members">
+          <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Joined</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+          {{#members}}
+          <tr data-member="{{memberEmail}}">
+            <td>{{memberEmail}}</td>
+            <td>{{#manageMembers}}{{^isSelf}}
+              <form method="post" action="/workspaces/{{workspaceID}}/members/{{userID}}/role" class="inline">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <select name="role" aria-label="Role of {{memberEmail}}">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/roles}}</select>
+                <button type="submit" class="secondary">Change</button>
+              </form>
+            {{/isSelf}}{{#isSelf}}{{role}}{{/isSelf}}{{/manageMembers}}{{^manageMembers}}{{role}}{{/manageMembers}}</td>
+            <td><time datetime="{{joined}}">{{joined}}</time></td>
+            <td>{{#manageMembers}}{{^isSelf}}
+              <form method="post" action="/workspaces/{{workspaceID}}/members/{{userID}}/remove" class="inline" data-confirm="Remove {{memberEmail}} from {{name}}?">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <button type="submit" class="danger">Remove</button>
+              </form>
+            {{/isSelf}}{{/manageMembers}}</td>
+          </tr>
+          {{/members}}
+          </tbody>
+        </table>
+        </div>
+        </section>
+        {{#manageMembers}}
+        <form method="post" action="/workspaces/{{workspaceID}}/invites" class="row" id="invite">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="invite-email">Invite</label>
+          <input id="invite-email" name="email" type="email" required maxlength="254" autocomplete="off">
+          <label for="invite-role">as</label>
+          <select id="invite-role" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/roles}}</select>
+          <button type="submit">Invite</button>
+        </form>
+        {{/manageMembers}}
+        {{#manageTokens}}
+        <h2>API tokens</h2>
+        <section id="tokens" data-live>
+        {{^hasTokens}}<p class="muted">No API tokens.</p>{{/hasTokens}}
+        {{#hasTokens}}
+        <div class="scroll">
+        <table class="tokens">
+          <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Scope</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+          {{#tokens}}
+          <tr>
+            <td>{{tokenName}}</td><td>{{tokenRole}}</td><td>{{scope}}</td><td>{{lastUsed}}</td><td>{{state}}</td>
+            <td>{{#revocable}}
+              <form method="post" action="/tokens/{{tokenID}}/revoke" class="inline" data-confirm="Revoke {{tokenName}}?">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <button type="submit" class="danger">Revoke</button>
+              </form>
+            {{/revocable}}</td>
+          </tr>
+          {{/tokens}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasTokens}}
+        </section>
+        <form method="post" action="/workspaces/{{workspaceID}}/tokens" class="row" id="new-token">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="token-name">New token</label>
+          <input id="token-name" name="name" required maxlength="64" autocomplete="off">
+          <label for="token-role">role</label>
+          <select id="token-role" name="role">{{#roles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/roles}}</select>
+          <label for="token-days">expires in (days)</label>
+          <input id="token-days" name="expiresInDays" type="number" min="1" max="3650">
+          <button type="submit">Create</button>
+        </form>
+        {{/manageTokens}}
+        {{#readAudit}}
+        <h2>Audit log</h2>
+        <form method="get" action="/workspaces/{{workspaceID}}" class="row" role="search">
+          <label for="audit-action">Action starts with</label>
+          <input id="audit-action" name="action" value="{{actionFilter}}" maxlength="64" placeholder="deployment.">
+          <button type="submit" class="secondary">Filter</button>
+        </form>
+        <section id="audit" data-live>
+        {{^hasAudit}}<p class="muted">Nothing recorded.</p>{{/hasAudit}}
+        {{#hasAudit}}
+        <div class="scroll">
+        <table class="audit">
+          <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">From</th></tr></thead>
+          <tbody>
+          {{#audit}}<tr><td><time datetime="{{when}}">{{when}}</time></td><td>{{actor}}</td><td><code>{{action}}</code></td><td>{{target}}</td><td>{{from}}</td></tr>{{/audit}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasAudit}}
+        </section>
+        {{/readAudit}}
+        {{/main}}
+        {{/layout}}
+        """#
+
+    static let setup = #"""
+        {{<layout}}
+        {{$main}}
+        <h1>Set up Railyard</h1>
+        <p>Make the first admin with the setup token the server printed at its first start (also in
+        <code>setup-token</code> in its data folder).</p>
+        {{#hasError}}<p class="error" role="alert">{{error}}</p>{{/hasError}}
+        <form method="post" action="/setup" class="stack">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="setup-token">Setup token</label>
+          <input id="setup-token" name="token" required autocomplete="off">
+          <label for="email">Email</label>
+          <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
+          <label for="password">Password</label>
+          <input id="password" name="password" type="password" autocomplete="new-password" required minlength="8">
+          <label for="workspace-name">Workspace name</label>
+          <input id="workspace-name" name="workspaceName" maxlength="64" placeholder="default" value="{{workspaceName}}">
+          <button type="submit">Create the admin</button>
+        </form>
+        {{/main}}
+        {{/layout}}
+        """#
+
+    static let accept = #"""
+        {{<layout}}
+        {{$main}}
+        <h1>Join a workspace</h1>
+        <p>This invite is for <strong>{{inviteEmail}}</strong>.</p>
+        {{#hasError}}<p class="error" role="alert">{{error}}</p>{{/hasError}}
+        <form method="post" action="/invites/accept" class="stack">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <input type="hidden" name="token" value="{{token}}">
+          {{#existing}}<label for="password">The password of {{inviteEmail}}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required>{{/existing}}
+          {{^existing}}<label for="password">Choose a password</label>
+          <input id="password" name="password" type="password" autocomplete="new-password" required minlength="8">{{/existing}}
+          <button type="submit">Join</button>
+        </form>
+        {{/main}}
+        {{/layout}}
+        """#
+
     /// Every template by name.
     static let all: [String: String] = [
         "layout": layout, "login": login, "projects": projects, "project": project, "service": service, "error": error,
+        "workspace": workspace, "setup": setup, "accept": accept,
     ]
 
     /// The templates, parsed once. A template that does not parse is a programming error that
