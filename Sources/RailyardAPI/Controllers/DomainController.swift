@@ -67,6 +67,15 @@ struct DomainController {
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .changeService)
         let body = try await JSONIO.decode(CreateDomainRequest.self, from: request, context: context)
+        let domain = try await create(body, for: service, in: environment, caller: caller, context: context)
+        return try JSONIO.response(withURL(domain), status: .created)
+    }
+
+    /// Adds a domain (generated, or the hostname given) to a service the caller may change in
+    /// the environment (`accessInEnvironment`), for the API and the dashboard alike.
+    func create(
+        _ body: CreateDomainRequest, for service: Service, in environment: Environment, caller: Caller, context: APIRequestContext
+    ) async throws -> Domain {
         try Self.validate(port: body.targetPort)
         let domain: Domain
         if let hostname = body.hostname {
@@ -91,7 +100,7 @@ struct DomainController {
                 targetPort: body.targetPort, httpsRedirect: body.httpsRedirect ?? false, audit: context.audit(caller))
         }
         await dependencies.control?.routingChanged()
-        return try JSONIO.response(withURL(domain), status: .created)
+        return domain
     }
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -183,7 +192,7 @@ struct DomainController {
         }
     }
 
-    private func withURL(_ domain: Domain) -> Domain {
+    func withURL(_ domain: Domain) -> Domain {
         var domain = domain
         if let port = dependencies.edgeHTTPPort {
             domain.url = "http://\(domain.hostname)" + (port == 80 ? "" : ":\(port)")

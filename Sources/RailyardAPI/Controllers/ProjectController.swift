@@ -165,14 +165,25 @@ struct ProjectController {
     }
 
     @Sendable func createEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let (project, caller) = try await environmentCreator(context)
+        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
+        return try JSONIO.response(try await createEnvironment(named: body.name, in: project, by: caller, context: context), status: .created)
+    }
+
+    /// The project in the path, when the caller may add environments to it.
+    func environmentCreator(_ context: APIRequestContext) async throws -> (Project, Caller) {
         let (project, caller) = try await accessProject(context, .changeEnvironment)
         if caller.tokenScope.map({ if case .environment = $0 { true } else { false } }) == true {
             throw RailyardError.forbidden("an environment token cannot create environments")
         }
-        let body = try await JSONIO.decode(NameRequest.self, from: request, context: context)
-        if let problem = NameRules.environmentNameProblem(body.name) { throw RailyardError.invalid(problem, field: "name") }
-        let environment = try await store.createEnvironment(name: body.name, in: project.id, audit: context.audit(caller))
-        return try JSONIO.response(environment, status: .created)
+        return (project, caller)
+    }
+
+    /// Adds an environment (the caller was checked by `environmentCreator`), for the API and
+    /// the dashboard alike.
+    func createEnvironment(named name: String, in project: Project, by caller: Caller, context: APIRequestContext) async throws -> Environment {
+        if let problem = NameRules.environmentNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
+        return try await store.createEnvironment(name: name, in: project.id, audit: context.audit(caller))
     }
 
     @Sendable func getEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -39,6 +39,8 @@ enum DashboardAssets {
         .status { font-size: .85em; font-weight: 600; }
         .status-ok { color: var(--ok); } .status-bad { color: var(--bad); } .status-busy { color: var(--busy); } .status-none { color: var(--muted); }
         .error { color: var(--bad); }
+        .danger-zone { margin-top: 2rem; border: 1px solid var(--bad); border-radius: 6px; padding: .4rem .8rem; }
+        .danger-zone summary { cursor: pointer; color: var(--bad); }
         .made { border-left: 3px solid var(--ok); padding: .2rem .8rem; margin: 1rem 0; }
         .tag { border: 1px solid var(--line); border-radius: 4px; padding: 0 .3rem; }
         code, .log { font: 13px/1.45 ui-monospace, monospace; }

@@ -36,6 +36,11 @@ struct DashboardController {
         pages.post("services/{serviceId}/restart", use: restart)
         pages.post("services/{serviceId}/down", use: down)
         pages.post("services/{serviceId}/variables", use: changeVariables)
+        pages.post("projects/{projectId}/environments", use: createEnvironment)
+        pages.post("projects/{projectId}/delete", use: deleteProject)
+        pages.post("services/{serviceId}/delete", use: deleteService)
+        pages.post("services/{serviceId}/domains", use: addDomain)
+        pages.post("domains/{domainId}/delete", use: deleteDomain)
         pages.get("workspaces/{workspaceId}", use: page(workspacePage))
         pages.post("workspaces/{workspaceId}/invites", use: inviteMember)
         pages.post("workspaces/{workspaceId}/members/{userId}/role", use: changeMemberRole)
@@ -113,6 +118,8 @@ struct DashboardController {
         return DashboardPage(template: "project", title: project.name, model: [
             "projectID": project.id.rawValue, "name": project.name, "services": rows, "hasServices": !rows.isEmpty,
             "environments": environments.map { ["name": $0.name] }, "canChange": canChange,
+            "canAddEnvironment": Self.allows(caller, .changeEnvironment, project) && caller.tokenScope == nil,
+            "canDelete": Self.allows(caller, .deleteProject, project),
         ])
     }
 
@@ -151,8 +158,11 @@ struct DashboardController {
             ["variableName": variable.name, "value": variable.sealed ? "sealed" : (variable.value ?? "hidden"),
              "masked": variable.sealed || variable.value == nil]
         }
-        let domains = try await store.domains(of: service.id, in: environment.id).map { domain in
-            ["url": "https://\(domain.hostname)", "hostname": domain.hostname]
+        let canChangeService = Self.allows(caller, .changeService, project, environment.id)
+        let domains = try await store.domains(of: service.id, in: environment.id).map { stored -> [String: Any] in
+            let domain = domainsController.withURL(stored)
+            return ["url": domain.url ?? domain.httpsURL ?? "", "hostname": domain.hostname, "domainID": domain.id.rawValue,
+                    "linked": domain.url != nil || domain.httpsURL != nil, "kind": domain.kind.rawValue]
         }
         let suffix = "?environmentId=\(environment.id.rawValue)"
         return DashboardPage(template: "service", title: service.name, model: [
@@ -163,7 +173,8 @@ struct DashboardController {
             "canDeploy": canDeploy, "canRestart": canDeploy && serving != nil,
             "variables": variableRows, "hasVariables": !variableRows.isEmpty,
             "canChangeVariables": Self.allows(caller, .changeVariables, project, environment.id),
-            "domains": domains, "hasDomains": !domains.isEmpty,
+            "domains": domains, "hasDomains": !domains.isEmpty, "canChangeService": canChangeService,
+            "canDelete": Self.allows(caller, .deleteService, project),
         ])
     }
 

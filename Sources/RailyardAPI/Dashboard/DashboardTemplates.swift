@@ -134,6 +134,25 @@ enum DashboardTemplates {
           <button type="submit">Create</button>
         </form>
         {{/canChange}}
+        {{#canAddEnvironment}}
+        <form method="post" action="/projects/{{projectID}}/environments" class="row">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="environment-name">New environment</label>
+          <input id="environment-name" name="name" required maxlength="32" placeholder="staging">
+          <button type="submit" class="secondary">Add</button>
+        </form>
+        {{/canAddEnvironment}}
+        {{#canDelete}}
+        <details class="danger-zone">
+          <summary>Delete this project</summary>
+          <form method="post" action="/projects/{{projectID}}/delete" class="row">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="confirm-project">Type <strong>{{name}}</strong> to delete it with its environments, services, variables, volumes and deployments</label>
+            <input id="confirm-project" name="confirm" required autocomplete="off">
+            <button type="submit" class="danger">Delete</button>
+          </form>
+        </details>
+        {{/canDelete}}
         {{/main}}
         {{/layout}}
         """#
@@ -147,8 +166,27 @@ enum DashboardTemplates {
           {{#environments}}<a href="/services/{{serviceID}}?environmentId={{environmentID}}"{{#selected}} aria-current="page"{{/selected}}>{{name}}</a>{{/environments}}
         </nav>
         <section id="domains" data-live>
-        {{#hasDomains}}<ul class="plain">{{#domains}}<li><a href="{{url}}">{{hostname}}</a></li>{{/domains}}</ul>{{/hasDomains}}
+        {{#hasDomains}}<ul class="plain">{{#domains}}<li>
+          {{#linked}}<a href="{{url}}">{{hostname}}</a>{{/linked}}{{^linked}}{{hostname}}{{/linked}} <span class="muted">{{kind}}</span>
+          {{#canChangeService}}
+          <form method="post" action="/domains/{{domainID}}/delete" class="inline" data-confirm="Remove {{hostname}}?">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <button type="submit" class="secondary" aria-label="Remove {{hostname}}">Remove</button>
+          </form>
+          {{/canChangeService}}
+        </li>{{/domains}}</ul>{{/hasDomains}}
         </section>
+        {{#canChangeService}}
+        <form method="post" action="/services/{{serviceID}}/domains{{query}}" class="row" id="add-domain">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="domain-hostname">Domain</label>
+          <input id="domain-hostname" name="hostname" placeholder="generated if empty" maxlength="253" autocomplete="off">
+          <label for="domain-port">port</label>
+          <input id="domain-port" name="targetPort" type="number" min="1" max="65535" placeholder="PORT">
+          <label class="check"><input type="checkbox" name="httpsRedirect"> HTTPS only</label>
+          <button type="submit" class="secondary">Add</button>
+        </form>
+        {{/canChangeService}}
         <div class="row" id="service-actions" data-live>
         {{#canDeploy}}
           <form method="post" action="/services/{{serviceID}}/deployments{{query}}">
@@ -242,6 +280,17 @@ enum DashboardTemplates {
         </form>
         <p class="muted">Variables apply at the next deployment.</p>
         {{/canChangeVariables}}
+        {{#canDelete}}
+        <details class="danger-zone">
+          <summary>Delete this service</summary>
+          <form method="post" action="/services/{{serviceID}}/delete" class="row">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="confirm-service">Type <strong>{{name}}</strong> to delete it in every environment, with its deployments, variables and volumes</label>
+            <input id="confirm-service" name="confirm" required autocomplete="off">
+            <button type="submit" class="danger">Delete</button>
+          </form>
+        </details>
+        {{/canDelete}}
         {{/main}}
         {{/layout}}
         """#

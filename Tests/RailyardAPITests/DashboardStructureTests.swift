@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import RailyardAPI
+
+/// Environments, domains and deletions from the dashboard, in process: each through the API's
+/// rules (a viewer's forged form is refused), a deletion only with the name typed again.
+@Suite struct DashboardStructureTests {
+    typealias Browser = DashboardTests.Browser
+
+    static func names(_ reply: API.Reply) -> [String] {
+        ((reply.json["items"] as? [[String: Any]]) ?? []).compactMap { ($0["name"] ?? $0["hostname"]) as? String }
+    }
+
+    @Test func environmentsAndDomainsAreAddedAndRemovedThroughTheAPIsRules() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let admin = Browser(api)
+            #expect(try await admin.signIn("admin@example.com", Fixture.password).status == 303)
+            let token = try #require(Browser.csrf(in: try await admin.request(.get, "/projects/\(f.project)")))
+            #expect(try await admin.request(.post, "/projects/\(f.project)/environments", form: ["_csrf": token, "name": "staging"]).status == 303)
+            let bad = try await admin.request(.post, "/projects/\(f.project)/environments", form: ["_csrf": token, "name": "Not A Name!"])
+            #expect(bad.status == 422)
+            let environments = Self.names(try await api.expect(200, .get, "/api/v1/projects/\(f.project)/environments", token: f.admin))
+            #expect(environments.sorted() == ["production", "staging"], "\(environments)")
+
+            let service = "/services/\(f.service)"
+            let query = "?environmentId=\(f.environment)"
+            #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "hostname": "shop.example.com"]).status == 303)
+            #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "hostname": ""]).status == 303)
+            #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "hostname": "bad host"]).status == 422)
+            #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "targetPort": "http"]).status == 422)
+            let listed = try await api.expect(200, .get, "/api/v1\(service)/domains\(query)", token: f.admin)
+            let domains = (listed.json["items"] as? [[String: Any]]) ?? []
+            #expect(domains.count == 2 && Self.names(listed).contains("shop.example.com"), "\(domains)")
+            let page = String(buffer: try await admin.request(.get, "\(service)\(query)").body)
+            #expect(page.contains("shop.example.com"), "\(page)")
+
+            // A viewer's forged removal is the API's refusal; the admin's removes it.
+            let custom = try #require(domains.first { $0["hostname"] as? String == "shop.example.com" }?["id"] as? String)
+            let viewer = Browser(api)
+            #expect(try await viewer.signIn("viewer@example.com", Fixture.password).status == 303)
+            let viewerToken = try #require(Browser.csrf(in: try await viewer.request(.get, "/")))
+            #expect(try await viewer.request(.post, "/domains/\(custom)/delete", form: ["_csrf": viewerToken]).status == 403)
+            #expect(try await viewer.request(.post, "\(service)/domains\(query)", form: ["_csrf": viewerToken]).status == 403)
+            let removed = try await admin.request(.post, "/domains/\(custom)/delete", form: ["_csrf": token])
+            #expect(removed.status == 303 && removed.headers[.location] == "\(service)\(query)")
+            #expect(!Self.names(try await api.expect(200, .get, "/api/v1\(service)/domains\(query)", token: f.admin)).contains("shop.example.com"))
+        }
+    }
+
+    @Test func aDeletionNeedsTheNameTypedAgainAndTheAPIsRole() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let member = Browser(api)
+            #expect(try await member.signIn("member@example.com", Fixture.password).status == 303)
+            let memberToken = try #require(Browser.csrf(in: try await member.request(.get, "/")))
+            let admin = Browser(api)
+            #expect(try await admin.signIn("admin@example.com", Fixture.password).status == 303)
+            let token = try #require(Browser.csrf(in: try await admin.request(.get, "/")))
+
+            // The service: not without its name; then gone.
+            #expect(try await admin.request(.post, "/services/\(f.service)/delete", form: ["_csrf": token]).status == 422)
+            #expect(try await admin.request(.post, "/services/\(f.service)/delete", form: ["_csrf": token, "confirm": "WEB"]).status == 422)
+            try await api.expect(200, .get, "/api/v1/services/\(f.service)", token: f.admin)
+            let gone = try await admin.request(.post, "/services/\(f.service)/delete", form: ["_csrf": token, "confirm": "web"])
+            #expect(gone.status == 303 && gone.headers[.location] == "/projects/\(f.project)")
+            try await api.expect(404, .get, "/api/v1/services/\(f.service)", token: f.admin)
+
+            // The project: a member may not delete it, whatever they type; an admin may.
+            #expect(try await member.request(.post, "/projects/\(f.project)/delete", form: ["_csrf": memberToken, "confirm": "shop"]).status == 403)
+            try await api.expect(200, .get, "/api/v1/projects/\(f.project)", token: f.admin)
+            #expect(try await admin.request(.post, "/projects/\(f.project)/delete", form: ["_csrf": token, "confirm": "shop"]).status == 303)
+            try await api.expect(404, .get, "/api/v1/projects/\(f.project)", token: f.admin)
+        }
+    }
+}
