@@ -78,4 +78,52 @@ import Testing
             try await api.expect(404, .get, "/api/v1/projects/\(f.project)", token: f.admin)
         }
     }
+
+    @Test func settingsAndTheEnvEditorGoThroughTheAPIsChecks() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let admin = Browser(api)
+            #expect(try await admin.signIn("admin@example.com", Fixture.password).status == 303)
+            let query = "?environmentId=\(f.environment)"
+            let token = try #require(Browser.csrf(in: try await admin.request(.get, "/services/\(f.service)\(query)")))
+            let saved = try await admin.request(.post, "/services/\(f.service)/settings\(query)", form: [
+                "_csrf": token, "memory": "512", "cpu": "0.5", "processes": "", "requestBody": "",
+            ])
+            #expect(saved.status == 303, "\(String(buffer: saved.body))")
+            var service = try await api.expect(200, .get, "/api/v1/services/\(f.service)", token: f.admin).json
+            #expect(service["memoryLimit"] as? Int == 512 << 20 && service["cpuLimitMillis"] as? Int == 500, "\(service)")
+            // Below the API's floor, or not a number: the API's 422, nothing changed.
+            #expect(try await admin.request(.post, "/services/\(f.service)/settings\(query)", form: ["_csrf": token, "memory": "1"]).status == 422)
+            #expect(try await admin.request(.post, "/services/\(f.service)/settings\(query)", form: ["_csrf": token, "cpu": "lots"]).status == 422)
+            // Empty fields remove the limits.
+            #expect(try await admin.request(.post, "/services/\(f.service)/settings\(query)", form: ["_csrf": token]).status == 303)
+            service = try await api.expect(200, .get, "/api/v1/services/\(f.service)", token: f.admin).json
+            #expect(service["memoryLimit"] == nil && service["cpuLimitMillis"] == nil, "\(service)")
+
+            // The .env editor: set, change, remove; sealed variables are left alone.
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables\(query)", token: f.admin,
+                                 json: ["set": ["KEEP": "1", "DROP": "2", "SECRET": "s"], "sealed": false])
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables\(query)", token: f.admin,
+                                 json: ["set": ["SEALED": "hidden"], "sealed": true])
+            let env = "# comment\nexport KEEP=\"one\"\nNEW=a=b\n\nSECRET=s\n"
+            #expect(try await admin.request(.post, "/services/\(f.service)/variables/env\(query)", form: ["_csrf": token, "env": env]).status == 303)
+            let listed = try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables\(query)", token: f.admin)
+            var values: [String: String] = [:]
+            for item in (listed.json["items"] as? [[String: Any]]) ?? [] {
+                values[item["name"] as? String ?? ""] = (item["value"] as? String) ?? "(sealed)"
+            }
+            #expect(values == ["KEEP": "one", "NEW": "a=b", "SECRET": "s", "SEALED": "(sealed)"], "\(values)")
+            // A bad line or a bad name changes nothing.
+            #expect(try await admin.request(.post, "/services/\(f.service)/variables/env\(query)", form: ["_csrf": token, "env": "no equals"]).status == 422)
+            #expect(try await admin.request(.post, "/services/\(f.service)/variables/env\(query)", form: ["_csrf": token, "env": "1BAD=x"]).status == 422)
+            let after = try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables\(query)", token: f.admin)
+            #expect(((after.json["items"] as? [[String: Any]]) ?? []).count == 4)
+            // A viewer's forged settings are refused.
+            let viewer = Browser(api)
+            #expect(try await viewer.signIn("viewer@example.com", Fixture.password).status == 303)
+            let viewerToken = try #require(Browser.csrf(in: try await viewer.request(.get, "/")))
+            #expect(try await viewer.request(.post, "/services/\(f.service)/settings\(query)", form: ["_csrf": viewerToken, "memory": "64"]).status == 403)
+        }
+    }
 }

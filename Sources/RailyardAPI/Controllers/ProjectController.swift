@@ -39,6 +39,14 @@ struct ProjectController {
             case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion
         }
 
+        /// A change made by the dashboard's settings form: `.some(nil)` clears a limit.
+        init(memoryLimit: Int64??, cpuLimitMillis: Int??, requestBodyLimit: Int64??, processLimit: Int??) {
+            self.memoryLimit = memoryLimit
+            self.cpuLimitMillis = cpuLimitMillis
+            self.requestBodyLimit = requestBodyLimit
+            self.processLimit = processLimit
+        }
+
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decodeIfPresent(String.self, forKey: .name)
@@ -241,6 +249,11 @@ struct ProjectController {
     @Sendable func updateService(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (service, _, caller) = try await accessService(context, .changeService, environment: nil)
         let body = try await JSONIO.decode(UpdateServiceRequest.self, from: request, context: context)
+        return try JSONIO.response(try await updateService(service, with: body, caller: caller, context: context))
+    }
+
+    /// Changes a service the caller may change (`accessService`), for the API and the dashboard.
+    func updateService(_ service: Service, with body: UpdateServiceRequest, caller: Caller, context: APIRequestContext) async throws -> Service {
         if let name = body.name, let problem = NameRules.serviceNameProblem(name) { throw RailyardError.invalid(problem, field: "name") }
         if case .some(let repository) = body.repository { try Self.validate(repository) }
         if case .some(.some) = body.repository, service.database != nil {
@@ -269,7 +282,7 @@ struct ProjectController {
             cpuLimitMillis: body.cpuLimitMillis, requestBodyLimit: body.requestBodyLimit, processLimit: body.processLimit,
             databaseVersion: version, audit: context.audit(caller))
         if body.requestBodyLimit != nil { await dependencies.control?.routingChanged() }
-        return try JSONIO.response(updated)
+        return updated
     }
 
     /// The version a database service may switch to (`text`, checked): one the host has, and

@@ -33,6 +33,10 @@ enum DashboardAssets {
         .inline { display: inline; }
         input, select { font: inherit; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
         .check input { margin-right: .3rem; }
+        textarea { font: 13px/1.45 ui-monospace, monospace; padding: .4rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); width: 100%; }
+        .stack.wide { max-width: 40rem; }
+        .settings { display: grid; grid-template-columns: max-content minmax(6rem, 12rem); gap: .4rem .8rem; align-items: center; }
+        .settings button { grid-column: 1 / -1; justify-self: start; }
         button { font: inherit; padding: .35rem .8rem; border: 1px solid var(--accent); border-radius: 6px; background: var(--accent); color: #fff; cursor: pointer; }
         button.secondary { background: transparent; color: var(--accent); }
         button.danger { background: var(--bad); border-color: var(--bad); }
@@ -101,7 +105,9 @@ enum DashboardAssets {
             section.dataset.deployment = id || "";
             section.dataset.streaming = id ? "1" : "";
             if (!id) return;
-            logSource = new EventSource("/ui/deployments/" + encodeURIComponent(id) + "/logs?follow=true&tail=2000");
+            const phase = document.getElementById("log-phase");
+            const only = phase && phase.value ? "&phase=" + encodeURIComponent(phase.value) : "";
+            logSource = new EventSource("/ui/deployments/" + encodeURIComponent(id) + "/logs?follow=true&tail=2000" + only);
             logSource.addEventListener("line", (event) => {
               const line = JSON.parse(event.data);
               const when = new Date(line.time);
@@ -114,6 +120,11 @@ enum DashboardAssets {
               if (terminal.has(String(status.status).toUpperCase())) { logSource.close(); logSource = null; }
             });
           };
+          document.addEventListener("change", (event) => {
+            if (event.target.id !== "log-phase") return;
+            const logs = document.getElementById("logs");
+            if (logs) followLog(logs.dataset.deployment);
+          });
           document.addEventListener("input", (event) => {
             if (event.target.id !== "log-filter") return;
             for (const row of document.querySelectorAll("#log-lines > div")) row.classList.toggle("hidden", !shown(row));

@@ -67,3 +67,71 @@ extension DashboardController {
         }
     }
 }
+
+/// A service's settings and its variables as a `.env` text.
+extension DashboardController {
+    /// Memory (MiB), CPU (cores), processes and request body (MiB) limits; an empty field
+    /// removes the limit. The API's ranges apply.
+    @Sendable func changeSettings(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let form = try await DashboardSession.checkedForm(request, context: context)
+        let environment = try Self.environment(request)
+        let (service, _, caller) = try await projects.accessService(context, .changeService, environment: nil)
+        let change = ProjectController.UpdateServiceRequest(
+            memoryLimit: .some(try Self.number(form["memory"], field: "memoryLimit").map { Int64($0 * 1_048_576) }),
+            cpuLimitMillis: .some(try Self.number(form["cpu"], field: "cpuLimitMillis").map { Int(($0 * 1000).rounded()) }),
+            requestBodyLimit: .some(try Self.number(form["requestBody"], field: "requestBodyLimit").map { Int64($0 * 1_048_576) }),
+            processLimit: .some(try Self.number(form["processes"], field: "processLimit").map { Int($0) }))
+        _ = try await projects.updateService(service, with: change, caller: caller, context: context)
+        return try Self.backToService(context, environment)
+    }
+
+    /// A form's number (nil when empty), finite and not negative.
+    static func number(_ text: String?, field: String) throws -> Double? {
+        let text = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        guard let value = Double(text), value.isFinite, value >= 0, value < 1e12 else {
+            throw RailyardError.invalid("\(field) is a number", field: field)
+        }
+        return value
+    }
+
+    /// The service's unsealed variables replaced by the `.env` text's: lines `KEY=VALUE`
+    /// (`export ` and quotes allowed, `#` comments); a variable not in the text is removed,
+    /// sealed ones are left as they are. The API's checks apply to the whole change.
+    @Sendable func replaceVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let form = try await DashboardSession.checkedForm(request, context: context)
+        let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .changeVariables)
+        let wanted = try Self.parseEnv(form["env"] ?? "")
+        let current = try await store.variables(of: service.id, in: environment.id, disclosure: .unsealedValues)
+        var change = VariableController.VariablesChange()
+        let sealed = Set(current.filter(\.sealed).map(\.name))
+        change.set = wanted.filter { name, value in
+            !sealed.contains(name) && current.first { $0.name == name }?.value != value
+        }
+        change.unset = current.filter { !$0.sealed && wanted[$0.name] == nil }.map(\.name)
+        if change.set?.isEmpty == false || change.unset?.isEmpty == false {
+            _ = try await variables.change(change, of: service, in: environment, caller: caller, context: context)
+        }
+        return try Self.backToService(context, environment.id)
+    }
+
+    static func parseEnv(_ text: String) throws -> [String: String] {
+        var variables: [String: String] = [:]
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            var line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw RailyardError.invalid("line \(index + 1) is not NAME=VALUE", field: "env")
+            }
+            let name = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = String(line[line.index(after: equals)...])
+            for quote in ["\"", "'"] where value.count >= 2 && value.hasPrefix(quote) && value.hasSuffix(quote) {
+                value = String(value.dropFirst().dropLast())
+            }
+            guard variables[name] == nil else { throw RailyardError.invalid("\(name) is given twice", field: "env") }
+            variables[name] = value
+        }
+        return variables
+    }
+}

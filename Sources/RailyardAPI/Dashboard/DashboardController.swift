@@ -41,6 +41,8 @@ struct DashboardController {
         pages.post("services/{serviceId}/delete", use: deleteService)
         pages.post("services/{serviceId}/domains", use: addDomain)
         pages.post("domains/{domainId}/delete", use: deleteDomain)
+        pages.post("services/{serviceId}/settings", use: changeSettings)
+        pages.post("services/{serviceId}/variables/env", use: replaceVariables)
         pages.get("workspaces/{workspaceId}", use: page(workspacePage))
         pages.post("workspaces/{workspaceId}/invites", use: inviteMember)
         pages.post("workspaces/{workspaceId}/members/{userId}/role", use: changeMemberRole)
@@ -175,6 +177,11 @@ struct DashboardController {
             "canChangeVariables": Self.allows(caller, .changeVariables, project, environment.id),
             "domains": domains, "hasDomains": !domains.isEmpty, "canChangeService": canChangeService,
             "canDelete": Self.allows(caller, .deleteService, project),
+            "env": shown.filter { !$0.sealed && $0.value != nil }.map { "\($0.name)=\($0.value ?? "")" }.joined(separator: "\n"),
+            "memory": service.memoryLimit.map { Self.decimal(Double($0) / 1_048_576) } ?? "",
+            "cpu": service.cpuLimitMillis.map { Self.decimal(Double($0) / 1000) } ?? "",
+            "processes": service.processLimit.map(String.init) ?? "",
+            "requestBody": service.requestBodyLimit.map { Self.decimal(Double($0) / 1_048_576) } ?? "",
         ])
     }
 
@@ -225,6 +232,12 @@ struct DashboardController {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A number as a form shows it: no ".0" on a whole one.
+    static func decimal(_ value: Double) -> String {
+        value == value.rounded() ? String(Int64(value)) : String(format: "%.3f", value)
+            .replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
     }
 
     static func statusClass(_ status: DeploymentStatus?) -> String {

@@ -236,6 +236,11 @@ enum DashboardTemplates {
         <section id="logs" aria-labelledby="logs-heading" data-deployment="{{latestID}}">
           <h2 id="logs-heading">Logs</h2>
           <div class="row">
+            <label for="log-phase">Show</label>
+            <select id="log-phase">
+              <option value="">everything</option><option value="build">build</option>
+              <option value="deploy">deploy</option><option value="http">HTTP requests</option>
+            </select>
             <label for="log-filter">Filter</label>
             <input id="log-filter" type="search" autocomplete="off">
             <label class="check"><input id="log-follow" type="checkbox" checked> Follow</label>
@@ -279,7 +284,32 @@ enum DashboardTemplates {
           <button type="submit">Set</button>
         </form>
         <p class="muted">Variables apply at the next deployment.</p>
+        <details>
+          <summary>Edit as a .env file</summary>
+          <form method="post" action="/services/{{serviceID}}/variables/env{{query}}" class="stack wide">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="env-text">One NAME=VALUE per line; a variable left out is removed (sealed ones stay)</label>
+            <textarea id="env-text" name="env" rows="10" spellcheck="false">{{env}}</textarea>
+            <button type="submit">Save</button>
+          </form>
+        </details>
         {{/canChangeVariables}}
+        {{#canChangeService}}
+        <h2>Settings</h2>
+        <form method="post" action="/services/{{serviceID}}/settings{{query}}" class="settings" id="settings">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="setting-memory">Memory per replica (MiB)</label>
+          <input id="setting-memory" name="memory" inputmode="decimal" value="{{memory}}" placeholder="no limit">
+          <label for="setting-cpu">CPU per replica (cores)</label>
+          <input id="setting-cpu" name="cpu" inputmode="decimal" value="{{cpu}}" placeholder="no limit">
+          <label for="setting-processes">Processes per replica</label>
+          <input id="setting-processes" name="processes" inputmode="numeric" value="{{processes}}" placeholder="no limit">
+          <label for="setting-body">Request body (MiB)</label>
+          <input id="setting-body" name="requestBody" inputmode="decimal" value="{{requestBody}}" placeholder="the server's default">
+          <button type="submit">Save settings</button>
+        </form>
+        <p class="muted">Limits apply at the next deployment; the request body limit at once. Replicas, start command and health check come from the service's railway.json.</p>
+        {{/canChangeService}}
         {{#canDelete}}
         <details class="danger-zone">
           <summary>Delete this service</summary>
