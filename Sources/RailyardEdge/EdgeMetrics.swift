@@ -130,3 +130,44 @@ extension EdgeRoutes {
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 }
+
+/// One service's edge counters at one moment (totals since the server started).
+public struct ServiceMetricsSnapshot: Sendable {
+    /// Answers by status class: 1xx, 2xx, 3xx, 4xx, 5xx.
+    public var requestsByClass: [Int]
+    /// Answers per latency bucket (`bucketBounds`, then one past the last bound).
+    public var bucketCounts: [Int]
+    public var durationMicros: Int
+    public var bytesIn: Int
+    public var bytesOut: Int
+    public var inFlight: Int
+
+    public static var bucketBounds: [Double] { ServiceMetrics.bounds }
+    public var requests: Int { requestsByClass.reduce(0, +) }
+
+    /// The latency under which at least `fraction` of the answers came: the bound of the
+    /// histogram's bucket that holds that answer (so an upper estimate); nil with no answers,
+    /// or when it is past the last bound.
+    public func latencyBound(_ fraction: Double) -> Double? {
+        let total = bucketCounts.reduce(0, +)
+        guard total > 0 else { return nil }
+        let wanted = Int((Double(total) * fraction).rounded(.up))
+        var seen = 0
+        for (index, count) in bucketCounts.enumerated() {
+            seen += count
+            if seen >= wanted { return index < Self.bucketBounds.count ? Self.bucketBounds[index] : nil }
+        }
+        return nil
+    }
+}
+
+extension EdgeRoutes {
+    /// The service's counters now (its routes' id is the service's id); nil when it has had no
+    /// traffic since the server started.
+    public func metricsSnapshot(service: String) -> ServiceMetricsSnapshot? {
+        guard let metric = metricsByService.withLock({ $0[service] }) else { return nil }
+        return ServiceMetricsSnapshot(
+            requestsByClass: metric.requestsByClass, bucketCounts: metric.bucketCounts, durationMicros: metric.durationMicros,
+            bytesIn: metric.bytesIn, bytesOut: metric.bytesOut, inFlight: inFlightByService()[service] ?? 0)
+    }
+}

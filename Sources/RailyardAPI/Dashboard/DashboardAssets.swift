@@ -43,6 +43,16 @@ enum DashboardAssets {
         .status { font-size: .85em; font-weight: 600; }
         .status-ok { color: var(--ok); } .status-bad { color: var(--bad); } .status-busy { color: var(--busy); } .status-none { color: var(--muted); }
         .error { color: var(--bad); }
+        .metrics-link { margin-left: auto; }
+        .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: .6rem; margin: 1rem 0; }
+        .figures div { border: 1px solid var(--line); border-radius: 6px; padding: .4rem .6rem; }
+        .figures dt { color: var(--muted); font-size: .85em; } .figures dd { margin: 0; font-weight: 600; }
+        svg.bars, svg.chart { width: 100%; max-width: 40rem; display: block; }
+        svg.chart { height: 8rem; border: 1px solid var(--line); border-radius: 6px; }
+        svg .label { fill: var(--fg); font-size: 13px; }
+        svg .tone-ok { fill: var(--ok); } svg .tone-busy { fill: var(--busy); } svg .tone-bad { fill: var(--bad); }
+        svg .line { fill: none; stroke: var(--accent); stroke-width: 2; vector-effect: non-scaling-stroke; }
+        svg .line-bad { fill: none; stroke: var(--bad); stroke-width: 1.5; vector-effect: non-scaling-stroke; }
         .danger-zone { margin-top: 2rem; border: 1px solid var(--bad); border-radius: 6px; padding: .4rem .8rem; }
         .danger-zone summary { cursor: pointer; color: var(--bad); }
         .made { border-left: 3px solid var(--ok); padding: .2rem .8rem; margin: 1rem 0; }

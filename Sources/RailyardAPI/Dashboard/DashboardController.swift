@@ -16,6 +16,7 @@ struct DashboardController {
     let dependencies: APIDependencies
     let projects: ProjectController
     let watchers = DashboardWatchers()
+    let history = DashboardMetricsHistory()
     var store: Store { dependencies.store }
     var deploys: DeployController { DeployController(dependencies: dependencies, projects: projects) }
     var serviceState: ServiceStateController { ServiceStateController(dependencies: dependencies, projects: projects) }
@@ -31,6 +32,7 @@ struct DashboardController {
         pages.get("projects/{projectId}", use: page(projectPage))
         pages.post("projects/{projectId}/services", use: createService)
         pages.get("services/{serviceId}", use: page(servicePage))
+        pages.get("services/{serviceId}/metrics", use: page(metricsPage))
         pages.post("services/{serviceId}/deployments", use: redeploy)
         pages.post("services/{serviceId}/rollback", use: rollback)
         pages.post("services/{serviceId}/restart", use: restart)

@@ -164,6 +164,7 @@ enum DashboardTemplates {
         <h1>{{name}}</h1>
         <nav aria-label="Environments" class="row tabs">
           {{#environments}}<a href="/services/{{serviceID}}?environmentId={{environmentID}}"{{#selected}} aria-current="page"{{/selected}}>{{name}}</a>{{/environments}}
+          <a href="/services/{{serviceID}}/metrics{{query}}" class="metrics-link">Metrics</a>
         </nav>
         <section id="domains" data-live>
         {{#hasDomains}}<ul class="plain">{{#domains}}<li>
@@ -321,6 +322,53 @@ enum DashboardTemplates {
           </form>
         </details>
         {{/canDelete}}
+        {{/main}}
+        {{/layout}}
+        """#
+
+    static let metrics = #"""
+        {{<layout}}
+        {{$main}}
+        <nav class="crumbs" aria-label="Breadcrumb"><a href="/">Projects</a> / <a href="/projects/{{projectID}}">{{projectName}}</a> / <a href="/services/{{serviceID}}{{query}}">{{name}}</a> / metrics</nav>
+        <h1>{{name}} <span class="muted">in {{environmentName}}</span></h1>
+        <section id="metrics" data-live>
+        {{^hasTraffic}}<p class="muted">No request has reached this service through the edge since the server started.</p>{{/hasTraffic}}
+        {{#hasTraffic}}
+        <dl class="figures">
+          <div><dt>Requests</dt><dd>{{requests}}</dd></div>
+          <div><dt>In flight</dt><dd>{{inFlight}}</dd></div>
+          <div><dt>Latency p50</dt><dd>{{p50}}</dd></div>
+          <div><dt>p90</dt><dd>{{p90}}</dd></div>
+          <div><dt>p99</dt><dd>{{p99}}</dd></div>
+          <div><dt>Mean</dt><dd>{{mean}}</dd></div>
+          <div><dt>Received</dt><dd>{{bytesIn}}</dd></div>
+          <div><dt>Sent</dt><dd>{{bytesOut}}</dd></div>
+        </dl>
+        <h2>Answers by status</h2>
+        <svg class="bars" viewBox="0 0 520 110" role="img" aria-label="Answers by status class">
+          {{#classes}}
+          <text x="0" y="{{y}}" dy="15" class="label">{{label}}</text>
+          <rect x="40" y="{{y}}" height="18" width="{{width}}" class="tone-{{tone}}"></rect>
+          <text x="450" y="{{y}}" dy="15" class="label">{{count}}</text>
+          {{/classes}}
+        </svg>
+        {{/hasTraffic}}
+        <h2>Requests per second</h2>
+        {{^hasChart}}<p class="muted">The chart fills in while this page is open (a point every 5 seconds).</p>{{/hasChart}}
+        {{#hasChart}}
+        <svg class="chart" viewBox="0 0 600 120" preserveAspectRatio="none" role="img" aria-label="Requests per second over the last {{span}}, peak {{peak}}">
+          <polyline points="{{chart}}" class="line"></polyline>
+          <polyline points="{{errorChart}}" class="line-bad"></polyline>
+        </svg>
+        <p class="muted">Over the last {{span}}; peak {{peak}} requests/s; 5xx answers in red.</p>
+        {{/hasChart}}
+        <h2>Replicas</h2>
+        {{^hasReplicas}}<p class="muted">No replica runs here now.</p>{{/hasReplicas}}
+        {{#hasReplicas}}
+        <table><thead><tr><th scope="col">Replica</th><th scope="col">Memory</th><th scope="col">CPU time</th></tr></thead>
+        <tbody>{{#replicas}}<tr><td>{{replica}}</td><td>{{memory}}</td><td>{{cpu}}</td></tr>{{/replicas}}</tbody></table>
+        {{/hasReplicas}}
+        </section>
         {{/main}}
         {{/layout}}
         """#
@@ -499,7 +547,7 @@ enum DashboardTemplates {
     /// Every template by name.
     static let all: [String: String] = [
         "layout": layout, "login": login, "projects": projects, "project": project, "service": service, "error": error,
-        "workspace": workspace, "setup": setup, "accept": accept,
+        "workspace": workspace, "setup": setup, "accept": accept, "metrics": metrics,
     ]
 
     /// The templates, parsed once. A template that does not parse is a programming error that
