@@ -10,12 +10,13 @@ The tests run in order (their names are numbered) and share the server's state, 
 session would: each builds on the one before.
 """
 
+import http.client
 import json
 import os
 import subprocess
 import sys
-import time
 import unittest
+import urllib.parse
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
@@ -266,7 +267,36 @@ class Dashboard(unittest.TestCase):
         self.assertNotIn("wrongcsrf", driver.find_element(By.ID, "project-list").text)
         self.visited(driver, "projects")
 
-    def test_8_phone_width(self):
+    def test_8_a_domain_and_its_traffic_on_the_metrics_page(self):
+        driver = self.admin
+        driver.get(self.service_url)
+        self.wait(driver, lambda d: d.find_elements(By.ID, "add-domain"), "the domain form")
+        driver.find_element(By.CSS_SELECTOR, "#add-domain button[type=submit]").click()
+        link = self.wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#domains a[href^='http']"), "the generated domain")
+        address = urllib.parse.urlsplit(link[0].get_attribute("href"))
+        # Through the edge, as a visitor would (the name is the app's; the edge is local).
+        for _ in range(25):
+            connection = http.client.HTTPConnection("127.0.0.1", address.port, timeout=30)
+            connection.request("GET", "/", headers={"Host": address.netloc})
+            answer = connection.getresponse()
+            self.assertEqual(answer.status, 200, answer.read()[:200])
+            answer.read()
+            connection.close()
+        driver.find_element(By.CSS_SELECTOR, "a.metrics-link").click()
+        self.wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#metrics .figures"), "the metrics page's figures")
+        requests = lambda d: int(d.find_element(By.CSS_SELECTOR, ".figures div:first-child dd").text)
+        self.assertGreaterEqual(requests(driver), 25)
+        self.assertTrue(driver.find_elements(By.CSS_SELECTOR, "#metrics svg.bars rect"), "no status bars")
+        # Live: more traffic shows without a reload.
+        for _ in range(10):
+            connection = http.client.HTTPConnection("127.0.0.1", address.port, timeout=30)
+            connection.request("GET", "/", headers={"Host": address.netloc})
+            connection.getresponse().read()
+            connection.close()
+        self.wait(driver, lambda d: requests(d) >= 35, "the new requests on the open page")
+        self.visited(driver, "metrics")
+
+    def test_9_phone_width(self):
         phone = browser(phone=True)
         try:
             phone.get(BASE + "/login")
