@@ -135,6 +135,16 @@ struct VariableController {
     @Sendable func changeSharedVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (environment, project, caller) = try await projects.accessEnvironment(context, .changeVariables)
         let body = try await JSONIO.decode(VariablesChange.self, from: request, context: context)
+        return try JSONIO.response(VariableList(
+            items: try await changeShared(body, in: environment, of: project, caller: caller, context: context), nextCursor: nil))
+    }
+
+    /// Applies a change to an environment's shared variables once every variable set resolves
+    /// (the caller was checked for `changeVariables` there: `accessEnvironment`), for the API
+    /// and the dashboard alike.
+    func changeShared(
+        _ body: VariablesChange, in environment: Environment, of project: Project, caller: Caller, context: APIRequestContext
+    ) async throws -> [Variable] {
         let (set, unset) = try Self.validate(body)
         var resolver = try await store.variableResolver(project: project, environment: environment, tcpProxyDomain: dependencies.baseDomain)
         for name in unset {
@@ -148,8 +158,7 @@ struct VariableController {
         try Self.check(resolver, set.keys.sorted().map { VariableResolver.Key(.shared, $0) })
         try await store.updateSharedVariables(
             in: environment.id, set: set, unset: unset, sealed: body.sealed == true, audit: context.audit(caller))
-        let variables = try await store.sharedVariables(in: environment.id, disclosure: .unsealedValues)
-        return try JSONIO.response(VariableList(items: variables, nextCursor: nil))
+        return try await store.sharedVariables(in: environment.id, disclosure: .unsealedValues)
     }
 
     // MARK: Checks

@@ -135,3 +135,29 @@ extension DashboardController {
         return variables
     }
 }
+
+/// An environment's shared variables, and deleting an environment.
+extension DashboardController {
+    /// Sets one shared variable (`name`, `value`, `sealed`) or unsets one (`unset`).
+    @Sendable func changeSharedVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let form = try await DashboardSession.checkedForm(request, context: context)
+        let (environment, project, caller) = try await projects.accessEnvironment(context, .changeVariables)
+        var change = VariableController.VariablesChange()
+        if let name = form["unset"], !name.isEmpty {
+            change.unset = [name]
+        } else {
+            change.set = [(form["name"] ?? "").trimmingCharacters(in: .whitespaces): form["value"] ?? ""]
+            change.sealed = form["sealed"] == "on"
+        }
+        _ = try await variables.changeShared(change, in: environment, of: project, caller: caller, context: context)
+        return DashboardSession.redirect(to: "/projects/\(project.id.rawValue)?environmentId=\(environment.id.rawValue)")
+    }
+
+    @Sendable func deleteEnvironment(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let form = try await DashboardSession.checkedForm(request, context: context)
+        let (environment, project, _) = try await projects.accessEnvironment(context, .deleteEnvironment)
+        try Self.confirmed(form, name: environment.name)
+        _ = try await projects.deleteEnvironment(request, context: context)
+        return DashboardSession.redirect(to: "/projects/\(project.id.rawValue)")
+    }
+}

@@ -44,6 +44,8 @@ struct DashboardController {
         pages.post("services/{serviceId}/domains", use: addDomain)
         pages.post("domains/{domainId}/delete", use: deleteDomain)
         pages.post("services/{serviceId}/settings", use: changeSettings)
+        pages.post("environments/{environmentId}/variables", use: changeSharedVariables)
+        pages.post("environments/{environmentId}/delete", use: deleteEnvironment)
         pages.post("services/{serviceId}/variables/env", use: replaceVariables)
         pages.get("workspaces/{workspaceId}", use: page(workspacePage))
         pages.post("workspaces/{workspaceId}/invites", use: inviteMember)
@@ -109,37 +111,59 @@ struct DashboardController {
         let (project, caller) = try await projects.accessProject(context, .read)
         let services = try await store.services(in: project.id, page: PageRequest(limit: PageRequest.maximumLimit)).items
         let environments = try await store.environments(in: project.id, page: PageRequest(limit: PageRequest.maximumLimit)).items
+        let environment = try Self.shownEnvironment(request, environments, caller: caller, project: project)
+        let role = try caller.authorize(.read, workspace: project.workspaceID, project: project.id,
+                                        environment: environment.id, notFound: "project")
         var rows: [[String: Any]] = []
         for service in services.sorted(by: { $0.name < $1.name }) {
-            let latest = try await store.deployments(of: service.id, in: nil, page: PageRequest(limit: 1)).items.first
+            let latest = try await store.deployments(of: service.id, in: environment.id, page: PageRequest(limit: 1)).items.first
+            let domain = try await store.domains(of: service.id, in: environment.id).first.map { domainsController.withURL($0) }
             rows.append([
                 "serviceID": service.id.rawValue, "name": service.name,
                 "status": latest?.status.rawValue ?? "NO DEPLOYMENT", "statusClass": Self.statusClass(latest?.status),
                 "kind": service.database?.displayName ?? (service.repository != nil ? "git" : "uploads"),
+                "lastDeployed": latest.map { JSONCoding.formatTimestamp($0.createdAt) } ?? "", "deployed": latest != nil,
+                "url": domain?.url ?? domain?.httpsURL ?? "", "hostname": domain?.hostname ?? "",
+                "hasURL": (domain?.url ?? domain?.httpsURL) != nil,
             ])
         }
-        let canChange = Self.allows(caller, .changeService, project)
+        let shared = try await store.sharedVariables(
+            in: environment.id, disclosure: role.allows(.readVariableValues) ? .unsealedValues : .names)
         return DashboardPage(template: "project", title: project.name, model: [
             "projectID": project.id.rawValue, "name": project.name, "services": rows, "hasServices": !rows.isEmpty,
-            "environments": environments.map { ["name": $0.name] }, "canChange": canChange,
+            "environmentID": environment.id.rawValue, "environmentName": environment.name,
+            "query": "?environmentId=\(environment.id.rawValue)",
+            "environments": environments.map { ["environmentID": $0.id.rawValue, "name": $0.name, "selected": $0.id == environment.id] },
+            "canChange": Self.allows(caller, .changeService, project),
             "canAddEnvironment": Self.allows(caller, .changeEnvironment, project) && caller.tokenScope == nil,
+            "canDeleteEnvironment": Self.allows(caller, .deleteEnvironment, project, environment.id) && environments.count > 1,
             "canDelete": Self.allows(caller, .deleteProject, project),
+            "shared": shared.map { variable -> [String: Any] in
+                ["variableName": variable.name, "value": variable.sealed ? "sealed" : (variable.value ?? "hidden"),
+                 "masked": variable.sealed || variable.value == nil]
+            },
+            "hasShared": !shared.isEmpty, "sharedReference": "${{shared.NAME}}",
+            "canChangeVariables": Self.allows(caller, .changeVariables, project, environment.id),
         ])
+    }
+
+    /// The environment a page shows: `?environmentId=` (one of the project's), else the first
+    /// the caller may read.
+    static func shownEnvironment(_ request: Request, _ environments: [Environment], caller: Caller, project: Project) throws -> Environment {
+        if let wanted: EnvironmentID = try request.queryID("environmentId", required: false) {
+            guard let found = environments.first(where: { $0.id == wanted }) else { throw RailyardError.notFound("environment") }
+            return found
+        }
+        guard let first = environments.first(where: { allows(caller, .read, project, $0.id) }) else {
+            throw RailyardError.notFound("project")
+        }
+        return first
     }
 
     @Sendable func servicePage(_ request: Request, context: APIRequestContext) async throws -> DashboardPage {
         let (service, project, caller) = try await projects.accessService(context, .read, environment: nil)
         let environments = try await store.environments(in: project.id, page: PageRequest(limit: PageRequest.maximumLimit)).items
-        let environment: Environment
-        if let wanted: EnvironmentID = try request.queryID("environmentId", required: false) {
-            guard let found = environments.first(where: { $0.id == wanted }) else { throw RailyardError.notFound("environment") }
-            environment = found
-        } else {
-            guard let first = environments.first(where: { Self.allows(caller, .read, project, $0.id) }) else {
-                throw RailyardError.notFound("service")
-            }
-            environment = first
-        }
+        let environment = try Self.shownEnvironment(request, environments, caller: caller, project: project)
         let role = try caller.authorize(.read, workspace: project.workspaceID, project: project.id,
                                         environment: environment.id, notFound: "service")
         let canDeploy = Self.allows(caller, .deploy, project, environment.id)
@@ -151,6 +175,7 @@ struct DashboardController {
                 "statusClass": Self.statusClass(deployment.status), "source": deployment.source.rawValue,
                 "message": deployment.message ?? deployment.commitMessage ?? "",
                 "commit": deployment.commitSHA.map { String($0.prefix(7)) } ?? "",
+                "reason": deployment.statusReason ?? "", "hasReason": deployment.statusReason?.isEmpty == false,
                 "createdAt": JSONCoding.formatTimestamp(deployment.createdAt),
                 "canRollBack": canDeploy && deployment.id != serving?.id && deployment.provider != nil
                     && (deployment.status == .success || deployment.status == .removed),
@@ -168,6 +193,18 @@ struct DashboardController {
             return ["url": domain.url ?? domain.httpsURL ?? "", "hostname": domain.hostname, "domainID": domain.id.rawValue,
                     "linked": domain.url != nil || domain.httpsURL != nil, "kind": domain.kind.rawValue]
         }
+        // What a deploy would give the replicas now: references resolved, sealed values masked.
+        var resolved: [[String: Any]] = []
+        var resolveProblem = ""
+        do {
+            let showValues = role.allows(.readVariableValues)
+            resolved = try await variables.resolve(service, in: environment).map { variable in
+                ["variableName": variable.name, "value": variable.sealed ? "sealed" : (showValues ? variable.value : "hidden"),
+                 "masked": variable.sealed || !showValues]
+            }
+        } catch let error as RailyardError {
+            resolveProblem = error.message
+        }
         let suffix = "?environmentId=\(environment.id.rawValue)"
         return DashboardPage(template: "service", title: service.name, model: [
             "serviceID": service.id.rawValue, "name": service.name, "projectID": project.id.rawValue, "projectName": project.name,
@@ -176,6 +213,8 @@ struct DashboardController {
             "deployments": rows, "hasDeployments": !rows.isEmpty, "latestID": deployments.first?.id.rawValue ?? "",
             "canDeploy": canDeploy, "canRestart": canDeploy && serving != nil,
             "variables": variableRows, "hasVariables": !variableRows.isEmpty,
+            "resolved": resolved, "hasResolved": !resolved.isEmpty, "resolveProblem": resolveProblem,
+            "cannotResolve": !resolveProblem.isEmpty,
             "canChangeVariables": Self.allows(caller, .changeVariables, project, environment.id),
             "domains": domains, "hasDomains": !domains.isEmpty, "canChangeService": canChangeService,
             "canDelete": Self.allows(caller, .deleteService, project),

@@ -110,16 +110,19 @@ enum DashboardTemplates {
         {{$main}}
         <nav class="crumbs" aria-label="Breadcrumb"><a href="/">Projects</a> / {{name}}</nav>
         <h1>{{name}}</h1>
-        <p class="muted">Environments: {{#environments}}<span class="tag">{{name}}</span> {{/environments}}</p>
+        <nav aria-label="Environments" class="row tabs">
+          {{#environments}}<a href="/projects/{{projectID}}?environmentId={{environmentID}}"{{#selected}} aria-current="page"{{/selected}}>{{name}}</a>{{/environments}}
+        </nav>
         <h2>Services</h2>
         <section id="service-list" data-live>
         {{^hasServices}}<p class="muted">No services yet.</p>{{/hasServices}}
         <ul class="cards">
           {{#services}}
           <li class="card">
-            <a href="/services/{{serviceID}}">{{name}}</a>
+            <a href="/services/{{serviceID}}{{query}}">{{name}}</a>
             <span class="status status-{{statusClass}}">{{status}}</span>
-            <span class="muted">{{kind}}</span>
+            {{#hasURL}}<a href="{{url}}" class="muted">{{hostname}}</a>{{/hasURL}}
+            <span class="muted">{{kind}}{{#deployed}} · <time datetime="{{lastDeployed}}">{{lastDeployed}}</time>{{/deployed}}</span>
           </li>
           {{/services}}
         </ul>
@@ -134,6 +137,43 @@ enum DashboardTemplates {
           <button type="submit">Create</button>
         </form>
         {{/canChange}}
+        <h2>Shared variables <span class="muted">in {{environmentName}}</span></h2>
+        <section id="shared" data-live>
+        {{^hasShared}}<p class="muted">None. Services refer to them as <code>{{sharedReference}}</code>.</p>{{/hasShared}}
+        {{#hasShared}}
+        <div class="scroll">
+        <table class="variables">
+          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+          {{#shared}}
+          <tr>
+            <td><code>{{variableName}}</code></td>
+            <td>{{#masked}}<span class="muted">{{value}}</span>{{/masked}}{{^masked}}<code class="value">{{value}}</code>{{/masked}}</td>
+            <td>{{#canChangeVariables}}
+              <form method="post" action="/environments/{{environmentID}}/variables" class="inline">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <input type="hidden" name="unset" value="{{variableName}}">
+                <button type="submit" class="secondary" aria-label="Remove {{variableName}}">Remove</button>
+              </form>
+            {{/canChangeVariables}}</td>
+          </tr>
+          {{/shared}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasShared}}
+        </section>
+        {{#canChangeVariables}}
+        <form method="post" action="/environments/{{environmentID}}/variables" class="row" id="set-shared">
+          <input type="hidden" name="_csrf" value="{{csrf}}">
+          <label for="shared-name">Name</label>
+          <input id="shared-name" name="name" required maxlength="256" autocomplete="off">
+          <label for="shared-value">Value</label>
+          <input id="shared-value" name="value" autocomplete="off">
+          <label class="check"><input type="checkbox" name="sealed"> Sealed</label>
+          <button type="submit">Set</button>
+        </form>
+        {{/canChangeVariables}}
         {{#canAddEnvironment}}
         <form method="post" action="/projects/{{projectID}}/environments" class="row">
           <input type="hidden" name="_csrf" value="{{csrf}}">
@@ -142,6 +182,17 @@ enum DashboardTemplates {
           <button type="submit" class="secondary">Add</button>
         </form>
         {{/canAddEnvironment}}
+        {{#canDeleteEnvironment}}
+        <details class="danger-zone">
+          <summary>Delete the environment {{environmentName}}</summary>
+          <form method="post" action="/environments/{{environmentID}}/delete" class="row">
+            <input type="hidden" name="_csrf" value="{{csrf}}">
+            <label for="confirm-environment">Type <strong>{{environmentName}}</strong> to delete it with its deployments, variables and volumes</label>
+            <input id="confirm-environment" name="confirm" required autocomplete="off">
+            <button type="submit" class="danger">Delete</button>
+          </form>
+        </details>
+        {{/canDeleteEnvironment}}
         {{#canDelete}}
         <details class="danger-zone">
           <summary>Delete this project</summary>
@@ -218,7 +269,7 @@ enum DashboardTemplates {
           <tr data-deployment="{{deploymentID}}">
             <td><span class="status status-{{statusClass}}">{{status}}</span></td>
             <td>{{source}} <span class="muted">{{commit}}</span></td>
-            <td>{{message}}</td>
+            <td>{{message}}{{#hasReason}}<br><span class="muted">{{reason}}</span>{{/hasReason}}</td>
             <td><time datetime="{{createdAt}}">{{createdAt}}</time></td>
             <td>{{#canRollBack}}
               <form method="post" action="/services/{{serviceID}}/rollback{{query}}" class="inline">
@@ -285,6 +336,17 @@ enum DashboardTemplates {
           <button type="submit">Set</button>
         </form>
         <p class="muted">Variables apply at the next deployment.</p>
+        <details>
+          <summary>Resolved: what a deployment would get now</summary>
+          <section id="resolved" data-live>
+          {{#cannotResolve}}<p class="error">{{resolveProblem}}</p>{{/cannotResolve}}
+          {{#hasResolved}}
+          <div class="scroll"><table class="variables"><tbody>
+          {{#resolved}}<tr><td><code>{{variableName}}</code></td><td>{{#masked}}<span class="muted">{{value}}</span>{{/masked}}{{^masked}}<code class="value">{{value}}</code>{{/masked}}</td></tr>{{/resolved}}
+          </tbody></table></div>
+          {{/hasResolved}}
+          </section>
+        </details>
         <details>
           <summary>Edit as a .env file</summary>
           <form method="post" action="/services/{{serviceID}}/variables/env{{query}}" class="stack wide">
