@@ -126,4 +126,42 @@ import Testing
             #expect(try await viewer.request(.post, "/services/\(f.service)/settings\(query)", form: ["_csrf": viewerToken, "memory": "64"]).status == 403)
         }
     }
+
+    @Test func sharedVariablesAndEnvironmentDeletionPerEnvironment() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.test { api in
+            let f = try await Fixture.make(api)
+            let admin = Browser(api)
+            #expect(try await admin.signIn("admin@example.com", Fixture.password).status == 303)
+            let page = try await admin.request(.get, "/projects/\(f.project)")
+            let token = try #require(Browser.csrf(in: page))
+            // A single environment cannot be deleted from the page (no control shown).
+            #expect(!String(buffer: page.body).contains("/delete\" class=\"row\">\n            <input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">\n            <label for=\"confirm-environment\""))
+            #expect(try await admin.request(.post, "/environments/\(f.environment)/variables", form: ["_csrf": token, "name": "REGION", "value": "eu"]).status == 303)
+            #expect(try await admin.request(.post, "/environments/\(f.environment)/variables", form: ["_csrf": token, "name": "LOOP", "value": "${{shared.LOOP}}"]).status == 422)
+            let shared = try await api.expect(200, .get, "/api/v1/environments/\(f.environment)/variables", token: f.admin)
+            #expect(((shared.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String } == ["REGION"])
+            // The service's resolved view uses it.
+            try await api.expect(200, .patch, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: f.admin,
+                                 json: ["set": ["WHERE": "${{shared.REGION}}-1"]])
+            let servicePage = String(buffer: try await admin.request(.get, "/services/\(f.service)?environmentId=\(f.environment)").body)
+            #expect(servicePage.contains("eu-1"), "\(servicePage)")
+
+            // A second environment: its own (empty) shared variables; deleted with its name typed.
+            try await api.expect(201, .post, "/api/v1/projects/\(f.project)/environments", token: f.admin, json: ["name": "staging"])
+            let environments = try await api.expect(200, .get, "/api/v1/projects/\(f.project)/environments", token: f.admin)
+            let staging = try #require(((environments.json["items"] as? [[String: Any]]) ?? []).first { $0["name"] as? String == "staging" }?["id"] as? String)
+            let stagingPage = String(buffer: try await admin.request(.get, "/projects/\(f.project)?environmentId=\(staging)").body)
+            #expect(!stagingPage.contains("REGION") && stagingPage.contains("confirm-environment"), "\(stagingPage)")
+            #expect(try await admin.request(.get, "/projects/\(f.project)?environmentId=\(f.outsiderWorkspace)").status == 404)
+            #expect(try await admin.request(.post, "/environments/\(staging)/delete", form: ["_csrf": token, "confirm": "production"]).status == 422)
+            #expect(try await admin.request(.post, "/environments/\(staging)/delete", form: ["_csrf": token, "confirm": "staging"]).status == 303)
+            try await api.expect(404, .get, "/api/v1/environments/\(staging)", token: f.admin)
+            // A viewer's forged shared variable is refused.
+            let viewer = Browser(api)
+            #expect(try await viewer.signIn("viewer@example.com", Fixture.password).status == 303)
+            let viewerToken = try #require(Browser.csrf(in: try await viewer.request(.get, "/")))
+            #expect(try await viewer.request(.post, "/environments/\(f.environment)/variables", form: ["_csrf": viewerToken, "name": "X", "value": "1"]).status == 403)
+        }
+    }
 }
