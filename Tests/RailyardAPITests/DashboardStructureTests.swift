@@ -136,7 +136,7 @@ import Testing
             let page = try await admin.request(.get, "/projects/\(f.project)")
             let token = try #require(Browser.csrf(in: page))
             // A single environment cannot be deleted from the page (no control shown).
-            #expect(!String(buffer: page.body).contains("/delete\" class=\"row\">\n            <input type=\"hidden\" name=\"_csrf\" value=\"\(token)\">\n            <label for=\"confirm-environment\""))
+            #expect(!String(buffer: page.body).contains("confirm-environment"))
             #expect(try await admin.request(.post, "/environments/\(f.environment)/variables", form: ["_csrf": token, "name": "REGION", "value": "eu"]).status == 303)
             #expect(try await admin.request(.post, "/environments/\(f.environment)/variables", form: ["_csrf": token, "name": "LOOP", "value": "${{shared.LOOP}}"]).status == 422)
             let shared = try await api.expect(200, .get, "/api/v1/environments/\(f.environment)/variables", token: f.admin)
