@@ -104,7 +104,9 @@ final class AccessLogBatcher {
         }
     }
 
-    private func handOver() {
+    /// Hands over what waits here now (the edge's shutdown, so that the last answers' records
+    /// are not left on the loop).
+    func handOver() {
         guard !records.isEmpty else { return }
         let batch = records
         // A new array sized like the last batch: a steady load reuses no memory the writer holds.

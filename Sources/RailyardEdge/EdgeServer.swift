@@ -49,6 +49,18 @@ public final class EdgeServer: Sendable {
         try? await listener.close().get()
     }
 
+    /// Hands every loop's waiting access records to the writer and waits until it has
+    /// delivered them: called at shutdown, once the last answers were given, so that the
+    /// log keeps the last requests (a loop hands its records over only every 50 ms otherwise).
+    public func flushAccessLog() async {
+        guard let accessLog else { return }
+        for loop in group.makeIterator() {
+            guard let box = loops[ObjectIdentifier(loop)] else { continue }
+            try? await loop.submit { box.value.accessLog?.handOver() }.get()
+        }
+        try? await NIOThreadPool.singleton.runIfActive { accessLog.drain() }
+    }
+
     /// Starts serving HTTP; the channel's local address says where (port 0 picks one).
     public func bind(host: String, port: Int) async throws -> any Channel {
         try await bind(host: host, port: port, tls: nil)

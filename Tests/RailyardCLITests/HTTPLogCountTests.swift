@@ -69,6 +69,26 @@ extension DeployEndToEndTests {
         #expect(shown.status == 0 && shown.stdout.split(separator: "\n").count == 3 && shown.stdout.contains("GET"), "\(shown.stdout) \(shown.stderr)")
     }
 
+    /// The requests answered just before the server stops keep their lines: the edge's loops
+    /// hand their waiting records over, and the logs are written, before the process ends
+    /// (they waited up to 50 ms on their loops, and in their batches, and were lost).
+    @Test func theLastRequestsBeforeAStopAreLogged() async throws {
+        let world = try await World.make()
+        defer { world.stop() }
+        try await world.service("web")
+        let up = try await world.up(Self.fixtures.appendingPathComponent("node-plain"), service: "web")
+        #expect(up.status == 0, "\(up.log)")
+        let deployment = try #require(up.deployment["id"] as? String)
+        let domain = try #require(try await world.cli.execJSON(["domain", "--service", "web"]) as? [String: Any])
+        let host = try #require(domain["hostname"] as? String)
+        let load = try await Self.child(["/usr/bin/python3", "-c", Self.pipelinedLoad, String(world.server.httpPort), host, "500", "4"])
+        #expect(load.output.contains("ok 2000"), "\(load)")
+        // At once: the last answers' records are still on their loops.
+        #expect(world.server.stop() == 0, "\(world.server.log.suffix(2000))")
+        let lines = try Self.httpLogLines(world: world, deployment: deployment)
+        #expect(lines.count == 2000, "\(lines.count) HTTP log lines for 2,000 requests answered before the stop")
+    }
+
     /// The text of a deployment's log files, the older part first.
     static func logText(world: World, deployment: String) throws -> String {
         let base = world.data + "/logs/" + deployment + ".jsonl"

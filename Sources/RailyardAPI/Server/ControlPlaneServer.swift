@@ -191,6 +191,7 @@ public enum ControlPlaneServer {
             resumedLock.withLock { $0 = lock }
         }
         let edgeBound = ListenerCount()
+        var edgeServer: EdgeServer?
         if options.httpHost != nil || options.httpsHost != nil {
             var limits = EdgeLimits()
             limits.maximumConnections = options.maximumConnections
@@ -241,6 +242,7 @@ public enum ControlPlaneServer {
                 listening["railyard.https"] = "\(httpsHost):\(port)"
             }
             configured.edgeRoutes = edge.routes
+            edgeServer = edge
             await control.attachEdge(edge.routes)
             logger.info(replaced == nil ? "edge router listening" : "edge router listens beside the replaced server's once every replica is healthy", metadata: listening)
         }
@@ -271,6 +273,10 @@ public enum ControlPlaneServer {
             "railyard.api": "\(options.apiHost):\(options.apiPort)", "railyard.node": "\(nodeID)",
         ])
         try await application.runService()
+        // The last answers' HTTP log lines, and every log's last lines, are written before the
+        // process ends (they wait up to 50 ms on their event loops, then in their batches).
+        await edgeServer?.flushAccessLog()
+        control.logs.flushAll()
         withExtendedLifetime((folderLock, handover)) {}
         logger.info("control plane stopped")
     }

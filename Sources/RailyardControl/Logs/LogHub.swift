@@ -95,6 +95,12 @@ public final class LogHub: Sendable {
     /// Writes out what is pending now (tests and shutdown; a timer does it otherwise).
     public func flush(_ deployment: DeploymentID) { channel(deployment).flush() }
 
+    /// Writes every deployment's waiting lines now (the server's stop: nothing waits for a
+    /// later batch).
+    public func flushAll() {
+        for channel in channels.withLock({ Array($0.values) }) { channel.flush() }
+    }
+
     /// Bytes of lines waiting to be written, across every deployment.
     public var pendingBytes: Int { budget.inUse }
 
