@@ -33,6 +33,10 @@ import Testing
             #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "hostname": ""]).status == 303)
             #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "hostname": "bad host"]).status == 422)
             #expect(try await admin.request(.post, "\(service)/domains\(query)", form: ["_csrf": token, "targetPort": "http"]).status == 422)
+            // A certificate that is not one is the API's 422 (its checks: PEM, key, names).
+            #expect(try await admin.request(.post, "\(service)/domains\(query)", form: [
+                "_csrf": token, "hostname": "tls.example.com", "certificate": "not a certificate", "privateKey": "nor a key",
+            ]).status == 422)
             let listed = try await api.expect(200, .get, "/api/v1\(service)/domains\(query)", token: f.admin)
             let domains = (listed.json["items"] as? [[String: Any]]) ?? []
             #expect(domains.count == 2 && Self.names(listed).contains("shop.example.com"), "\(domains)")

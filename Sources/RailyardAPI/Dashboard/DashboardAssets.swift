@@ -35,6 +35,7 @@ enum DashboardAssets {
         .check input { margin-right: .3rem; }
         textarea { font: 13px/1.45 ui-monospace, monospace; padding: .4rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); width: 100%; }
         .stack.wide { max-width: 40rem; }
+        details.wide { flex-basis: 100%; }
         .settings { display: grid; grid-template-columns: max-content minmax(6rem, 12rem); gap: .4rem .8rem; align-items: center; }
         .settings button { grid-column: 1 / -1; justify-self: start; }
         button { font: inherit; padding: .35rem .8rem; border: 1px solid var(--accent); border-radius: 6px; background: var(--accent); color: #fff; cursor: pointer; }

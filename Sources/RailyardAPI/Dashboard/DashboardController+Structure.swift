@@ -46,7 +46,8 @@ extension DashboardController {
         }
         _ = try await domainsController.create(
             DomainController.CreateDomainRequest(
-                hostname: hostname.isEmpty ? nil : hostname, targetPort: port, httpsRedirect: form["httpsRedirect"] == "on"),
+                hostname: hostname.isEmpty ? nil : hostname, targetPort: port, httpsRedirect: form["httpsRedirect"] == "on",
+                certificate: Self.pasted(form["certificate"]), privateKey: Self.pasted(form["privateKey"])),
             for: service, in: environment, caller: caller, context: context)
         return try Self.backToService(context, environment.id)
     }
@@ -59,6 +60,12 @@ extension DashboardController {
         _ = try await domainsController.delete(request, context: context)
         guard let domain else { return DashboardSession.redirect(to: "/") }
         return DashboardSession.redirect(to: "/services/\(domain.serviceID.rawValue)?environmentId=\(domain.environmentID.rawValue)")
+    }
+
+    /// A pasted PEM text, or nil when the field was left empty.
+    static func pasted(_ text: String?) -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return text
     }
 
     static func confirmed(_ form: [String: String], name: String) throws {

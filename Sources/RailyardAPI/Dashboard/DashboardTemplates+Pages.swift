@@ -182,6 +182,15 @@ extension DashboardTemplates {
           <input id="domain-port" name="targetPort" type="number" min="1" max="65535" placeholder="PORT">
           <label class="check"><input type="checkbox" name="httpsRedirect"> HTTPS only</label>
           <button type="submit" class="secondary">Add</button>
+          <details class="wide">
+            <summary>Your own certificate (else a self-signed one)</summary>
+            <div class="stack wide">
+              <label for="domain-certificate">Certificate chain (PEM)</label>
+              <textarea id="domain-certificate" name="certificate" rows="4" spellcheck="false"></textarea>
+              <label for="domain-key">Private key (PEM; kept sealed)</label>
+              <textarea id="domain-key" name="privateKey" rows="4" spellcheck="false"></textarea>
+            </div>
+          </details>
         </form>
         {{/canChangeService}}
         <div class="row" id="service-actions" data-live>
