@@ -184,6 +184,9 @@ import Testing
             let queued = try await api.expect(200, .get, "/api/v1/services/\(f.service)/deployments?environmentId=\(f.environment)", token: f.admin)
             let messages = ((queued.json["items"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
             #expect(messages == ["redeployed from the dashboard"], "\(messages)")
+            // Who asked for it, as the viewer's page says.
+            let seenByViewer = String(buffer: try await viewer.request(.get, "/services/\(f.service)?environmentId=\(f.environment)").body)
+            #expect(seenByViewer.contains("<td>admin@example.com</td>"), "\(seenByViewer)")
         }
     }
 

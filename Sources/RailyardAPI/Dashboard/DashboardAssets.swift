@@ -65,7 +65,7 @@ enum DashboardAssets {
         .scroll { overflow-x: auto; max-width: 100%; }
         table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         @media (max-width: 40rem) {
-          table.deployments td:nth-child(3), table.deployments th:nth-child(3) { display: none; }
+          table.deployments td:nth-child(3), table.deployments th:nth-child(3), table.deployments td:nth-child(5), table.deployments th:nth-child(5) { display: none; }
           header.top { flex-wrap: wrap; gap: .4rem; } .who { display: none; }
         }
         """#

@@ -169,6 +169,10 @@ struct DashboardController {
         let canDeploy = Self.allows(caller, .deploy, project, environment.id)
         let deployments = try await store.deployments(of: service.id, in: environment.id, page: PageRequest(limit: 20)).items
         let serving = deployments.first { $0.status == .success }
+        let creators = try await store.deploymentCreators(deployments.map(\.id))
+        let people = Dictionary(
+            try await store.members(of: project.workspaceID, page: PageRequest(limit: PageRequest.maximumLimit)).items
+                .map { ("user:\($0.userID.rawValue)", $0.email) }, uniquingKeysWith: { first, _ in first })
         let rows: [[String: Any]] = deployments.map { deployment in
             [
                 "deploymentID": deployment.id.rawValue, "status": deployment.status.rawValue,
@@ -176,6 +180,7 @@ struct DashboardController {
                 "message": deployment.message ?? deployment.commitMessage ?? "",
                 "commit": deployment.commitSHA.map { String($0.prefix(7)) } ?? "",
                 "reason": deployment.statusReason ?? "", "hasReason": deployment.statusReason?.isEmpty == false,
+                "who": Self.actorName(creators[deployment.id], people: people),
                 "createdAt": JSONCoding.formatTimestamp(deployment.createdAt),
                 "canRollBack": canDeploy && deployment.id != serving?.id && deployment.provider != nil
                     && (deployment.status == .success || deployment.status == .removed),
@@ -273,6 +278,15 @@ struct DashboardController {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Who an audit actor is, as a page says it: a member's email, an API token, Railyard itself.
+    static func actorName(_ actor: String?, people: [String: String]) -> String {
+        guard let actor else { return "" }
+        if let email = people[actor] { return email }
+        if actor.hasPrefix("user:") { return "a former member" }
+        if actor.hasPrefix("token:") { return "an API token" }
+        return actor == "system" ? "Railyard" : actor
     }
 
     /// A number as a form shows it: no ".0" on a whole one.

@@ -217,7 +217,7 @@ extension DashboardTemplates {
         {{#hasDeployments}}
         <div class="scroll">
         <table class="deployments">
-          <thead><tr><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Message</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <thead><tr><th scope="col">Status</th><th scope="col">Source</th><th scope="col">Message</th><th scope="col">Created</th><th scope="col">By</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
           <tbody>
           {{#deployments}}
           <tr data-deployment="{{deploymentID}}">
@@ -225,6 +225,7 @@ extension DashboardTemplates {
             <td>{{source}} <span class="muted">{{commit}}</span></td>
             <td>{{message}}{{#hasReason}}<br><span class="muted">{{reason}}</span>{{/hasReason}}</td>
             <td><time datetime="{{createdAt}}">{{createdAt}}</time></td>
+            <td>{{who}}</td>
             <td>{{#canRollBack}}
               <form method="post" action="/services/{{serviceID}}/rollback{{query}}" class="inline">
                 <input type="hidden" name="_csrf" value="{{csrf}}">

@@ -335,4 +335,8 @@ let migrations: [Migration] = [
         // or a database added before versions were kept (it runs the newest installed).
         "ALTER TABLE services ADD COLUMN database_version TEXT",
     ]),
+    Migration(name: "0016_audit_by_target", statements: [
+        // Who made each deployment the dashboard lists: its `deployment.create` event.
+        "CREATE INDEX audit_events_by_target ON audit_events(target_type, target_id)",
+    ]),
 ]

@@ -255,6 +255,23 @@ extension Store {
         }
         return try rows.map { (try $0.text("instance_id"), Int32(truncatingIfNeeded: try $0.integer("pid"))) }
     }
+
+    /// Who asked for each of `deployments` (their `deployment.create` audit events' actors);
+    /// the ones the platform made itself are `system`.
+    public func deploymentCreators(_ deployments: [DeploymentID]) async throws -> [DeploymentID: String] {
+        guard !deployments.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: deployments.count).joined(separator: ", ")
+        let rows = try await read { db in
+            try await db.query(
+                "SELECT target_id, actor FROM audit_events WHERE target_type = 'deployment' AND action = 'deployment.create' AND target_id IN (\(placeholders))",
+                deployments.map { SQLValue($0) })
+        }
+        var creators: [DeploymentID: String] = [:]
+        for row in rows {
+            creators[DeploymentID(rawValue: try row.text("target_id"))] = try row.text("actor")
+        }
+        return creators
+    }
 }
 
 /// Where a new deployment's code comes from.
