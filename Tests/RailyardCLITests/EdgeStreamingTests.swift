@@ -40,7 +40,7 @@ struct EdgeStreamingTests {
     }
 
     @Test func aGigabyteEachWayStreamsInAFewMegabytes() async throws {
-        let (upstream, upstreamPort) = try Self.start("/usr/bin/env", ["python3", Self.streamScript.path]) { Int($0) }
+        let (upstream, upstreamPort) = try Self.start("/usr/bin/python3", [Self.streamScript.path]) { Int($0) }
         defer { upstream.terminate() }
         let (edge, edgePort) = try Self.start(
             try RailyardBinary.path(),

@@ -41,10 +41,21 @@ struct NameRulesTests {
         #expect((NameRules.emailProblem(email) == nil) == valid, "\(email)")
     }
 
+    // Counted in code points, as the API's schema counts them: a letter with an emoji modifier
+    // is one Character but two code points (schemathesis found the difference).
     @Test(arguments: [("My App", true), ("", false), (" x", false), ("x ", false), ("a\u{7}b", false),
-                      (String(repeating: "x", count: 65), false)])
+                      (String(repeating: "x", count: 65), false), (String(repeating: "x", count: 63) + "\u{1F3FB}", true),
+                      (String(repeating: "x", count: 64) + "\u{1F3FB}", false), (" \u{301}x", false)])
     func displayNames(name: String, valid: Bool) {
         #expect((NameRules.displayNameProblem(name, what: "name") == nil) == valid, "\(name)")
+    }
+
+    /// Repository URLs read as the schema reads them: code points, the scheme in any case.
+    @Test(arguments: [("https://example.com/a.git", true), ("HTTPS://example.com/a.git", true), ("https://", false),
+                      ("git@github.com:me/app.git", true), ("\u{89}@:\u{1F3FB}x", true), ("-\u{301}@h:p", false),
+                      ("ext::sh -c x", false), ("a/b@c:d", false), ("user@host:", false)])
+    func repositoryURLs(url: String, valid: Bool) {
+        #expect((GitSource(url: url).problem == nil) == valid, "\(url.unicodeScalars.map { String($0.value, radix: 16) })")
     }
 
     @Test func passwords() {

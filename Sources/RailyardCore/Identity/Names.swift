@@ -13,11 +13,13 @@ public enum NameRules {
     }
 
     /// Project and workspace names are for people: 1–64 printable characters, no leading or
-    /// trailing space, no control characters.
+    /// trailing space, no control characters. Characters are counted as the API's schema
+    /// counts them (Unicode code points): an emoji modifier or a combining accent is one more,
+    /// though it joins the letter before it on screen.
     public static func displayNameProblem(_ name: String, what: String) -> String? {
         if name.isEmpty { return "\(what) must not be empty" }
-        if name.count > 64 || name.utf8.count > 256 { return "\(what) must be at most 64 characters" }
-        if name.first?.isWhitespace == true || name.last?.isWhitespace == true {
+        if name.unicodeScalars.count > 64 || name.utf8.count > 256 { return "\(what) must be at most 64 characters" }
+        if name.unicodeScalars.first?.properties.isWhitespace == true || name.unicodeScalars.last?.properties.isWhitespace == true {
             return "\(what) must not start or end with a space"
         }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {

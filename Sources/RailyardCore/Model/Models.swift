@@ -163,14 +163,22 @@ public struct GitSource: Codable, Sendable, Equatable {
     static func urlProblem(_ url: String) -> String? {
         let shape = "a repository URL (https://, http://, ssh://, git://, file:// or user@host:path)"
         guard !url.isEmpty, url.utf8.count <= 2048 else { return "url must be \(shape), at most 2048 bytes" }
-        guard !url.hasPrefix("-"), !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+        guard url.unicodeScalars.first != "-", !url.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
         else { return "url must be \(shape), without spaces or control characters" }
-        if let scheme = schemes.first(where: { url.lowercased().hasPrefix($0) }) {
-            return url.count > scheme.count ? nil : "url must be \(shape)"
+        // Code points, as the API's schema reads them (a `:` followed by an emoji modifier is
+        // one Character, but still a `:`).
+        let scalars = Array(url.unicodeScalars)
+        if let scheme = schemes.first(where: { scheme in
+            scalars.count >= scheme.unicodeScalars.count
+                && zip(scalars, scheme.unicodeScalars).allSatisfy { String($0.0).lowercased() == String($0.1) }
+        }) {
+            return scalars.count > scheme.unicodeScalars.count ? nil : "url must be \(shape)"
         }
         // scp-like: user@host:path, with no scheme (so no `ext::` or other transports).
-        let parts = url.split(separator: ":", maxSplits: 1)
-        if parts.count == 2, parts[0].contains("@"), !parts[0].contains("/"), !parts[1].isEmpty { return nil }
+        if let colon = scalars.firstIndex(of: ":") {
+            let head = scalars[..<colon]
+            if head.contains("@"), !head.contains("/"), colon + 1 < scalars.count { return nil }
+        }
         return "url must be \(shape)"
     }
 
