@@ -41,14 +41,22 @@ struct EdgeStreamingTests {
 
     @Test func aGigabyteEachWayStreamsInAFewMegabytes() async throws {
         let (upstream, upstreamPort) = try Self.start("/usr/bin/python3", [Self.streamScript.path]) { Int($0) }
-        defer { upstream.terminate() }
+        // SIGKILL: a child of the test process ignores SIGTERM (the runner ignores it, and an
+        // ignored signal stays ignored across exec), so terminate() left it running.
+        defer {
+            kill(upstream.processIdentifier, SIGKILL)
+            upstream.waitUntilExit()
+        }
         let (edge, edgePort) = try Self.start(
             try RailyardBinary.path(),
             ["edge-proxy", "--listen", "127.0.0.1:0", "--route", "big.localhost=127.0.0.1:\(upstreamPort)"]
         ) { line in
             line.range(of: "listening on port ").flatMap { Int(line[$0.upperBound...]) }
         }
-        defer { edge.terminate() }
+        defer {
+            kill(edge.processIdentifier, SIGKILL)
+            edge.waitUntilExit()
+        }
         try await Self.moveAGigabyteEachWay(through: "http://127.0.0.1:\(edgePort)", host: "big.localhost", measuring: edge.processIdentifier)
     }
 
