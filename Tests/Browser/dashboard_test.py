@@ -1,10 +1,12 @@
 """The dashboard in a real browser (Debian's Chromium driven by Selenium) against a live
-`railyard server` that scripts/dashboard-test starts: sign in, create a project and a service,
-set a variable, deploy through the CLI and watch the build log arrive in the open page, roll
-back from the page, a viewer invited on the workspace page who joins in their own browser and
-has no write controls, and whose forged write is refused, a POST
-without the CSRF token refused, no Content-Security-Policy violation on any page, and a page
-at phone width. With RAILYARD_SCREENSHOTS=DIR it saves a screenshot of every page there.
+`railyard server` that scripts/dashboard-test starts with no admin: the first admin made on the
+setup page with the server's setup token, sign in, a project made with the keyboard alone and a
+service, a variable set, a CLI deploy whose build log arrives in the open page, a rollback from
+the page, a viewer invited on the workspace page who joins in their own browser, has no write
+controls and whose forged write is refused, a POST without the CSRF token refused, a domain and
+its traffic on the metrics page as it happens, no Content-Security-Policy violation and no
+unlabelled control on any page, and a page at a phone's width. With RAILYARD_SCREENSHOTS=DIR it
+saves a screenshot of every page there.
 
 The tests run in order (their names are numbered) and share the server's state, as a user's
 session would: each builds on the one before.
@@ -22,12 +24,15 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["RAILYARD_BASE"]
 BINARY = os.environ["RAILYARD_BINARY"]
-EMAIL = os.environ["RAILYARD_ADMIN_EMAIL"]
-PASSWORD = os.environ["RAILYARD_ADMIN_PASSWORD"]
+EMAIL = "admin@example.com"
+PASSWORD = "dashboard password"
+# The one-time token a new server writes to its data folder, for its first admin.
+SETUP_TOKEN_FILE = os.environ["RAILYARD_SETUP_TOKEN_FILE"]
 FIXTURE = os.environ["RAILYARD_FIXTURE_APP"]
 WORK = os.environ["RAILYARD_WORK"]
 SCREENSHOTS = os.environ.get("RAILYARD_SCREENSHOTS", "")
@@ -136,6 +141,27 @@ class Dashboard(unittest.TestCase):
 
     # The steps
 
+    def test_0_the_first_admin_in_the_browser(self):
+        driver = self.admin
+        driver.get(BASE + "/")
+        # A new server: signing in leads to the setup page.
+        self.wait(driver, lambda d: d.current_url.endswith("/setup"), "the setup page")
+        self.visited(driver, "setup")
+        self.fill(driver, "setup-token", "rys_not-the-token")
+        self.fill(driver, "email", EMAIL)
+        self.fill(driver, "password", PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/setup'] button[type=submit]").click()
+        self.wait(driver, lambda d: "not valid" in d.find_element(By.CSS_SELECTOR, "[role=alert]").text, "the refusal")
+        with open(SETUP_TOKEN_FILE) as file:
+            token = file.read().strip()
+        self.fill(driver, "setup-token", token)
+        self.fill(driver, "password", PASSWORD)
+        driver.find_element(By.CSS_SELECTOR, "form[action='/setup'] button[type=submit]").click()
+        self.wait(driver, lambda d: self.heading(d) == "Projects", "the projects page of the new admin")
+        # Signed out again: the next step signs in.
+        driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+        self.wait(driver, lambda d: d.current_url.endswith("/login"), "the sign-in page after signing out")
+
     def test_1_sign_in(self):
         driver = self.admin
         driver.get(BASE + "/login")
@@ -153,8 +179,17 @@ class Dashboard(unittest.TestCase):
 
     def test_2_create_project_and_service(self):
         driver = self.admin
-        self.fill(driver, "project-name", "shop")
-        driver.find_element(By.CSS_SELECTOR, "form[action='/projects'] button[type=submit]").click()
+        # With the keyboard alone: Tab to the new project's name, type it, Enter.
+        body = driver.find_element(By.TAG_NAME, "body")
+        body.click()
+        for _ in range(30):
+            if driver.execute_script("return document.activeElement.id") == "project-name":
+                break
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+        self.assertEqual(driver.execute_script("return document.activeElement.id"), "project-name", "Tab never reached the form")
+        outline = driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+        self.assertNotEqual(outline, "none", "the focused field shows no focus")
+        driver.switch_to.active_element.send_keys("shop", Keys.ENTER)
         self.wait(driver, lambda d: "/projects/" in d.current_url and self.heading(d) == "shop", "the new project's page")
         self.visited(driver, "project-empty")
         self.fill(driver, "service-name", "web")
