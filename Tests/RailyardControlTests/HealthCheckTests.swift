@@ -83,8 +83,10 @@ struct HealthCheckTests {
             loop.execute {
                 held.withLock { $0 += 1 }
                 // Bounded, so that a test that fails never leaves the shared loops stuck; a
-                // probe that needed a loop would have come back only after this let go.
-                if release.wait(timeout: .now() + 30) == .timedOut { heldToTheEnd.withLock { $0 += 1 } }
+                // probe that needed a loop would have come back only after this let go. Every
+                // other test running beside this one waits meanwhile (they share these loops),
+                // so the bound is short: the two probes take well under it.
+                if release.wait(timeout: .now() + 10) == .timedOut { heldToTheEnd.withLock { $0 += 1 } }
             }
         }
         defer { for _ in loops { release.signal() } }
