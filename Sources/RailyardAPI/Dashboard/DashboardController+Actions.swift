@@ -139,6 +139,12 @@ extension DashboardController {
     @Sendable func changeVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await DashboardSession.checkedForm(request, context: context)
         let (service, environment, caller, _) = try await serviceState.accessInEnvironment(request, context, .changeVariables)
+        _ = try await variables.change(Self.variableChange(form), of: service, in: environment, caller: caller, context: context)
+        return try Self.backToService(context, environment.id)
+    }
+
+    /// A variable form's change: one variable set (`name`, `value`, `sealed`) or unset (`unset`).
+    static func variableChange(_ form: [String: String]) -> VariableController.VariablesChange {
         var change = VariableController.VariablesChange()
         if let name = form["unset"], !name.isEmpty {
             change.unset = [name]
@@ -146,8 +152,7 @@ extension DashboardController {
             change.set = [(form["name"] ?? "").trimmingCharacters(in: .whitespaces): form["value"] ?? ""]
             change.sealed = form["sealed"] == "on"
         }
-        _ = try await variables.change(change, of: service, in: environment, caller: caller, context: context)
-        return try Self.backToService(context, environment.id)
+        return change
     }
 
     /// The `environmentId` of a service form's address (the API's writes take it in the query

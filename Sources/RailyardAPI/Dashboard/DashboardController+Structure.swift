@@ -149,14 +149,7 @@ extension DashboardController {
     @Sendable func changeSharedVariables(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await DashboardSession.checkedForm(request, context: context)
         let (environment, project, caller) = try await projects.accessEnvironment(context, .changeVariables)
-        var change = VariableController.VariablesChange()
-        if let name = form["unset"], !name.isEmpty {
-            change.unset = [name]
-        } else {
-            change.set = [(form["name"] ?? "").trimmingCharacters(in: .whitespaces): form["value"] ?? ""]
-            change.sealed = form["sealed"] == "on"
-        }
-        _ = try await variables.changeShared(change, in: environment, of: project, caller: caller, context: context)
+        _ = try await variables.changeShared(Self.variableChange(form), in: environment, of: project, caller: caller, context: context)
         return DashboardSession.redirect(to: "/projects/\(project.id.rawValue)?environmentId=\(environment.id.rawValue)")
     }
 
