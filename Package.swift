@@ -209,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "RailyardControlTests",
             dependencies: [
-                "RailyardControl", "RailyardCore",
+                "RailyardControl", "RailyardCore", "RailyardSandbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -223,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "RailyardAPITests",
             dependencies: [
-                "RailyardAPI", "RailyardStore", "RailyardCore", "RailyardClient",
+                "RailyardAPI", "RailyardStore", "RailyardCore", "RailyardClient", "RailyardSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],

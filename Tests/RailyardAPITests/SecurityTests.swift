@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
@@ -329,24 +330,14 @@ enum LoopbackClient {
 /// the network (checked by who opened the connection, not by a route that may be there).
 struct AppCallerTests {
     static func curl(as uid: UInt32?, _ url: String, body: String? = nil) throws -> (Int32, String) {
-        let process = Process()
         var arguments = ["curl", "-s", "-w", "\n%{http_code}", "--max-time", "10"]
         if let body { arguments += ["-H", "Content-Type: application/json", "--data", body] }
         arguments.append(url)
         if let uid {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
+            arguments = ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--"] + arguments
         }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let run = try ProgramOutput.run(arguments, within: .seconds(60))
+        return (run.status, run.combined.trimmingCharacters(in: .newlines))
     }
 
     @Test func requestsFromAServicesUserAreRefused() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 import NIOCore
 import NIOFoundationCompat
 import Testing
@@ -12,17 +13,8 @@ struct SourceArchiveTests {
     }
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let run = try ProgramOutput.run(["/usr/bin/env"] + arguments, workingDirectory: directory?.path, within: .seconds(300))
+        return (run.status, run.combined)
     }
 
     @Test func roundTripKeepsFilesModesLinksAndLongNames() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 import NIOHTTP1
 import Testing
 
@@ -137,12 +138,9 @@ extension DeployEndToEndTests {
         world.server.stop()
         // As if the server had been stopped since three days ago's 03:00.
         let missed = Int64((Date().timeIntervalSince1970 - 3 * 86_400) * 1000)
-        let update = Process()
-        update.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        update.arguments = [world.data + "/railyard.sqlite", "UPDATE backup_schedules SET next_at = \(missed)"]
-        try update.run()
-        update.waitUntilExit()
-        #expect(update.terminationStatus == 0)
+        let update = try ProgramOutput.run(
+            ["/usr/bin/sqlite3", world.data + "/railyard.sqlite", "UPDATE backup_schedules SET next_at = \(missed)"], within: .seconds(60))
+        #expect(update.status == 0, "\(update.combined)")
         try await world.server.start()
         func scheduled() async throws -> [[String: Any]] {
             try #require(try await world.cli.execJSON(["backup", "list", "--service", "postgres"]) as? [[String: Any]])

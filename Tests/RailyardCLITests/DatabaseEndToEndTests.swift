@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import RailyardSandbox
 import NIOCore
 import Testing
 
@@ -313,15 +314,7 @@ extension DeployEndToEndTests {
     }
 
     static func sha256(_ path: String) throws -> String {
-        let output = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        let run = try ProgramOutput.run(["/usr/bin/sha256sum", path], within: .seconds(120))
+        return run.stdout.split(separator: " ").first.map(String.init) ?? ""
     }
 }

@@ -45,7 +45,7 @@ struct EdgeStreamingTests {
         // ignored signal stays ignored across exec), so terminate() left it running.
         defer {
             kill(upstream.processIdentifier, SIGKILL)
-            upstream.waitUntilExit()
+            _ = ServerProcess.exitStatus(of: upstream, within: 20)
         }
         let (edge, edgePort) = try Self.start(
             try RailyardBinary.path(),
@@ -55,7 +55,7 @@ struct EdgeStreamingTests {
         }
         defer {
             kill(edge.processIdentifier, SIGKILL)
-            edge.waitUntilExit()
+            _ = ServerProcess.exitStatus(of: edge, within: 20)
         }
         try await Self.moveAGigabyteEachWay(through: "http://127.0.0.1:\(edgePort)", host: "big.localhost", measuring: edge.processIdentifier)
     }

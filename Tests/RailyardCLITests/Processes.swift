@@ -77,9 +77,10 @@ struct CLI: Sendable {
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        // Both pipes are closed: the CLI has exited, or is about to.
+        let status = ServerProcess.exitStatus(of: process, within: 60) ?? -1
         return CommandResult(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            status: status, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))
     }
 
@@ -246,8 +247,7 @@ enum TestPostgres {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", server, "-q", "-c", "CREATE DATABASE \(name)"]
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ProcessProblem("psql could not create \(name)") }
+        guard ServerProcess.exitStatus(of: process, within: 60) == 0 else { throw ProcessProblem("psql could not create \(name)") }
         var components = try #require(URLComponents(string: server))
         components.path = "/\(name)"
         return try #require(components.string)

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 import Testing
 
 /// Issue 16's public access through a live server: a database is private until
@@ -30,20 +31,9 @@ extension DeployEndToEndTests {
     /// process's: its status and its output and errors together.
     static func child(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         try await onOwnThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-            var env = ProcessInfo.processInfo.environment
-            for (name, value) in environment { env[name] = value }
-            process.environment = env
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            let run = try ProgramOutput.run(
+                arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, within: .seconds(300))
+            return (run.status, run.combined)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 import Testing
 
 /// Issue 13, item 4, through a live server: an upload of 99,000 one-byte files (which once
@@ -21,12 +22,7 @@ extension DeployEndToEndTests {
                     with open(os.path.join(path, str(n)), 'w') as f: f.write('x')
             """
         let status = try await onOwnThread { () throws -> Int32 in
-            let python = Process()
-            python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            python.arguments = ["python3", "-c", script]
-            try python.run()
-            python.waitUntilExit()
-            return python.terminationStatus
+            try ProgramOutput.run(["/usr/bin/env", "python3", "-c", script], within: .seconds(300)).status
         }
         #expect(status == 0)
 

@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 import RailyardCore
 import Testing
 
@@ -33,15 +34,9 @@ import Testing
         // CI installs both (scripts/test); the reference is what dpkg says of their packages
         // (5:7.0.15-1~deb12u1 is Redis 7; 1:10.11.6-0+deb12u1 is MariaDB 10.11).
         for (engine, package, parts) in [(DatabaseEngine.redis, "redis-server", 1), (.mysql, "mariadb-server", 2)] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/dpkg-query")
-            process.arguments = ["-W", "-f", "${Version}", package]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let packaged = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0, "\(package) is not installed")
+            let query = try ProgramOutput.run(["/usr/bin/dpkg-query", "-W", "-f", "${Version}", package], within: .seconds(60))
+            let packaged = query.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            try #require(query.status == 0, "\(package) is not installed")
             let upstream = packaged.split(separator: ":").last.map(String.init) ?? packaged
             let expected = upstream.split(separator: ".").prefix(parts).joined(separator: ".")
             #expect(DatabaseServer.installedVersions(engine) == [expected], "\(engine): dpkg says \(packaged)")
@@ -58,17 +53,10 @@ import Testing
         let server = DatabaseServer(engine: .postgres, programs: ["postgres": "/bin/echo", "initdb": "/bin/false"], version: version)
         let script = base.appendingPathComponent("start.sh")
         try Data(server.startScript.utf8).write(to: script)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [script.path]
-        process.environment = ["PATH": "/usr/bin:/bin", "PGDATA": data.path, "PGPASSWORD": "secret"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let run = try ProgramOutput.run(
+            ["/bin/sh", script.path], environment: ["PATH": "/usr/bin:/bin", "PGDATA": data.path, "PGPASSWORD": "secret"],
+            within: .seconds(60))
+        return (run.status, run.combined)
     }
 
     @Test func theStartScriptRefusesDataOfAnotherMajorVersion() throws {

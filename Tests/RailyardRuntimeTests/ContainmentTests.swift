@@ -24,16 +24,8 @@ struct ContainmentTests {
     }
 
     static func run(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let run = try ProgramOutput.run(arguments, within: .seconds(300))
+        return (run.status, run.combined)
     }
 
     @Test func nothingABuildDetachesOutlivesIt() async throws {

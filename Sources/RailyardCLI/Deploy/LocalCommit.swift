@@ -1,4 +1,5 @@
 import Foundation
+import RailyardSandbox
 
 /// The git commit a folder being uploaded is at, when it is in a git work tree: sent with the
 /// upload so that the app sees `RAILWAY_GIT_COMMIT_SHA` and `RAILWAY_GIT_COMMIT_MESSAGE`, as
@@ -19,17 +20,8 @@ struct LocalCommit: Equatable {
     }
 
     private static func run(_ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        guard let run = try? ProgramOutput.run(["/usr/bin/env"] + arguments, within: .seconds(30)), run.status == 0
+        else { return nil }
+        return run.stdout.trimmingCharacters(in: .newlines)
     }
 }

@@ -92,19 +92,8 @@ struct DatabaseServer: Sendable {
 
     /// What `program arguments` prints, within five seconds (a version query).
     private static func output(of program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let deadline = DispatchTime.now() + .seconds(5)
-        DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { process.terminate() } }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data.prefix(4096), as: UTF8.self)
+        let run = try ProgramOutput.run([program] + arguments, within: .seconds(5))
+        return String(decoding: run.stdout.utf8.prefix(4096), as: UTF8.self)
     }
 
     func program(_ name: String) -> String { programs[name] ?? name }
