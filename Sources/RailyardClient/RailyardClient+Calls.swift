@@ -82,11 +82,13 @@ extension RailyardClient {
         public var requestBodyLimit: Int64??
         public var processLimit: Int??
         public var databaseVersion: String?
+        public var deploy = ServiceDeploySettings.Change()
 
         public init(
             name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil, cpuLimitMillis: Int?? = nil,
-            requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil
+            requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil, deploy: ServiceDeploySettings.Change = .init()
         ) {
+            self.deploy = deploy
             self.processLimit = processLimit
             self.name = name
             self.repository = repository
@@ -96,7 +98,11 @@ extension RailyardClient {
         }
 
         enum CodingKeys: String, CodingKey {
-            case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion
+            case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion, deploy
+        }
+
+        enum DeployKeys: String, CodingKey {
+            case startCommand, healthcheckPath, healthcheckTimeout, numReplicas, restartPolicyType, restartPolicyMaxRetries
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -108,6 +114,15 @@ extension RailyardClient {
             if let requestBodyLimit { try container.encode(requestBodyLimit, forKey: .requestBodyLimit) }
             if let processLimit { try container.encode(processLimit, forKey: .processLimit) }
             try container.encodeIfPresent(databaseVersion, forKey: .databaseVersion)
+            guard !deploy.isEmpty else { return }
+            // A field set to nil is sent as null, which removes the setting.
+            var settings = container.nestedContainer(keyedBy: DeployKeys.self, forKey: .deploy)
+            if let value = deploy.startCommand { try settings.encode(value, forKey: .startCommand) }
+            if let value = deploy.healthcheckPath { try settings.encode(value, forKey: .healthcheckPath) }
+            if let value = deploy.healthcheckTimeout { try settings.encode(value, forKey: .healthcheckTimeout) }
+            if let value = deploy.numReplicas { try settings.encode(value, forKey: .numReplicas) }
+            if let value = deploy.restartPolicyType { try settings.encode(value, forKey: .restartPolicyType) }
+            if let value = deploy.restartPolicyMaxRetries { try settings.encode(value, forKey: .restartPolicyMaxRetries) }
         }
     }
 

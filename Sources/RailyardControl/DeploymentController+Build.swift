@@ -66,11 +66,13 @@ extension DeploymentController {
         let environmentName = context.environment.name
         let variables = context.variables
         let toolchains = options.toolchains
+        let settings = context.service.deploy
         do {
             // The tenant's config files are parsed on a thread of the build's own.
             plan = try await BlockingWork.run {
                 try BuildPlanner.plan(
-                    DirectorySource(root: sourceFolder), environment: environmentName, variables: variables, toolchains: toolchains)
+                    DirectorySource(root: sourceFolder), environment: environmentName, variables: variables, toolchains: toolchains,
+                    settings: settings)
             }
         } catch let error as PlanError {
             throw PipelineFailure(phase: "build", error.description)

@@ -34,17 +34,21 @@ struct ProjectController {
         /// A database service's engine version; `null` or absent leaves it as it is (it cannot
         /// be cleared).
         var databaseVersion: String?
+        /// Start command, health check, replicas and restart policy: each field left out stays,
+        /// `null` removes it.
+        var deploy = ServiceDeploySettings.Change()
 
         enum CodingKeys: String, CodingKey {
-            case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion
+            case name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, databaseVersion, deploy
         }
 
         /// A change made by the dashboard's settings form: `.some(nil)` clears a limit.
-        init(memoryLimit: Int64??, cpuLimitMillis: Int??, requestBodyLimit: Int64??, processLimit: Int??) {
+        init(memoryLimit: Int64??, cpuLimitMillis: Int??, requestBodyLimit: Int64??, processLimit: Int??, deploy: ServiceDeploySettings.Change) {
             self.memoryLimit = memoryLimit
             self.cpuLimitMillis = cpuLimitMillis
             self.requestBodyLimit = requestBodyLimit
             self.processLimit = processLimit
+            self.deploy = deploy
         }
 
         init(from decoder: any Decoder) throws {
@@ -56,6 +60,27 @@ struct ProjectController {
             requestBodyLimit = try container.decodeSetting(Int64.self, forKey: .requestBodyLimit)
             processLimit = try container.decodeSetting(Int.self, forKey: .processLimit)
             databaseVersion = try container.decodeIfPresent(String.self, forKey: .databaseVersion)
+            deploy = try container.decodeIfPresent(DeploySettingsChange.self, forKey: .deploy)?.change ?? .init()
+        }
+    }
+
+    /// The `deploy` object of a PATCH: `null` for a field removes that setting.
+    struct DeploySettingsChange: Decodable {
+        var change: ServiceDeploySettings.Change
+
+        enum CodingKeys: String, CodingKey {
+            case startCommand, healthcheckPath, healthcheckTimeout, numReplicas, restartPolicyType, restartPolicyMaxRetries
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            change = ServiceDeploySettings.Change(
+                startCommand: try container.decodeSetting(String.self, forKey: .startCommand),
+                healthcheckPath: try container.decodeSetting(String.self, forKey: .healthcheckPath),
+                healthcheckTimeout: try container.decodeSetting(Int.self, forKey: .healthcheckTimeout),
+                numReplicas: try container.decodeSetting(Int.self, forKey: .numReplicas),
+                restartPolicyType: try container.decodeSetting(ServiceConfig.RestartPolicy.self, forKey: .restartPolicyType),
+                restartPolicyMaxRetries: try container.decodeSetting(Int.self, forKey: .restartPolicyMaxRetries))
         }
     }
 
@@ -273,6 +298,16 @@ struct ProjectController {
                 "processLimit must be between \(Service.processLimits.lowerBound) and \(Service.processLimits.upperBound) processes",
                 field: "processLimit")
         }
+        let deploy: ServiceDeploySettings.Change
+        switch body.deploy.checked() {
+        case .success(let checked): deploy = checked
+        case .failure(let problem): throw RailyardError.invalid(problem.message, field: "deploy." + problem.field)
+        }
+        if !deploy.isEmpty, service.database != nil {
+            throw RailyardError.conflict(
+                "\(service.name) is a database service: Railyard starts, checks and restarts its server, so it takes no deploy settings",
+                field: "deploy")
+        }
         var version: String?
         if let text = body.databaseVersion {
             version = try await databaseVersionChange(service, to: text)
@@ -280,7 +315,7 @@ struct ProjectController {
         let updated = try await store.updateService(
             service.id, name: body.name, repository: body.repository, memoryLimit: body.memoryLimit,
             cpuLimitMillis: body.cpuLimitMillis, requestBodyLimit: body.requestBodyLimit, processLimit: body.processLimit,
-            databaseVersion: version, audit: context.audit(caller))
+            databaseVersion: version, deploy: deploy, audit: context.audit(caller))
         if body.requestBodyLimit != nil { await dependencies.control?.routingChanged() }
         return updated
     }

@@ -77,19 +77,50 @@ extension DashboardController {
 
 /// A service's settings and its variables as a `.env` text.
 extension DashboardController {
-    /// Memory (MiB), CPU (cores), processes and request body (MiB) limits; an empty field
-    /// removes the limit. The API's ranges apply.
+    /// Memory (MiB), CPU (cores), processes and request body (MiB) limits, and (for an app) the
+    /// start command, replicas, health check and restart policy; an empty field removes the
+    /// setting, a field the form did not show (a database's) leaves it. The API's rules apply.
     @Sendable func changeSettings(_ request: Request, context: APIRequestContext) async throws -> Response {
         let form = try await DashboardSession.checkedForm(request, context: context)
         let environment = try Self.environment(request)
         let (service, _, caller) = try await projects.accessService(context, .changeService, environment: nil)
+        func whole(_ key: String, field: String) throws -> Int?? {
+            guard let text = form[key] else { return nil }
+            guard let number = try Self.number(text, field: "deploy." + field) else { return .some(nil) }
+            guard number == number.rounded() else { throw RailyardError.invalid("deploy.\(field) is a whole number", field: "deploy." + field) }
+            return .some(Int(number))
+        }
+        func text(_ key: String) -> String?? {
+            guard let text = form[key] else { return nil }
+            return .some(text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text)
+        }
+        var policy: ServiceConfig.RestartPolicy??
+        if let chosen = form["restartPolicyType"] {
+            guard chosen.isEmpty || ServiceConfig.RestartPolicy(rawValue: chosen) != nil else {
+                throw RailyardError.invalid("deploy.restartPolicyType is one of ON_FAILURE, ALWAYS, NEVER", field: "deploy.restartPolicyType")
+            }
+            policy = .some(ServiceConfig.RestartPolicy(rawValue: chosen))
+        }
+        let deploy = ServiceDeploySettings.Change(
+            startCommand: text("startCommand"), healthcheckPath: text("healthcheckPath"),
+            healthcheckTimeout: try whole("healthcheckTimeout", field: "healthcheckTimeout"),
+            numReplicas: try whole("numReplicas", field: "numReplicas"), restartPolicyType: policy,
+            restartPolicyMaxRetries: try whole("restartPolicyMaxRetries", field: "restartPolicyMaxRetries"))
         let change = ProjectController.UpdateServiceRequest(
             memoryLimit: .some(try Self.number(form["memory"], field: "memoryLimit").map { Int64($0 * 1_048_576) }),
             cpuLimitMillis: .some(try Self.number(form["cpu"], field: "cpuLimitMillis").map { Int(($0 * 1000).rounded()) }),
             requestBodyLimit: .some(try Self.number(form["requestBody"], field: "requestBodyLimit").map { Int64($0 * 1_048_576) }),
-            processLimit: .some(try Self.number(form["processes"], field: "processLimit").map { Int($0) }))
+            processLimit: .some(try Self.number(form["processes"], field: "processLimit").map { Int($0) }), deploy: deploy)
         _ = try await projects.updateService(service, with: change, caller: caller, context: context)
         return try Self.backToService(context, environment)
+    }
+
+    static func restartPolicyLabel(_ policy: ServiceConfig.RestartPolicy) -> String {
+        switch policy {
+        case .onFailure: "On failure"
+        case .always: "Always"
+        case .never: "Never"
+        }
     }
 
     /// A form's number (nil when empty), finite and not negative.

@@ -228,6 +228,14 @@ struct DashboardController {
             "cpu": service.cpuLimitMillis.map { Self.decimal(Double($0) / 1000) } ?? "",
             "processes": service.processLimit.map(String.init) ?? "",
             "requestBody": service.requestBodyLimit.map { Self.decimal(Double($0) / 1_048_576) } ?? "",
+            "isDatabase": service.database != nil,
+            "startCommand": service.deploy.startCommand ?? "",
+            "numReplicas": service.deploy.numReplicas.map(String.init) ?? "",
+            "healthcheckPath": service.deploy.healthcheckPath ?? "",
+            "healthcheckTimeout": service.deploy.healthcheckTimeout.map(String.init) ?? "",
+            "restartPolicyMaxRetries": service.deploy.restartPolicyMaxRetries.map(String.init) ?? "",
+            "restartPolicies": [("", "Default (on failure)")] + ServiceConfig.RestartPolicy.allCases.map { ($0.rawValue, Self.restartPolicyLabel($0)) }
+                .map { value, label in ["value": value, "label": label, "selected": value == (service.deploy.restartPolicyType?.rawValue ?? "")] },
         ])
     }
 

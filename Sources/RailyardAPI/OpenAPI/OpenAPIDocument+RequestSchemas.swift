@@ -394,6 +394,17 @@ extension OpenAPIDocument {
                 "pattern": "^[0-9]+(\\.[0-9]+)?$",
                 "maxLength": 12,
                 "description": "A database service's engine version (its next deployment runs it): one the server's machine has, and another major version only while the service holds no data (409 otherwise, saying how to move the data; 409 too for a service that runs no database). null leaves it as it is."
+              },
+              "deploy": {
+                "anyOf": [
+                  {
+                    "$ref": "#/components/schemas/ServiceDeploySettingsChange"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ],
+                "description": "Start command, health check, replicas and restart policy; null is the same as leaving it out."
               }
             }
           },

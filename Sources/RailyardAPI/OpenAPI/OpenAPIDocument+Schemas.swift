@@ -310,6 +310,9 @@ extension OpenAPIDocument {
                 "type": "string",
                 "description": "Present for a database service added with a known version: the engine's major version it runs (15, 7, 10.11)."
               },
+              "deploy": {
+                "$ref": "#/components/schemas/ServiceDeploySettings"
+              },
               "createdAt": {
                 "$ref": "#/components/schemas/Timestamp"
               }
@@ -318,6 +321,7 @@ extension OpenAPIDocument {
               "id",
               "projectId",
               "name",
+              "deploy",
               "createdAt"
             ]
           },

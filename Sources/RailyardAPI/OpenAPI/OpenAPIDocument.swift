@@ -60,7 +60,7 @@ enum OpenAPIDocument {
 
     /// The pieces, in one document; "" when a piece is not JSON (the document's own tests fail
     /// on that).
-    static let json: String = joined([head, accountPaths, workspacePaths, servicePaths, variablePaths, volumePaths, databasePaths, tcpProxyPaths, backupSchedulePaths, schemas, requestSchemas, sharedComponents]) ?? ""
+    static let json: String = joined([head, accountPaths, workspacePaths, servicePaths, variablePaths, volumePaths, databasePaths, tcpProxyPaths, backupSchedulePaths, schemas, requestSchemas, serviceSettingsSchemas, sharedComponents]) ?? ""
 
     /// The objects of `pieces` merged key by key, two levels deep (`paths`, `components.*`);
     /// a key written twice is a mistake, and gives nil.

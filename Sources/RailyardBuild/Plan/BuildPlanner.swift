@@ -9,11 +9,13 @@ public enum BuildPlanner {
     ///     (`RAILPACK_START_CMD`, `RAILPACK_PYTHON_VERSION`, …).
     ///   - toolchains: the interpreters the host has (`ToolchainCatalog.discover`), to match a
     ///     version the app asks for. The plan's `toolchain` is nil when the app asks for none.
+    ///   - settings: the service's own settings (start command, health check, replicas,
+    ///     restart policy), which apply where the config file says nothing.
     /// - Throws: `PlanError` when nothing can be built, no start command is known, or the app
     ///   asks for a version none of `toolchains` has (never a silent fall-back to another).
     public static func plan(
         _ source: any SourceTree, environment: String = Environment.defaultName, variables: [String: String] = [:],
-        toolchains: [Toolchain] = []
+        toolchains: [Toolchain] = [], settings: ServiceDeploySettings = ServiceDeploySettings()
     ) throws(PlanError) -> BuildPlan {
         let configFile: ConfigFileReader.Result?
         do {
@@ -21,8 +23,11 @@ public enum BuildPlanner {
         } catch {
             throw PlanError("invalid config file: \(error.description)")
         }
-        let config = configFile?.config.resolved(for: environment) ?? ServiceConfig()
+        let fromFile = configFile?.config.resolved(for: environment) ?? ServiceConfig()
+        var config = fromFile
+        config.deploy = fromFile.deploy.filled(from: settings)
         var notes = configFile?.notes ?? []
+        notes += Self.settingNotes(file: fromFile.deploy, settings: settings, fileName: configFile?.file)
 
         let dockerfile = config.build.dockerfilePath ?? "Dockerfile"
         switch config.build.builder {
@@ -41,9 +46,8 @@ public enum BuildPlanner {
 
         let knobs = ProviderVariables(variables)
         let procfile = Procfile(source.read("Procfile"))
-        // Start: the config file (Railway's service setting, which overrides whatever the
-        // builder chose) > RAILPACK_START_CMD (Railpack's config) > a Procfile's web: > the
-        // provider. Build: the config file's buildCommand > RAILPACK_BUILD_CMD > the provider.
+        // Start: the config file > the service's setting (both override whatever the builder
+        // chose) > RAILPACK_START_CMD (Railpack's config) > a Procfile's web: > the provider. Build: the config file's buildCommand > RAILPACK_BUILD_CMD > the provider.
         let startKnob = knobs.knob("START_CMD")
         let startOverride = config.deploy.startCommand ?? startKnob?.value ?? procfile?.web
         var plan: BuildPlan
@@ -63,7 +67,8 @@ public enum BuildPlanner {
         if let startOverride { plan.start = startOverride }
 
         if config.deploy.startCommand != nil {
-            notes.append("start command from \(configFile?.file ?? "config")" + (startKnob.map { " (it overrides \($0.variable))" } ?? ""))
+            let source = fromFile.deploy.startCommand != nil ? configFile?.file ?? "config" : "the service's settings"
+            notes.append("start command from \(source)" + (startKnob.map { " (it overrides \($0.variable))" } ?? ""))
         } else if let startKnob {
             notes.append("start command from the \(startKnob.variable) variable")
         } else if procfile?.web != nil {
@@ -104,6 +109,25 @@ public enum BuildPlanner {
         plan.watchPatterns = config.build.watchPatterns ?? []
         plan.notes = notes + plan.notes
         return plan
+    }
+
+    /// What the service's settings changed, and which of them the config file overrode.
+    static func settingNotes(file: ServiceConfig.Deploy, settings: ServiceDeploySettings, fileName: String?) -> [String] {
+        let fields: [(String, Bool, Bool)] = [
+            ("healthcheckPath", settings.healthcheckPath != nil, file.healthcheckPath != nil),
+            ("healthcheckTimeout", settings.healthcheckTimeout != nil, file.healthcheckTimeout != nil),
+            ("numReplicas", settings.numReplicas != nil, file.numReplicas != nil),
+            ("restartPolicyType", settings.restartPolicyType != nil, file.restartPolicyType != nil),
+            ("restartPolicyMaxRetries", settings.restartPolicyMaxRetries != nil, file.restartPolicyMaxRetries != nil),
+        ]
+        let applied = fields.filter { $0.1 && !$0.2 }.map(\.0)
+        let overridden = fields.filter { $0.1 && $0.2 }.map(\.0) + (settings.startCommand != nil && file.startCommand != nil ? ["startCommand"] : [])
+        var notes: [String] = []
+        if !applied.isEmpty { notes.append("from the service's settings: " + applied.joined(separator: ", ")) }
+        if !overridden.isEmpty {
+            notes.append("\(fileName ?? "the config file") overrides the service's " + overridden.joined(separator: ", "))
+        }
+        return notes
     }
 
     static func dockerfileMessage(_ path: String) -> String {

@@ -15,6 +15,10 @@ struct ServiceUpdate: AsyncParsableCommand {
             --version changes a database service's engine version (one the server's machine has); its data is never
             converted in place, so another major version is refused once it holds data: back it up, add a database
             of the new version and restore into it.
+            --start-command, --replicas, --healthcheck-path, --healthcheck-timeout, --restart-policy and
+            --restart-retries are the service's own settings, as in Railway's dashboard: they apply from the next
+            deployment (`railyard redeploy`), and the source's railway.json or railyard.toml overrides each one it
+            sets. `none` removes one.
             """)
 
     @OptionGroup var client: ClientOptions
@@ -28,11 +32,51 @@ struct ServiceUpdate: AsyncParsableCommand {
     @Option(help: "Branch to deploy (with --repo, or to change the current repository's).") var branch: String?
     @Option(help: "The service's folder inside the repository.") var rootDir: String?
     @Option(help: "A database service's engine version (e.g. 15).") var version: String?
+    @Option(help: "Start command, run through sh -c (none: the detected one).") var startCommand: String?
+    @Option(help: "Replicas, 1 to 64 (none: 1).") var replicas: String?
+    @Option(help: "Health check path, polled until it answers 200 (none: the port answering).") var healthcheckPath: String?
+    @Option(help: "Seconds a new deployment has to pass its health check, 1 to 3600 (none: 300).") var healthcheckTimeout: String?
+    @Option(help: "ON_FAILURE, ALWAYS or NEVER (none: ON_FAILURE).") var restartPolicy: String?
+    @Option(help: "Restarts before giving up, 0 to 1000 (none: 10).") var restartRetries: String?
+
+    /// The deploy settings the options change, checked by the rules the server applies.
+    func deployChange() throws -> ServiceDeploySettings.Change {
+        func whole(_ text: String?, _ option: String, _ range: ClosedRange<Int>) throws -> Int?? {
+            guard let text else { return nil }
+            if text == "none" { return .some(nil) }
+            guard let number = Int(text), range.contains(number) else {
+                throw CLIError("--\(option) must be a number from \(range.lowerBound) to \(range.upperBound), or none (got '\(text.prefix(20))')")
+            }
+            return .some(number)
+        }
+        var change = ServiceDeploySettings.Change(
+            startCommand: startCommand.map { $0 == "none" ? nil : $0 }, healthcheckPath: healthcheckPath.map { $0 == "none" ? nil : $0 },
+            healthcheckTimeout: try whole(healthcheckTimeout, "healthcheck-timeout", ServiceDeploySettings.healthcheckTimeouts),
+            numReplicas: try whole(replicas, "replicas", ServiceDeploySettings.replicaCounts),
+            restartPolicyMaxRetries: try whole(restartRetries, "restart-retries", ServiceDeploySettings.restartRetries))
+        if let restartPolicy {
+            if restartPolicy.lowercased() == "none" {
+                change.restartPolicyType = .some(nil)
+            } else {
+                guard let policy = ServiceConfig.RestartPolicy(rawValue: restartPolicy.uppercased()) else {
+                    throw CLIError("--restart-policy must be ON_FAILURE, ALWAYS, NEVER or none (got '\(restartPolicy.prefix(20))')")
+                }
+                change.restartPolicyType = .some(policy)
+            }
+        }
+        switch change.checked() {
+        case .success(let checked): return checked
+        case .failure(let problem): throw CLIError(problem.message)
+        }
+    }
 
     func validate() throws {
+        let deploy = try deployChange()
         if name == nil && memory == nil && cpu == nil && maxBody == nil && processes == nil && repo == nil && branch == nil && rootDir == nil
-            && version == nil {
-            throw CLIError("nothing to change: give --name, --memory, --cpu, --max-body, --processes, --repo, --branch, --root-dir or --version")
+            && version == nil && deploy.isEmpty {
+            throw CLIError(
+                "nothing to change: give --name, --memory, --cpu, --max-body, --processes, --repo, --branch, --root-dir, --version, "
+                    + "--start-command, --replicas, --healthcheck-path, --healthcheck-timeout, --restart-policy or --restart-retries")
         }
         if let version, DatabaseVersions.parse(version) == nil {
             throw CLIError("--version takes the engine's major version, such as 15 or 10.11 (got '\(version.prefix(20))')")
@@ -57,6 +101,7 @@ struct ServiceUpdate: AsyncParsableCommand {
         if let maxBody { change.requestBodyLimit = .some(try Self.bytes(maxBody, option: "--max-body")) }
         if let processes { change.processLimit = .some(try Self.processLimit(processes)) }
         change.databaseVersion = version
+        change.deploy = try deployChange()
         if let repo {
             change.repository = repo == "none" ? .some(nil) : .some(GitSource(url: repo, branch: branch, rootDirectory: rootDir))
         } else if branch != nil || rootDir != nil {
@@ -84,6 +129,18 @@ struct ServiceUpdate: AsyncParsableCommand {
             return "\(engine.displayName)\(version), memory \(memory), cpu \(cpu), processes \(processes)"
         }
         return "memory \(memory), cpu \(cpu), processes \(processes), request body \(body), repository \(repository)"
+            + describe(service.deploy)
+    }
+
+    /// The deploy settings that are set, or nothing.
+    static func describe(_ settings: ServiceDeploySettings) -> String {
+        let set: [String?] = [
+            settings.startCommand.map { "start command \($0.prefix(200))" }, settings.numReplicas.map { "replicas \($0)" },
+            settings.healthcheckPath.map { "health check \($0)" }, settings.healthcheckTimeout.map { "health check timeout \($0) s" },
+            settings.restartPolicyType.map { "restart \($0.rawValue)" }, settings.restartPolicyMaxRetries.map { "restart retries \($0)" },
+        ]
+        let shown = set.compactMap { $0 }
+        return shown.isEmpty ? "" : ", " + shown.joined(separator: ", ")
     }
 
     /// A process limit in `Service.processLimits`, or nil for `none`.

@@ -99,6 +99,7 @@ extension Service: JSONWritable {
         if let cpuLimitMillis { output.key("cpuLimitMillis"); output.integer(cpuLimitMillis) }
         output.optionalString("database", database?.rawValue)
         output.optionalString("databaseVersion", databaseVersion)
+        output.key("deploy"); deploy.writeJSON(to: &output)
         output.key("id"); output.string(id.rawValue)
         if let memoryLimit { output.key("memoryLimit"); output.integer(Int(memoryLimit)) }
         output.key("name"); output.string(name)
@@ -113,6 +114,30 @@ extension Service: JSONWritable {
             output.raw("}")
         }
         if let requestBodyLimit { output.key("requestBodyLimit"); output.integer(Int(requestBodyLimit)) }
+        output.raw("}")
+    }
+}
+
+extension ServiceDeploySettings: JSONWritable {
+    public func writeJSON(to output: inout JSONOutput) {
+        output.raw("{")
+        var first = true
+        func integer(_ key: StaticString, _ value: Int?) {
+            guard let value else { return }
+            output.key(key, first: first); output.integer(value)
+            first = false
+        }
+        func string(_ key: StaticString, _ value: String?) {
+            guard let value else { return }
+            output.optionalString(key, value, first: first)
+            first = false
+        }
+        string("healthcheckPath", healthcheckPath)
+        integer("healthcheckTimeout", healthcheckTimeout)
+        integer("numReplicas", numReplicas)
+        integer("restartPolicyMaxRetries", restartPolicyMaxRetries)
+        string("restartPolicyType", restartPolicyType?.rawValue)
+        string("startCommand", startCommand)
         output.raw("}")
     }
 }

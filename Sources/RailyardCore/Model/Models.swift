@@ -100,6 +100,9 @@ public struct Service: Codable, Sendable, Equatable {
     /// 10.11), chosen when it was added; nil for an app, or a database added before versions
     /// were kept (it runs the newest the host has).
     public var databaseVersion: String?
+    /// Start command, health check, replicas and restart policy as set on the service; the
+    /// source's config file overrides them (`ServiceDeploySettings`).
+    public var deploy: ServiceDeploySettings
     public var createdAt: Date
 
     /// The range `processLimit` may take.
@@ -108,8 +111,9 @@ public struct Service: Codable, Sendable, Equatable {
     public init(
         id: ServiceID, projectID: ProjectID, name: String, repository: GitSource? = nil, memoryLimit: Int64? = nil,
         cpuLimitMillis: Int? = nil, requestBodyLimit: Int64? = nil, processLimit: Int? = nil, database: DatabaseEngine? = nil,
-        databaseVersion: String? = nil, createdAt: Date
+        databaseVersion: String? = nil, deploy: ServiceDeploySettings = ServiceDeploySettings(), createdAt: Date
     ) {
+        self.deploy = deploy
         self.database = database
         self.databaseVersion = databaseVersion
         self.requestBodyLimit = requestBodyLimit
@@ -125,7 +129,7 @@ public struct Service: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, projectID = "projectId", name, repository, memoryLimit, cpuLimitMillis, requestBodyLimit, processLimit, database,
-             databaseVersion, createdAt
+             databaseVersion, deploy, createdAt
     }
 }
 

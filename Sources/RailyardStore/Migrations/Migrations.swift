@@ -339,4 +339,9 @@ let migrations: [Migration] = [
         // Who made each deployment the dashboard lists: its `deployment.create` event.
         "CREATE INDEX audit_events_by_target ON audit_events(target_type, target_id)",
     ]),
+    Migration(name: "0017_service_deploy_settings", statements: [
+        // The service's start command, health check, replicas and restart policy as its
+        // owner set them (ServiceDeploySettings as JSON); NULL for none.
+        "ALTER TABLE services ADD COLUMN deploy_settings TEXT",
+    ]),
 ]

@@ -216,7 +216,7 @@ extension Store {
     public func updateService(
         _ id: ServiceID, name: String? = nil, repository: GitSource?? = nil, memoryLimit: Int64?? = nil,
         cpuLimitMillis: Int?? = nil, requestBodyLimit: Int64?? = nil, processLimit: Int?? = nil,
-        databaseVersion: String? = nil, audit: AuditContext
+        databaseVersion: String? = nil, deploy: ServiceDeploySettings.Change = .init(), audit: AuditContext
     ) async throws -> Service {
         try await write(conflict: "a service named '\(name ?? "")' already exists in this project") { db in
             guard let row = try await db.first("SELECT * FROM services WHERE id = ?", [SQLValue(id)])
@@ -229,17 +229,21 @@ extension Store {
             if let requestBodyLimit { service.requestBodyLimit = requestBodyLimit }
             if let processLimit { service.processLimit = processLimit }
             if let databaseVersion { service.databaseVersion = databaseVersion }
+            // Applied to the settings read in this transaction: two changes to different
+            // settings at once both hold.
+            service.deploy = deploy.applied(to: service.deploy)
             try await db.execute(
                 """
                 UPDATE services SET name = ?, repository_url = ?, repository_branch = ?, repository_root = ?,
                     memory_limit = ?, cpu_limit_millis = ?, max_request_body = ?, process_limit = ?,
-                    database_version = ? WHERE id = ?
+                    database_version = ?, deploy_settings = ? WHERE id = ?
                 """,
                 [.text(service.name), SQLValue(service.repository?.url), SQLValue(service.repository?.branch),
                  SQLValue(service.repository?.rootDirectory), service.memoryLimit.map { .integer($0) } ?? .null,
                  service.cpuLimitMillis.map { .integer(Int64($0)) } ?? .null,
                  service.requestBodyLimit.map { .integer($0) } ?? .null,
-                 service.processLimit.map { .integer(Int64($0)) } ?? .null, SQLValue(service.databaseVersion), SQLValue(id)])
+                 service.processLimit.map { .integer(Int64($0)) } ?? .null, SQLValue(service.databaseVersion),
+                 SQLValue(try Self.encodeDeploySettings(service.deploy)), SQLValue(id)])
             let workspace = try await self.workspaceOf(project: service.projectID, db)
             try await self.recordAudit(db, audit, workspace: workspace, action: "service.update",
                                        targetType: "service", targetID: id.rawValue)
@@ -260,7 +264,19 @@ extension Store {
             processLimit: try row.optionalInteger("process_limit").map { Int($0) },
             database: try row.optionalText("database_engine").flatMap(DatabaseEngine.init(rawValue:)),
             databaseVersion: try row.optionalText("database_version"),
+            deploy: try row.optionalText("deploy_settings").map(Self.decodeDeploySettings) ?? ServiceDeploySettings(),
             createdAt: try row.date("created_at"))
+    }
+
+    static func encodeDeploySettings(_ settings: ServiceDeploySettings) throws -> String? {
+        guard !settings.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(settings), as: UTF8.self)
+    }
+
+    static func decodeDeploySettings(_ text: String) throws -> ServiceDeploySettings {
+        try JSONDecoder().decode(ServiceDeploySettings.self, from: Data(text.utf8))
     }
 
     /// The request body limit of every service that has one, for the edge.
