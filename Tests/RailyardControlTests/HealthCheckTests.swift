@@ -78,17 +78,19 @@ struct HealthCheckTests {
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         // Every other test running beside this one waits while the loops are held (they share
         // them): in a full run at f4c8510 getting them all held took 21 s, which a test with
-        // an 8 s wait beside it outlived. So each attempt holds them for at most 3 s, and
-        // lets go to try again when a busy loop kept it from holding them all.
+        // an 8 s wait beside it outlived. So an attempt that cannot hold them all within 2 s
+        // lets go and tries again; once they are all held, they are held only while probing.
         for attempt in 1...10 {
             let held = Mutex(0)
+            let heldToTheEnd = Mutex(0)
             let release = DispatchSemaphore(value: 0)
             for loop in loops {
                 loop.execute {
                     held.withLock { $0 += 1 }
-                    // Bounded, so that a test that fails never leaves the shared loops stuck. A
-                    // hold that starts after its attempt ended finds the release already given.
-                    _ = release.wait(timeout: .now() + 3)
+                    // Bounded, so that a test that fails never leaves the shared loops stuck; a
+                    // probe that needed a loop would come back only after this let go. A hold
+                    // that starts after its attempt ended finds the release already given.
+                    if release.wait(timeout: .now() + 20) == .timedOut { heldToTheEnd.withLock { $0 += 1 } }
                 }
             }
             let deadline = ContinuousClock.now + .seconds(2)
@@ -101,16 +103,13 @@ struct HealthCheckTests {
                 try await Task.sleep(for: .seconds(1))
                 continue
             }
-            let started = ContinuousClock.now
             let httpProbe = await check.check(port: server.port)
             let portProbe = await HealthCheck(path: nil, timeout: .seconds(1)).check(port: server.port)
-            let probing = ContinuousClock.now - started
+            let timedOut = heldToTheEnd.withLock { $0 }
             for _ in loops { release.signal() }
             #expect(httpProbe == nil, "the HTTP probe failed while the shared loops were busy: \(httpProbe ?? "")")
             #expect(portProbe == nil, "so did the port probe: \(portProbe ?? "")")
-            // The loops were held throughout (their hold lasts 3 s from when it began, less
-            // than 2 s before the probes), unless the probes took more than a second.
-            #expect(probing < .seconds(1), "the probes took \(probing): they may have waited for the shared loops")
+            #expect(timedOut == 0, "the probes waited for the shared loops")
             return
         }
     }
