@@ -118,7 +118,13 @@ struct DashboardController {
         for service in services.sorted(by: { $0.name < $1.name }) {
             let latest = try await store.deployments(of: service.id, in: environment.id, page: PageRequest(limit: 1)).items.first
             let domain = try await store.domains(of: service.id, in: environment.id).first.map { domainsController.withURL($0) }
+            let volume = try await store.volume(service: service.id, environment: environment.id)
+            let replicas = latest?.instances ?? []
             rows.append([
+                "replicaCount": replicas.count, "hasReplicas": !replicas.isEmpty,
+                "healthy": replicas.filter { $0.state == "healthy" }.count,
+                "hasVolume": volume != nil, "volumePath": volume?.mountPath ?? "",
+                "volumeSize": volume.map { Self.bytes(Int($0.sizeBytes)) } ?? "",
                 "serviceID": service.id.rawValue, "name": service.name,
                 "status": latest?.status.rawValue ?? "NO DEPLOYMENT", "statusClass": Self.statusClass(latest?.status),
                 "kind": service.database?.displayName ?? (service.repository != nil ? "git" : "uploads"),

@@ -68,6 +68,8 @@ extension DashboardTemplates {
             <span class="status status-{{statusClass}}">{{status}}</span>
             {{#hasURL}}<a href="{{url}}" class="muted">{{hostname}}</a>{{/hasURL}}
             <span class="muted">{{kind}}{{#deployed}} · <time datetime="{{lastDeployed}}">{{lastDeployed}}</time>{{/deployed}}</span>
+            {{#hasReplicas}}<span class="muted">{{healthy}} of {{replicaCount}} replicas healthy</span>{{/hasReplicas}}
+            {{#hasVolume}}<span class="muted">volume at <code>{{volumePath}}</code>, {{volumeSize}}</span>{{/hasVolume}}
           </li>
           {{/services}}
         </ul>

@@ -8,21 +8,44 @@ import ServiceLifecycle
 import Synchronization
 
 /// How many pages are watched at once, bounded: each costs the server a page build a second.
+/// Each signed-in user has a few places of their own to take, so that one user (say, a script
+/// opening streams) cannot take every place and leave the others' pages without live updates.
 final class DashboardWatchers: Sendable {
     static let maximum = 256
-    private let count = Mutex(0)
+    static let perUser = 8
+    private let state = Mutex<(total: Int, byUser: [String: Int])>((0, [:]))
 
-    /// Takes a place; false when every place is taken.
-    func enter() -> Bool {
-        count.withLock { count in
-            guard count < Self.maximum else { return false }
-            count += 1
+    /// Takes a place for `user`; false when every place, or every one of theirs, is taken.
+    func enter(_ user: String) -> Bool {
+        state.withLock { state in
+            let own = state.byUser[user, default: 0]
+            guard state.total < Self.maximum, own < Self.perUser else { return false }
+            state.total += 1
+            state.byUser[user] = own + 1
             return true
         }
     }
 
-    func leave() { count.withLock { $0 -= 1 } }
-    var current: Int { count.withLock { $0 } }
+    func leave(_ user: String) {
+        state.withLock { state in
+            state.total -= 1
+            let own = state.byUser[user, default: 1] - 1
+            state.byUser[user] = own > 0 ? own : nil
+        }
+    }
+
+    var current: Int { state.withLock { $0.total } }
+    func current(of user: String) -> Int { state.withLock { $0.byUser[user, default: 0] } }
+}
+
+extension Caller {
+    /// Who a watched page counts against: the user, or the token.
+    var watcherKey: String {
+        switch identity {
+        case .user(let user): "user:" + user.id.rawValue
+        case .token(let token): "token:" + token.id.rawValue
+        }
+    }
 }
 
 /// A watched page (`?watch=1`): a Server-Sent Events stream that says `changed` when the page,
@@ -45,15 +68,17 @@ struct DashboardWatch {
         let given = request.uri.queryParameters.get("version").map { String($0) }
         let initial = try given.flatMap { $0.count == 24 && $0.allSatisfy { character in character.isHexDigit } ? $0 : nil }
             ?? Self.digest(try DashboardController.html(first, request: request, context: context))
-        guard watchers.enter() else {
-            throw RailyardError.unavailable("too many pages are watched at once; reload the page later")
+        let user = try context.requireCaller().watcherKey
+        guard watchers.enter(user) else {
+            throw RailyardError.unavailable(
+                "too many pages are watched at once (at most \(DashboardWatchers.perUser) per user); close some tabs, or reload later")
         }
         let (watchers, middleware) = (self.watchers, DashboardMiddleware(dependencies: dependencies))
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-store"
         let body = ResponseBody { writer in
-            defer { watchers.leave() }
+            defer { watchers.leave(user) }
             let (ticks, tick) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
             let timer = Task {
                 while !Task.isCancelled {
