@@ -135,7 +135,8 @@ import RailyardCore
             // The form shows them again, escaped, the policy chosen.
             let html = String(buffer: try await admin.request(.get, "/services/\(f.service)\(query)").body)
             #expect(html.contains(#"value="node server.js --title &quot;&lt;b&gt;&amp;&quot;""#), "the start command is escaped")
-            #expect(html.contains(#"<option value="NEVER" selected>"#) && html.contains(#"name="numReplicas" inputmode="numeric" value="2""#))
+            #expect(html.contains(#"<option value="NEVER" selected>Never</option>"#) && html.contains(#"name="numReplicas" inputmode="numeric" value="2""#))
+            #expect(html.contains(#"<option value="">Default (on failure)</option><option value="ON_FAILURE">On failure</option>"#), "\(html)")
 
             // Bad values are the API's 422, with nothing changed.
             for (field, value) in [("numReplicas", "0"), ("numReplicas", "1.5"), ("numReplicas", "many"), ("healthcheckPath", "ready"),

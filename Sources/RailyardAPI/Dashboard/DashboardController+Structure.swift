@@ -115,12 +115,17 @@ extension DashboardController {
         return try Self.backToService(context, environment)
     }
 
-    static func restartPolicyLabel(_ policy: ServiceConfig.RestartPolicy) -> String {
-        switch policy {
-        case .onFailure: "On failure"
-        case .always: "Always"
-        case .never: "Never"
-        }
+    /// The settings form's restart policy choices: the default (none set), then each policy.
+    static func restartPolicyOptions(chosen: ServiceConfig.RestartPolicy?) -> [[String: Any]] {
+        let options: [(value: String, label: String)] = [("", "Default (on failure)")]
+            + ServiceConfig.RestartPolicy.allCases.map { policy in
+                switch policy {
+                case .onFailure: (policy.rawValue, "On failure")
+                case .always: (policy.rawValue, "Always")
+                case .never: (policy.rawValue, "Never")
+                }
+            }
+        return options.map { ["value": $0.value, "label": $0.label, "selected": $0.value == (chosen?.rawValue ?? "")] }
     }
 
     /// A form's number (nil when empty), finite and not negative.

@@ -240,8 +240,7 @@ struct DashboardController {
             "healthcheckPath": service.deploy.healthcheckPath ?? "",
             "healthcheckTimeout": service.deploy.healthcheckTimeout.map(String.init) ?? "",
             "restartPolicyMaxRetries": service.deploy.restartPolicyMaxRetries.map(String.init) ?? "",
-            "restartPolicies": [("", "Default (on failure)")] + ServiceConfig.RestartPolicy.allCases.map { ($0.rawValue, Self.restartPolicyLabel($0)) }
-                .map { value, label in ["value": value, "label": label, "selected": value == (service.deploy.restartPolicyType?.rawValue ?? "")] },
+            "restartPolicies": Self.restartPolicyOptions(chosen: service.deploy.restartPolicyType),
         ])
     }
 

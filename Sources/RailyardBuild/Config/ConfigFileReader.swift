@@ -188,10 +188,10 @@ struct FieldReader {
                     throw fail(field, "expected a path starting with /, found \"\(path)\"")
                 }
                 deploy.healthcheckPath = path
-            case "healthcheckTimeout": deploy.healthcheckTimeout = try integer(item, field, in: 1...3600)
+            case "healthcheckTimeout": deploy.healthcheckTimeout = try integer(item, field, in: ServiceDeploySettings.healthcheckTimeouts)
             case "restartPolicyType": deploy.restartPolicyType = try choice(item, field, as: ServiceConfig.RestartPolicy.self)
-            case "restartPolicyMaxRetries": deploy.restartPolicyMaxRetries = try integer(item, field, in: 0...1000)
-            case "numReplicas": deploy.numReplicas = try integer(item, field, in: 1...64)
+            case "restartPolicyMaxRetries": deploy.restartPolicyMaxRetries = try integer(item, field, in: ServiceDeploySettings.restartRetries)
+            case "numReplicas": deploy.numReplicas = try integer(item, field, in: ServiceDeploySettings.replicaCounts)
             case "overlapSeconds": deploy.overlapSeconds = try integer(item, field, in: 0...3600)
             case "drainingSeconds": deploy.drainingSeconds = try integer(item, field, in: 0...3600)
             case "sleepApplication": deploy.sleepApplication = try bool(item, field)

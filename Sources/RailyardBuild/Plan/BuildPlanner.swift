@@ -47,7 +47,8 @@ public enum BuildPlanner {
         let knobs = ProviderVariables(variables)
         let procfile = Procfile(source.read("Procfile"))
         // Start: the config file > the service's setting (both override whatever the builder
-        // chose) > RAILPACK_START_CMD (Railpack's config) > a Procfile's web: > the provider. Build: the config file's buildCommand > RAILPACK_BUILD_CMD > the provider.
+        // chose) > RAILPACK_START_CMD (Railpack's config) > a Procfile's web: > the provider.
+        // Build: the config file's buildCommand > RAILPACK_BUILD_CMD > the provider.
         let startKnob = knobs.knob("START_CMD")
         let startOverride = config.deploy.startCommand ?? startKnob?.value ?? procfile?.web
         var plan: BuildPlan
