@@ -161,6 +161,11 @@ enum DashboardAssets {
             let busy = Promise.resolve();
             source.addEventListener("changed", () => { busy = busy.then(refresh).catch(() => {}); });
             source.addEventListener("gone", () => { source.close(); window.setTimeout(() => window.location.reload(), 1000); });
+            // Refused (every place taken, 503) rather than cut off: EventSource gives up, so
+            // ask again a little later.
+            source.addEventListener("error", () => {
+              if (source.readyState === EventSource.CLOSED) window.setTimeout(watch, 5000);
+            });
           };
 
           document.addEventListener("DOMContentLoaded", () => {

@@ -12,7 +12,9 @@ import Synchronization
 /// opening streams) cannot take every place and leave the others' pages without live updates.
 final class DashboardWatchers: Sendable {
     static let maximum = 256
-    static let perUser = 8
+    /// Enough for a user's tabs and quick clicks from page to page: a page left is noticed
+    /// within a second or two (`DashboardWatch.heartbeatTicks`), and its place freed.
+    static let perUser = 16
     private let state = Mutex<(total: Int, byUser: [String: Int])>((0, [:]))
 
     /// Takes a place for `user`; false when every place, or every one of theirs, is taken.
@@ -58,8 +60,11 @@ struct DashboardWatch {
     let dependencies: APIDependencies
     let watchers: DashboardWatchers
     static let interval = Duration.seconds(1)
-    /// A comment after this many quiet ticks, so that a client gone away is noticed.
-    static let heartbeatTicks = 10
+    /// A comment after this many quiet ticks, so that a client gone away is noticed: the server
+    /// learns that a page was left only when it writes to it. Every tick, so that a user
+    /// clicking from page to page does not leave places taken by pages no longer open (a full
+    /// run's browser test once found its user's places all taken, at 10 ticks and 8 places).
+    static let heartbeatTicks = 1
 
     func stream(_ build: @escaping PageBuilder, _ request: Request, _ context: APIRequestContext) async throws -> Response {
         // Refused now, as the page would be (not found, not allowed), before any stream starts.
