@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import RailyardSandbox
 import NIOPosix
 import Synchronization
 import Testing
@@ -66,52 +67,60 @@ struct HealthCheckTests {
         init(_ description: String) { self.description = description }
     }
 
+    /// Set in the process of its own that the check below runs in.
+    static let isolatedVariable = "RAILYARD_TEST_HOLD_SHARED_LOOPS"
+
+    /// Runs in a process of its own (this test bundle again, with only this test): it holds
+    /// every event loop the process shares, which in the suite's process would stall every test
+    /// beside it (in full runs edge tests beside it got no answer for 5 s and failed).
     @Test func aProbeIsNotHeldUpByTheSharedEventLoops() async throws {
+        if ProcessInfo.processInfo.environment[Self.isolatedVariable] == "1" {
+            try await Self.probeWhileTheSharedLoopsAreHeld()
+            return
+        }
+        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.isolatedVariable] = "1"
+        let run = try ProgramOutput.run(
+            [bundle, "--testing-library", "swift-testing", "--filter", "HealthCheckTests/aProbeIsNotHeldUpByTheSharedEventLoops"],
+            environment: environment, within: .seconds(180))
+        #expect(run.status == 0, "the isolated check failed:\n\(run.combined.suffix(4000))")
+        // It ran, and ran only this test: a filter that matched nothing would pass too.
+        #expect(run.combined.contains("Test run with 1 test in 1 suite passed"), "\(run.combined.suffix(4000))")
+    }
+
+    static func probeWhileTheSharedLoopsAreHeld() async throws {
         let server = try TinyServer()
         defer { server.stop() }
         let check = HealthCheck(path: "/health", timeout: .seconds(1))
         #expect(await check.check(port: server.port) == nil)
         // The API, the edge and HTTPClient.shared run on these loops; a busy server keeps them
-        // busy. Each loop is held until the probes are done (not for a fixed time: a test task
-        // starved for seconds by the parallel suite once saw the loops free again before it
-        // probed): a probe that needed them would wait, and with its 1 s time-out fail.
+        // busy. Each loop is held until the probes are done: a probe that needed one would
+        // wait, and with its 1 s time-out fail.
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
-        // Every other test running beside this one waits while the loops are held (they share
-        // them): in a full run at f4c8510 getting them all held took 21 s, which a test with
-        // an 8 s wait beside it outlived. So an attempt that cannot hold them all within 2 s
-        // lets go and tries again; once they are all held, they are held only while probing.
-        for attempt in 1...10 {
-            let held = Mutex(0)
-            let heldToTheEnd = Mutex(0)
-            let release = DispatchSemaphore(value: 0)
-            for loop in loops {
-                loop.execute {
-                    held.withLock { $0 += 1 }
-                    // Bounded, so that a test that fails never leaves the shared loops stuck; a
-                    // probe that needed a loop would come back only after this let go. A hold
-                    // that starts after its attempt ended finds the release already given.
-                    if release.wait(timeout: .now() + 20) == .timedOut { heldToTheEnd.withLock { $0 += 1 } }
-                }
+        let held = Mutex(0)
+        let heldToTheEnd = Mutex(0)
+        let release = DispatchSemaphore(value: 0)
+        for loop in loops {
+            loop.execute {
+                held.withLock { $0 += 1 }
+                // Bounded, so that a test that fails never leaves the loops stuck; a probe that
+                // needed a loop would come back only after this let go.
+                if release.wait(timeout: .now() + 20) == .timedOut { heldToTheEnd.withLock { $0 += 1 } }
             }
-            let deadline = ContinuousClock.now + .seconds(2)
-            while held.withLock({ $0 }) < loops.count && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            guard held.withLock({ $0 }) == loops.count else {
-                for _ in loops { release.signal() }
-                try #require(attempt < 10, "the shared loops were never all held at once")
-                try await Task.sleep(for: .seconds(1))
-                continue
-            }
-            let httpProbe = await check.check(port: server.port)
-            let portProbe = await HealthCheck(path: nil, timeout: .seconds(1)).check(port: server.port)
-            let timedOut = heldToTheEnd.withLock { $0 }
-            for _ in loops { release.signal() }
-            #expect(httpProbe == nil, "the HTTP probe failed while the shared loops were busy: \(httpProbe ?? "")")
-            #expect(portProbe == nil, "so did the port probe: \(portProbe ?? "")")
-            #expect(timedOut == 0, "the probes waited for the shared loops")
-            return
         }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while held.withLock({ $0 }) < loops.count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try #require(held.withLock { $0 } == loops.count, "the shared loops were not all held")
+        let httpProbe = await check.check(port: server.port)
+        let portProbe = await HealthCheck(path: nil, timeout: .seconds(1)).check(port: server.port)
+        let timedOut = heldToTheEnd.withLock { $0 }
+        for _ in loops { release.signal() }
+        #expect(httpProbe == nil, "the HTTP probe failed while the shared loops were busy: \(httpProbe ?? "")")
+        #expect(portProbe == nil, "so did the port probe: \(portProbe ?? "")")
+        #expect(timedOut == 0, "the probes waited for the shared loops")
     }
 
     @Test func aProbeTimesOutFromItsOwnStart() async throws {
