@@ -178,12 +178,12 @@ struct EdgeProxyTests {
         let edge = try await Edge.start()
         defer { Task { await edge.stop(); await slow.stop(); await fast.stop() } }
         edge.route("web.localhost", to: [slow.port, fast.port])
-        // Eight clients, five requests each, all at once.
+        // Eight clients, ten requests each, all at once.
         let answers = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     var bodies: [String] = []
-                    for _ in 0..<5 { bodies.append(try await Self.get(edge, host: "web.localhost", timeout: .seconds(60)).body) }
+                    for _ in 0..<10 { bodies.append(try await Self.get(edge, host: "web.localhost", timeout: .seconds(60)).body) }
                     return bodies
                 }
             }
@@ -191,10 +191,14 @@ struct EdgeProxyTests {
         }
         let toSlow = answers.filter { $0 == "slow" }.count
         let toFast = answers.filter { $0 == "fast" }.count
-        #expect(toSlow + toFast == 40, "\(answers)")
+        #expect(toSlow + toFast == 80, "\(answers)")
         // A ratio, not a count: however slowly this machine runs, the slow replica is busy for
-        // a whole second with each request it gets, the fast one for hardly any time.
-        #expect(toFast >= 3 * toSlow, "\(toFast) to the fast replica, \(toSlow) to the slow one")
+        // a whole second with each request it gets, the fast one for hardly any time. Only
+        // while both are idle (ties) does the slow one get one, so it gets about one in seven;
+        // round robin would give it half, a random pick at least a third but for one time in a
+        // thousand. (With five requests a client and 3:1, a loaded full run at cc8ef31 failed
+        // at 29:11: ties are more frequent when the fast replica is slowed too.)
+        #expect(toFast >= 2 * toSlow, "\(toFast) to the fast replica, \(toSlow) to the slow one")
         #expect(toSlow >= 1, "the slow replica still gets requests when it is no busier")
     }
 
