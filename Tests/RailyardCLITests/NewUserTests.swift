@@ -143,8 +143,12 @@ struct NewUserTests {
         #expect(edgeTLS.stderr.contains("does not trust") && edgeTLS.stderr.contains("edge's HTTPS port"), "\(edgeTLS.stderr)")
         let tlsToEdge = try await stranger.exec(["login", "--server", "https://127.0.0.1:\(world.server.httpPort)"] + login)
         #expect(tlsToEdge.status != 0)
-        #expect(tlsToEdge.stderr.contains("no TLS handshake") && tlsToEdge.stderr.contains("use http://127.0.0.1:\(world.server.httpPort)"),
+        // The edge answers a TLS hello with a plain-HTTP 400 and closes: the client reads the
+        // answer or only the close, as the timing goes (a full run at 903bce0 saw the answer).
+        // Either way it says what to use instead.
+        #expect(tlsToEdge.stderr.contains("no TLS handshake") || tlsToEdge.stderr.contains("answered the TLS handshake in plain HTTP"),
                 "\(tlsToEdge.stderr)")
+        #expect(tlsToEdge.stderr.contains("use http://127.0.0.1:\(world.server.httpPort)"), "\(tlsToEdge.stderr)")
 
         // Logged in elsewhere: which server the login is for.
         let elsewhere = try await stranger.exec(["whoami", "--server", "http://localhost:\(port)"])
