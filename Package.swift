@@ -209,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "RailyardControlTests",
             dependencies: [
-                "RailyardControl", "RailyardCore", "RailyardSandbox",
+                "RailyardControl", "RailyardCore", "RailyardEdge", "RailyardSandbox",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

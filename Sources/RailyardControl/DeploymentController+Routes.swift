@@ -126,52 +126,55 @@ extension DeploymentController {
 
     /// The HTTP log lines of a batch of requests the edge answered (`AccessLogSink`, on its
     /// writer thread), each in the log of the deployment whose replica served it (`phase`
-    /// "http"), a deployment's lines added at once; and a warning in each deployment's log for
-    /// the lines the sink had to drop.
+    /// "http"), a deployment's lines encoded into one buffer and added at once; and a warning
+    /// in each deployment's log for the lines the sink had to drop.
     public nonisolated func logRequests(_ batch: [AccessRecord], dropped: [String: Int]) {
-        var byDeployment: [Substring: [HTTPLogEntry]] = [:]
+        var groups: [(deployment: String, lines: EncodedLogLines)] = []
+        var groupOf: [String: Int] = [:]
+        var scratch = HTTPLogScratch()
+        // Records come in runs from one replica: its label is read, and its deployment's lines
+        // found, once per run.
+        var lastLabel: String?
+        var current: (group: Int, replica: Int)?
         for record in batch {
-            guard let label = record.upstream, let slash = label.firstIndex(of: "/"),
-                  let replica = Int(label[label.index(after: slash)...])
-            else { continue }
-            byDeployment[label[..<slash], default: []].append(Self.httpLogEntry(record, replica: replica))
+            guard let label = record.upstream else { continue }
+            if label != lastLabel {
+                lastLabel = label
+                current = nil
+                if let target = Self.replicaOf(label) {
+                    let group: Int
+                    if let known = groupOf[target.deployment] {
+                        group = known
+                    } else {
+                        group = groups.count
+                        groups.append((target.deployment, EncodedLogLines()))
+                        groupOf[target.deployment] = group
+                    }
+                    current = (group, target.replica)
+                }
+            }
+            guard let current else { continue }
+            let deployment = groups[current.group].deployment
+            groups[current.group].lines.add(record, deployment: deployment, replica: current.replica, scratch: &scratch)
         }
-        for (deployment, entries) in byDeployment {
-            logs.appendHTTP(DeploymentID(rawValue: String(deployment)), entries)
+        for (deployment, lines) in groups {
+            logs.appendHTTP(DeploymentID(rawValue: deployment), lines)
         }
-        var droppedByDeployment: [Substring: Int] = [:]
+        var droppedByDeployment: [String: Int] = [:]
         for (label, count) in dropped {
-            guard let slash = label.firstIndex(of: "/") else { continue }
-            droppedByDeployment[label[..<slash], default: 0] += count
+            guard let target = Self.replicaOf(label) else { continue }
+            droppedByDeployment[target.deployment, default: 0] += count
         }
         for (deployment, count) in droppedByDeployment {
-            logs.system(DeploymentID(rawValue: String(deployment)), phase: "http",
+            logs.system(DeploymentID(rawValue: deployment), phase: "http",
                         "\(count) HTTP log lines dropped: requests came faster than their log could be written", level: "warn")
         }
     }
 
-    /// One request's line: its message for people, and every field as a JSON object.
-    static func httpLogEntry(_ record: AccessRecord, replica: Int) -> HTTPLogEntry {
-        var output = JSONOutput(capacity: 320)
-        let milliseconds = (record.durationSeconds * 1000 * 10).rounded() / 10
-        let level = record.status >= 500 ? "error" : record.status >= 400 ? "warn" : "info"
-        let message = "\(record.method) \(record.host)\(record.path) \(record.status) \(milliseconds) ms"
-        output.raw("{")
-        output.key("level", first: true); output.string(level)
-        output.key("message"); output.string(message)
-        output.key("method"); output.string(record.method)
-        output.key("host"); output.string(record.host)
-        output.key("path"); output.string(record.path)
-        output.key("status"); output.integer(record.status)
-        output.key("durationMs"); output.decimal(milliseconds)
-        output.key("bytesIn"); output.integer(record.bytesIn)
-        output.key("bytesOut"); output.integer(record.bytesOut)
-        output.key("requestId"); output.string(record.requestID)
-        output.key("client"); output.string(record.clientAddress)
-        output.key("replica"); output.integer(replica)
-        output.raw("}")
-        return HTTPLogEntry(time: record.time, replica: replica, message: message, level: level,
-                            fields: String(decoding: output.bytes, as: UTF8.self))
+    /// An instance's label (`deployment/replica`) read back.
+    static func replicaOf(_ label: String) -> (deployment: String, replica: Int)? {
+        guard let slash = label.firstIndex(of: "/"), let replica = Int(label[label.index(after: slash)...]) else { return nil }
+        return (String(label[..<slash]), replica)
     }
 
     /// How long requests the edge already sent to a replica being retired get to finish before

@@ -138,7 +138,7 @@ public struct AccessRecord: Sendable {
     public var durationSeconds: Double
     public var bytesIn: Int
     public var bytesOut: Int
-    public var requestID: String
+    public var requestID: RequestIdentifier
     public var clientAddress: String
     /// The route's service, and the instance that answered (its label), if one did.
     public var service: String

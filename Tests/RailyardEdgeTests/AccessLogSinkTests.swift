@@ -9,7 +9,7 @@ import Testing
     static func record(_ upstream: String, _ index: Int) -> AccessRecord {
         AccessRecord(
             time: Date(), method: "GET", host: "web.localhost", path: "/\(index)", status: 200, durationSeconds: 0.001,
-            bytesIn: 10, bytesOut: 20, requestID: "\(index)", clientAddress: "127.0.0.1", service: "web", upstream: upstream)
+            bytesIn: 10, bytesOut: 20, requestID: .given("\(index)"), clientAddress: "127.0.0.1", service: "web", upstream: upstream)
     }
 
     @Test func batchesArriveInOrderAndPastTheBoundAreDroppedAndTold() async throws {

@@ -9,14 +9,33 @@ public struct LogStatusMark: Sendable, Equatable {
     public var reason: String?
 }
 
-/// A request's HTTP log line as the edge's access log writer makes it.
-public struct HTTPLogEntry: Sendable {
-    public var time: Date
-    public var replica: Int
-    public var message: String
-    public var level: String
-    /// Every field, as a JSON object.
-    public var fields: String
+/// Lines waiting for the file: values, or HTTP lines already encoded (`EncodedLogLines`), whose
+/// seqs run on from `firstSeq`.
+enum PendingLines: Sendable {
+    case line(LogLine)
+    case encoded(EncodedLogLines, firstSeq: Int)
+
+    var lastSeq: Int {
+        switch self {
+        case .line(let line): line.seq
+        case .encoded(let lines, let firstSeq): firstSeq + lines.count - 1
+        }
+    }
+
+    var phase: String {
+        switch self {
+        case .line(let line): line.phase
+        case .encoded: "http"
+        }
+    }
+
+    /// About what it takes in the file (a general line is counted at 160 bytes).
+    var fileBytes: Int {
+        switch self {
+        case .line: 160
+        case .encoded(let lines, _): lines.fileBytes
+        }
+    }
 }
 
 /// One deployment's log: lines wait in memory (within the hub's budget) until a batch is
@@ -32,7 +51,7 @@ final class LogChannel: Sendable {
     private struct State {
         var nextSeq = 1
         var lastWritten = 0
-        var pending: [LogLine] = []
+        var pending: [PendingLines] = []
         /// What `pending` holds against the budget.
         var pendingBytes = 0
         var dropped = 0
@@ -73,8 +92,8 @@ final class LogChannel: Sendable {
         let first: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
             add(&state, cost: Self.cost(message: message, fields: fields)) { seq in
-                LogLine(seq: seq, time: now, deploymentId: deployment, phase: phase, replica: replica, stream: stream,
-                        message: message, level: level, fields: fields)
+                .line(LogLine(seq: seq, time: now, deploymentId: deployment, phase: phase, replica: replica, stream: stream,
+                              message: message, level: level, fields: fields))
             }
             return Self.claimFlush(&state)
         }
@@ -83,15 +102,26 @@ final class LogChannel: Sendable {
 
     /// Lines of the `http` phase, already in their stored shape, added under one hold of the
     /// lock; past the budget the rest are dropped and counted like any line.
-    func appendHTTP(_ entries: [HTTPLogEntry]) {
-        guard !entries.isEmpty else { return }
+    func appendHTTP(_ lines: EncodedLogLines) {
+        guard lines.count > 0 else { return }
+        var lines = lines
         let first: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
-            for entry in entries {
-                add(&state, cost: Self.cost(message: entry.message, fields: entry.fields)) { seq in
-                    LogLine(seq: seq, time: entry.time, deploymentId: deployment, phase: "http", replica: entry.replica,
-                            stream: "http", message: entry.message, level: entry.level, fields: entry.fields)
-                }
+            // As many as fit the deployment's share and the hub's budget, in order.
+            var cost = 0
+            var kept = 0
+            while kept < lines.count {
+                let next = lines.cost(of: kept)
+                guard state.pendingBytes + cost + next <= limits.memoryPerDeployment, budget.take(next) else { break }
+                cost += next
+                kept += 1
+            }
+            state.dropped += lines.count - kept
+            if kept > 0 {
+                lines.keepFirst(kept)
+                state.pendingBytes += cost
+                state.pending.append(.encoded(lines, firstSeq: state.nextSeq))
+                state.nextSeq += kept
             }
             return Self.claimFlush(&state)
         }
@@ -101,7 +131,7 @@ final class LogChannel: Sendable {
     /// Adds the line `make` gives for the next seq, if it fits the deployment's share and the
     /// hub's budget (its own share first, so that one app cannot take the budget of all);
     /// else counts it dropped.
-    private func add(_ state: inout State, cost: Int, _ make: (Int) -> LogLine) {
+    private func add(_ state: inout State, cost: Int, _ make: (Int) -> PendingLines) {
         guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
             state.dropped += 1
             return
@@ -158,17 +188,17 @@ final class LogChannel: Sendable {
         writing.withLock { _ in
             // One hold of the lock: the notice's seq comes right after the batch's lines and
             // before any line appended meanwhile, so seqs stay in file order.
-            let (batch, heldBytes) = state.withLock { state -> ([LogLine], Int) in
+            let (batch, heldBytes) = state.withLock { state -> ([PendingLines], Int) in
                 loadSeqIfNeeded(&state)
                 var batch = state.pending
                 if state.dropped > 0 {
-                    batch.append(LogLine(
+                    batch.append(.line(LogLine(
                         seq: state.nextSeq, time: Date(), deploymentId: deployment, phase: batch.last?.phase ?? "deploy",
                         replica: nil, stream: "system",
                         message: "\(state.dropped) lines dropped: output came faster than it could be stored "
                             + "(log memory budget \(limits.memoryPerDeployment >> 10) KiB per deployment, "
                             + "\(budget.total >> 10) KiB in all)",
-                        level: "warn", fields: nil))
+                        level: "warn", fields: nil)))
                     state.nextSeq += 1
                 }
                 let held = state.pendingBytes
@@ -179,7 +209,7 @@ final class LogChannel: Sendable {
                 state.flushScheduled = false
                 return (batch, held)
             }
-            guard let last = batch.last?.seq else { return }
+            guard let last = batch.last?.lastSeq else { return }
             write(batch)
             budget.give(heldBytes)
             let subscribers = state.withLock { state in
@@ -194,11 +224,12 @@ final class LogChannel: Sendable {
     /// that no buffer of megabytes is allocated (and kept by the allocator) for it.
     static let writePiece = 256 << 10
 
-    private func write(_ batch: [LogLine]) {
+    private func write(_ batch: [PendingLines]) {
         let path = file.path
         var status = stat()
         // Rotated before the batch, as a whole: a batch never straddles two files.
-        if stat(path, &status) == 0, Int(status.st_size) + batch.count * 160 > limits.maximumFileBytes {
+        let batchBytes = batch.reduce(0) { $0 + $1.fileBytes }
+        if stat(path, &status) == 0, Int(status.st_size) + batchBytes > limits.maximumFileBytes {
             let older = path + ".1"
             unlink(older)
             rename(path, older)
@@ -210,13 +241,25 @@ final class LogChannel: Sendable {
         // app printing 100,000 lines a second.
         var output = JSONOutput(capacity: Self.writePiece + (Self.writePiece >> 2))
         var written = 0
-        for (index, line) in batch.enumerated() {
-            line.writeJSON(to: &output)
-            output.raw("\n")
-            guard output.bytes.count >= Self.writePiece || index == batch.count - 1 else { continue }
+        func writeIfFull(last: Bool) {
+            guard output.bytes.count >= Self.writePiece || (last && !output.bytes.isEmpty) else { return }
             written += output.bytes.count
             Self.writeAll(descriptor, output.bytes)
             output = JSONOutput(capacity: Self.writePiece + (Self.writePiece >> 2))
+        }
+        for (index, pending) in batch.enumerated() {
+            let lastPending = index == batch.count - 1
+            switch pending {
+            case .line(let line):
+                line.writeJSON(to: &output)
+                output.raw("\n")
+                writeIfFull(last: lastPending)
+            case .encoded(let lines, let firstSeq):
+                for line in 0..<lines.count {
+                    lines.write(line, seq: firstSeq + line, to: &output)
+                    writeIfFull(last: lastPending && line == lines.count - 1)
+                }
+            }
         }
         freed.handled(written)
     }

@@ -79,8 +79,8 @@ public final class LogHub: Sendable {
 
     /// A deployment's HTTP log lines, made by the edge's access log writer (already in their
     /// stored shape: nothing is parsed), added at once.
-    public func appendHTTP(_ deployment: DeploymentID, _ entries: [HTTPLogEntry]) {
-        channel(deployment).appendHTTP(entries)
+    public func appendHTTP(_ deployment: DeploymentID, _ lines: EncodedLogLines) {
+        channel(deployment).appendHTTP(lines)
     }
 
     /// A line from Railyard itself (the plan, exits, restarts, health checks).

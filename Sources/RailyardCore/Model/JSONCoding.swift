@@ -29,6 +29,15 @@ public enum JSONCoding {
     /// `2026-11-27T02:37:01.906Z`: UTC, milliseconds. Hand-written because this runs for every
     /// timestamp of every listed item, and Foundation's format styles cost microseconds each.
     public static func formatTimestamp(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `formatTimestamp`'s 24 bytes, added to the end of `bytes` (no string made: the HTTP log's
+    /// writer stamps every request's line).
+    public static func appendTimestamp(_ date: Date, to bytes: inout [UInt8]) {
         // Nearest millisecond: times come from the store as whole milliseconds, which a Double
         // may hold a hair below.
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
@@ -49,29 +58,29 @@ public enum JSONCoding {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
 
-        var bytes = [UInt8](repeating: 0, count: 24)
+        let base = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: 24))
         func put(_ value: Int64, _ width: Int, at offset: Int) {
             var value = value
             for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + value % 10)
+                bytes[base + index] = UInt8(48 + value % 10)
                 value /= 10
             }
         }
         put(min(max(year, 0), 9999), 4, at: 0)
-        bytes[4] = 45
+        bytes[base + 4] = 45
         put(month, 2, at: 5)
-        bytes[7] = 45
+        bytes[base + 7] = 45
         put(day, 2, at: 8)
-        bytes[10] = 84
+        bytes[base + 10] = 84
         put(millisOfDay / 3_600_000, 2, at: 11)
-        bytes[13] = 58
+        bytes[base + 13] = 58
         put(millisOfDay / 60_000 % 60, 2, at: 14)
-        bytes[16] = 58
+        bytes[base + 16] = 58
         put(millisOfDay / 1000 % 60, 2, at: 17)
-        bytes[19] = 46
+        bytes[base + 19] = 46
         put(millisOfDay % 1000, 3, at: 20)
-        bytes[23] = 90
-        return String(decoding: bytes, as: UTF8.self)
+        bytes[base + 23] = 90
     }
 
     /// An RFC 3339 date-time (`2026-11-27T02:37:01Z`, `…01.65+22:31`, `t`/`z` in lower case, a

@@ -18,6 +18,11 @@ public struct JSONOutput {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Bytes that are JSON already.
+    public mutating func append(_ json: ArraySlice<UInt8>) {
+        bytes.append(contentsOf: json)
+    }
+
     public mutating func string(_ text: String) {
         bytes.append(34)
         for byte in text.utf8 {
