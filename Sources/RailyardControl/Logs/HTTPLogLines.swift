@@ -27,6 +27,16 @@ public struct EncodedLogLines: Sendable {
     /// What a line holds in memory while it waits for the file.
     func cost(of line: Int) -> Int { ends[line] - start(of: line) + 2 * MemoryLayout<Int>.stride }
 
+    /// Gives back the room the buffers grew past their lines (up to half of it, as arrays
+    /// double), so that what the log's budget counts is what they hold.
+    mutating func compact() {
+        if bytes.capacity > bytes.count + bytes.count / 4 { bytes = bytes.withUnsafeBufferPointer { Array($0) } }
+        if ends.capacity > ends.count + ends.count / 4 {
+            ends = ends.withUnsafeBufferPointer { Array($0) }
+            seqAts = seqAts.withUnsafeBufferPointer { Array($0) }
+        }
+    }
+
     /// Keeps the first `count` lines (the rest did not fit the log's budget).
     mutating func keepFirst(_ count: Int) {
         guard count < ends.count else { return }
@@ -199,8 +209,9 @@ enum JSONBytes {
     /// that value.
     static func appendMilliseconds(_ seconds: Double, to bytes: inout [UInt8]) {
         let tenths = (seconds * 1000 * 10).rounded()
-        // Past a day (never, for an answered request), or not a number: the general form.
-        guard tenths >= 0, tenths < 1e9 else {
+        // Past 27 hours (never, for an answered request), negative or not a number: the
+        // general form.
+        guard tenths.sign == .plus, tenths < 1e9 else {
             let milliseconds = tenths / 10
             return bytes.append(contentsOf: (milliseconds.isFinite ? String(milliseconds) : "0").utf8)
         }

@@ -55,6 +55,8 @@ final class LogChannel: Sendable {
         /// What `pending` holds against the budget.
         var pendingBytes = 0
         var dropped = 0
+        /// The phase of the last line dropped: the notice's, when no line is written with it.
+        var droppedPhase = "deploy"
         var flushScheduled = false
         var subscribers: [Int: AsyncStream<Void>.Continuation] = [:]
         var nextSubscriber = 0
@@ -91,7 +93,7 @@ final class LogChannel: Sendable {
         let now = Date()
         let first: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
-            add(&state, cost: Self.cost(message: message, fields: fields)) { seq in
+            add(&state, cost: Self.cost(message: message, fields: fields), phase: phase) { seq in
                 .line(LogLine(seq: seq, time: now, deploymentId: deployment, phase: phase, replica: replica, stream: stream,
                               message: message, level: level, fields: fields))
             }
@@ -105,6 +107,7 @@ final class LogChannel: Sendable {
     func appendHTTP(_ lines: EncodedLogLines) {
         guard lines.count > 0 else { return }
         var lines = lines
+        lines.compact()
         let first: Bool = state.withLock { state in
             loadSeqIfNeeded(&state)
             // As many as fit the deployment's share and the hub's budget, in order.
@@ -116,7 +119,10 @@ final class LogChannel: Sendable {
                 cost += next
                 kept += 1
             }
-            state.dropped += lines.count - kept
+            if kept < lines.count {
+                state.dropped += lines.count - kept
+                state.droppedPhase = "http"
+            }
             if kept > 0 {
                 lines.keepFirst(kept)
                 state.pendingBytes += cost
@@ -131,9 +137,10 @@ final class LogChannel: Sendable {
     /// Adds the line `make` gives for the next seq, if it fits the deployment's share and the
     /// hub's budget (its own share first, so that one app cannot take the budget of all);
     /// else counts it dropped.
-    private func add(_ state: inout State, cost: Int, _ make: (Int) -> PendingLines) {
+    private func add(_ state: inout State, cost: Int, phase: String, _ make: (Int) -> PendingLines) {
         guard state.pendingBytes + cost <= limits.memoryPerDeployment, budget.take(cost) else {
             state.dropped += 1
+            state.droppedPhase = phase
             return
         }
         state.pendingBytes += cost
@@ -193,7 +200,7 @@ final class LogChannel: Sendable {
                 var batch = state.pending
                 if state.dropped > 0 {
                     batch.append(.line(LogLine(
-                        seq: state.nextSeq, time: Date(), deploymentId: deployment, phase: batch.last?.phase ?? "deploy",
+                        seq: state.nextSeq, time: Date(), deploymentId: deployment, phase: batch.last?.phase ?? state.droppedPhase,
                         replica: nil, stream: "system",
                         message: "\(state.dropped) lines dropped: output came faster than it could be stored "
                             + "(log memory budget \(limits.memoryPerDeployment >> 10) KiB per deployment, "
