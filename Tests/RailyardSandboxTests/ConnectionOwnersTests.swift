@@ -33,5 +33,25 @@ struct ConnectionOwnersTests {
         // The same answer the /proc tables give, and nothing for ports no connection has.
         #expect(ConnectionOwners.uids(clientPort: clientPort, serverPort: serverPort) == [geteuid()])
         #expect(SocketDiagnostics.establishedOwners(localPort: clientPort, remotePort: serverPort == 65535 ? 65534 : serverPort + 1) == [])
+
+        // The API's question: that one socket, looked up by its addresses (no dump).
+        let exact = SocketDiagnostics.owners(
+            of: .init(address: "127.0.0.1", port: clientPort), connectedTo: .init(address: "127.0.0.1", port: serverPort))
+        #expect(exact == [geteuid()], "\(String(describing: exact))")
+        // As a dual-stack listener would name the same client.
+        #expect(SocketDiagnostics.owners(
+            of: .init(address: "::ffff:127.0.0.1", port: clientPort), connectedTo: .init(address: "::ffff:127.0.0.1", port: serverPort))
+            == [geteuid()])
+        #expect(ConnectionOwners.uids(clientAddress: "127.0.0.1", clientPort: clientPort, serverAddress: "127.0.0.1", serverPort: serverPort)
+            == [geteuid()])
+        // No such socket: another port, the server's end asked as if it were a client's, another address.
+        let otherPort = serverPort == 65535 ? 65534 : serverPort + 1
+        #expect(SocketDiagnostics.owners(
+            of: .init(address: "127.0.0.1", port: clientPort), connectedTo: .init(address: "127.0.0.1", port: otherPort)) == [])
+        #expect(SocketDiagnostics.owners(
+            of: .init(address: "127.0.0.2", port: clientPort), connectedTo: .init(address: "127.0.0.1", port: serverPort)) == [])
+        // What is not an address is not asked (the caller falls back to the tables).
+        #expect(SocketDiagnostics.Endpoint(address: "localhost", port: 80) == nil)
+        #expect(SocketDiagnostics.Endpoint(address: "127.0.0.1", port: 70000) == nil)
     }
 }

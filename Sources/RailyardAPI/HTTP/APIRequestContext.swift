@@ -14,6 +14,7 @@ public struct APIRequestContext: RequestContext {
     /// finds who opened it.
     let clientPort: Int?
     let serverPort: Int?
+    let serverAddress: String?
     /// Whether the client connected over loopback (or to this host's own address).
     let fromLoopback: Bool
     public var caller: Caller?
@@ -24,6 +25,7 @@ public struct APIRequestContext: RequestContext {
         clientAddress = remote?.ipAddress
         clientPort = remote?.port
         serverPort = source.channel.localAddress?.port
+        serverAddress = source.channel.localAddress?.ipAddress
         // Apps reach the host on loopback, or on any of its own addresses: the client and the
         // server then share an address.
         fromLoopback = remote?.ipAddress == source.channel.localAddress?.ipAddress

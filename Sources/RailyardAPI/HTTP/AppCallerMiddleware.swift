@@ -16,8 +16,10 @@ struct AppCallerMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if let client = context.clientPort, let server = context.serverPort, context.fromLoopback,
-           ConnectionOwners.uids(clientPort: client, serverPort: server).contains(where: Self.isAppUser)
+        if context.fromLoopback, let client = context.clientPort, let server = context.serverPort,
+           let clientAddress = context.clientAddress, let serverAddress = context.serverAddress,
+           ConnectionOwners.uids(clientAddress: clientAddress, clientPort: client, serverAddress: serverAddress, serverPort: server)
+               .contains(where: Self.isAppUser)
         {
             throw RailyardError.forbidden("the Railyard API is not reachable from apps")
         }

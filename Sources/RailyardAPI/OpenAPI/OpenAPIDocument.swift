@@ -2,8 +2,11 @@ import Foundation
 
 /// The OpenAPI 3.1 document of `/api/v1`, served at `/api/v1/openapi.json`. Written in pieces
 /// by responsibility (this file: what the API is; `+AccountPaths`, `+WorkspacePaths`,
-/// `+ServicePaths`, `+VariablePaths`, `+TCPProxyPaths`: the operations; `+Schemas`, `+Components`: what they share), joined once
-/// at start into `json`; `+Links` and `+StoreFaults` add what is derived.
+/// `+ServicePaths`, `+VariablePaths`, `+VolumePaths`, `+DatabasePaths`, `+TCPProxyPaths`,
+/// `+BackupSchedulePaths`: the operations; `+Schemas`, `+ProjectSchemas`, `+AccountSchemas`:
+/// what it answers; `+RequestSchemas`, `+ProjectRequestSchemas`, `+ServiceSettingsSchemas`:
+/// what it takes; `+Components`: parameters and responses they share), joined once at start
+/// into `json`; `+Links` and `+StoreFaults` add what is derived.
 enum OpenAPIDocument {
     static let head = #"""
     {
@@ -60,7 +63,7 @@ enum OpenAPIDocument {
 
     /// The pieces, in one document; "" when a piece is not JSON (the document's own tests fail
     /// on that).
-    static let json: String = joined([head, accountPaths, workspacePaths, servicePaths, variablePaths, volumePaths, databasePaths, tcpProxyPaths, backupSchedulePaths, schemas, requestSchemas, serviceSettingsSchemas, sharedComponents]) ?? ""
+    static let json: String = joined([head, accountPaths, workspacePaths, servicePaths, variablePaths, volumePaths, databasePaths, tcpProxyPaths, backupSchedulePaths, schemas, projectSchemas, accountSchemas, requestSchemas, projectRequestSchemas, serviceSettingsSchemas, sharedComponents]) ?? ""
 
     /// The objects of `pieces` merged key by key, two levels deep (`paths`, `components.*`);
     /// a key written twice is a mistake, and gives nil.
