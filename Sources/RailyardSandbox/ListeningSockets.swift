@@ -198,82 +198,59 @@ enum SocketDiagnostics {
     /// when there is none; nil when the kernel cannot be asked.
     static func owners(of local: Endpoint?, connectedTo remote: Endpoint?) -> Set<UInt32>? {
         guard let local, let remote, local.family == remote.family else { return nil }
-        let descriptor = socket(AF_NETLINK, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 4 /* NETLINK_SOCK_DIAG */)
-        guard descriptor >= 0 else { return nil }
+        // The socket id: its ports in network order, its addresses, no interface, and no
+        // cookie (all ones).
+        guard let descriptor = ask(family: local.family, states: UInt32.max, flags: 0x1 /* NLM_F_REQUEST: one socket */, { request in
+            request[24] = UInt8(local.port >> 8)
+            request[25] = UInt8(local.port & 0xFF)
+            request[26] = UInt8(remote.port >> 8)
+            request[27] = UInt8(remote.port & 0xFF)
+            request.replaceSubrange(28..<28 + local.bytes.count, with: local.bytes)
+            request.replaceSubrange(44..<44 + remote.bytes.count, with: remote.bytes)
+            for index in 64..<72 { request[index] = 0xFF }
+        }) else { return nil }
         defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        // nlmsghdr (16 bytes) + inet_diag_req_v2 (56 bytes) naming one socket: its ports in
-        // network order, its addresses, no interface, and no cookie (all ones).
-        var request = [UInt8](repeating: 0, count: 72)
-        func put32(_ value: UInt32, at offset: Int) { withUnsafeBytes(of: value.littleEndian) { request.replaceSubrange(offset..<offset + 4, with: $0) } }
-        func put16(_ value: UInt16, at offset: Int) { withUnsafeBytes(of: value.littleEndian) { request.replaceSubrange(offset..<offset + 2, with: $0) } }
-        put32(72, at: 0)
-        put16(sockDiagByFamily, at: 4)
-        put16(0x1 /* NLM_F_REQUEST: one socket, not a dump */, at: 6)
-        put32(1, at: 8)
-        request[16] = local.family
-        request[17] = UInt8(IPPROTO_TCP)
-        put32(UInt32.max, at: 20)
-        request[24] = UInt8(local.port >> 8)
-        request[25] = UInt8(local.port & 0xFF)
-        request[26] = UInt8(remote.port >> 8)
-        request[27] = UInt8(remote.port & 0xFF)
-        request.replaceSubrange(28..<28 + local.bytes.count, with: local.bytes)
-        request.replaceSubrange(44..<44 + remote.bytes.count, with: remote.bytes)
-        for index in 64..<72 { request[index] = 0xFF }
-        var kernel = [UInt8](repeating: 0, count: 12)
-        withUnsafeBytes(of: UInt16(AF_NETLINK).littleEndian) { kernel.replaceSubrange(0..<2, with: $0) }
-        let sent = request.withUnsafeBytes { bytes in
-            kernel.withUnsafeBytes { address in
-                sendto(descriptor, bytes.baseAddress, bytes.count, 0, address.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(12))
-            }
-        }
-        guard sent == request.count else { return nil }
         var buffer = [UInt8](repeating: 0, count: 8 << 10)
         var count = 0
         repeat {
             count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         } while count < 0 && errno == EINTR
-        func read32(_ at: Int) -> UInt32 {
-            UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
-        }
         guard count >= 20 else { return nil }
         let type = UInt16(buffer[4]) | UInt16(buffer[5]) << 8
         if type == messageError {
             // The kernel's answer for no such socket.
-            return Int32(bitPattern: read32(16)) == -ENOENT ? [] : nil
+            return Int32(bitPattern: read32(buffer, 16)) == -ENOENT ? [] : nil
         }
         // inet_diag_msg after the header: its uid at offset 64 (see `established`).
         guard type == sockDiagByFamily, count >= 16 + 72 else { return nil }
-        return [read32(16 + 64)]
+        return [read32(buffer, 16 + 64)]
     }
 
     // From linux/netlink.h and linux/sock_diag.h, which Glibc does not bring in.
     static let sockDiagByFamily: UInt16 = 20
     static let tcpEstablished: UInt32 = 1
-    static let requestFlags: UInt16 = 0x1 /* NLM_F_REQUEST */ | 0x300 /* NLM_F_DUMP */
     static let messageError: UInt16 = 2
     static let messageDone: UInt16 = 3
 
-    static func established(family: UInt8, localPort: Int, remotePort: Int) -> Set<UInt32>? {
+    /// A NETLINK_SOCK_DIAG socket that has sent the kernel a request (nlmsghdr, 16 bytes, and
+    /// inet_diag_req_v2, 56) about `family`'s TCP sockets in `states`; `fill` sets the rest
+    /// (the socket id). nil when the kernel cannot be asked. The caller reads and closes it.
+    private static func ask(family: UInt8, states: UInt32, flags: UInt16, _ fill: (inout [UInt8]) -> Void = { _ in }) -> Int32? {
         let descriptor = socket(AF_NETLINK, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 4 /* NETLINK_SOCK_DIAG */)
         guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        // nlmsghdr (16 bytes) + inet_diag_req_v2 (56 bytes), a dump of one family's TCP
-        // sockets in the established state; the socket id (ports, addresses) is left zero.
         var request = [UInt8](repeating: 0, count: 72)
         func put32(_ value: UInt32, at offset: Int) { withUnsafeBytes(of: value.littleEndian) { request.replaceSubrange(offset..<offset + 4, with: $0) } }
         func put16(_ value: UInt16, at offset: Int) { withUnsafeBytes(of: value.littleEndian) { request.replaceSubrange(offset..<offset + 2, with: $0) } }
         put32(72, at: 0)
         put16(sockDiagByFamily, at: 4)
-        put16(requestFlags, at: 6)
+        put16(flags, at: 6)
         put32(1, at: 8)
         request[16] = family
         request[17] = UInt8(IPPROTO_TCP)
-        put32(1 << tcpEstablished, at: 20)
+        put32(states, at: 20)
+        fill(&request)
         // sockaddr_nl of the kernel: family AF_NETLINK, pad, pid 0, groups 0.
         var kernel = [UInt8](repeating: 0, count: 12)
         withUnsafeBytes(of: UInt16(AF_NETLINK).littleEndian) { kernel.replaceSubrange(0..<2, with: $0) }
@@ -282,7 +259,22 @@ enum SocketDiagnostics {
                 sendto(descriptor, bytes.baseAddress, bytes.count, 0, address.baseAddress?.assumingMemoryBound(to: sockaddr.self), socklen_t(12))
             }
         }
-        guard sent == request.count else { return nil }
+        guard sent == request.count else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
+    private static func read32(_ buffer: [UInt8], _ at: Int) -> UInt32 {
+        UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
+    }
+
+    static func established(family: UInt8, localPort: Int, remotePort: Int) -> Set<UInt32>? {
+        // A dump of one family's TCP sockets in the established state; the socket id is left zero.
+        guard let descriptor = ask(family: family, states: 1 << tcpEstablished, flags: 0x1 /* NLM_F_REQUEST */ | 0x300 /* NLM_F_DUMP */)
+        else { return nil }
+        defer { close(descriptor) }
         var owners: Set<UInt32> = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -291,10 +283,7 @@ enum SocketDiagnostics {
             guard count > 0 else { return nil }
             var offset = 0
             while offset + 16 <= count {
-                func read32(_ at: Int) -> UInt32 {
-                    UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
-                }
-                let length = Int(read32(offset))
+                let length = Int(read32(buffer, offset))
                 let type = UInt16(buffer[offset + 4]) | UInt16(buffer[offset + 5]) << 8
                 guard length >= 16, offset + length <= count else { return nil }
                 if type == messageDone { return owners }
@@ -306,7 +295,7 @@ enum SocketDiagnostics {
                 if length >= 16 + 72 {
                     let local = Int(buffer[message + 4]) << 8 | Int(buffer[message + 5])
                     let remote = Int(buffer[message + 6]) << 8 | Int(buffer[message + 7])
-                    if local == localPort && remote == remotePort { owners.insert(read32(message + 64)) }
+                    if local == localPort && remote == remotePort { owners.insert(read32(buffer, message + 64)) }
                 }
                 offset += (length + 3) & ~3
             }
