@@ -133,23 +133,23 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case chunked(ChunkedBodyScanner)
     }
 
-    private let routes: EdgeRoutes
+    let routes: EdgeRoutes
     /// What this connection's event loop keeps: its connection pool, metrics shard, request ids.
     let loop: EdgeLoop
-    private var pool: UpstreamPool { loop.pool }
-    private let limits: EdgeLimits
-    private var context: ChannelHandlerContext?
-    private var exchange: Exchange?
-    private var readPending = false
+    var pool: UpstreamPool { loop.pool }
+    let limits: EdgeLimits
+    var context: ChannelHandlerContext?
+    var exchange: Exchange?
+    var readPending = false
     /// Bytes from the client not yet taken: a head still coming, or requests sent before the
     /// answer to the one in flight (pipelining), which wait their turn.
-    private var inbound = HTTPWire.noBytes
-    private var processing = false
-    private var clientAddress = "unknown"
+    var inbound = HTTPWire.noBytes
+    var processing = false
+    var clientAddress = "unknown"
     /// The connection came over TLS.
-    private let secure: Bool
+    let secure: Bool
     /// The connection is being closed: nothing more it sends is read as a request.
-    private var closing = false
+    var closing = false
 
     init(routes: EdgeRoutes, loop: EdgeLoop, limits: EdgeLimits, secure: Bool = false) {
         self.routes = routes
@@ -160,7 +160,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Counts the exchange in its service's metrics, and hands its record to the loop's access
     /// log batch (requests for unknown hosts are not logged: they belong to no service).
-    private func record(_ exchange: Exchange, status: Int, at now: NIODeadline = .now()) {
+    func record(_ exchange: Exchange, status: Int, at now: NIODeadline = .now()) {
         guard let route = exchange.route else { return }
         let seconds = Double((now - exchange.startedAt).nanoseconds) / 1e9
         route.metrics.record(shard: loop.shard, status: status, seconds: seconds, bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut)
@@ -181,12 +181,12 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         scheduleIdleCheck(at: .now() + limits.clientIdle)
     }
 
-    private var lastActivity = NIODeadline.now()
-    private var idleCheck: Scheduled<Void>?
+    var lastActivity = NIODeadline.now()
+    var idleCheck: Scheduled<Void>?
 
     /// Closes the connection once it has been idle (no request in flight) for `clientIdle`;
     /// one timer per connection, re-armed when it fires.
-    private func scheduleIdleCheck(at deadline: NIODeadline) {
+    func scheduleIdleCheck(at deadline: NIODeadline) {
         guard let context else { return }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         idleCheck = context.eventLoop.scheduleTask(deadline: deadline) {
@@ -229,7 +229,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Takes what it can of `inbound`: the body of the request being read, else the next
     /// request's head once no answer is pending.
-    private func processInbound(context: ChannelHandlerContext) {
+    func processInbound(context: ChannelHandlerContext) {
         guard !processing else { return }
         processing = true
         defer {
@@ -267,7 +267,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The next bytes of the request body: passed on with their framing (or dropped when the
     /// edge answers itself), up to the body's end.
-    private func readBody(of exchange: Exchange, context: ChannelHandlerContext) {
+    func readBody(of exchange: Exchange, context: ChannelHandlerContext) {
         let piece: ByteBuffer
         var ended = false
         switch exchange.body {
@@ -308,7 +308,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The whole request was read: the edge's own answer goes now, or the instance has it all.
-    private func endRequest(_ exchange: Exchange, context: ChannelHandlerContext) {
+    func endRequest(_ exchange: Exchange, context: ChannelHandlerContext) {
         exchange.requestEnded = true
         if let local = exchange.localAnswer {
             answer(local, in: exchange, context: context)
@@ -319,7 +319,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// A request head that cannot be served: 400, 431 or 501, and the connection ends (where
     /// the next request would start is not known).
-    private func refuseHead(_ problem: HTTPWire.RequestProblem, context: ChannelHandlerContext) {
+    func refuseHead(_ problem: HTTPWire.RequestProblem, context: ChannelHandlerContext) {
         closing = true
         inbound = ByteBuffer()
         let page: ErrorPage
@@ -367,7 +367,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Starts the exchange for a request whose head was parsed into it (it may be answered at once).
-    private func begin(_ exchange: Exchange, context: ChannelHandlerContext) {
+    func begin(_ exchange: Exchange, context: ChannelHandlerContext) {
         let requestID = RequestID.accept(exchange.head.requestID) ?? loop.requestIDs.next()
         let (host, route) = lookUpRoute(exchange.head.host)
         exchange.start(route: route, requestID: requestID, at: .now())
@@ -411,7 +411,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// replica and its new one), then sends the request there; past `deadline`, a 503. The
     /// body waits too: reading the client pauses while nothing takes it (`read`), so what is
     /// held is at most one read.
-    private func hold(_ exchange: Exchange, host: String, until deadline: NIODeadline) {
+    func hold(_ exchange: Exchange, host: String, until deadline: NIODeadline) {
         guard let context else { return }
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: limits.holdRecheck) {
@@ -432,9 +432,9 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The last Host header this connection named, its name and route, and the table version
     /// they were looked up in: keep-alive clients name the same host request after request.
-    private var routeCache: (header: String, version: Int, host: String?, route: Route?)?
+    var routeCache: (header: String, version: Int, host: String?, route: Route?)?
 
-    private func lookUpRoute(_ header: String?) -> (host: String?, route: Route?) {
+    func lookUpRoute(_ header: String?) -> (host: String?, route: Route?) {
         guard let header else { return (nil, nil) }
         let version = routes.version.load(ordering: .acquiring)
         if let cache = routeCache, cache.version == version, cache.header == header { return (cache.host, cache.route) }
@@ -444,7 +444,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         return (host, route)
     }
 
-    private func send(_ bytes: ByteBuffer, in exchange: Exchange, isBody: Bool) {
+    func send(_ bytes: ByteBuffer, in exchange: Exchange, isBody: Bool) {
         if let link = exchange.link {
             if isBody {
                 exchange.bodySent = true
@@ -457,7 +457,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func connect(_ exchange: Exchange) {
+    func connect(_ exchange: Exchange) {
         guard let context, let route = exchange.route else { return }
         guard let upstream = route.pick(excluding: exchange.failed) else {
             fail(exchange, .badGateway, "The application could not be reached.")
@@ -501,7 +501,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// `now`: the time, when the caller has it (the request's start, when an idle connection
     /// takes it at once).
-    private func attach(_ link: UpstreamHandler, to exchange: Exchange, at now: NIODeadline) {
+    func attach(_ link: UpstreamHandler, to exchange: Exchange, at now: NIODeadline) {
         exchange.link = link
         link.begin(owner: self, responseTimeout: limits.response, method: exchange.head.method, expectsUpgrade: exchange.isUpgrade, at: now)
         if let head = exchange.headToSend {
@@ -528,7 +528,7 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.read()
     }
 
-    // MARK: Instance → client
+    // MARK: Instance → client (its state; the handling is in EdgeProxyHandler+Answers.swift)
 
     /// Whether the client can take more of the answer; the instance's reads wait otherwise.
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
@@ -538,312 +538,22 @@ final class EdgeProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelWritabilityChanged()
     }
 
-    /// The instance's answer began. Returns whether a chunked body keeps its framing (the
-    /// client reads chunks) or comes as its data alone.
-    @discardableResult
-    func upstreamResponseHead(_ head: inout HTTPWire.ResponseHead, framing: HTTPWire.Framing) -> Bool {
-        guard let context, let exchange, !exchange.switching else { return true }
-        let clientMinor = exchange.head.minorVersion
-        if head.status == 101 {
-            exchange.responseStarted = true
-            exchange.switching = true
-            record(exchange, status: 101)
-            context.writeAndFlush(wrapOutboundOut(HTTPWire.clientResponseHead(
-                head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: true,
-                keepsChunkedFraming: false, switchingProtocols: true)), promise: nil)
-            // Switched once this read is over: the instance's handler is mid-read now.
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            context.eventLoop.execute { bound.value.becomeTunnel(exchange) }
-            return false
-        }
-        exchange.responseStarted = true
-        exchange.status = head.status
-        exchange.lastUpstreamLabel = exchange.upstream?.label
-        var keepsChunkedFraming = true
-        switch framing {
-        case .untilClose:
-            exchange.closesAfterAnswer = true
-        case .chunked where clientMinor == 0:
-            // HTTP/1.0 clients do not read chunks: the data alone, and the close ends it.
-            keepsChunkedFraming = false
-            exchange.closesAfterAnswer = true
-        default:
-            break
-        }
-        if routes.draining.load(ordering: .relaxed) { exchange.closesAfterAnswer = true }
-        let keepAlive = exchange.keepAlive && !exchange.closesAfterAnswer
-        // Held until the body's first piece comes (or the answer ends, or the read is over),
-        // so that a small answer goes out as one buffer.
-        var bodyRoom = 0
-        if case .length(let length) = framing, length <= Self.coalescedBodyBytes { bodyRoom = length }
-        responseHead = loop.takeResponseHeadBuffer()
-        HTTPWire.writeClientResponseHead(
-            head, clientMinorVersion: clientMinor, requestID: exchange.requestID, keepAlive: keepAlive,
-            keepsChunkedFraming: keepsChunkedFraming && framing.isChunked, switchingProtocols: false, bodyRoom: bodyRoom,
-            into: &responseHead)
-        headPending = true
-        return keepsChunkedFraming
-    }
-
     /// The answer's head being made (the loop's buffer, given back once written).
-    private var responseHead = HTTPWire.noBytes
+    var responseHead = HTTPWire.noBytes
     /// `responseHead` holds a head not written yet.
-    private var headPending = false
+    var headPending = false
     /// Bodies up to this size are copied behind their head into one buffer.
-    private static let coalescedBodyBytes = 16 * 1024
-
-    /// Writes the held head, with `body` behind it when it is small.
-    private func writePendingHead(with body: ByteBuffer? = nil, context: ChannelHandlerContext) {
-        guard headPending else {
-            if let body {
-                unflushed = true
-                context.write(wrapOutboundOut(body), promise: nil)
-            }
-            return
-        }
-        headPending = false
-        unflushed = true
-        if var body, body.readableBytes <= Self.coalescedBodyBytes {
-            responseHead.writeBuffer(&body)
-            context.write(wrapOutboundOut(responseHead), promise: nil)
-        } else {
-            context.write(wrapOutboundOut(responseHead), promise: nil)
-            if let body { context.write(wrapOutboundOut(body), promise: nil) }
-        }
-        loop.giveBackResponseHeadBuffer(responseHead)
-        responseHead = loop.empty
-    }
-
-    /// A 1xx answer before the real one: passed on to HTTP/1.1 clients (RFC 9110 §15.2), not
-    /// to HTTP/1.0 ones, which do not expect them.
-    func upstreamInterim(_ head: inout HTTPWire.ResponseHead) {
-        guard let context, let exchange, !exchange.switching, !exchange.responseStarted, exchange.head.minorVersion == 1 else { return }
-        context.writeAndFlush(wrapOutboundOut(HTTPWire.clientResponseHead(
-            head, clientMinorVersion: 1, requestID: exchange.requestID, keepAlive: true, keepsChunkedFraming: false,
-            switchingProtocols: false)), promise: nil)
-    }
-
-    func upstreamBody(_ bytes: ByteBuffer) {
-        guard let context, let exchange, !exchange.switching else { return }
-        exchange.bytesOut += bytes.readableBytes
-        writePendingHead(with: bytes, context: context)
-    }
-
-    func upstreamResponseEnd() {
-        guard let context, let exchange, !exchange.switching else { return }
-        writePendingHead(context: context)
-        finish(exchange, context: context)
-    }
-
-    func upstreamFlush() {
-        guard let context else { return }
-        writePendingHead(context: context)
-        flushClient(context)
-    }
+    static let coalescedBodyBytes = 16 * 1024
 
     /// The answer's bytes written since the last flush: a flush with nothing to send still
     /// costs a pass through the pipeline and the channel's checks, and most reads of an answer
     /// end with it already flushed (by `finish`).
-    private var unflushed = false
-
-    private func flushClient(_ context: ChannelHandlerContext) {
-        guard unflushed else { return }
-        unflushed = false
-        context.flush()
-    }
-
-    /// After a 101: both connections drop HTTP and become the two ends of a byte tunnel. The
-    /// request stays counted as in flight until the tunnel closes, so draining waits for it.
-    private func becomeTunnel(_ exchange: Exchange) {
-        guard let context, self.exchange === exchange, let link = exchange.link, let upstream = exchange.upstream else {
-            context?.close(promise: nil)
-            return
-        }
-        self.exchange = nil
-        closing = true
-        idleCheck?.cancel()
-        idleCheck = nil
-        // The tunnel stays counted as an open connection (against the limit) until it closes.
-        let routes = self.routes
-        let shard = loop.shard
-        let (clientEnd, upstreamEnd) = GlueHandler.pair {
-            upstream.outstanding.add(-1, shard: shard)
-            routes.openConnections.wrappingDecrement(ordering: .relaxed)
-        }
-        let pipeline = context.pipeline.syncOperations
-        do {
-            try pipeline.addHandler(clientEnd)
-            routes.openConnections.wrappingIncrement(ordering: .relaxed)
-            link.becomeTunnel(upstreamEnd)
-            // What the client sent after its request (before the 101 came) goes through first.
-            if inbound.readableBytes > 0 {
-                context.fireChannelRead(wrapInboundOut(inbound))
-                context.fireChannelReadComplete()
-                inbound = ByteBuffer()
-            }
-            // A read held back goes out before this handler leaves (after, it would go nowhere).
-            if readPending {
-                readPending = false
-                context.read()
-            }
-            pipeline.removeHandler(context: context, promise: nil)
-        } catch {
-            link.close()
-            context.close(promise: nil)
-        }
-    }
-
-    /// The instance's connection failed or closed before its answer was complete.
-    func upstreamFailed(reused: Bool, timedOut: Bool) {
-        guard let exchange else { return }
-        exchange.upstream?.outstanding.add(-1, shard: loop.shard)
-        let upstream = exchange.upstream
-        exchange.lastUpstreamLabel = upstream?.label ?? exchange.lastUpstreamLabel
-        exchange.upstream = nil
-        exchange.link = nil
-        if exchange.responseStarted, headPending {
-            // The answer's head is still held (its body failed within the read that brought
-            // it): nothing reached the client, which gets a clean failure rather than a cut answer.
-            headPending = false
-            responseHead = loop.empty
-            exchange.responseStarted = false
-            exchange.closesAfterAnswer = false
-            exchange.status = 0
-            exchange.bytesOut = 0
-        }
-        if exchange.responseStarted {
-            record(exchange, status: exchange.status)
-            context?.close(promise: nil)
-            self.exchange = nil
-            return
-        }
-        if timedOut {
-            fail(exchange, .gatewayTimeout, "The application did not answer in time.")
-            return
-        }
-        // Sent again when none of the body went and either the connection was a kept-alive one
-        // the instance had closed (the request never reached it) or the request is idempotent.
-        let idempotent = [.GET, .HEAD, .OPTIONS].contains(exchange.head.method)
-        if !exchange.bodySent, reused || idempotent {
-            if reused {
-                // The same instance again, on a new connection.
-                exchange.wantsFreshConnection = true
-            } else if let upstream {
-                upstream.avoid(for: limits.passiveHealthWindow)
-                exchange.failed.insert(upstream.key)
-            }
-            // Nothing of the body went: the head again, and the request reads on as before.
-            exchange.headToSend = forwardedHead(exchange)
-            exchange.buffered = []
-            connect(exchange)
-            return
-        }
-        fail(exchange, .badGateway, "The application closed the connection before answering.")
-    }
-
-    private func finish(_ exchange: Exchange, context: ChannelHandlerContext) {
-        let now = NIODeadline.now()
-        record(exchange, status: exchange.status, at: now)
-        exchange.upstream?.outstanding.add(-1, shard: loop.shard)
-        if let link = exchange.link {
-            // Reusable only when the whole request went out and the instance keeps the connection.
-            if exchange.requestEnded { link.release(to: pool) } else { link.close() }
-        }
-        exchange.link = nil
-        exchange.upstream = nil
-        self.exchange = nil
-        lastActivity = now
-        let keepAlive = exchange.keepAlive && exchange.requestEnded && !exchange.closesAfterAnswer
-        // Done with: no connect is pending for it (its answer came), no closure holds it.
-        loop.giveBack(exchange)
-        if keepAlive {
-            flushClient(context)
-        } else {
-            unflushed = false
-            closing = true
-            context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in context.close(promise: nil) }
-        }
-        nextRequest(context: context)
-    }
-
-    /// After an answer: the next pipelined request, if one waits, else more reading.
-    private func nextRequest(context: ChannelHandlerContext) {
-        if closing {
-            inbound = ByteBuffer()
-            return
-        }
-        processInbound(context: context)
-        if readPending, exchange == nil || inbound.readableBytes == 0 {
-            readPending = false
-            context.read()
-        }
-    }
-
-    /// An answer of the edge's own, after the request was read (or at once when it was).
-    private func fail(_ exchange: Exchange, _ status: HTTPResponseStatus, _ message: String) {
-        guard let context else { return }
-        exchange.link?.close()
-        exchange.link = nil
-        if exchange.requestEnded {
-            answer(LocalAnswer(status, message), in: exchange, context: context)
-        } else {
-            // The rest of the body is read and dropped, then the answer goes.
-            exchange.localAnswer = LocalAnswer(status, message)
-            if readPending {
-                readPending = false
-                context.read()
-            }
-        }
-    }
-
-    private func answer(_ local: LocalAnswer, in exchange: Exchange, context: ChannelHandlerContext, keepAlive: Bool? = nil) {
-        self.exchange = nil
-        // While the server hands over to its replacement, its own answers close their
-        // connections too, so that clients move to the new server.
-        let keepAlive = (keepAlive ?? exchange.keepAlive) && !routes.draining.load(ordering: .relaxed)
-        let page = ErrorPage.make(local.status, local.message, requestID: exchange.requestID.description)
-        exchange.bytesOut = page.body.readableBytes
-        record(exchange, status: Int(local.status.code))
-        let head = page.head(keepAlive: keepAlive, minorVersion: exchange.head.minorVersion, location: local.location)
-        context.write(wrapOutboundOut(head), promise: nil)
-        let written = context.writeAndFlush(wrapOutboundOut(exchange.head.method == .HEAD ? ByteBuffer() : page.body))
-        if !keepAlive {
-            closing = true
-            written.whenComplete { _ in context.close(promise: nil) }
-        }
-        nextRequest(context: context)
-    }
-
-    /// The request's body is over the route's limit: a 413 at once (or, when the answer has
-    /// begun, the end of the connection), and the connection closes rather than read the rest.
-    private func refuseBody(_ exchange: Exchange, limit: Int, context: ChannelHandlerContext) {
-        let responseStarted = exchange.responseStarted
-        abandon()
-        if responseStarted {
-            record(exchange, status: exchange.status)
-            closing = true
-            context.close(promise: nil)
-            return
-        }
-        let message = "The request body is larger than this application accepts (\(ByteCountText.make(limit)))."
-        answer(LocalAnswer(.payloadTooLarge, message), in: exchange, context: context, keepAlive: false)
-    }
-
-    private func abandon() {
-        headPending = false
-        responseHead = loop.empty
-        guard let exchange else { return }
-        exchange.upstream?.outstanding.add(-1, shard: loop.shard)
-        exchange.upstream = nil
-        exchange.link?.close()
-        exchange.link = nil
-        self.exchange = nil
-    }
+    var unflushed = false
 
     // MARK: Headers
 
     /// The request head as the instance gets it, in the loop's buffer (given back once sent).
-    private func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
+    func forwardedHead(_ exchange: Exchange) -> ByteBuffer {
         var buffer = loop.takeRequestHeadBuffer()
         HTTPWire.writeRequestHead(&exchange.head, requestID: exchange.requestID, clientAddress: clientAddress, secure: secure, into: &buffer)
         return buffer
