@@ -138,8 +138,8 @@ public struct HTTPLogScratch: Sendable {
     }
 }
 
-/// JSON pieces written straight into a byte array, escaped as `JSONOutput.string` escapes them
-/// (the same bytes), with runs that need no escape copied whole.
+/// JSON pieces written straight into a byte array, strings escaped by `JSONOutput.appendString`
+/// (the same bytes as `JSONOutput.string`).
 enum JSONBytes {
     static func appendRaw(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -160,30 +160,9 @@ enum JSONBytes {
         text.withUnsafeBufferPointer { appendString($0, to: &bytes) }
     }
 
-    /// `text` as a JSON string: quoted, with `"`, `\` and control characters escaped.
+    /// `text` as a JSON string (`JSONOutput`'s escaping).
     static func appendString(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
-        bytes.append(0x22)
-        var runStart = 0
-        for index in 0..<text.count {
-            let byte = text[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
-            runStart = index + 1
-            switch byte {
-            case 0x22: bytes.append(0x5C); bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
-            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
-            case 0x09: bytes.append(0x5C); bytes.append(0x74)
-            default:
-                let hex: StaticString = "0123456789abcdef"
-                hex.withUTF8Buffer { digits in
-                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-                }
-            }
-        }
-        if runStart < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
-        bytes.append(0x22)
+        JSONOutput.appendString(text, to: &bytes)
     }
 
     /// Decimal digits of `value`, as `String(value)` writes them.

@@ -24,21 +24,35 @@ public struct JSONOutput {
     }
 
     public mutating func string(_ text: String) {
-        bytes.append(34)
-        for byte in text.utf8 {
+        if text.utf8.withContiguousStorageIfAvailable({ Self.appendString($0, to: &bytes) }) != nil { return }
+        Array(text.utf8).withUnsafeBufferPointer { Self.appendString($0, to: &bytes) }
+    }
+
+    /// `text` as a JSON string, added to `bytes`: quoted, with `"`, `\`, and control characters
+    /// escaped (`\n`, `\r`, `\t`, else `\u00xx`); runs that need no escape are copied whole.
+    public static func appendString(_ text: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(0x22)
+        var runStart = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index])) }
+            runStart = index + 1
             switch byte {
-            case 34: bytes.append(92); bytes.append(34)
-            case 92: bytes.append(92); bytes.append(92)
-            case 10: bytes.append(92); bytes.append(110)
-            case 13: bytes.append(92); bytes.append(114)
-            case 9: bytes.append(92); bytes.append(116)
-            case 0..<32:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: bytes.append(byte)
+            case 0x22: bytes.append(0x5C); bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
+            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
+            case 0x09: bytes.append(0x5C); bytes.append(0x74)
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                hex.withUTF8Buffer { digits in
+                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+                }
             }
         }
-        bytes.append(34)
+        if runStart < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...])) }
+        bytes.append(0x22)
     }
 
     public mutating func date(_ date: Date) { string(JSONCoding.formatTimestamp(date)) }
