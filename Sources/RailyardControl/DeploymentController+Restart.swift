@@ -24,14 +24,14 @@ extension DeploymentController {
             }
             let deadline = ContinuousClock.now + .seconds(Int64(plan.healthcheckTimeout))
             let check = HealthCheck(path: plan.healthcheckPath, database: plan.database)
+            // Why the restart stops. Either way a conflict (409) with the deployment's state,
+            // not the server failing (503, which would invite the same request again): someone
+            // else took the deployment down or replaced it, or its own code or settings (a
+            // health-check timeout too short for its start) keep a new replica from passing.
             var failure: String?
-            // Someone else took the deployment down or replaced it: a conflict with that
-            // request (409), not the server failing (503), which would invite a retry.
-            var overtaken = false
             while true {
                 if live[id] !== deployment || deployment.successors[replica] !== successor || successor.stopping {
                     failure = "the deployment stopped running during the restart"
-                    overtaken = true
                     break
                 }
                 if let exit = successor.exit {
@@ -52,7 +52,7 @@ extension DeploymentController {
                 try? await store.forgetInstanceProcess(instance: successor.instanceID)
                 logs.system(id, phase: "deploy", replica: replica, "restart stopped: \(failure); the running replicas are kept", level: "error")
                 let message = "restart stopped: \(failure); the running replicas are kept"
-                throw overtaken ? RailyardError.conflict(message) : RailyardError.unavailable(message)
+                throw RailyardError.conflict(message)
             }
             // The switch: the successor in the edge's table and the old replica out, at once.
             successor.state = "healthy"

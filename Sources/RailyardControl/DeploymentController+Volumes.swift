@@ -229,7 +229,9 @@ extension DeploymentController {
                     throw RailyardError.conflict("the deployment stopped running during the restart")
                 }
                 if ContinuousClock.now > deadline {
-                    throw RailyardError.unavailable(
+                    // The deployment's own code or settings, not the server: 409 (as in
+                    // `rollingRestart`).
+                    throw RailyardError.conflict(
                         "the new replica \(replica) did not pass its health check within \(plan.healthcheckTimeout) s; its restart policy applies")
                 }
                 await Self.pause(.milliseconds(100))

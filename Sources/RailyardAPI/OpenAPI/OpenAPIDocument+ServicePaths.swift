@@ -415,7 +415,7 @@ extension OpenAPIDocument {
             "tags": [
               "Services"
             ],
-            "description": "Replaces the replicas of the running deployment one at a time, each once its successor passed the health check (no request is dropped), and answers when every replica was replaced; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither, when a restart of the deployment is already under way, when the deployment is taken down or replaced during the restart, or when the crashed deployment ran on another server; 503 when the server runs no deployment pipeline, or when a new replica failed its health check (the running replicas are kept). Takes no body.",
+            "description": "Replaces the replicas of the running deployment one at a time, each once its successor passed the health check (no request is dropped), and answers when every replica was replaced; with none running, starts the newest crashed deployment again (answered as it starts, usually `DEPLOYING`). 409 when there is neither, when a restart of the deployment is already under way, when the deployment is taken down or replaced during the restart, when a new replica exits or does not pass its health check within the service's `healthcheckTimeout` (the running replicas are kept; with a volume the one replica was already stopped, and its restart policy applies), or when the crashed deployment ran on another server; 503 when the server runs no deployment pipeline or has no free port for a new replica. Takes no body.",
             "security": [
               {
                 "bearerAuth": []
