@@ -102,4 +102,36 @@ struct OpenAPIConformanceTests {
         #expect((after["maximum"] as? NSNumber)?.int64Value == Int64.max)
         #expect(Int(String(Int64.max)) != nil)
     }
+
+    /// Every `$ref` names a component the document has, and every component is named by a
+    /// `$ref`: a component nothing uses is a request or answer the server no longer has, left to
+    /// mislead clients generated from the document.
+    @Test func everyComponentIsUsedAndEveryReferenceResolves() throws {
+        let document = try Self.servedDocument()
+        let components = try #require(document["components"] as? [String: Any])
+        var defined: Set<String> = []
+        for (kind, entries) in components {
+            for name in (entries as? [String: Any] ?? [:]).keys { defined.insert("#/components/\(kind)/\(name)") }
+        }
+        var referenced: Set<String> = []
+        func collect(_ value: Any) {
+            if let object = value as? [String: Any] {
+                if let reference = object["$ref"] as? String { referenced.insert(reference) }
+                object.values.forEach(collect)
+            } else if let array = value as? [Any] {
+                array.forEach(collect)
+            }
+        }
+        collect(document)
+        #expect(defined.count > 50, "the document's components were not read: \(defined.count)")
+        #expect(referenced.subtracting(defined).sorted() == [], "references to nothing")
+        // Security schemes are named in `security`, not by `$ref`. The log stream's `status`
+        // events have a schema that its description names: OpenAPI has no place for the schema
+        // of a stream's events, and the text must go on naming it.
+        let securitySchemes = Set((components["securitySchemes"] as? [String: Any])?.keys.map { "#/components/securitySchemes/\($0)" } ?? [])
+        let streamEvents: Set<String> = ["#/components/schemas/LogStatusEvent"]
+        #expect(OpenAPIDocument.served.contains("`status` (`data` a `LogStatusEvent`)"))
+        #expect(defined.subtracting(referenced).subtracting(securitySchemes).subtracting(streamEvents).sorted() == [],
+                "components nothing uses")
+    }
 }

@@ -48,17 +48,6 @@ extension OpenAPIDocument {
               "name"
             ]
           },
-          "ServiceNameRequest": {
-            "type": "object",
-            "properties": {
-              "name": {
-                "$ref": "#/components/schemas/DnsLabel"
-              }
-            },
-            "required": [
-              "name"
-            ]
-          },
           "CreateServiceRequest": {
             "type": "object",
             "properties": {
