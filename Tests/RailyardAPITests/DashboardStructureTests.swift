@@ -166,6 +166,15 @@ import Testing
             #expect(try await viewer.signIn("viewer@example.com", Fixture.password).status == 303)
             let viewerToken = try #require(Browser.csrf(in: try await viewer.request(.get, "/")))
             #expect(try await viewer.request(.post, "/environments/\(f.environment)/variables", form: ["_csrf": viewerToken, "name": "X", "value": "1"]).status == 403)
+            let seenByViewer = String(buffer: try await viewer.request(.get, "/projects/\(f.project)").body)
+            #expect(seenByViewer.contains("REGION") && Browser.removeAction(for: "REGION", in: seenByViewer) == nil, "\(seenByViewer)")
+            // Removed through the form the page shows.
+            let listed = String(buffer: try await admin.request(.get, "/projects/\(f.project)").body)
+            let remove = try #require(Browser.removeAction(for: "REGION", in: listed), "\(listed)")
+            #expect(remove == "/environments/\(f.environment)/variables")
+            #expect(try await admin.request(.post, remove, form: ["_csrf": token, "unset": "REGION"]).status == 303)
+            let left = try await api.expect(200, .get, "/api/v1/environments/\(f.environment)/variables", token: f.admin)
+            #expect(((left.json["items"] as? [[String: Any]]) ?? []).isEmpty, "\(left.json)")
         }
     }
 }

@@ -45,6 +45,15 @@ import Testing
             return String(html[range.upperBound...].prefix { $0 != "\"" })
         }
 
+        /// Where the page's form that removes variable `name` posts (the form holding its
+        /// `unset` input), nil when the page has no such form.
+        static func removeAction(for name: String, in html: String) -> String? {
+            guard let input = html.range(of: #"<input type="hidden" name="unset" value="\#(name)">"#),
+                  let form = html[..<input.lowerBound].range(of: #"<form method="post" action=""#, options: .backwards)
+            else { return nil }
+            return String(html[form.upperBound...].prefix { $0 != "\"" })
+        }
+
         func signIn(_ email: String, _ password: String) async throws -> API.Reply {
             let page = try await request(.get, "/login")
             let token = try #require(Self.csrf(in: page))
@@ -162,8 +171,10 @@ import Testing
             #expect(names.contains("GREETING") && !names.contains("1 bad"), "\(names)")
             let shown = String(buffer: try await admin.request(.get, "/services/\(f.service)?environmentId=\(f.environment)").body)
             #expect(shown.contains("hi &lt;b&gt;there&lt;/b&gt;"), "\(shown)")
-            // Unset through the page.
-            #expect(try await admin.request(.post, path, form: ["_csrf": token, "unset": "GREETING"]).status == 303)
+            // Unset through the form the page shows.
+            let remove = try #require(Browser.removeAction(for: "GREETING", in: shown), "\(shown)")
+            #expect(remove == path)
+            #expect(try await admin.request(.post, remove, form: ["_csrf": token, "unset": "GREETING"]).status == 303)
             let after = try await api.expect(200, .get, "/api/v1/services/\(f.service)/variables?environmentId=\(f.environment)", token: f.admin)
             #expect(((after.json["items"] as? [[String: Any]]) ?? []).allSatisfy { $0["name"] as? String != "GREETING" })
 

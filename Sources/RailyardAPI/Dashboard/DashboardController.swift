@@ -144,11 +144,12 @@ struct DashboardController {
             "canAddEnvironment": Self.allows(caller, .changeEnvironment, project) && caller.tokenScope == nil,
             "canDeleteEnvironment": Self.allows(caller, .deleteEnvironment, project, environment.id) && environments.count > 1,
             "canDelete": Self.allows(caller, .deleteProject, project),
-            "shared": shared.map { variable -> [String: Any] in
+            "variableRows": shared.map { variable -> [String: Any] in
                 ["variableName": variable.name, "value": variable.sealed ? "sealed" : (variable.value ?? "hidden"),
                  "masked": variable.sealed || variable.value == nil]
             },
             "hasShared": !shared.isEmpty, "sharedReference": "${{shared.NAME}}",
+            "variablesAction": "/environments/\(environment.id.rawValue)/variables",
             "canChangeVariables": Self.allows(caller, .changeVariables, project, environment.id),
         ])
     }
@@ -223,7 +224,8 @@ struct DashboardController {
             "environments": environments.map { ["environmentID": $0.id.rawValue, "name": $0.name, "selected": $0.id == environment.id] },
             "deployments": rows, "hasDeployments": !rows.isEmpty, "latestID": deployments.first?.id.rawValue ?? "",
             "canDeploy": canDeploy, "canRestart": canDeploy && serving != nil,
-            "variables": variableRows, "hasVariables": !variableRows.isEmpty,
+            "variableRows": variableRows, "hasVariables": !variableRows.isEmpty,
+            "variablesAction": "/services/\(service.id.rawValue)/variables\(suffix)",
             "resolved": resolved, "hasResolved": !resolved.isEmpty, "resolveProblem": resolveProblem,
             "cannotResolve": !resolveProblem.isEmpty,
             "canChangeVariables": Self.allows(caller, .changeVariables, project, environment.id),

@@ -88,26 +88,7 @@ extension DashboardTemplates {
         <section id="shared" data-live>
         {{^hasShared}}<p class="muted">None. Services refer to them as <code>{{sharedReference}}</code>.</p>{{/hasShared}}
         {{#hasShared}}
-        <div class="scroll">
-        <table class="variables">
-          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-          <tbody>
-          {{#shared}}
-          <tr>
-            <td><code>{{variableName}}</code></td>
-            <td>{{#masked}}<span class="muted">{{value}}</span>{{/masked}}{{^masked}}<code class="value">{{value}}</code>{{/masked}}</td>
-            <td>{{#canChangeVariables}}
-              <form method="post" action="/environments/{{environmentID}}/variables" class="inline">
-                <input type="hidden" name="_csrf" value="{{csrf}}">
-                <input type="hidden" name="unset" value="{{variableName}}">
-                <button type="submit" class="secondary" aria-label="Remove {{variableName}}">Remove</button>
-              </form>
-            {{/canChangeVariables}}</td>
-          </tr>
-          {{/shared}}
-          </tbody>
-        </table>
-        </div>
+        {{>variableTable}}
         {{/hasShared}}
         </section>
         {{#canChangeVariables}}

@@ -105,26 +105,7 @@ extension DashboardTemplates {
         <section id="variables" data-live>
         {{^hasVariables}}<p class="muted">No variables.</p>{{/hasVariables}}
         {{#hasVariables}}
-        <div class="scroll">
-        <table class="variables">
-          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
-          <tbody>
-          {{#variables}}
-          <tr>
-            <td><code>{{variableName}}</code></td>
-            <td>{{#masked}}<span class="muted">{{value}}</span>{{/masked}}{{^masked}}<code class="value">{{value}}</code>{{/masked}}</td>
-            <td>{{#canChangeVariables}}
-              <form method="post" action="/services/{{serviceID}}/variables{{query}}" class="inline">
-                <input type="hidden" name="_csrf" value="{{csrf}}">
-                <input type="hidden" name="unset" value="{{variableName}}">
-                <button type="submit" class="secondary" aria-label="Remove {{variableName}}">Remove</button>
-              </form>
-            {{/canChangeVariables}}</td>
-          </tr>
-          {{/variables}}
-          </tbody>
-        </table>
-        </div>
+        {{>variableTable}}
         {{/hasVariables}}
         </section>
         {{#canChangeVariables}}

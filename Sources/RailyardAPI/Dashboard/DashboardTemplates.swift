@@ -108,10 +108,35 @@ enum DashboardTemplates {
         {{/layout}}
         """#
 
+    /// The variables table of a service page and of a project page's shared variables: rows from
+    /// `variableRows`, each removed by a form posted to `variablesAction`.
+    static let variableTable = #"""
+        <div class="scroll">
+        <table class="variables">
+          <thead><tr><th scope="col">Name</th><th scope="col">Value</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+          <tbody>
+          {{#variableRows}}
+          <tr>
+            <td><code>{{variableName}}</code></td>
+            <td>{{#masked}}<span class="muted">{{value}}</span>{{/masked}}{{^masked}}<code class="value">{{value}}</code>{{/masked}}</td>
+            <td>{{#canChangeVariables}}
+              <form method="post" action="{{variablesAction}}" class="inline">
+                <input type="hidden" name="_csrf" value="{{csrf}}">
+                <input type="hidden" name="unset" value="{{variableName}}">
+                <button type="submit" class="secondary" aria-label="Remove {{variableName}}">Remove</button>
+              </form>
+            {{/canChangeVariables}}</td>
+          </tr>
+          {{/variableRows}}
+          </tbody>
+        </table>
+        </div>
+        """#
+
     /// Every template by name.
     static let all: [String: String] = [
         "layout": layout, "login": login, "projects": projects, "project": project, "service": service, "error": error,
-        "workspace": workspace, "setup": setup, "accept": accept, "metrics": metrics,
+        "workspace": workspace, "setup": setup, "accept": accept, "metrics": metrics, "variableTable": variableTable,
     ]
 
     /// The templates, parsed once. A template that does not parse is a programming error that
