@@ -66,17 +66,17 @@ extension DeployEndToEndTests {
         // starts from it again.
         let restart = try await world.cli.exec(["restart", "--service", "writes-into-folder"])
         #expect(restart.status == 0, "\(restart.stderr)")
-        // What the edge answered last, and the deployment's log, are told if the wait fails
-        // (a full run at 1d82bec saw it time out once; this says why next time).
-        var lastAnswer = "nothing yet"
+        // Every answer the edge gave, and the deployment's log, are told if the wait fails (a
+        // full run at 1d82bec saw it time out once; this says why next time).
+        var answers: [String] = []
         try await Self.waitFor("the restarted replica") {
             let answer = await Self.viaEdge(world, host: "writes-into-folder-apps.localhost")
-            lastAnswer = answer.map { "\($0.status) \($0.body)" } ?? "no answer within 5 s"
+            answers.append(answer.map { "\($0.status) \($0.body)" } ?? "no answer within 10 s")
             return answer?.body == "visits=1 cache=warm upload=/"
         }
-        if lastAnswer != "200 visits=1 cache=warm upload=/" {
+        if answers.last != "200 visits=1 cache=warm upload=/" {
             let log = try await world.cli.exec(["logs", "--service", "writes-into-folder"])
-            Issue.record("the edge answered last: \(lastAnswer); restart said: \(restart.stdout) \(restart.stderr)\n\(log.stdout.suffix(4000))")
+            Issue.record("the edge answered, in order: \(answers.prefix(10)) … \(answers.suffix(3)); restart said: \(restart.stdout) \(restart.stderr)\n\(log.stdout.suffix(4000))")
         }
         let artifacts = URL(fileURLWithPath: world.data).appendingPathComponent("artifacts")
         let services = try FileManager.default.contentsOfDirectory(atPath: artifacts.path)
