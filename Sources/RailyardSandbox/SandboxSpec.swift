@@ -77,6 +77,29 @@ public enum SandboxCommand {
         return environment
     }
 
+    /// The host's top-level folders that the sandbox replaces with its own (`/proc`, `/dev`) or
+    /// with an empty tmpfs, and so never binds.
+    static let replacedAtTheTop: Set<String> = ["proc", "dev", "tmp", "run", "root", "home", "srv"]
+
+    /// What the sandbox sees of the host's `/`: each top-level folder or file bound read-only, each
+    /// top-level link made again as the same link, except `replacedAtTheTop`.
+    ///
+    /// Not `--ro-bind / /`: bubblewrap binds recursively and then remounts every mount under
+    /// the bound folder read-only, one by one, and fails when one goes in between. The host's
+    /// `/run/netns` holds a mount per replica's network namespace, removed as that replica
+    /// stops, so a replica starting while another stopped failed now and then with "Can't bind
+    /// mount /oldroot/ on /newroot/: … remount "/newroot/run/netns/rly-…": No such file or
+    /// directory" (a rolling restart in a full run at 5b423e7). Mounts under the folders
+    /// replaced at the top (/run, /tmp, /root: the default data folder and its volumes) are
+    /// never bound now.
+    static func rootEntries(of root: String = "/") -> [(name: String, linkTarget: String?)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.sorted().filter { !replacedAtTheTop.contains($0) }.map { name in
+            let path = (root as NSString).appendingPathComponent(name)
+            return (name: name, linkTarget: try? FileManager.default.destinationOfSymbolicLink(atPath: path))
+        }
+    }
+
     /// - Parameter dropPrivileges: true when Railyard runs as root. Then bubblewrap runs as real
     ///   root with no user namespace (so it can bind folders the sandbox user could not even
     ///   enter, such as a data folder under /root), keeps only the capabilities needed to change
@@ -97,7 +120,15 @@ public enum SandboxCommand {
             "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", spec.hostname,
             "--new-session",
-            "--ro-bind", "/", "/",
+        ]
+        for entry in rootEntries() {
+            if let target = entry.linkTarget {
+                arguments += ["--symlink", target, "/" + entry.name]
+            } else {
+                arguments += ["--ro-bind", "/" + entry.name, "/" + entry.name]
+            }
+        }
+        arguments += [
             "--proc", "/proc",
             "--dev", "/dev",
             // Sticky and world-writable, as on any host: made by real root, a tmpfs is 0755 root's.
