@@ -179,7 +179,10 @@ public struct SandboxRunner: Sendable {
     }
 
     private func probeReason() async -> String? {
-        let probe = SandboxSpec(workDirectory: "/", writableWork: false, hiddenPaths: [], environment: [:])
+        // Its folder is one with no mounts under it: bound whole, `/` took in mounts that come
+        // and go (a replica's network namespace), bubblewrap could fail on one, and a server
+        // started at that moment concluded that it had no sandbox (`SandboxMountChurnTests`).
+        let probe = SandboxSpec(workDirectory: "/usr/bin", writableWork: false, hiddenPaths: [], environment: [:])
         do {
             let result = try await run(probe, command: ["/bin/true"], timeLimit: .seconds(30))
             return result.status == 0 ? nil : "bubblewrap cannot create a sandbox here: \(result.output.prefix(200))"

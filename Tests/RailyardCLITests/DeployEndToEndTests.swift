@@ -51,7 +51,14 @@ struct DeployEndToEndTests {
         func up(_ folder: URL, service: String, extra: [String] = []) async throws -> (status: Int32, deployment: [String: Any], log: String) {
             let result = try await cli.exec(["up", folder.path, "--service", service, "--json"] + extra)
             let deployment = (try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]) ?? [:]
-            return (result.status, deployment, result.stderr)
+            guard result.status != 0 else { return (result.status, deployment, result.stderr) }
+            // With --json a failed deployment is told on stdout and its log is not printed: both
+            // are added, so that a failing test says why.
+            var log = result.stderr + result.stdout
+            if let id = deployment["id"] as? String, let lines = try? await cli.exec(["logs", "--deployment", id]) {
+                log += "\n" + lines.stdout.suffix(6000)
+            }
+            return (result.status, deployment, log)
         }
 
         func deployments(_ service: String) async throws -> [[String: Any]] {
